@@ -1,0 +1,241 @@
+"""Claims: `lhs REL rhs` under hypotheses, about closed forms or about measured random quantities.
+
+A formula is written once, as a string in the paper's form. It is parsed twice from that one string: evaluated
+(the mathematics every check uses) and unevaluated (kept in the paper's term order for LaTeX).
+
+Statistics (what the relation is about):
+- ``value``: analytic; both sides are closed forms in the parameters.
+- ``mean``, ``var``: E[lhs] REL rhs, Var[lhs] REL rhs, where lhs involves measured quantities.
+- ``as``: lhs REL rhs almost surely (on every instance).
+- ``prob``: P(lhs REL rhs) >= prob.
+- ``dist``: lhs ~ D(params), with D a distribution of `theory.functions`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+from .functions import DISTRIBUTIONS, FUNCTIONS, Distribution
+from .provenance import Provenance
+from .symbols import Param, Quantity
+
+RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt}
+STATISTICS = ("value", "mean", "var", "as", "prob", "dist")
+EXPECTATIONS = ("holds", "VIOLATED")
+
+
+class ClaimError(ValueError):
+    """A malformed claim; the message names the claim and the cause."""
+
+    def __init__(self, claim_id: str, message: str):
+        super().__init__(f"claim {claim_id}: {message}")
+        self.claim_id = claim_id
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula, parsed once for mathematics and once, unevaluated, for printing."""
+
+    source: str
+    expr: sp.Expr
+    display: sp.Expr
+
+
+def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) -> Formula:
+    """Parse `text` allowing only the declared `names`; raise ClaimError naming what is undefined."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = repr(text)
+    if isinstance(text, sp.Basic):
+        expr = display = text
+        source = sp.sstr(text)
+    elif isinstance(text, str):
+        if not text.strip():
+            raise ClaimError(claim_id, f"the {role} is empty")
+        local = dict(names)
+        try:
+            expr = parse_expr(text, local_dict=local, transformations=standard_transformations)
+            display = parse_expr(text, local_dict=local, transformations=standard_transformations, evaluate=False)
+        except Exception as exc:  # SymPy raises many types on bad syntax
+            raise ClaimError(claim_id, f"cannot parse the {role} {text!r}: {exc}") from None
+        source = text
+    else:
+        raise ClaimError(claim_id, f"the {role} must be a string or a SymPy expression, not {type(text).__name__}")
+    if not isinstance(expr, (sp.Expr, sp.Rel, sp.logic.boolalg.Boolean)):
+        raise ClaimError(claim_id, f"the {role} {source!r} is not an expression")
+    known = {v for v in names.values() if isinstance(v, sp.Symbol)}
+    unknown = sorted(str(s) for s in expr.free_symbols if s not in known)
+    if unknown:
+        raise ClaimError(claim_id, f"the {role} {source!r} uses undefined symbol(s) {', '.join(unknown)}; "
+                                   f"declare them as parameters or quantities")
+    undef = sorted({str(f.func) for f in expr.atoms(AppliedUndef)})
+    if undef:
+        raise ClaimError(claim_id, f"the {role} {source!r} calls undefined function(s) {', '.join(undef)}")
+    return Formula(source, expr, display)
+
+
+@dataclass
+class Claim:
+    """A statement `lhs REL rhs` with hypotheses, provenance and, when empirical, how to measure it.
+
+    Empirical claims name a scenario (see `verify.scenarios`) and a grid of points; each point sets parameter
+    values and, under other keys, scenario options. `expect="VIOLATED"` registers a known-false claim that the
+    tool must refute.
+    """
+
+    id: str
+    title: str
+    lhs: Any
+    rel: str
+    rhs: Any
+    provenance: Provenance
+    params: tuple[Param, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    hypotheses: tuple[Any, ...] = ()
+    statistic: str = "value"
+    prob: Any = None
+    scenario: str | None = None
+    grid: tuple[dict, ...] = ()
+    samples: int = 4000
+    tol: float = 1e-9
+    resolution: float = 0.05
+    expect: str = "holds"
+    worstcase: str | None = None
+    doc: str = ""
+    # filled in by __post_init__
+    left: Formula = field(init=False, repr=False)
+    right: Formula | None = field(init=False, repr=False)
+    probability: Formula | None = field(init=False, repr=False)
+    conditions: tuple[Formula, ...] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        cid = self.id
+        if not cid or not all(part.isidentifier() for part in cid.split(".")):
+            raise ClaimError(cid or "<unnamed>", "the id must be dotted identifiers, e.g. 'paper.claim_name'")
+        self.params, self.quantities = tuple(self.params), tuple(self.quantities)
+        self.hypotheses, self.grid = tuple(self.hypotheses), tuple(dict(p) for p in self.grid)
+        if self.statistic not in STATISTICS:
+            raise ClaimError(cid, f"statistic must be one of {STATISTICS}, not {self.statistic!r}")
+        if self.expect not in EXPECTATIONS:
+            raise ClaimError(cid, f"expect must be one of {EXPECTATIONS}, not {self.expect!r}")
+        if not isinstance(self.provenance, Provenance):
+            raise ClaimError(cid, "provenance must be a theory.Provenance")
+        if self.statistic == "dist":
+            if self.rel != "~":
+                raise ClaimError(cid, "a distributional claim uses the relation '~'")
+        elif self.rel not in RELATIONS:
+            raise ClaimError(cid, f"relation must be one of {sorted(RELATIONS)} or '~', not {self.rel!r}")
+        names: dict[str, Any] = {}
+        for item in (*self.params, *self.quantities):
+            if item.name in names:
+                raise ClaimError(cid, f"the name {item.name!r} is declared twice")
+            names[item.name] = item.symbol
+        names.update(FUNCTIONS)
+        names.update(DISTRIBUTIONS)
+        names.update({"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp,
+                      "Abs": sp.Abs, "Min": sp.Min, "Max": sp.Max, "Rational": sp.Rational})
+        self.left = parse_formula(cid, self.lhs, names, "left-hand side")
+        self.right = parse_formula(cid, self.rhs, names, "right-hand side")
+        self.probability = parse_formula(cid, self.prob, names, "probability") if self.prob is not None else None
+        self.conditions = tuple(parse_formula(cid, h, names, "hypothesis") for h in self.hypotheses)
+        for h in self.conditions:
+            if not isinstance(h.expr, (sp.Rel, sp.logic.boolalg.Boolean)):
+                raise ClaimError(cid, f"hypothesis {h.source!r} is not a relation")
+            if h.expr is sp.false:
+                raise ClaimError(cid, f"hypothesis {h.source!r} is false: the hypotheses are contradictory")
+        measured = self.measured_symbols()
+        analytic = self.statistic == "value"
+        if analytic and measured:
+            raise ClaimError(cid, "an analytic claim (statistic 'value') cannot involve measured quantities")
+        if not analytic:
+            if not measured:
+                raise ClaimError(cid, f"statistic {self.statistic!r} needs a measured quantity on the left")
+            if not self.scenario:
+                raise ClaimError(cid, "an empirical claim must name its scenario")
+            if not self.grid:
+                raise ClaimError(cid, "an empirical claim needs a grid of parameter points")
+        if self.statistic == "prob" and self.probability is None:
+            raise ClaimError(cid, "a probability claim needs `prob`, the claimed lower bound on the probability")
+        if self.statistic == "dist" and not isinstance(self.right.expr, Distribution):
+            raise ClaimError(cid, f"the right-hand side of a '~' claim must be a distribution "
+                                  f"({', '.join(DISTRIBUTIONS)}), not {self.right.source!r}")
+        if any(q.symbol in self.conditions_symbols() for q in self.quantities):
+            raise ClaimError(cid, "hypotheses may constrain parameters only, not measured quantities")
+        if self.samples < 2 or not math.isfinite(self.tol) or self.tol < 0 or not 0 < self.resolution:
+            raise ClaimError(cid, "samples must be >= 2, tol >= 0 and resolution > 0")
+        param_names = {p.name for p in self.params}
+        for i, point in enumerate(self.grid):
+            for key, value in point.items():
+                if key in param_names and not isinstance(value, (int, float)):
+                    raise ClaimError(cid, f"grid point {i}: parameter {key} must be a number, not {value!r}")
+
+    # ---- views -------------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return "analytic" if self.statistic == "value" else "empirical"
+
+    @property
+    def param_symbols(self) -> dict[str, sp.Symbol]:
+        return {p.name: p.symbol for p in self.params}
+
+    def measured_symbols(self) -> set[sp.Symbol]:
+        qs = {q.symbol for q in self.quantities}
+        used = self.left.expr.free_symbols | self.right.expr.free_symbols
+        return used & qs
+
+    def conditions_symbols(self) -> set[sp.Symbol]:
+        out: set[sp.Symbol] = set()
+        for h in self.conditions:
+            out |= h.expr.free_symbols
+        return out
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def split_point(self, point: dict) -> tuple[dict, dict]:
+        """Split a grid point into parameter values and scenario options."""
+        names = {p.name for p in self.params}
+        return ({k: v for k, v in point.items() if k in names}, {k: v for k, v in point.items() if k not in names})
+
+    def violated_hypotheses(self, values: dict[str, float]) -> list[str]:
+        """Hypotheses (and parameter domains) that `values` break; empty when all hold."""
+        bad = [f"{p.name} = {values[p.name]} is outside {p.domain.describe()}"
+               for p in self.params if p.name in values and not p.domain.contains(values[p.name])]
+        subs = {p.symbol: values[p.name] for p in self.params if p.name in values}
+        for h in self.conditions:
+            if not h.expr.free_symbols <= set(subs):
+                continue
+            truth = h.expr.subs(subs)
+            if truth is not sp.true and not bool(truth):
+                bad.append(f"hypothesis {h.source} fails")
+        return bad
+
+    def summary(self) -> dict:
+        return {"id": self.id, "title": self.title, "paper": self.provenance.paper,
+                "provenance": self.provenance.kind, "kind": self.kind, "statistic": self.statistic,
+                "scenario": self.scenario, "expect": self.expect, "worstcase": self.worstcase}
+
+    def statement_text(self) -> str:
+        """A plain-text statement for terminals."""
+        lhs, rhs = self.left.source, self.right.source
+        if self.statistic == "value":
+            core = f"{lhs} {self.rel} {rhs}"
+        elif self.statistic == "mean":
+            core = f"E[{lhs}] {self.rel} {rhs}"
+        elif self.statistic == "var":
+            core = f"Var[{lhs}] {self.rel} {rhs}"
+        elif self.statistic == "as":
+            core = f"{lhs} {self.rel} {rhs} almost surely"
+        elif self.statistic == "prob":
+            core = f"P({lhs} {self.rel} {rhs}) >= {self.probability.source}"
+        else:
+            core = f"{lhs} ~ {rhs}"
+        hyp = ", ".join(h.source for h in self.conditions)
+        return core + (f"   [if {hyp}]" if hyp else "")
