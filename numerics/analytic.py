@@ -1,0 +1,222 @@
+"""Checks of analytic claims (closed forms on both sides): exact symbolic proof, then falsification search.
+
+The proof layer is sound but incomplete: it accepts an identity only when SymPy simplifies the difference to 0,
+and an inequality only when SymPy's assumptions prove the sign of the gap, possibly after introducing a slack
+variable for a hypothesis `x < y`. Everything else goes to the falsification search: domain sampling (log-uniform
+for sizes), local optimisation of the relative gap, and confirmation of any violation in mpmath at 50 digits.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+import scipy.optimize
+import sympy as sp
+
+from theory.claim import Claim
+
+from .evaluate import compile_expr
+
+MP_DIGITS = 50
+
+
+@dataclass
+class Proof:
+    method: str
+    certificate: str
+
+
+@dataclass
+class Search:
+    """Outcome of a falsification search; `counterexample` is set when a violation was confirmed in mpmath."""
+
+    points: int
+    worst_gap: float
+    worst_point: dict
+    counterexample: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class DomainError(ValueError):
+    """The hypotheses leave no point of the parameter domains."""
+
+
+def _gap_expr(claim: Claim) -> sp.Expr:
+    """An expression that is >= 0 exactly when the relation holds (for '=' both signs matter)."""
+    lhs, rhs = claim.left.expr, claim.right.expr
+    return rhs - lhs if claim.rel in ("<=", "<", "=") else lhs - rhs
+
+
+def prove(claim: Claim) -> Proof | None:
+    """A symbolic proof of an analytic claim under its parameter domains, or None."""
+    gap = _gap_expr(claim)
+    candidates = [(gap, "")] + _slack_substitutions(claim, gap)
+    for expr, how in candidates:
+        simple = sp.simplify(expr)
+        if claim.rel == "=":
+            if simple == 0:
+                return Proof("exact symbolic", f"simplify(lhs - rhs) = 0{how}")
+            continue
+        strict = claim.rel in ("<", ">")
+        for form in (simple, sp.factor(simple), sp.together(simple)):
+            sign = form.is_positive if strict else form.is_nonnegative
+            if sign:
+                rel = "> 0" if strict else ">= 0"
+                return Proof("exact symbolic", f"the gap {sp.sstr(form)} {rel} by sign rules under the domains{how}")
+    return None
+
+
+def _slack_substitutions(claim: Claim, gap: sp.Expr) -> list[tuple[sp.Expr, str]]:
+    """The gap rewritten with y = x + t (t > 0, or t >= 0) for each hypothesis x < y (x <= y) with y a symbol."""
+    out = []
+    for h in claim.conditions:
+        rel = h.expr
+        if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
+            continue
+        small, big = (rel.lhs, rel.rhs) if isinstance(rel, (sp.StrictLessThan, sp.LessThan)) else (rel.rhs, rel.lhs)
+        strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
+        if not isinstance(big, sp.Symbol) or not (small.is_nonnegative or small.is_positive):
+            continue
+        slack = sp.Dummy("t", positive=True) if strict else sp.Dummy("t", nonnegative=True)
+        out.append((gap.subs(big, small + slack), f", writing {big} = {small} + t with t {'> 0' if strict else '>= 0'}"))
+    return out
+
+
+def _box(domain) -> tuple[float, float]:
+    lo, hi = domain.lo, domain.hi
+    if domain.scale == "log":
+        lo = max(lo, 1.0 if domain.integer else 1e-6)
+        hi = min(hi, 1e6)
+    else:
+        lo, hi = max(lo, -100.0), min(hi, 100.0)
+    return lo, hi
+
+
+def sample_points(claim: Claim, rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
+    """`count` points of the parameter domains (before hypotheses), log-uniform for log-scale domains."""
+    pts = {}
+    for p in claim.params:
+        lo, hi = _box(p.domain)
+        if p.domain.scale == "log":
+            x = np.exp(rng.uniform(np.log(lo), np.log(hi), count))
+        else:
+            x = rng.uniform(lo, hi, count)
+        if p.domain.integer:
+            x = np.round(x)
+        pts[p.name] = x
+    keep = np.ones(count, dtype=bool)
+    for p in claim.params:
+        keep &= np.array([p.domain.contains(float(v)) for v in pts[p.name]])
+    return {k: v[keep] for k, v in pts.items()}
+
+
+def _numeric(expr: sp.Expr, claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
+    syms = tuple(p.symbol for p in claim.params)
+    with np.errstate(all="ignore"):
+        out = compile_expr(expr, syms, "numpy")(*(pts[p.name] for p in claim.params))
+    return np.broadcast_to(np.asarray(out, dtype=np.float64), next(iter(pts.values())).shape)
+
+
+def hypotheses_mask(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
+    n = len(next(iter(pts.values()))) if pts else 0
+    mask = np.ones(n, dtype=bool)
+    for h in claim.conditions:
+        rel = h.expr
+        a, b = _numeric(rel.lhs, claim, pts), _numeric(rel.rhs, claim, pts)
+        op = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.StrictGreaterThan: np.greater,
+              sp.GreaterThan: np.greater_equal, sp.Equality: np.equal, sp.Unequality: np.not_equal}[type(rel)]
+        mask &= op(a, b)
+    return mask
+
+
+def relative_gap(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
+    """Gap / scale: negative where the relation fails (for '=', minus the relative difference)."""
+    lhs, rhs = _numeric(claim.left.expr, claim, pts), _numeric(claim.right.expr, claim, pts)
+    scale = np.abs(lhs) + np.abs(rhs) + 1e-300
+    gap = (rhs - lhs) if claim.rel in ("<=", "<", "=") else (lhs - rhs)
+    rel = gap / scale
+    if claim.rel == "=":
+        rel = -np.abs(rel)
+    return np.where(np.isfinite(rel), rel, np.inf)
+
+
+def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
+    """Re-evaluate at `point` in mpmath with 50 digits; a witness dict if the relation truly fails there."""
+    with mpmath.workdps(MP_DIGITS):
+        subs = {p.symbol: sp.Rational(str(point[p.name])) if p.domain.integer else sp.Float(point[p.name], 60)
+                for p in claim.params}
+        try:
+            lhs = sp.N(claim.left.expr.subs(subs), MP_DIGITS)
+            rhs = sp.N(claim.right.expr.subs(subs), MP_DIGITS)
+            lv, rv = mpmath.mpf(str(lhs)), mpmath.mpf(str(rhs))
+        except (TypeError, ValueError):
+            return None
+        scale = abs(lv) + abs(rv)
+        tol = mpmath.mpf(10) ** (-(MP_DIGITS - 10)) * (scale + 1)
+        holds = {"=": abs(lv - rv) <= tol, "<=": lv <= rv + tol, ">=": lv + tol >= rv,
+                 "<": lv < rv, ">": lv > rv}[claim.rel]
+        if holds:
+            return None
+        return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in point.items()},
+                "lhs": mpmath.nstr(lv, 30), "rhs": mpmath.nstr(rv, 30), "relation": claim.rel,
+                "digits": MP_DIGITS}
+
+
+def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -> Search:
+    """Look for a point of the domain, under the hypotheses, where the claim fails."""
+    rng = np.random.default_rng(seed)
+    pts = sample_points(claim, rng, count)
+    mask = hypotheses_mask(claim, pts)
+    pts = {k: v[mask] for k, v in pts.items()}
+    n = len(next(iter(pts.values()))) if pts else 0
+    if claim.params and n == 0:
+        raise DomainError(f"claim {claim.id}: no point of the parameter domains satisfies the hypotheses "
+                          f"({', '.join(h.source for h in claim.conditions)}) among {count} samples: they look "
+                          f"contradictory or leave an empty domain")
+    if not claim.params:
+        pts, n = {}, 1
+    gap = relative_gap(claim, pts) if claim.params else np.array([0.0])
+    order = np.argsort(gap)
+    search = Search(points=n, worst_gap=float(gap[order[0]]),
+                    worst_point={k: float(v[order[0]]) for k, v in pts.items()})
+    candidates = [{k: float(v[i]) for k, v in pts.items()} for i in order[:local_starts]]
+    candidates += [_local_minimum(claim, c) for c in candidates]
+    for point in candidates:
+        if point is None:
+            continue
+        witness = confirm(claim, point)
+        if witness is not None:
+            search.counterexample = witness
+            return search
+    return search
+
+
+def _local_minimum(claim: Claim, start: dict[str, float]) -> dict[str, float] | None:
+    """Nelder-Mead on the relative gap over the continuous parameters, in log coordinates for log-scale ones."""
+    free = [p for p in claim.params if not p.domain.integer]
+    if not free:
+        return None
+    logs = [p.domain.scale == "log" for p in free]
+
+    def unpack(z):
+        point = dict(start)
+        for p, v, lg in zip(free, z, logs):
+            point[p.name] = float(math.exp(v)) if lg else float(v)
+        return point
+
+    def objective(z):
+        point = unpack(z)
+        if not all(p.domain.contains(point[p.name]) for p in free):
+            return 1e3
+        pts = {k: np.array([v]) for k, v in point.items()}
+        if not hypotheses_mask(claim, pts)[0]:
+            return 1e3
+        g = float(relative_gap(claim, pts)[0])
+        return g if math.isfinite(g) else 1e3
+
+    z0 = [math.log(start[p.name]) if lg else start[p.name] for p, lg in zip(free, logs)]
+    res = scipy.optimize.minimize(objective, z0, method="Nelder-Mead", options={"maxiter": 400, "xatol": 1e-10,
+                                                                                 "fatol": 1e-14})
+    return unpack(res.x) if res.fun < 1e3 else None

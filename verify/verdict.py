@@ -1,0 +1,36 @@
+"""Verdicts and results: what the tool concludes about a claim, with the evidence and a replayable witness."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PROVED, CERTIFIED, CONSISTENT = "PROVED", "CERTIFIED", "CONSISTENT"
+INCONCLUSIVE, VIOLATED, ERROR = "INCONCLUSIVE", "VIOLATED", "ERROR"
+VERDICTS = (PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED, ERROR)
+HOLDS = (PROVED, CERTIFIED, CONSISTENT)
+
+
+@dataclass
+class Result:
+    id: str
+    verdict: str
+    method: str
+    evidence: dict = field(default_factory=dict)
+    witness: dict | None = None
+    expect: str = "holds"
+    seconds: float = 0.0
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}")
+
+    @property
+    def as_expected(self) -> bool:
+        """True when a true claim holds, or a registered known-false claim is refuted."""
+        if self.expect == VIOLATED:
+            return self.verdict == VIOLATED
+        return self.verdict in HOLDS
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "verdict": self.verdict, "method": self.method, "evidence": self.evidence,
+                "witness": self.witness, "expect": self.expect, "as_expected": self.as_expected,
+                "seconds": round(self.seconds, 3)}
