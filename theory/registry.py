@@ -52,6 +52,7 @@ class Registry:
 
     def __init__(self, claims: list[Claim] = ()):
         self._claims: dict[str, Claim] = {}
+        self.from_files: list[Claim] = []
         for c in claims:
             self.add(c)
 
@@ -65,6 +66,7 @@ class Registry:
                 raise RegistryError(f"--file {f}: the file defines no claim")
             for c in found:
                 reg.add(c)
+            reg.from_files.extend(found)
         return reg
 
     def add(self, claim: Claim) -> None:

@@ -28,7 +28,8 @@ def point_seed(seed: int, claim_id: str, index: int) -> int:
 
 
 def budget(claim: Claim, quick: bool) -> int:
-    return min(claim.samples, max(250, claim.samples // 4)) if quick else claim.samples
+    """Instances per grid point: the claim's own, or half of it (at least 2000) with --quick."""
+    return min(claim.samples, max(2000, claim.samples // 2)) if quick else claim.samples
 
 
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA) -> Result:

@@ -38,8 +38,8 @@ sup_ratio = Quantity("sup_ratio", r"\sup_{\Delta} L(\hat\theta) / L(\theta_S)",
                      "the worst ratio of fine-tuned to source risk over Delta for the drawn design")
 
 FAMILIES = (
-    {"d": 40, "n": 10, "covariance": "isotropic"},
     {"d": 40, "n": 10, "covariance": "powerlaw", "p": 1.0},
+    {"d": 40, "n": 10, "covariance": "isotropic"},
     {"d": 40, "n": 25, "covariance": "powerlaw", "p": 2.0, "alignment": "bottom", "k_align": 5},
     {"d": 40, "n": 10, "covariance": "lowrank", "k": 20, "p": 0.5},
     {"d": 2, "n": 1, "covariance": "diag2", "l1": 1.0, "l2": 0.01, "alignment": "bottom"},
@@ -89,7 +89,7 @@ isotropic_risk_variance = Claim(
     params=(d, n, sigma, Delta), quantities=(L,), hypotheses=("n < d",), scenario=SCENARIO, samples=20000,
     resolution=0.1, provenance=DERIVED,
     grid=({"d": 50, "n": 10, "sigma": 1.0, "Delta": 1.0}, {"d": 50, "n": 25, "sigma": 2.0, "Delta": 0.5},
-          {"d": 20, "n": 2, "sigma": 1.0, "Delta": 1.0}),
+          {"d": 30, "n": 6, "sigma": 1.0, "Delta": 1.0}),
 )
 
 isotropic_zero_risk = Claim(

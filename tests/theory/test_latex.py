@@ -1,0 +1,180 @@
+"""theory.latex: paper-order printing, honest provenance, escaping, and documents that pdflatex compiles cleanly."""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
+from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, symbols_tex
+
+d = Param("d", SIZE, description="dimension")
+n = Param("n", SIZE, description="number of fine-tuning samples")
+sigma = Param("sigma", POSITIVE, tex=r"\sigma")
+Delta = Param("Delta", POSITIVE, tex=r"\|\Delta\|")
+l1 = Param("l1", POSITIVE, tex=r"\lambda_1")
+l2 = Param("l2", POSITIVE, tex=r"\lambda_2")
+delta = Param("delta", UNIT_OPEN, tex=r"\delta")
+L = Quantity("L", r"L(\hat\theta)", "the population risk of the fine-tuned weights")
+R = Quantity("R", r"R", "the squared residual norm, a random variable")
+
+DERIVED = Provenance("derived", "shachaf2021", "Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
+RECON = Provenance("reconstructed", "shachaf2021", "Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
+CLASSICAL = Provenance("classical", "textbook", "Wishart & Bartlett (1933)")
+STATED = Provenance("stated", "shachaf2021", "Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641",
+                    theorem="Theorem 3")
+EMPIRICAL = dict(params=(d, n, sigma, Delta), quantities=(L,), scenario="linear_finetune", grid=({"d": 50, "n": 10},))
+
+CLAIMS = {
+    "value": Claim(id="demo.value", title="Geometric mean bound", lhs="sqrt(l1*l2)/2*Delta**2", rel="<=",
+                   rhs="(l1 + l2)/4*Delta**2", provenance=CLASSICAL, params=(l1, l2, Delta)),
+    "mean": Claim(id="demo.mean", title="Mean risk", lhs="L", rel="=", rhs="(1 - n/d)*sigma**2*Delta**2",
+                  provenance=DERIVED, hypotheses=("n < d",), statistic="mean", **EMPIRICAL),
+    "var": Claim(id="demo.var", title="Variance of the risk", lhs="L", rel="<=",
+                 rhs="2*n*(d - n)/(d**2*(d + 2))*sigma**4*Delta**4", provenance=RECON, hypotheses=("n < d",),
+                 statistic="var", **EMPIRICAL),
+    "as": Claim(id="demo.as", title="Risk never exceeds the prior risk", lhs="L", rel="<=",
+                rhs="sigma**2*Delta**2", provenance=STATED, statistic="as", **EMPIRICAL),
+    "prob": Claim(id="demo.prob", title="High-probability risk", lhs="L/(sigma**2*Delta**2)", rel="<=",
+                  rhs="BetaQuantile(1 - delta, (d-n)/2, n/2)", prob="1 - delta", provenance=DERIVED,
+                  params=(d, n, sigma, Delta, delta), quantities=(L,), hypotheses=("n < d",), statistic="prob",
+                  scenario="linear_finetune", grid=({"d": 50, "n": 10, "delta": 0.1},)),
+    "dist": Claim(id="demo.dist", title="Law of the normalised risk", lhs="L/(sigma**2*Delta**2)", rel="~",
+                  rhs="Beta((d-n)/2, n/2)", provenance=RECON, hypotheses=("n < d",), statistic="dist",
+                  **EMPIRICAL),
+    "violated": Claim(id="demo.too_good", title="A bound that is too good", lhs="L", rel="<=",
+                      rhs="(1 - n/d)**2*sigma**2*Delta**2", provenance=DERIVED, hypotheses=("n < d",),
+                      statistic="mean", expect="VIOLATED", **EMPIRICAL),
+    "special": Claim(id="demo.special_chars", title="Risk_ratio at 100% & more: {x} ~ #1 ^ $5 \\ end",
+                     lhs="L", rel=">=", rhs="0", provenance=DERIVED, statistic="mean", **EMPIRICAL),
+    "long": Claim(id="demo.long", title="A long statement", lhs="R", rel="<=",
+                  rhs="sigma**2*n/d + sigma**2*Delta**2*(1 - n/d) + 2*sigma*Delta*sqrt(n/d) + l1*l2/(d - n - 1)"
+                      " + l1**2*n**2/d**2 + l2**2*(d - n)**2/d**2 + sqrt(l1*l2)*log(d/n)",
+                  prob="1 - delta", provenance=DERIVED, params=(d, n, sigma, Delta, l1, l2, delta),
+                  quantities=(R,), hypotheses=("n + 1 < d",), statistic="prob", scenario="linear_finetune",
+                  grid=({"d": 50, "n": 10},)),
+}
+
+
+def compile_latex(source: str, tmp_path) -> str:
+    """Compile `source` with pdflatex in tmp_path; assert success and a clean log; return the log."""
+    if shutil.which("pdflatex") is None:
+        pytest.fail("pdflatex is not installed: install texlive-latex-base and texlive-latex-recommended "
+                    "(apt-get install texlive-latex-base texlive-latex-recommended)")
+    (tmp_path / "doc.tex").write_text(source)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert run.returncode == 0, f"pdflatex failed:\n{run.stdout[-3000:]}\n--- source ---\n{source}"
+    assert (tmp_path / "doc.pdf").exists()
+    assert "Overfull \\hbox" not in log, "overfull box:\n" + "\n".join(
+        line for line in log.splitlines() if "Overfull" in line) + f"\n--- source ---\n{source}"
+    return log
+
+
+def note(tex: str) -> str:
+    """The optional argument (the provenance line) of the claim environment."""
+    return re.search(r"\\begin\{bl(?:theorem|false)\}\[\{(.*?)\}\]", tex).group(1)
+
+
+@pytest.mark.parametrize("key", sorted(CLAIMS))
+def test_each_claim_compiles(key, tmp_path):
+    compile_latex(standalone([CLAIMS[key]]), tmp_path)
+
+
+def test_all_claims_in_one_document(tmp_path):
+    log = compile_latex(standalone(list(CLAIMS.values())), tmp_path)
+    assert "undefined" not in log.lower()
+
+
+def test_paper_order_is_kept():
+    c = CLAIMS["mean"]
+    rhs = formula_latex(c.right, symbols_tex(c))
+    assert "1 - \\frac{n}{d}" in rhs and rhs.index("1 - \\frac{n}{d}") < rhs.index("\\sigma^{2}")
+    assert rhs.index("\\sigma^{2}") < rhs.index("\\|\\Delta\\|^{2}")
+    lhs = formula_latex(CLAIMS["value"].left, symbols_tex(CLAIMS["value"]))
+    assert lhs == r"\frac{\sqrt{\lambda_1 \lambda_2}}{2} \|\Delta\|^{2}"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("n*d**(-1)", r"\frac{n}{d}"),
+    ("-1*n", "- n"),
+    ("1 - 1/d", r"1 - \frac{1}{d}"),
+    ("-n/d + 1", r"- \frac{n}{d} + 1"),
+    ("n - (-d)", "n + d"),
+    ("n*3", r"n \cdot 3"),
+    ("exp(-n/d)", r"e^{- \frac{n}{d}}"),
+    ("2*n/(3*d)", r"\frac{2 n}{3 d}"),
+    ("n/d*sigma", r"\frac{n}{d} \sigma"),
+    ("d - n - 1", "d - n - 1"),
+])
+def test_unevaluated_printing_is_clean(source, expected):
+    c = Claim(id="t.t", title="t", lhs=source, rel="=", rhs="0", provenance=DERIVED, params=(d, n, sigma))
+    assert formula_latex(c.left, symbols_tex(c)) == expected
+
+
+def test_special_functions_and_distributions():
+    prob, dist = CLAIMS["prob"], CLAIMS["dist"]
+    assert r"q_{1 - \delta}\!\left(\mathrm{Beta}\left(\frac{d - n}{2}, \frac{n}{2}\right)\right)" in \
+        statement_latex(prob)
+    assert statement_latex(dist) == \
+        r"\frac{L(\hat\theta)}{\sigma^{2} \|\Delta\|^{2}} \sim \mathrm{Beta}\left(\frac{d - n}{2}, \frac{n}{2}\right)"
+
+
+def test_statement_by_statistic():
+    assert statement_latex(CLAIMS["value"]).startswith(r"\frac{\sqrt{\lambda_1 \lambda_2}}{2} \|\Delta\|^{2} \le ")
+    assert statement_latex(CLAIMS["mean"]).startswith(r"\mathbb{E}\left[L(\hat\theta)\right] = \left(1 - ")
+    assert statement_latex(CLAIMS["var"]).startswith(r"\operatorname{Var}\left[L(\hat\theta)\right] \le ")
+    assert statement_latex(CLAIMS["as"]).endswith(r"\le \sigma^{2} \|\Delta\|^{2} \quad\text{almost surely}")
+    assert statement_latex(CLAIMS["prob"]).startswith(r"\Pr\left[\frac{L(\hat\theta)}")
+    assert statement_latex(CLAIMS["prob"]).endswith(r"\right] \ge 1 - \delta")
+    assert " \\ge 0" in statement_latex(CLAIMS["special"])
+
+
+def test_provenance_is_printed_honestly():
+    derived = claim_latex(CLAIMS["mean"])
+    assert note(derived).startswith("Derived here") and "Theorem" not in note(derived)
+    assert "Reconstructed from" in note(claim_latex(CLAIMS["var"]))
+    assert "Theorem" not in claim_latex(CLAIMS["var"])
+    assert note(claim_latex(CLAIMS["value"])) == r"Classical result (Wishart \& Bartlett (1933))"
+    assert note(claim_latex(CLAIMS["as"])).startswith("Theorem 3 of Shachaf")
+    for key in ("value", "mean", "var", "as", "prob", "dist"):
+        assert note(claim_latex(CLAIMS[key])) == escape_text(CLAIMS[key].provenance.label())
+
+
+def test_refuted_claim_is_not_a_theorem():
+    tex = claim_latex(CLAIMS["violated"])
+    assert tex.startswith(r"\begin{blfalse}") and tex.rstrip().endswith(r"\end{blfalse}")
+    assert "bltheorem" not in tex
+    assert r"\begin{bltheorem}" in claim_latex(CLAIMS["mean"])
+
+
+def test_claim_block_contents():
+    tex = claim_latex(CLAIMS["mean"])
+    assert r"\label{claim:demo:mean}" in tex and r"\texttt{demo.mean}" in tex
+    assert r"\textbf{Mean risk.}" in tex
+    assert r"\item $d \in \{1, 2, \dots\}$ (dimension)" in tex and r"\item $n < d$" in tex
+    assert r"\texttt{linear\_finetune}" in tex and "population risk of the fine-tuned weights" in tex
+    assert "\\texttt{demo.value}" in claim_latex(CLAIMS["value"])
+    assert "scenario" not in claim_latex(CLAIMS["value"])  # analytic: nothing is measured
+
+
+def test_long_statement_is_broken():
+    tex = claim_latex(CLAIMS["long"])
+    assert r"\begin{multline*}" in tex and r"\Pr\Bigl[" in tex and r"\Bigr] \ge 1 - \delta" in tex
+    assert r"\begin{multline*}" not in claim_latex(CLAIMS["mean"])
+
+
+def test_escape_text():
+    assert escape_text("a_b 100% & $x$ #1 {y} ~ ^ \\") == \
+        r"a\_b 100\% \& \$x\$ \#1 \{y\} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+    tex = claim_latex(CLAIMS["special"])
+    assert r"\textbf{Risk\_ratio at 100\% \& more: \{x\} \textasciitilde{} \#1" in tex
+    assert r"\texttt{demo.special\_chars}" in tex and r"\label{claim:demo:special_chars}" in tex
+
+
+def test_standalone_preamble():
+    doc = standalone([CLAIMS["mean"]])
+    assert doc.startswith(r"\documentclass{article}") and doc.rstrip().endswith(r"\end{document}")
+    for package in ("amsmath", "amssymb", "amsthm", "booktabs", "[T1]{fontenc}", "lmodern", "geometry"):
+        assert package in doc

@@ -1,0 +1,217 @@
+"""LaTeX for claims: formulas in the paper's own form, statements, claim blocks and standalone documents.
+
+Formulas are printed from `Formula.display` (the unevaluated parse of the source string), so terms and factors
+keep the order the paper wrote them in. SymPy prints unevaluated products clumsily (``1 \\frac{1}{d}``,
+``\\frac{\\left(-1\\right) n}{d}``, ``n - - d``), so `_PaperPrinter` reprints products and sums from their
+written factors: signs are pulled to the front and a written ``a/b`` becomes ``\\frac{a}{b}``.
+
+A claim's provenance is printed exactly as `Provenance.label()` gives it, so a reconstructed or derived claim is
+never typeset as a paper's theorem, and a claim registered as false (``expect="VIOLATED"``) is typeset in its own
+environment, "Refuted claim", never as a theorem.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+
+__all__ = ["claim_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
+           "symbols_tex"]
+
+REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
+
+#: Estimated width (see `_width`) above which a statement is broken over lines with multline*. Measured with
+#: pdflatex, one unit of `_width` is 3 to 6pt, so 55 units fit the 345pt text block of plain `article`.
+LINE_CHARS = 55
+
+_ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+            "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def escape_text(s: str) -> str:
+    """`s` as LaTeX text: the characters & % $ # _ { } ~ ^ \\ are escaped, everything else is kept."""
+    return re.sub(r"[&%$#_{}~^\\]", lambda m: _ESCAPES[m.group()], str(s))
+
+
+class _PaperPrinter(LatexPrinter):
+    """A LatexPrinter for unevaluated expressions that prints products and sums as they were written."""
+
+    def _signed_factors(self, expr):
+        """(negative, factors) of a product, with nested products flattened and numeric signs pulled out."""
+        negative, out, stack = False, [], [expr]
+        while stack:
+            f = stack.pop(0)
+            if isinstance(f, sp.Mul):
+                stack[:0] = f.args
+                continue
+            if f.is_Number and f.is_negative:
+                negative, f = not negative, -f
+            if f is not sp.S.One:
+                out.append(f)
+        return negative, out
+
+    def _product(self, factors) -> str:
+        """Juxtaposed factors; a sum gets parentheses and a number after the first factor gets a \\cdot."""
+        parts = []
+        for f in factors:
+            tex = self._print(f)
+            if len(factors) > 1 and precedence(f) < PRECEDENCE["Mul"]:
+                tex = rf"\left({tex}\right)"
+            if parts and (f.is_Number or tex[:1].isdigit()):
+                parts.append(r"\cdot")
+            parts.append(tex)
+        return " ".join(parts) or "1"
+
+    def _print_Mul(self, expr):
+        if not isinstance(expr, sp.Mul):  # SymPy's _print_Pow hands some powers to _print_Mul
+            return super()._print_Mul(expr)
+        negative, factors = self._signed_factors(expr)
+        over = [i for i, f in enumerate(factors) if f.is_Pow and f.exp is sp.S.NegativeOne]
+        if over:
+            # Everything up to the last written division is the fraction; what follows multiplies it.
+            head, tail = factors[:over[-1] + 1], factors[over[-1] + 1:]
+            num = [f for f in head if not (f.is_Pow and f.exp is sp.S.NegativeOne)]
+            den = [f.base for f in head if f.is_Pow and f.exp is sp.S.NegativeOne]
+            body = rf"\frac{{{self._product(num)}}}{{{self._product(den)}}}"
+            if tail:
+                body += " " + self._product(tail)
+        else:
+            body = self._product(factors)
+            if negative and len(factors) == 1 and precedence(factors[0]) < PRECEDENCE["Mul"]:
+                body = rf"\left({body}\right)"
+        return ("- " if negative else "") + body
+
+    def add_terms(self, expr) -> list[str]:
+        """The terms of a sum in written order, each after the first carrying its sign ("+ a", "- b")."""
+        terms = list(expr.args) if isinstance(expr, sp.Add) else [expr]
+        out = []
+        for i, term in enumerate(terms):
+            negative, factors = self._signed_factors(term)
+            if isinstance(term, sp.Mul) or negative:  # the term without its sign, as written otherwise
+                term = sp.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sp.S.One])[0]
+            tex = self._print(term)
+            if isinstance(term, sp.Add) and (negative or i):
+                tex = rf"\left({tex}\right)"
+            sign = ("- " if negative else "") if i == 0 else ("- " if negative else "+ ")
+            out.append(sign + tex)
+        return out
+
+    def _print_Add(self, expr, order=None):
+        return " ".join(self.add_terms(expr))
+
+    def parenthesize_super(self, s):
+        """Bracket a symbol name before a superscript when it has one already or ends in an argument list."""
+        return rf"\left({s}\right)" if "^" in s or s.endswith(")") else s
+
+
+def _printer(symbols_tex: dict) -> _PaperPrinter:
+    return _PaperPrinter({"order": "none", "symbol_names": dict(symbols_tex)})
+
+
+def formula_latex(formula, symbols_tex: dict) -> str:
+    """LaTeX of a Formula (or a SymPy expression) in the paper's form, naming symbols by `symbols_tex`."""
+    expr = getattr(formula, "display", formula)
+    return _printer(symbols_tex).doprint(expr)
+
+
+def symbols_tex(claim) -> dict:
+    """The LaTeX name of every parameter and measured quantity of `claim`, keyed by its SymPy symbol."""
+    names = {p.symbol: p.latex for p in claim.params}
+    names.update({q.symbol: q.tex for q in claim.quantities})
+    return names
+
+
+def _statement_chunks(claim) -> list[str]:
+    """The statement as pieces between which a line may break (before each term of a top-level sum)."""
+    pr = _printer(symbols_tex(claim))
+    lhs, rhs = pr.add_terms(claim.left.display), pr.add_terms(claim.right.display)
+    rel = REL_TEX[claim.rel]
+    if claim.statistic == "mean":
+        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right] {rel} {rhs[0]}", *rhs[1:]]
+    if claim.statistic == "var":
+        return [rf"\operatorname{{Var}}\left[{' '.join(lhs)}\right] {rel} {rhs[0]}", *rhs[1:]]
+    if claim.statistic == "dist":
+        return [rf"{' '.join(lhs)} \sim {' '.join(rhs)}"]
+    core = [*lhs[:-1], f"{lhs[-1]} {rel} {rhs[0]}", *rhs[1:]]
+    if claim.statistic == "prob":
+        prob = formula_latex(claim.probability, symbols_tex(claim))
+        return [r"\Pr\left[" + core[0], *core[1:], rf"\right] \ge {prob}"]
+    if claim.statistic == "as":
+        core.append(r"\quad\text{almost surely}")
+    return core
+
+
+def statement_latex(claim) -> str:
+    """The displayed math of the claim's statement, by statistic (E, Var, Pr, almost surely, ~)."""
+    return " ".join(_statement_chunks(claim))
+
+
+def _width(tex: str) -> float:
+    """A generous estimate of the printed width of math `tex`, in em-like units: each glyph counts 1 (both
+    parts of a fraction, and sub- and superscripts at full size), a binary operator or relation 2.5."""
+    tex = re.sub(r"\\(left|right|Bigl|Bigr|!|,|;)", "", tex)
+    tex = re.sub(r"\\text\{([^}]*)\}|\\(quad|log|exp|min|max|Pr|det|sup|inf|lim)\b", r"\1\2", tex)
+    ops = len(re.findall(r"(?<![{(\[^_])\s*(?:[-+=<>]|\\le\b|\\ge\b|\\sim\b)", tex))
+    tex = re.sub(r"\\[A-Za-z]+", "x", tex)
+    return len(re.sub(r"[\s{}^_]", "", tex)) + 1.5 * ops
+
+
+def _display(chunks: list[str]) -> str:
+    """One displayed line when it fits, else multline* with breaks between chunks (with \\Bigl/\\Bigr brackets,
+    since a \\left...\\right pair cannot span a line break)."""
+    if _width(" ".join(chunks)) <= LINE_CHARS:
+        return "\\[\n  " + " ".join(chunks) + ".\n\\]"
+    chunks = [c.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge") for c in chunks]
+    lines = [[chunks[0]]]
+    for c in chunks[1:]:
+        if _width(" ".join(lines[-1] + [c])) > LINE_CHARS:
+            lines.append([])
+        lines[-1].append(c)
+    body = " \\\\\n  ".join(("{} " if i else "") + " ".join(line) for i, line in enumerate(lines))
+    return "\\begin{multline*}\n  " + body + ".\n\\end{multline*}"
+
+
+def claim_latex(claim) -> str:
+    """The claim as a `bltheorem` block (or `blfalse` when it is registered as false), with hypotheses,
+    statement, measured quantities, id and a label `claim:<id with dots as colons>`."""
+    env = "blfalse" if claim.expect == "VIOLATED" else "bltheorem"
+    names = symbols_tex(claim)
+    lines = [rf"\begin{{{env}}}[{{{escape_text(claim.provenance.label())}}}]"
+             rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
+             rf"\textbf{{{escape_text(claim.title)}.}}"]
+    items = [f"${p.domain.latex(p.latex)}$" + (f" ({escape_text(p.description)})" if p.description else "")
+             for p in claim.params]
+    items += [f"${formula_latex(h, names)}$" for h in claim.conditions]
+    if items:
+        lines += ["Let", r"\begin{itemize}", *[rf"  \item {it}" for it in items], r"\end{itemize}", "Then"]
+    lines.append(_display(_statement_chunks(claim)))
+    if claim.kind == "empirical":
+        for q in claim.quantities:
+            lines.append(f"Here ${q.tex}$ denotes {escape_text(q.description) or 'a measured quantity'}.")
+        lines.append(rf"Quantities are measured in scenario \texttt{{{escape_text(claim.scenario)}}}.")
+    if claim.expect == "VIOLATED":
+        lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")
+    lines += [rf"Claim id: \texttt{{{escape_text(claim.id)}}}.", rf"\end{{{env}}}"]
+    return "\n".join(lines)
+
+
+def preamble() -> str:
+    """Packages and the claim environments. `lmodern` and `geometry` are loaded only when installed."""
+    return "\n".join([
+        r"\usepackage[T1]{fontenc}",
+        r"\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}",
+        r"\IfFileExists{geometry.sty}{\usepackage[margin=1in]{geometry}}{}",
+        r"\usepackage{amsmath,amssymb,amsthm,booktabs}",
+        r"\setlength{\emergencystretch}{3em}  % ids and scenario names in \texttt cannot be hyphenated",
+        r"\theoremstyle{plain}",
+        r"\newtheorem{bltheorem}{Claim}",
+        r"\newtheorem{blfalse}[bltheorem]{Refuted claim}",
+    ])
+
+
+def standalone(claims: list) -> str:
+    """A complete pdflatex document typesetting `claims`."""
+    body = "\n\n".join(claim_latex(c) for c in claims)
+    return f"\\documentclass{{article}}\n{preamble()}\n\\begin{{document}}\n\n{body}\n\n\\end{{document}}\n"

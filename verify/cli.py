@@ -1,0 +1,262 @@
+"""The `boundlab` command line.
+
+Exit status: 0 when every checked claim came out as expected (true claims hold, registered false claims are
+refuted), 1 when any claim is VIOLATED unexpectedly, ERROR, INCONCLUSIVE, or a known-false claim escapes,
+2 for usage errors (unknown command or claim id, unreadable file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+EPILOG = """examples:
+  boundlab list
+  boundlab show shachaf2021.isotropic_risk_mean
+  boundlab check --all --quick
+  boundlab check shachaf2021.isotropic_risk_mean --seed 3 --json results.json
+  boundlab check --file my_claims.py          (checks the claims defined in that file)
+  boundlab worstcase shachaf2021.worst_ratio
+  boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
+
+exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
+refuted); 2 usage error."""
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="boundlab", description="Verify learning-theory bounds: symbolic claims, "
+                                "worst-case programs, torch simulation, LaTeX.", epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_file(sp):
+        sp.add_argument("--file", action="append", default=[], metavar="PY",
+                        help="a Python file defining claims (module-level Claim objects or a CLAIMS list); "
+                             "may be repeated")
+        return sp
+
+    sp = with_file(sub.add_parser("list", help="claims in the catalogue (and in --file modules)"))
+    sp.add_argument("--json", action="store_true", help="print JSON rows (id, title, paper, provenance, kind, ...)")
+
+    sp = with_file(sub.add_parser("show", help="statement, hypotheses, provenance and LaTeX of a claim"))
+    sp.add_argument("id")
+
+    sp = with_file(sub.add_parser("latex", help="LaTeX of a claim: a snippet, or a compilable document"))
+    sp.add_argument("id")
+    sp.add_argument("--standalone", action="store_true", help="a complete document for pdflatex")
+    sp.add_argument("-o", "--output", metavar="F", help="write to F instead of standard output")
+
+    sp = with_file(sub.add_parser("check", help="verdicts: PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, "
+                                               "VIOLATED or ERROR, with evidence and witnesses"))
+    sp.add_argument("ids", nargs="*", metavar="ID")
+    sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
+    sp.add_argument("--quick", action="store_true", help="a quarter of the default simulation budget")
+    sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+
+    sp = with_file(sub.add_parser("worstcase", help="worst-case constant by SDP, its eigenvalue form, the "
+                                                   "maximising instance replayed, solver diagnostics"))
+    sp.add_argument("ids", nargs="+", metavar="ID")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--point", type=int, default=0, help="index of the grid point to draw the instance at")
+    sp.add_argument("--solver", default="CLARABEL", choices=["CLARABEL", "SCS"])
+    sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+    return p
+
+
+def _registry(files):
+    from theory.registry import Registry, RegistryError
+
+    try:
+        return Registry.catalogue(files)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _resolve(reg, ids):
+    from theory.registry import RegistryError
+
+    try:
+        return [reg.get(i) for i in ids]
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _write_json(results, target):
+    payload = json.dumps({"results": [r.to_json() for r in results]}, indent=2, default=_json_default)
+    if target == "-":
+        print(payload)
+        return
+    try:
+        with open(target, "w") as fh:
+            fh.write(payload + "\n")
+    except OSError as exc:
+        raise UsageError(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+def _json_default(obj):
+    import numpy as np
+
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    return str(obj)
+
+
+def _table(results) -> str:
+    width = max([len(r.id) for r in results] + [5])
+    lines = [f"{'claim':<{width}}  {'verdict':<12}  {'expected':<8}  {'time':>7}  method",
+             "-" * (width + 50)]
+    for r in results:
+        mark = "yes" if r.as_expected else "NO"
+        lines.append(f"{r.id:<{width}}  {r.verdict:<12}  {mark:<8}  {r.seconds:6.2f}s  {r.method}")
+        if r.verdict == "ERROR":
+            lines.append(f"{'':<{width}}  -> {r.evidence.get('error')}")
+        elif r.witness and not r.as_expected:
+            lines.append(f"{'':<{width}}  -> witness: {json.dumps(r.witness, default=_json_default)[:400]}")
+        elif r.verdict == "INCONCLUSIVE":
+            notes = [p.get("note") for p in r.evidence.get("points", []) if p.get("note")]
+            lines.append(f"{'':<{width}}  -> {notes[0] if notes else r.evidence.get('note', '')}")
+    good = sum(r.as_expected for r in results)
+    lines.append(f"{good} of {len(results)} claims as expected")
+    return "\n".join(lines)
+
+
+def _progress(i, total, claim, result):
+    if result is None:
+        print(f"[{i + 1}/{total}] {claim.id} ...", file=sys.stderr, flush=True)
+    else:
+        print(f"[{i + 1}/{total}] {claim.id}: {result.verdict} ({result.seconds:.1f}s)", file=sys.stderr,
+              flush=True)
+
+
+def cmd_list(args):
+    reg = _registry(args.file)
+    rows = [c.summary() for c in reg]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        flag = "  (known false)" if r["expect"] == "VIOLATED" else ""
+        print(f"{r['id']:<{width}}  {r['kind']:<10} {r['provenance']:<13} {r['title']}{flag}")
+    return 0
+
+
+def cmd_show(args):
+    from theory.latex import claim_latex
+
+    c = _resolve(_registry(args.file), [args.id])[0]
+    print(f"{c.id}: {c.title}")
+    print(f"  statement : {c.statement_text()}")
+    for p in c.params:
+        print(f"  parameter : {p.name} in {p.domain.describe()}  {p.description}")
+    for q in c.quantities:
+        print(f"  measured  : {q.name}: {q.description}")
+    print(f"  kind      : {c.kind} ({c.statistic})" + (f", scenario {c.scenario}" if c.scenario else ""))
+    print(f"  provenance: {c.provenance.kind}: {c.provenance.label()}")
+    if c.expect == "VIOLATED":
+        print("  expected  : VIOLATED (a registered known-false claim)")
+    if c.worstcase:
+        print(f"  worst case: sup of {c.worstcase} (boundlab worstcase {c.id})")
+    if c.grid:
+        print(f"  grid      : {len(c.grid)} point(s), {c.samples} instances each: " +
+              "; ".join(json.dumps(p) for p in c.grid[:3]) + (" ..." if len(c.grid) > 3 else ""))
+    if c.doc:
+        print(f"  about     : {c.doc}")
+    print("  LaTeX     :")
+    print("\n".join("    " + line for line in claim_latex(c).splitlines()))
+    return 0
+
+
+def cmd_latex(args):
+    from theory.latex import claim_latex, standalone
+
+    c = _resolve(_registry(args.file), [args.id])[0]
+    text = standalone([c]) if args.standalone else claim_latex(c)
+    if args.output:
+        try:
+            with open(args.output, "w") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: cannot write: {exc.strerror}") from None
+        print(f"wrote {args.output}" + (f"; compile with: pdflatex {args.output}" if args.standalone else ""),
+              file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_check(args):
+    from verify.check import check_all
+
+    reg = _registry(args.file)
+    if args.all:
+        claims = list(reg)
+    elif args.ids:
+        claims = _resolve(reg, args.ids)
+    elif args.file:
+        claims = reg.from_files
+    else:
+        raise UsageError("name claim ids, or use --all, or --file PY to check a file's claims")
+    start = time.perf_counter()
+    results = check_all(claims, seed=args.seed, quick=args.quick, progress=_progress if len(claims) > 1 else None)
+    if args.json:
+        _write_json(results, args.json)
+    if args.json != "-":
+        print(_table(results))
+        print(f"seed {args.seed}, {'quick' if args.quick else 'full'} budget, {time.perf_counter() - start:.1f}s")
+    return 0 if all(r.as_expected for r in results) else 1
+
+
+def cmd_worstcase(args):
+    from verify.worstcase import run_worstcase
+
+    reg = _registry(args.file)
+    results = [run_worstcase(c, seed=args.seed, point_index=args.point, solver=args.solver)
+               for c in _resolve(reg, args.ids)]
+    if args.json:
+        _write_json(results, args.json)
+    if args.json != "-":
+        for r in results:
+            e = r.evidence
+            print(f"{r.id}: {r.verdict}")
+            if r.verdict == "ERROR":
+                print(f"  {e['error']}")
+                continue
+            print(f"  {e['target']}, instance drawn at {json.dumps(e['point'])} (seed {e['seed']})")
+            print(f"  SDP constant      : {e['constant']:.12g}   ({e['solver']}, status {e['status']})")
+            print(f"  eigenvalue form   : {e['eigenvalue_form']:.12g}   relative difference "
+                  f"{e['relative_difference']:.2e}")
+            print(f"  witness replayed  : {e['replayed_value']:.12g}   relative difference "
+                  f"{e['replay_relative_difference']:.2e}")
+            diag = e["diagnostics"]
+            print("  residuals         : " + ", ".join(f"{k} {v:.2e}" for k, v in diag.items()
+                                                       if isinstance(v, float) and k != "solve_time"))
+            w = r.witness[next(iter(r.witness))]
+            shown = ", ".join(f"{x:.4g}" for x in w[:6]) + (", ..." if len(w) > 6 else "")
+            print(f"  witness {next(iter(r.witness))}: [{shown}]")
+    return 0 if all(r.verdict == "CERTIFIED" for r in results) else 1
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
+                "worstcase": cmd_worstcase}[args.command](args)
+    except UsageError as exc:
+        print(f"boundlab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
