@@ -18,7 +18,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 __all__ = ["claim_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
-           "symbols_tex"]
+           "tex_names"]
 
 REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
 
@@ -116,7 +116,7 @@ def formula_latex(formula, symbols_tex: dict) -> str:
     return _printer(symbols_tex).doprint(expr)
 
 
-def symbols_tex(claim) -> dict:
+def tex_names(claim) -> dict:
     """The LaTeX name of every parameter and measured quantity of `claim`, keyed by its SymPy symbol."""
     names = {p.symbol: p.latex for p in claim.params}
     names.update({q.symbol: q.tex for q in claim.quantities})
@@ -124,19 +124,20 @@ def symbols_tex(claim) -> dict:
 
 
 def _statement_chunks(claim) -> list[str]:
-    """The statement as pieces between which a line may break (before each term of a top-level sum)."""
-    pr = _printer(symbols_tex(claim))
+    """The statement as pieces between which a line may break: before the relation and before each term of a
+    top-level sum."""
+    pr = _printer(tex_names(claim))
     lhs, rhs = pr.add_terms(claim.left.display), pr.add_terms(claim.right.display)
     rel = REL_TEX[claim.rel]
     if claim.statistic == "mean":
-        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right] {rel} {rhs[0]}", *rhs[1:]]
+        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}", *rhs[1:]]
     if claim.statistic == "var":
-        return [rf"\operatorname{{Var}}\left[{' '.join(lhs)}\right] {rel} {rhs[0]}", *rhs[1:]]
+        return [rf"\operatorname{{Var}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}", *rhs[1:]]
     if claim.statistic == "dist":
-        return [rf"{' '.join(lhs)} \sim {' '.join(rhs)}"]
-    core = [*lhs[:-1], f"{lhs[-1]} {rel} {rhs[0]}", *rhs[1:]]
+        return [" ".join(lhs), rf"\sim {' '.join(rhs)}"]
+    core = [*lhs, f"{rel} {rhs[0]}", *rhs[1:]]
     if claim.statistic == "prob":
-        prob = formula_latex(claim.probability, symbols_tex(claim))
+        prob = formula_latex(claim.probability, tex_names(claim))
         return [r"\Pr\left[" + core[0], *core[1:], rf"\right] \ge {prob}"]
     if claim.statistic == "as":
         core.append(r"\quad\text{almost surely}")
@@ -159,17 +160,17 @@ def _width(tex: str) -> float:
 
 
 def _display(chunks: list[str]) -> str:
-    """One displayed line when it fits, else multline* with breaks between chunks (with \\Bigl/\\Bigr brackets,
-    since a \\left...\\right pair cannot span a line break)."""
-    if _width(" ".join(chunks)) <= LINE_CHARS:
-        return "\\[\n  " + " ".join(chunks) + ".\n\\]"
-    chunks = [c.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge") for c in chunks]
+    """One displayed line when it fits, else multline* with lines packed from the chunks (and \\Bigl/\\Bigr
+    brackets for Pr, since a \\left...\\right pair cannot span a line break)."""
     lines = [[chunks[0]]]
     for c in chunks[1:]:
         if _width(" ".join(lines[-1] + [c])) > LINE_CHARS:
             lines.append([])
         lines[-1].append(c)
+    if len(lines) == 1:
+        return "\\[\n  " + " ".join(chunks) + ".\n\\]"
     body = " \\\\\n  ".join(("{} " if i else "") + " ".join(line) for i, line in enumerate(lines))
+    body = body.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge")
     return "\\begin{multline*}\n  " + body + ".\n\\end{multline*}"
 
 
@@ -177,10 +178,10 @@ def claim_latex(claim) -> str:
     """The claim as a `bltheorem` block (or `blfalse` when it is registered as false), with hypotheses,
     statement, measured quantities, id and a label `claim:<id with dots as colons>`."""
     env = "blfalse" if claim.expect == "VIOLATED" else "bltheorem"
-    names = symbols_tex(claim)
+    names = tex_names(claim)
     lines = [rf"\begin{{{env}}}[{{{escape_text(claim.provenance.label())}}}]"
              rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
-             rf"\textbf{{{escape_text(claim.title)}.}}"]
+             rf"\textbf{{{escape_text(claim.title.rstrip('.'))}.}}"]
     items = [f"${p.domain.latex(p.latex)}$" + (f" ({escape_text(p.description)})" if p.description else "")
              for p in claim.params]
     items += [f"${formula_latex(h, names)}$" for h in claim.conditions]

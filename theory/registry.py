@@ -61,7 +61,8 @@ class Registry:
         reg = cls([c for m in catalogue_modules() for c in claims_in(m)])
         for f in files:
             module = load_file(f)
-            found = claims_in(module)
+            # claims the file merely imports (e.g. from the catalogue) are the same objects: skip them
+            found = [c for c in claims_in(module) if reg._claims.get(c.id) is not c]
             if not found:
                 raise RegistryError(f"--file {f}: the file defines no claim")
             for c in found:

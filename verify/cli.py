@@ -129,11 +129,12 @@ def _table(results) -> str:
 
 
 def _progress(i, total, claim, result):
+    """One line per claim on standard error; on a terminal, the running claim is shown while it runs."""
     if result is None:
-        print(f"[{i + 1}/{total}] {claim.id} ...", file=sys.stderr, flush=True)
-    else:
-        print(f"[{i + 1}/{total}] {claim.id}: {result.verdict} ({result.seconds:.1f}s)", file=sys.stderr,
-              flush=True)
+        if sys.stderr.isatty():
+            print(f"[{i + 1}/{total}] {claim.id} ...", end="\r", file=sys.stderr, flush=True)
+        return
+    print(f"[{i + 1}/{total}] {claim.id}: {result.verdict} ({result.seconds:.1f}s)", file=sys.stderr, flush=True)
 
 
 def cmd_list(args):

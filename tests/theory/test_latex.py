@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
-from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, symbols_tex
+from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, tex_names
 
 d = Param("d", SIZE, description="dimension")
 n = Param("n", SIZE, description="number of fine-tuning samples")
@@ -89,10 +89,10 @@ def test_all_claims_in_one_document(tmp_path):
 
 def test_paper_order_is_kept():
     c = CLAIMS["mean"]
-    rhs = formula_latex(c.right, symbols_tex(c))
+    rhs = formula_latex(c.right, tex_names(c))
     assert "1 - \\frac{n}{d}" in rhs and rhs.index("1 - \\frac{n}{d}") < rhs.index("\\sigma^{2}")
     assert rhs.index("\\sigma^{2}") < rhs.index("\\|\\Delta\\|^{2}")
-    lhs = formula_latex(CLAIMS["value"].left, symbols_tex(CLAIMS["value"]))
+    lhs = formula_latex(CLAIMS["value"].left, tex_names(CLAIMS["value"]))
     assert lhs == r"\frac{\sqrt{\lambda_1 \lambda_2}}{2} \|\Delta\|^{2}"
 
 
@@ -110,7 +110,7 @@ def test_paper_order_is_kept():
 ])
 def test_unevaluated_printing_is_clean(source, expected):
     c = Claim(id="t.t", title="t", lhs=source, rel="=", rhs="0", provenance=DERIVED, params=(d, n, sigma))
-    assert formula_latex(c.left, symbols_tex(c)) == expected
+    assert formula_latex(c.left, tex_names(c)) == expected
 
 
 def test_special_functions_and_distributions():

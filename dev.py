@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Set up and run boundlab on a fresh machine with nothing but Python 3.10+.
+
+    python3 dev.py check [ARGS]   set up, then `boundlab check --all` (the whole catalogue; extra ARGS passed on)
+    python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest)
+    python3 dev.py setup          set up only
+
+Set-up is idempotent: a virtual environment in .venv, the CPU build of torch first (so that no multi-GB CUDA
+build is pulled), then boundlab with its dev extra; pdflatex from Debian's packages when missing and we are root.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".boundlab-setup"
+TORCH = "torch==2.13.0"
+TEX_PACKAGES = ["texlive-latex-base", "texlive-latex-recommended", "lmodern"]
+
+
+def run(cmd: list, **kw) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def ensure_tex() -> None:
+    if shutil.which("pdflatex") and subprocess.run(["kpsewhich", "lmodern.sty"], capture_output=True).returncode == 0:
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *TEX_PACKAGES], env=env)
+    else:
+        print("warning: pdflatex not found; the LaTeX tests need it. Install it with\n"
+              f"  sudo apt-get install --no-install-recommends {' '.join(TEX_PACKAGES)}", file=sys.stderr)
+
+
+def setup() -> None:
+    ensure_tex()
+    if not PY.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + TORCH.encode()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    run([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    run([PY, "-m", "pip", "install", "-q", TORCH])
+    run([PY, "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]"])
+    STAMP.write_text(fingerprint)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("setup", "check", "test"):
+        print(__doc__)
+        return 2
+    setup()
+    command, rest = argv[0], argv[1:]
+    if command == "setup":
+        return 0
+    if command == "check":
+        return subprocess.run([BIN / "boundlab", "check", "--all", *rest], cwd=ROOT).returncode
+    return subprocess.run([PY, "-m", "pytest", *rest], cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
