@@ -85,12 +85,14 @@ def _slack_substitutions(claim: Claim, gap: sp.Expr) -> list[tuple[sp.Expr, str]
 
 
 def _box(domain) -> tuple[float, float]:
+    """A finite sampling box for a domain: unbounded ends are cut at 1e-6 / 1e6 (log scale) or +-100."""
     lo, hi = domain.lo, domain.hi
     if domain.scale == "log":
-        lo = max(lo, 1.0 if domain.integer else 1e-6)
-        hi = min(hi, 1e6)
+        lo = lo if lo > 0 else (1.0 if domain.integer else 1e-6)
+        hi = hi if math.isfinite(hi) else max(1e6, lo * 1e6)
     else:
-        lo, hi = max(lo, -100.0), min(hi, 100.0)
+        lo = lo if math.isfinite(lo) else min(-100.0, hi - 200.0)
+        hi = hi if math.isfinite(hi) else max(100.0, lo + 200.0)
     return lo, hi
 
 

@@ -1,0 +1,71 @@
+import mpmath
+import pytest
+
+from numerics.analytic import DomainError, falsify, prove
+from theory import SIZE, Claim, Domain, Param, Provenance
+
+d, n = Param("d", SIZE), Param("n", SIZE)
+x = Param("x", Domain(0, 10, lo_open=True))
+PROV = Provenance("classical", "t", "textbook")
+
+
+def claim(lhs, rel, rhs, params, hyps=(), cid="t.c"):
+    return Claim(id=cid, title="t", lhs=lhs, rel=rel, rhs=rhs, params=params, hypotheses=hyps, provenance=PROV)
+
+
+def test_identity_is_proved_with_certificate():
+    c = claim("((d - n)/2)/((d - n)/2 + n/2)", "=", "1 - n/d", (d, n), ("n < d",))
+    proof = prove(c)
+    assert proof is not None and "= 0" in proof.certificate
+
+
+def test_inequality_proved_by_signs_and_by_slack():
+    assert prove(claim("(1 - n/d)", "<=", "1", (d, n))) is not None
+    # needs the hypothesis n < d: written d = n + t, t > 0
+    proof = prove(claim("n/d", "<", "1", (d, n), ("n < d",)))
+    assert proof is not None and "t > 0" in proof.certificate
+
+
+def test_false_identity_gets_a_counterexample_confirmed_at_50_digits():
+    c = claim("(1 - n/d)**2", "=", "1 - n/d", (d, n), ("n < d",))
+    assert prove(c) is None
+    search = falsify(c, seed=0)
+    w = search.counterexample
+    assert w is not None and w["digits"] == 50
+    dv, nv = float(w["point"]["d"]), float(w["point"]["n"])
+    assert (1 - nv / dv) ** 2 != pytest.approx(1 - nv / dv, rel=1e-12)  # independently re-evaluated
+    assert len(w["lhs"].replace("-", "").replace(".", "")) >= 20  # printed to 30 significant digits
+
+
+def test_local_optimisation_finds_a_narrow_violation():
+    # x - log(1 + x) <= x^2/2 - x^3/10 fails only for x > about 2.46 (on (0, 10])
+    c = claim("x - log(1 + x)", "<=", "x**2/2 - x**3/10", (x,))
+    w = falsify(c, seed=1).counterexample
+    assert w is not None
+    xv = mpmath.mpf(w["point"]["x"])
+    assert xv - mpmath.log(1 + xv) > xv ** 2 / 2 - xv ** 3 / 10
+
+
+def test_float_cancellation_is_not_reported_as_a_violation():
+    # (exp(x) - 1)/x = 1 + x/2 + ... >= 1 is true; float64 computes 0 at tiny x (a false alarm the high-precision
+    # confirmation must reject), while the claim ">= 1 + x" is truly false there and must be confirmed.
+    tiny = Param("x", Domain(1e-30, 1e-12, scale="log"))
+    search = falsify(claim("(exp(x) - 1)/x", ">=", "1", (tiny,)), seed=0)
+    assert search.worst_gap < 0  # float64 did see a (spurious) violation
+    assert search.counterexample is None
+    w = falsify(claim("(exp(x) - 1)/x", ">=", "1 + x", (tiny,)), seed=0).counterexample
+    assert w is not None
+    with mpmath.workdps(80):
+        xv = mpmath.mpf(w["point"]["x"])
+        assert mpmath.expm1(xv) / xv < 1 + xv
+
+
+def test_true_inequality_survives_search():
+    c = claim("exp(x)", ">=", "1 + x", (x,))
+    search = falsify(c, seed=0)
+    assert search.counterexample is None and search.points > 1000 and search.worst_gap >= 0
+
+
+def test_contradictory_hypotheses():
+    with pytest.raises(DomainError, match="contradictory"):
+        falsify(claim("n", "<=", "d", (d, n), ("n < d", "n > d + 1")), seed=0)

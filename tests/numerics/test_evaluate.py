@@ -1,0 +1,50 @@
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+import torch
+
+from numerics.evaluate import evaluate, scipy_distribution
+from theory.functions import Beta, BetaQuantile
+
+a, b, p, x = sp.symbols("a b p x", positive=True)
+
+
+def test_backends_agree_on_a_formula():
+    expr = sp.sqrt(a) * sp.log(1 + b) / (1 + a * b) + sp.exp(-a)
+    av, bv = np.array([0.3, 2.0, 7.5]), np.array([1.0, 0.1, 4.0])
+    ref = np.sqrt(av) * np.log1p(bv) / (1 + av * bv) + np.exp(-av)
+    assert np.allclose(evaluate(expr, {a: av, b: bv}), ref, rtol=1e-14)
+    out = evaluate(expr, {a: torch.tensor(av), b: torch.tensor(bv)}, "torch")
+    assert isinstance(out, torch.Tensor) and np.allclose(out.numpy(), ref, rtol=1e-14)
+    with mpmath.workdps(40):
+        assert abs(evaluate(expr, {a: 2, b: 0.1}, "mpmath") - ref[1]) < 1e-14
+
+
+def test_beta_quantile_matches_the_notes_published_value_in_every_backend():
+    # shared/papers/shachaf2021.md 3.2: d = 50, n = 25 gives q_0.95 = 0.6616 and q_0.05 = 0.3384
+    for backend in ("numpy", "torch", "mpmath"):
+        hi = float(evaluate(BetaQuantile(p, a, b), {p: 0.95, a: 12.5, b: 12.5}, backend))
+        lo = float(evaluate(BetaQuantile(p, a, b), {p: 0.05, a: 12.5, b: 12.5}, backend))
+        assert hi == pytest.approx(0.6616, abs=1e-4) and lo == pytest.approx(0.3384, abs=1e-4)
+
+
+def test_beta_quantile_inverts_the_cdf_by_monte_carlo():
+    rng = np.random.default_rng(0)
+    draws = rng.beta(3.0, 7.0, 200_000)
+    q = float(evaluate(BetaQuantile(p, a, b), {p: 0.9, a: 3.0, b: 7.0}))
+    assert abs((draws <= q).mean() - 0.9) < 4 * np.sqrt(0.09 / 200_000)
+
+
+def test_missing_value_and_unknown_backend():
+    with pytest.raises(ValueError, match="no value for b"):
+        evaluate(a + b, {a: 1.0})
+    with pytest.raises(ValueError, match="back end"):
+        evaluate(a, {a: 1.0}, "jax")
+
+
+def test_scipy_distribution():
+    dist = scipy_distribution(Beta(a, b), {a: 2.0, b: 3.0})
+    assert dist.mean() == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="positive"):
+        scipy_distribution(Beta(a - 3, b), {a: 2.0, b: 3.0})

@@ -1,0 +1,94 @@
+"""The check pipeline: planted errors are caught, true claims are not flagged, witnesses replay, bad input errors."""
+import json
+from pathlib import Path
+
+import pytest
+
+from theory import Registry
+from verify.check import check, replay
+from verify.verdict import CONSISTENT, ERROR, PROVED, VIOLATED
+
+DATA = Path(__file__).parent.parent / "data"
+REG = Registry.catalogue([str(DATA / "planted_claims.py"), str(DATA / "bad_claims.py")])
+PLANTED = ["planted.mean_squared", "planted.variance_halved", "planted.mean_as_bound"]
+CATALOGUE = [c.id for c in Registry.catalogue()]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_planted_errors_are_violated_with_the_default_budget_for_every_seed(seed):
+    for cid in PLANTED:
+        res = check(REG.get(cid), seed=seed)
+        assert res.verdict == VIOLATED, (cid, seed, res.evidence)
+        assert res.witness["seed"] == seed and "point" in res.witness
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(20))
+def test_catalogue_claims_come_out_as_expected_across_seeds(seed):
+    """True claims are never VIOLATED (nor INCONCLUSIVE); the known-false claim is always refuted."""
+    for cid in CATALOGUE:
+        res = check(REG.get(cid), seed=seed, quick=True)
+        assert res.as_expected, (cid, seed, res.verdict, res.evidence)
+
+
+def test_witness_of_an_almost_sure_violation_replays():
+    claim = REG.get("planted.mean_as_bound")
+    res = check(claim, seed=5)
+    again = replay(claim, res.witness)
+    assert again["lhs"] == res.witness["lhs"] and again["rhs"] == res.witness["rhs"]
+    assert again["lhs"] > again["rhs"]
+
+
+def test_known_false_claim_is_refuted_at_the_notes_instance():
+    """shared/papers/shachaf2021.md 2.1: d = 2, n = 1, Sigma = diag(1, 0.01), Delta = e_2: L > L_S w.p. 0.994."""
+    claim = REG.get("shachaf2021.never_hurts")
+    res = check(claim, seed=0)
+    assert res.verdict == VIOLATED and res.as_expected
+    w = res.witness
+    assert w["lhs"] > w["rhs"]
+    assert replay(claim, w)["L"] == w["measured"]["L"]
+
+
+def test_same_seed_same_json_and_different_seed_differs():
+    claim = REG.get("shachaf2021.isotropic_risk_mean")
+    a, b, c = (check(claim, seed=s, quick=True) for s in (4, 4, 5))
+    dump = lambda r: json.dumps({k: v for k, v in r.to_json().items() if k != "seconds"}, sort_keys=True)
+    assert dump(a) == dump(b) and dump(a) != dump(c)
+
+
+@pytest.mark.parametrize("cid, message", [
+    ("bad.contradictory", "contradictory"),
+    ("bad.outside_hypotheses", "grid point 1 ({'d': 20, 'n': 30}) is outside the claim's hypotheses"),
+    ("bad.not_psd", "not positive semidefinite"),
+    ("bad.nan_scenario", "non-finite value"),
+])
+def test_bad_input_gives_error_naming_claim_and_cause(cid, message):
+    res = check(REG.get(cid))
+    assert res.verdict == ERROR and not res.as_expected
+    assert res.evidence["error"].startswith(f"claim {cid}") and message in res.evidence["error"]
+
+
+def test_analytic_claims_are_proved():
+    for cid in ("shachaf2021.beta_mean_identity", "shachaf2021.beta_variance_identity",
+                "shachaf2021.isotropic_sample_complexity", "shachaf2021.isotropic_mean_below_source"):
+        assert check(REG.get(cid)).verdict == PROVED
+
+
+def test_inconclusive_when_the_budget_cannot_resolve(tmp_path):
+    from theory import Claim
+    from theory.catalogue.shachaf2021 import isotropic_risk_mean
+
+    small = Claim(**{**{k: getattr(isotropic_risk_mean, k) for k in (
+        "title", "lhs", "rel", "rhs", "provenance", "params", "quantities", "hypotheses", "statistic",
+        "scenario", "grid")}, "id": "t.small", "samples": 20, "resolution": 0.001})
+    res = check(small)
+    assert res.verdict == "INCONCLUSIVE" and not res.as_expected
+    assert any("resolution" in p.get("note", "") for p in res.evidence["points"])
+
+
+def test_consistent_carries_evidence():
+    res = check(REG.get("shachaf2021.isotropic_risk_quantile"), seed=1)
+    assert res.verdict == CONSISTENT
+    # the probability is exactly 1 - delta, so each Clopper-Pearson interval must cover it
+    for point in res.evidence["points"]:
+        assert point["interval"]["lo"] <= point["claimed"] <= point["interval"]["hi"]

@@ -1,0 +1,191 @@
+"""verify/stats.py: the decision rules checked against independent truths.
+
+Coverage is measured by seeded simulation from laws whose mean / variance is known in closed form, and compared
+with the nominal level through a binomial acceptance region (error rate 1e-4) computed with scipy.stats.binom.
+Clopper-Pearson is also checked by exact enumeration over k and against its defining binomial tail equations;
+the KS statistic against a hand computation of sup |F_n - F|; p-values by their uniformity under the null.
+"""
+import math
+
+import numpy as np
+import pytest
+import scipy.stats
+
+from verify.stats import bonferroni, clopper_pearson, ks_test, mean_interval, variance_interval
+
+ERR = 1e-4  # error rate of every binomial acceptance region below
+
+
+def binomial_region(reps: int, p: float, err: float = ERR) -> tuple[float, float]:
+    """Two-sided acceptance region for (successes / reps) when successes ~ Binomial(reps, p)."""
+    lo = scipy.stats.binom.ppf(err / 2, reps, p) / reps
+    hi = scipy.stats.binom.isf(err / 2, reps, p) / reps
+    return float(lo), float(hi)
+
+
+# laws with a known mean and variance: (sampler, mean, variance)
+LAWS = {
+    "exponential": (lambda rng, n: rng.exponential(1.0, n), 1.0, 1.0),
+    "beta91": (lambda rng, n: rng.beta(9.0, 1.0, n), 0.9, 9.0 / (10.0 ** 2 * 11.0)),
+    "normal": (lambda rng, n: rng.normal(2.0, 3.0, n), 2.0, 9.0),
+}
+
+
+def coverage(interval, law: str, n: int, reps: int, alpha: float, target: str, seed: int) -> float:
+    sample, mean, var = LAWS[law]
+    truth = mean if target == "mean" else var
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(reps):
+        iv = interval(sample(rng, n), alpha)
+        hits += iv.lo <= truth <= iv.hi
+    return hits / reps
+
+
+# ---------------------------------------------------------------------------------------------- mean_interval
+
+@pytest.mark.parametrize("law,seed", [("exponential", 11), ("beta91", 12)])
+def test_mean_interval_coverage_on_skewed_laws(law, seed):
+    reps, alpha = 3000, 0.1
+    cov = coverage(mean_interval, law, 200, reps, alpha, "mean", seed)
+    lo, hi = binomial_region(reps, 1 - alpha)
+    assert lo <= cov <= hi, (law, cov, (lo, hi))
+
+
+def test_mean_interval_is_exact_for_normal_samples_of_size_five():
+    """The Student-t interval has exact coverage for normal data at any n; a z quantile would give ~0.85 here."""
+    reps, alpha = 3000, 0.1
+    cov = coverage(mean_interval, "normal", 5, reps, alpha, "mean", 13)
+    lo, hi = binomial_region(reps, 1 - alpha)
+    assert lo <= cov <= hi, (cov, (lo, hi))
+
+
+def test_mean_interval_level_and_sample_size_checks():
+    iv = mean_interval(np.arange(10.0), 0.05)
+    assert iv.level == pytest.approx(0.95) and iv.n == 10 and iv.lo < iv.estimate < iv.hi
+    with pytest.raises(ValueError):
+        mean_interval(np.array([1.0]), 0.1)
+
+
+# ------------------------------------------------------------------------------------------ variance_interval
+
+ASYMPTOTIC_SLACK = 0.02  # the interval is asymptotic: allow an O(1/sqrt(n)) coverage bias on top of MC noise
+
+
+@pytest.mark.parametrize("law,seed", [("exponential", 21), ("beta91", 22), ("normal", 23)])
+def test_variance_interval_coverage_is_near_nominal(law, seed):
+    reps, alpha = 800, 0.1
+    cov = coverage(variance_interval, law, 2000, reps, alpha, "var", seed)
+    lo, hi = binomial_region(reps, 1 - alpha)
+    assert lo - ASYMPTOTIC_SLACK <= cov <= hi + ASYMPTOTIC_SLACK, (law, cov, (lo, hi))
+
+
+def test_variance_interval_sample_size_check():
+    with pytest.raises(ValueError):
+        variance_interval(np.array([1.0, 2.0, 3.0]), 0.1)
+
+
+# ------------------------------------------------------------------------------------------- clopper_pearson
+
+CP_CASES = [(p, n) for p in (0.05, 0.5, 0.99) for n in (20, 500)]
+
+
+@pytest.mark.parametrize("p,n", CP_CASES)
+def test_clopper_pearson_exact_coverage_is_at_least_nominal(p, n):
+    """Exact coverage: sum of Binomial(n, p) probabilities of the k whose interval contains p."""
+    alpha = 0.1
+    ks = np.arange(n + 1)
+    covers = np.array([clopper_pearson(int(k), n, alpha).lo <= p <= clopper_pearson(int(k), n, alpha).hi
+                       for k in ks])
+    exact = float(scipy.stats.binom.pmf(ks, n, p)[covers].sum())
+    assert exact >= 1 - alpha - 1e-12, (p, n, exact)
+
+
+@pytest.mark.parametrize("p,n", CP_CASES)
+def test_clopper_pearson_simulated_coverage_is_at_least_nominal(p, n):
+    alpha, reps = 0.1, 20000
+    rng = np.random.default_rng(31 + n + int(100 * p))
+    ks = rng.binomial(n, p, size=reps)
+    table = {k: clopper_pearson(int(k), n, alpha) for k in np.unique(ks)}
+    cov = float(np.mean([table[k].lo <= p <= table[k].hi for k in ks]))
+    lo, _ = binomial_region(reps, 1 - alpha)
+    assert cov >= lo, (p, n, cov, lo)
+
+
+@pytest.mark.parametrize("n", [1, 7, 40])
+def test_clopper_pearson_edge_cases_in_closed_form(n):
+    """k = 0: (1 - hi)^n = alpha/2; k = n: lo^n = alpha/2."""
+    alpha = 0.05
+    iv0 = clopper_pearson(0, n, alpha)
+    assert iv0.lo == 0.0 and iv0.estimate == 0.0
+    assert iv0.hi == pytest.approx(1 - (alpha / 2) ** (1 / n), rel=1e-10)
+    ivn = clopper_pearson(n, n, alpha)
+    assert ivn.hi == 1.0 and ivn.estimate == 1.0
+    assert ivn.lo == pytest.approx((alpha / 2) ** (1 / n), rel=1e-10)
+
+
+@pytest.mark.parametrize("k,n,alpha", [(1, 20, 0.1), (7, 20, 0.05), (250, 500, 0.01), (3, 500, 1e-6)])
+def test_clopper_pearson_solves_its_binomial_tail_equations(k, n, alpha):
+    """lo: P(Bin(n, lo) >= k) = alpha/2;  hi: P(Bin(n, hi) <= k) = alpha/2."""
+    iv = clopper_pearson(k, n, alpha)
+    assert scipy.stats.binom.sf(k - 1, n, iv.lo) == pytest.approx(alpha / 2, rel=1e-8)
+    assert scipy.stats.binom.cdf(k, n, iv.hi) == pytest.approx(alpha / 2, rel=1e-8)
+
+
+@pytest.mark.parametrize("k,n", [(-1, 10), (11, 10), (0, 0)])
+def test_clopper_pearson_rejects_bad_counts(k, n):
+    with pytest.raises(ValueError):
+        clopper_pearson(k, n, 0.1)
+
+
+# ------------------------------------------------------------------------------------------------ bonferroni
+
+@pytest.mark.parametrize("alpha,tests", [(0.0, 5), (1.0, 5), (-0.1, 5), (1.5, 5), (float("nan"), 5),
+                                         (0.05, 0), (0.05, -3)])
+def test_bonferroni_rejects_bad_input(alpha, tests):
+    with pytest.raises(ValueError):
+        bonferroni(alpha, tests)
+
+
+def test_bonferroni_controls_family_wise_error_by_simulation():
+    """m independent true nulls, uniform p-values: FWER = 1 - (1 - alpha/m)^m <= alpha."""
+    alpha, m, reps = 0.2, 20, 20000
+    rng = np.random.default_rng(41)
+    a = bonferroni(alpha, m)
+    fwer = float(np.mean((rng.uniform(size=(reps, m)) <= a).any(axis=1)))
+    lo, hi = binomial_region(reps, 1 - (1 - alpha / m) ** m)
+    assert lo <= fwer <= hi, (fwer, (lo, hi))
+    assert fwer <= binomial_region(reps, alpha)[1]
+
+
+# -------------------------------------------------------------------------------------------------- ks_test
+
+def test_ks_statistic_matches_a_hand_computation():
+    rng = np.random.default_rng(51)
+    x = rng.exponential(2.0, 300)
+    dist = scipy.stats.expon(scale=1.7)
+    f = dist.cdf(np.sort(x))
+    i = np.arange(1, x.size + 1)
+    d_hand = max(np.max(i / x.size - f), np.max(f - (i - 1) / x.size))
+    stat, _ = ks_test(x, dist)
+    assert stat == pytest.approx(d_hand, rel=1e-12)
+
+
+@pytest.mark.parametrize("sample,dist", [
+    (lambda r: r.normal(0.0, 1.0, 500), scipy.stats.norm(0.3, 1.0)),
+    (lambda r: r.standard_cauchy(500), scipy.stats.norm()),
+    (lambda r: r.exponential(1.0, 500), scipy.stats.expon(scale=1.5)),
+])
+def test_ks_small_p_value_for_a_wrong_law(sample, dist):
+    _, p = ks_test(sample(np.random.default_rng(61)), dist)
+    assert p < 1e-4, p
+
+
+def test_ks_p_values_are_uniform_under_the_right_law():
+    reps = 400
+    ps = np.array([ks_test(np.random.default_rng(700 + r).beta(9.0, 1.0, 200), scipy.stats.beta(9.0, 1.0))[1]
+                   for r in range(reps)])
+    for level in (0.05, 0.5):
+        lo, hi = binomial_region(reps, level)
+        assert lo <= float(np.mean(ps <= level)) <= hi, (level, float(np.mean(ps <= level)))
+    assert ps[0] > 1e-3  # one seeded draw from the right law is not rejected
