@@ -39,10 +39,12 @@ class WorstCase:
     solver: str
     status: str
     diagnostics: dict = field(default_factory=dict)
+    seconds: float = 0.0  # wall time of the solve; kept out of JSON, which must not vary between runs
 
     def to_json(self) -> dict:
-        """Plain JSON-serialisable dict (floats, lists, strings)."""
+        """Plain JSON-serialisable dict (floats, lists, strings); the same input gives the same dict."""
         out = asdict(self)
+        del out["seconds"]
         out["witness"] = [float(x) for x in self.witness]
         for key in ("constant", "witness_value", "dual_bound"):
             out[key] = float(out[key])
@@ -132,9 +134,7 @@ def max_rayleigh(A, B=None, solver: str = "CLARABEL", **solver_opts) -> WorstCas
         # t B - A >= -eps I implies A <= (t + eps / lambda_min(B)) B: a rigorous upper bound (up to eigvalsh).
         "certified_upper": t + dual_violation / float(np.linalg.eigvalsh(B)[0]),
         "rank1_ratio": float(lam[-2] / lam[-1]) if d > 1 and lam[-1] > 0 else 0.0,
-        "solve_time": float(stats.solve_time) if stats is not None and stats.solve_time is not None else wall,
-        "wall_time": wall,
     }
     if stats is not None and stats.num_iters is not None:
         diagnostics["iterations"] = int(stats.num_iters)
-    return WorstCase(constant, v, witness_value, t, solver, status, diagnostics)
+    return WorstCase(constant, v, witness_value, t, solver, status, diagnostics, wall)

@@ -11,12 +11,11 @@ import re
 import sys
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402  (a dependency of nbclient)
-from nbclient.exceptions import CellExecutionError  # noqa: E402
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # a dependency of nbclient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -18,7 +18,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 __all__ = ["claim_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
-           "tex_names"]
+           "tex_names", "text_latex"]
 
 REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
 
@@ -33,6 +33,14 @@ _ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\
 def escape_text(s: str) -> str:
     """`s` as LaTeX text: the characters & % $ # _ { } ~ ^ \\ are escaped, everything else is kept."""
     return re.sub(r"[&%$#_{}~^\\]", lambda m: _ESCAPES[m.group()], str(s))
+
+
+def text_latex(s: str) -> str:
+    """Prose that may hold inline math: text outside `$...$` is escaped, math inside is kept as written."""
+    parts = str(s).split("$")
+    if len(parts) % 2 == 0:  # an unpaired $: treat the whole string as text
+        return escape_text(s)
+    return "".join(f"${p}$" if i % 2 else escape_text(p) for i, p in enumerate(parts))
 
 
 class _PaperPrinter(LatexPrinter):
@@ -181,8 +189,8 @@ def claim_latex(claim) -> str:
     names = tex_names(claim)
     lines = [rf"\begin{{{env}}}[{{{escape_text(claim.provenance.label())}}}]"
              rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
-             rf"\textbf{{{escape_text(claim.title.rstrip('.'))}.}}"]
-    items = [f"${p.domain.latex(p.latex)}$" + (f" ({escape_text(p.description)})" if p.description else "")
+             rf"\textbf{{{text_latex(claim.title.rstrip('.'))}.}}"]
+    items = [f"${p.domain.latex(p.latex)}$" + (f" ({text_latex(p.description)})" if p.description else "")
              for p in claim.params]
     items += [f"${formula_latex(h, names)}$" for h in claim.conditions]
     if items:
@@ -190,7 +198,7 @@ def claim_latex(claim) -> str:
     lines.append(_display(_statement_chunks(claim)))
     if claim.kind == "empirical":
         for q in claim.quantities:
-            lines.append(f"Here ${q.tex}$ denotes {escape_text(q.description) or 'a measured quantity'}.")
+            lines.append(f"Here ${q.tex}$ denotes {text_latex(q.description) or 'a measured quantity'}.")
         lines.append(rf"Quantities are measured in scenario \texttt{{{escape_text(claim.scenario)}}}.")
     if claim.expect == "VIOLATED":
         lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -22,6 +23,20 @@ EPILOG = """examples:
 
 exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
 refuted); 2 usage error."""
+
+
+CHECK_HELP = """Check claims and print a verdict table (progress on standard error).
+
+Analytic claims are proved symbolically where SymPy can (PROVED) and otherwise searched for counterexamples,
+confirmed at 50 digits (VIOLATED, with the point). Empirical claims are simulated by their scenario at every grid
+point: means and variances by confidence intervals, probabilities by Clopper-Pearson, laws by Kolmogorov-Smirnov,
+almost-sure claims on every instance; the family-wise error rate per claim is 1e-6 (Bonferroni over grid points).
+A VIOLATED verdict carries a replayable witness (seed, grid point, instance, measured vs claimed).
+
+examples:
+  boundlab check shachaf2021.isotropic_risk_mean
+  boundlab check --all --quick --json results.json
+  boundlab check --file my_claims.py --seed 7"""
 
 
 class UsageError(Exception):
@@ -51,11 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--standalone", action="store_true", help="a complete document for pdflatex")
     sp.add_argument("-o", "--output", metavar="F", help="write to F instead of standard output")
 
-    sp = with_file(sub.add_parser("check", help="verdicts: PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, "
-                                               "VIOLATED or ERROR, with evidence and witnesses"))
-    sp.add_argument("ids", nargs="*", metavar="ID")
+    sp = with_file(sub.add_parser(
+        "check", help="verdicts: PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED or ERROR, with evidence and "
+                      "witnesses", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=CHECK_HELP))
+    sp.add_argument("ids", nargs="*", metavar="ID", help="claim ids (see `boundlab list`)")
     sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
-    sp.add_argument("--quick", action="store_true", help="a quarter of the default simulation budget")
+    sp.add_argument("--quick", action="store_true",
+                    help="half of each claim's simulation budget, at least 2000 instances per grid point")
     sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
 
@@ -97,6 +115,20 @@ def _write_json(results, target):
             fh.write(payload + "\n")
     except OSError as exc:
         raise UsageError(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+def _check_writable(target, flag: str) -> None:
+    """Refuse an output path before a long run rather than lose its results after it."""
+    if not target or target == "-":
+        return
+    path = os.path.abspath(target)
+    folder = os.path.dirname(path)
+    if os.path.isdir(path):
+        raise UsageError(f"{flag} {target}: cannot write: it is a folder")
+    if not os.path.isdir(folder):
+        raise UsageError(f"{flag} {target}: cannot write: no folder {folder}")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UsageError(f"{flag} {target}: cannot write: permission denied")
 
 
 def _json_default(obj):
@@ -180,6 +212,7 @@ def cmd_latex(args):
     from theory.latex import claim_latex, standalone
 
     c = _resolve(_registry(args.file), [args.id])[0]
+    _check_writable(args.output, "-o")
     text = standalone([c]) if args.standalone else claim_latex(c)
     if args.output:
         try:
@@ -195,8 +228,6 @@ def cmd_latex(args):
 
 
 def cmd_check(args):
-    from verify.check import check_all
-
     reg = _registry(args.file)
     if args.all:
         claims = list(reg)
@@ -206,6 +237,9 @@ def cmd_check(args):
         claims = reg.from_files
     else:
         raise UsageError("name claim ids, or use --all, or --file PY to check a file's claims")
+    _check_writable(args.json, "--json")
+    from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
+
     start = time.perf_counter()
     results = check_all(claims, seed=args.seed, quick=args.quick, progress=_progress if len(claims) > 1 else None)
     if args.json:
@@ -217,11 +251,12 @@ def cmd_check(args):
 
 
 def cmd_worstcase(args):
+    claims = _resolve(_registry(args.file), args.ids)
+    _check_writable(args.json, "--json")
     from verify.worstcase import run_worstcase
 
-    reg = _registry(args.file)
     results = [run_worstcase(c, seed=args.seed, point_index=args.point, solver=args.solver)
-               for c in _resolve(reg, args.ids)]
+               for c in claims]
     if args.json:
         _write_json(results, args.json)
     if args.json != "-":
@@ -238,8 +273,10 @@ def cmd_worstcase(args):
             print(f"  witness replayed  : {e['replayed_value']:.12g}   relative difference "
                   f"{e['replay_relative_difference']:.2e}")
             diag = e["diagnostics"]
-            print("  residuals         : " + ", ".join(f"{k} {v:.2e}" for k, v in diag.items()
-                                                       if isinstance(v, float) and k != "solve_time"))
+            print(f"  solver residuals  : primal {diag['primal_residual']:.2e}, dual {diag['dual_residual']:.2e}, "
+                  f"relative gap {diag['gap']:.2e}; {diag.get('iterations', '?')} iterations, {r.seconds:.2f}s")
+            print(f"  certified upper   : {diag['certified_upper']:.12g}   (dual bound, corrected by the dual "
+                  f"residual); rank-1 ratio of Z {diag['rank1_ratio']:.1e}")
             w = r.witness[next(iter(r.witness))]
             shown = ", ".join(f"{x:.4g}" for x in w[:6]) + (", ..." if len(w) > 6 else "")
             print(f"  witness {next(iter(r.witness))}: [{shown}]")
@@ -257,6 +294,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly, the output is incomplete
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,12 +1,10 @@
 """theory.latex: paper-order printing, honest provenance, escaping, and documents that pdflatex compiles cleanly."""
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
-from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, tex_names
+from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, tex_names, text_latex
 
 d = Param("d", SIZE, description="dimension")
 n = Param("n", SIZE, description="number of fine-tuning samples")
@@ -56,34 +54,18 @@ CLAIMS = {
 }
 
 
-def compile_latex(source: str, tmp_path) -> str:
-    """Compile `source` with pdflatex in tmp_path; assert success and a clean log; return the log."""
-    if shutil.which("pdflatex") is None:
-        pytest.fail("pdflatex is not installed: install texlive-latex-base and texlive-latex-recommended "
-                    "(apt-get install texlive-latex-base texlive-latex-recommended)")
-    (tmp_path / "doc.tex").write_text(source)
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300)
-    log = (tmp_path / "doc.log").read_text(errors="replace")
-    assert run.returncode == 0, f"pdflatex failed:\n{run.stdout[-3000:]}\n--- source ---\n{source}"
-    assert (tmp_path / "doc.pdf").exists()
-    assert "Overfull \\hbox" not in log, "overfull box:\n" + "\n".join(
-        line for line in log.splitlines() if "Overfull" in line) + f"\n--- source ---\n{source}"
-    return log
-
-
 def note(tex: str) -> str:
     """The optional argument (the provenance line) of the claim environment."""
     return re.search(r"\\begin\{bl(?:theorem|false)\}\[\{(.*?)\}\]", tex).group(1)
 
 
 @pytest.mark.parametrize("key", sorted(CLAIMS))
-def test_each_claim_compiles(key, tmp_path):
-    compile_latex(standalone([CLAIMS[key]]), tmp_path)
+def test_each_claim_compiles(key, pdflatex):
+    pdflatex(standalone([CLAIMS[key]]))
 
 
-def test_all_claims_in_one_document(tmp_path):
-    log = compile_latex(standalone(list(CLAIMS.values())), tmp_path)
+def test_all_claims_in_one_document(pdflatex):
+    log = pdflatex(standalone(list(CLAIMS.values())))
     assert "undefined" not in log.lower()
 
 
@@ -178,3 +160,8 @@ def test_standalone_preamble():
     assert doc.startswith(r"\documentclass{article}") and doc.rstrip().endswith(r"\end{document}")
     for package in ("amsmath", "amssymb", "amsthm", "booktabs", "[T1]{fontenc}", "lmodern", "geometry"):
         assert package in doc
+
+
+def test_text_with_inline_math():
+    assert text_latex(r"scale, $\Sigma = \sigma^2 I$ & more_x") == r"scale, $\Sigma = \sigma^2 I$ \& more\_x"
+    assert text_latex("costs $5") == r"costs \$5"  # an unpaired $ is text

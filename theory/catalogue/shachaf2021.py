@@ -16,8 +16,8 @@ SCENARIO = "linear_finetune"
 d = Param("d", SIZE, "d", "input dimension")
 n = Param("n", SIZE, "n", "number of target samples")
 k = Param("k", SIZE, "k", "rank of the target covariance")
-sigma = Param("sigma", POSITIVE, r"\sigma", "scale of the target covariance, Sigma = sigma^2 I")
-Delta = Param("Delta", POSITIVE, r"\|\Delta\|", "norm of the source-target difference theta_T - theta_S")
+sigma = Param("sigma", POSITIVE, r"\sigma", r"scale of the target covariance, $\Sigma = \sigma^2 I$")
+Delta = Param("Delta", POSITIVE, r"\|\Delta\|", r"norm of the source-target difference $\Delta = \theta_T - \theta_S$")
 s = Param("s", NONNEGATIVE, "s", "standard deviation of the label noise")
 l1 = Param("l1", POSITIVE, r"\lambda_1", "first eigenvalue of a diagonal 2 x 2 covariance")
 l2 = Param("l2", POSITIVE, r"\lambda_2", "second eigenvalue of a diagonal 2 x 2 covariance")
@@ -25,17 +25,18 @@ delta = Param("delta", UNIT_OPEN, r"\delta", "failure probability")
 eps = Param("eps", POSITIVE, r"\varepsilon", "target risk level")
 
 # measured quantities (names match the scenario's)
-L = Quantity("L", r"L(\hat\theta)", "the exact population risk of the fine-tuned weights theta_hat")
-L_S = Quantity("L_S", r"L(\theta_S)", "the population risk of the source weights, Delta^T Sigma Delta")
+L = Quantity("L", r"L(\hat\theta)", r"the exact population risk of the fine-tuned weights $\hat\theta$")
+L_S = Quantity("L_S", r"L(\theta_S)", r"the population risk of the source weights, $\Delta^\top \Sigma \Delta$")
 op_gap = Quantity("op_gap", r"\|\Sigma - \hat\Sigma\|_{\mathrm{op}}",
-                  "the operator norm of the difference between Sigma and the sample covariance X^T X / n")
+                  r"the operator norm of the difference between $\Sigma$ and the sample covariance $X^\top X / n$")
 gd_gap = Quantity("gd_gap", r"\|\theta^{\mathrm{GD}} - \hat\theta\| / \|\Delta\|",
-                  "the distance from real gradient descent, run to convergence from theta_S, to the closed form "
-                  "theta_S + X^+ X Delta, relative to |Delta|")
+                  r"the distance from real gradient descent, run to convergence from $\theta_S$, to the closed form "
+                  r"$\theta_S + X^+ X \Delta$, relative to $\|\Delta\|$")
 sup_L = Quantity("sup_L", r"\sup_{\|\Delta\| = 1} L(\hat\theta)",
-                 "the worst risk over unit Delta for the drawn design, lambda_max((I - P) Sigma (I - P))")
+                 r"the worst risk over unit $\Delta$ for the drawn design, $\lambda_{\max}((I - P) \Sigma (I - P))$, "
+                 r"with $P$ the projection onto the row space of $X$")
 sup_ratio = Quantity("sup_ratio", r"\sup_{\Delta} L(\hat\theta) / L(\theta_S)",
-                     "the worst ratio of fine-tuned to source risk over Delta for the drawn design")
+                     r"the worst ratio of fine-tuned to source risk over $\Delta$ for the drawn design")
 
 FAMILIES = (
     {"d": 40, "n": 10, "covariance": "powerlaw", "p": 1.0},
@@ -207,7 +208,7 @@ never_hurts = Claim(
 
 beta_mean = Claim(
     id="shachaf2021.beta_mean_identity",
-    title="The mean of Beta((d - n)/2, n/2) is 1 - n/d",
+    title="The mean of the Beta law of the isotropic risk",
     doc="Links the distributional law to the mean claim: a/(a + b) with a = (d - n)/2, b = n/2.",
     lhs="((d - n)/2)/((d - n)/2 + n/2)", rel="=", rhs="1 - n/d", params=(d, n), hypotheses=("n < d",),
     provenance=Provenance("classical", "textbook", "Beta distribution moments"),
@@ -215,7 +216,7 @@ beta_mean = Claim(
 
 beta_variance = Claim(
     id="shachaf2021.beta_variance_identity",
-    title="The variance of Beta((d - n)/2, n/2) is 2n(d - n)/(d^2 (d + 2))",
+    title="The variance of the Beta law of the isotropic risk",
     doc="ab/((a + b)^2 (a + b + 1)) with a = (d - n)/2, b = n/2.",
     lhs="((d - n)/2)*(n/2)/(((d - n)/2 + n/2)**2*((d - n)/2 + n/2 + 1))", rel="=",
     rhs="2*n*(d - n)/(d**2*(d + 2))", params=(d, n), hypotheses=("n < d",),
@@ -224,7 +225,7 @@ beta_variance = Claim(
 
 sample_complexity = Claim(
     id="shachaf2021.isotropic_sample_complexity",
-    title="Isotropic design: n = d (1 - eps / (sigma^2 |Delta|^2)) samples give mean risk eps",
+    title="Isotropic design: the sample size that gives a prescribed mean risk",
     doc="Solving (1 - n/d) sigma^2 |Delta|^2 = eps for n.",
     lhs="(1 - (d*(1 - eps/(sigma**2*Delta**2)))/d)*sigma**2*Delta**2", rel="=", rhs="eps",
     params=(d, sigma, Delta, eps), hypotheses=("eps <= sigma**2*Delta**2",), provenance=DERIVED,

@@ -1,0 +1,28 @@
+"""Shared test helpers: compiling LaTeX with the real pdflatex and reading its log."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def compile_tex(source: str, folder: Path) -> str:
+    """Compile `source` with pdflatex in `folder`; fail on an error or an overfull box; return the log."""
+    if shutil.which("pdflatex") is None:
+        pytest.fail("pdflatex is not installed: `python3 dev.py setup` installs it as root on Debian, or run "
+                    "apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended lmodern")
+    (folder / "doc.tex").write_text(source)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=folder,
+                         capture_output=True, text=True, timeout=300)
+    log = (folder / "doc.log").read_text(errors="replace")
+    assert run.returncode == 0, f"pdflatex failed:\n{run.stdout[-3000:]}\n--- source ---\n{source}"
+    assert (folder / "doc.pdf").exists()
+    assert "Overfull \\hbox" not in log, "overfull box:\n" + "\n".join(
+        line for line in log.splitlines() if "Overfull" in line) + f"\n--- source ---\n{source}"
+    return log
+
+
+@pytest.fixture
+def pdflatex(tmp_path):
+    """`pdflatex(source) -> log`, compiling in a fresh temporary folder."""
+    return lambda source: compile_tex(source, tmp_path)
