@@ -95,16 +95,17 @@ def _validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
     return out
 
 
-def measure_point(claim: Claim, seed: int, index: int, batch: int) -> tuple[dict, dict]:
-    """Run the scenario at grid point `index`: (symbol values with measured arrays, scenario point)."""
+def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None) -> dict:
+    """Run the scenario at grid point `index`: the values of the claim's symbols, measured ones as arrays.
+    `grid` is the claim's validated grid when the caller has it already."""
     scenario = get_scenario(claim.scenario)
-    values, sc_point = _validate_grid(claim, scenario)[index]
+    values, sc_point = (grid if grid is not None else _validate_grid(claim, scenario))[index]
     gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index))
     wanted = {s.name for s in claim.measured_symbols()}
     data = scenario.run(sc_point, batch, gen, wanted)
     env = {claim.param(k).symbol: float(v) for k, v in values.items()}
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
-    return env, sc_point
+    return env
 
 
 def _side(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
@@ -128,7 +129,7 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
               "dist": _decide_dist}[claim.statistic]
     points, verdict, witness = [], CONSISTENT, None
     for i in range(len(grid)):
-        env, sc_point = measure_point(claim, seed, i, batch)
+        env = measure_point(claim, seed, i, batch, grid)
         outcome, evidence, wit = decide(claim, env, batch, alpha_pt)
         evidence = {"point": claim.grid[i], **evidence}
         points.append(evidence)
@@ -240,7 +241,7 @@ def _decide_dist(claim, env, n, alpha):
 
 def replay(claim: Claim, witness: dict) -> dict:
     """Re-run the instance batch of a witness and return the measured values at its instance."""
-    env, _ = measure_point(claim, witness["seed"], witness["point_index"], witness["batch"])
+    env = measure_point(claim, witness["seed"], witness["point_index"], witness["batch"])
     i = witness.get("instance")
     out = {str(s): (float(v[i]) if i is not None else float(np.mean(v))) for s, v in env.items()
            if isinstance(v, np.ndarray)}

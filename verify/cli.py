@@ -141,6 +141,50 @@ def _json_default(obj):
     return str(obj)
 
 
+def _num(x) -> str:
+    return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
+
+
+def _brief(r) -> str:
+    """One line of the evidence behind a verdict: the deciding number, not the whole record."""
+    e, w = r.evidence, r.witness
+    if r.verdict == "ERROR":
+        return str(e.get("error"))
+    if r.verdict == "VIOLATED" and w:
+        where = f"seed {w['seed']}, point {json.dumps(w['point'], default=_json_default)}" if "seed" in w else \
+            f"at {json.dumps(w.get('point'))}"
+        if "lhs" in w:
+            return f"{where}, instance {w.get('instance', '-')}: lhs {_num(w['lhs'])} vs rhs {_num(w['rhs'])}" + \
+                (f" ({w['violations']} of {w['batch']} instances violate)" if "violations" in w else "")
+        if "interval" in w:
+            return f"{where}: measured {_num(w['measured'])} in [{_num(w['interval'][0])}, " \
+                   f"{_num(w['interval'][1])}] vs claimed {_num(w['claimed'])}"
+        return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
+    if "certificate" in e:
+        return e["certificate"]
+    points = e.get("points")
+    if isinstance(points, list) and points:
+        if "violations" in points[0]:
+            total = sum(p["instances"] for p in points)
+            return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
+                   f"{max(p['worst_excess'] for p in points):.3g})"
+        if "p_value" in points[0]:
+            return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
+                   f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
+        if "interval" in points[0]:
+            def off(p):
+                iv = p["interval"]
+                return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
+            p = max(points, key=off)
+            iv = p["interval"]
+            return f"worst of {len(points)} point(s): measured {_num(iv['estimate'])} in [{_num(iv['lo'])}, " \
+                   f"{_num(iv['hi'])}] vs claimed {_num(p['claimed'])}" + (f"; {p['note']}" if "note" in p else "")
+    if "worst_relative_gap" in e:
+        return f"no proof; no counterexample in {e['points']} points (smallest relative gap " \
+               f"{e['worst_relative_gap']:.3g})"
+    return ""
+
+
 def _table(results) -> str:
     width = max([len(r.id) for r in results] + [5])
     lines = [f"{'claim':<{width}}  {'verdict':<12}  {'expected':<8}  {'time':>7}  method",
@@ -148,13 +192,7 @@ def _table(results) -> str:
     for r in results:
         mark = "yes" if r.as_expected else "NO"
         lines.append(f"{r.id:<{width}}  {r.verdict:<12}  {mark:<8}  {r.seconds:6.2f}s  {r.method}")
-        if r.verdict == "ERROR":
-            lines.append(f"{'':<{width}}  -> {r.evidence.get('error')}")
-        elif r.witness and not r.as_expected:
-            lines.append(f"{'':<{width}}  -> witness: {json.dumps(r.witness, default=_json_default)[:400]}")
-        elif r.verdict == "INCONCLUSIVE":
-            notes = [p.get("note") for p in r.evidence.get("points", []) if p.get("note")]
-            lines.append(f"{'':<{width}}  -> {notes[0] if notes else r.evidence.get('note', '')}")
+        lines.append(f"{'':<{width}}  -> {_brief(r)}")
     good = sum(r.as_expected for r in results)
     lines.append(f"{good} of {len(results)} claims as expected")
     return "\n".join(lines)
