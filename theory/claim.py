@@ -25,6 +25,13 @@ from .provenance import Provenance
 from .symbols import Param, Quantity
 
 RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt}
+#: Names a formula may use besides its parameters and quantities. Calculus operators evaluate in the formula the
+#: checks use, and stay unevaluated (Derivative, Integral, Limit) in the form LaTeX prints.
+MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "Abs": sp.Abs,
+              "Min": sp.Min, "Max": sp.Max, "Rational": sp.Rational, "LambertW": sp.LambertW, "gamma": sp.gamma,
+              "beta": sp.beta, "erf": sp.erf, "floor": sp.floor, "ceiling": sp.ceiling,
+              "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
+DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
 STATISTICS = ("value", "mean", "var", "as", "prob", "dist")
 EXPECTATIONS = ("holds", "VIOLATED")
 
@@ -56,10 +63,10 @@ def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) ->
     elif isinstance(text, str):
         if not text.strip():
             raise ClaimError(claim_id, f"the {role} is empty")
-        local = dict(names)
         try:
-            expr = parse_expr(text, local_dict=local, transformations=standard_transformations)
-            display = parse_expr(text, local_dict=local, transformations=standard_transformations, evaluate=False)
+            expr = parse_expr(text, local_dict=dict(names), transformations=standard_transformations)
+            display = parse_expr(text, local_dict={**names, **DISPLAY_NAMES}, transformations=standard_transformations,
+                                 evaluate=False)
         except Exception as exc:  # SymPy raises many types on bad syntax
             raise ClaimError(claim_id, f"cannot parse the {role} {text!r}: {exc}") from None
         source = text
@@ -76,6 +83,16 @@ def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) ->
     if undef:
         raise ClaimError(claim_id, f"the {role} {source!r} calls undefined function(s) {', '.join(undef)}")
     return Formula(source, expr, display)
+
+
+def namespace(owner: str, params, quantities=()) -> dict[str, Any]:
+    """The names a formula of `owner` may use: its parameters and quantities, special functions, constants."""
+    names: dict[str, Any] = {}
+    for item in (*params, *quantities):
+        if item.name in names:
+            raise ClaimError(owner, f"the name {item.name!r} is declared twice")
+        names[item.name] = item.symbol
+    return {**MATH_NAMES, **FUNCTIONS, **DISTRIBUTIONS, **names}
 
 
 @dataclass
@@ -129,15 +146,7 @@ class Claim:
                 raise ClaimError(cid, "a distributional claim uses the relation '~'")
         elif self.rel not in RELATIONS:
             raise ClaimError(cid, f"relation must be one of {sorted(RELATIONS)} or '~', not {self.rel!r}")
-        names: dict[str, Any] = {}
-        for item in (*self.params, *self.quantities):
-            if item.name in names:
-                raise ClaimError(cid, f"the name {item.name!r} is declared twice")
-            names[item.name] = item.symbol
-        names.update(FUNCTIONS)
-        names.update(DISTRIBUTIONS)
-        names.update({"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp,
-                      "Abs": sp.Abs, "Min": sp.Min, "Max": sp.Max, "Rational": sp.Rational})
+        names = namespace(cid, self.params, self.quantities)
         self.left = parse_formula(cid, self.lhs, names, "left-hand side")
         self.right = parse_formula(cid, self.rhs, names, "right-hand side")
         self.probability = parse_formula(cid, self.prob, names, "probability") if self.prob is not None else None

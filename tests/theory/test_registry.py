@@ -37,5 +37,5 @@ def test_file_errors_name_the_file(tmp_path):
         load_file(broken)
     empty = tmp_path / "empty.py"
     empty.write_text("x = 1\n")
-    with pytest.raises(RegistryError, match="defines no claim"):
+    with pytest.raises(RegistryError, match="defines no claim and no derivation"):
         Registry.catalogue([str(empty)])
