@@ -39,8 +39,8 @@ EXPECTATIONS = ("holds", "VIOLATED")
 class ClaimError(ValueError):
     """A malformed claim; the message names the claim and the cause."""
 
-    def __init__(self, claim_id: str, message: str):
-        super().__init__(f"claim {claim_id}: {message}")
+    def __init__(self, claim_id: str, message: str, kind: str = "claim"):
+        super().__init__(f"{kind} {claim_id}: {message}")
         self.claim_id = claim_id
 
 

@@ -66,21 +66,23 @@ class Derivation:
     def __post_init__(self):
         did = self.id
         if not did or not all(part.isidentifier() for part in str(did).split(".")):
-            raise ClaimError(did or "<unnamed>", "the id must be dotted identifiers, e.g. 'paper.derivation_name'")
+            raise ClaimError(did or "<unnamed>", "the id must be dotted identifiers, e.g. 'paper.derivation_name'",
+                             "derivation")
         if self.expect not in ("holds", "VIOLATED"):
-            raise ClaimError(did, f"expect must be 'holds' or 'VIOLATED', not {self.expect!r}")
+            raise ClaimError(did, f"expect must be 'holds' or 'VIOLATED', not {self.expect!r}", "derivation")
         steps = []
         for i, s in enumerate(self.steps, 1):
             if isinstance(s, (tuple, list)) and 2 <= len(s) <= 3:
                 s = Step(*s)
             if not isinstance(s, Step):
                 raise ClaimError(did, f"step {i} must be Step(rel, expr, hint) or a tuple (rel, expr[, hint]), "
-                                      f"not {s!r}")
+                                      f"not {s!r}", "derivation")
             if s.rel not in RELATIONS:
-                raise ClaimError(did, f"step {i}: relation must be one of {', '.join(RELATIONS)}, not {s.rel!r}")
+                raise ClaimError(did, f"step {i}: relation must be one of {', '.join(RELATIONS)}, not {s.rel!r}",
+                                 "derivation")
             steps.append(s)
         if not steps:
-            raise ClaimError(did, "a derivation needs at least one step after its start")
+            raise ClaimError(did, "a derivation needs at least one step after its start", "derivation")
         self.steps, self.params, self.hypotheses = tuple(steps), tuple(self.params), tuple(self.hypotheses)
         claims, prev = [], self.start
         for i, s in enumerate(self.steps, 1):
@@ -90,7 +92,7 @@ class Derivation:
                                     hypotheses=self.hypotheses, doc=s.hint))
             except ClaimError as exc:  # name the derivation and the step, not the internal step claim
                 cause = str(exc).split(": ", 1)[1]
-                raise ClaimError(did, f"step {i}: {cause}") from None
+                raise ClaimError(did, f"step {i}: {cause}", "derivation") from None
             prev = s.expr
         self.step_claims = tuple(claims)
 
