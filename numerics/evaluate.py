@@ -1,4 +1,5 @@
-"""Numeric functions generated from a claim's SymPy expressions: numpy, torch and mpmath back ends."""
+"""Numeric functions generated from a claim's SymPy expressions: numpy, torch, mpmath and arb (python-flint
+balls, for fast high-precision evaluation at points) back ends."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -28,19 +29,50 @@ def _torch_modules():
     return [space]
 
 
+def _arb_modules():
+    """Names for lambdify's mpmath printer, mapped to arb: numbers become exact balls (a Float's binary value,
+    a Rational as a quotient of integers), functions are arb's. Constants (pi, e) are computed at the precision in
+    force when the function is compiled, which is part of the cache key."""
+    from flint import arb
+
+    def mpf(v):
+        if isinstance(v, tuple):  # mpmath's (sign, mantissa, exponent, bits): exactly (-1)^sign m 2^e
+            sign, man, exp, _ = v
+            return (-1) ** sign * arb(man) * arb(2) ** exp
+        return arb(v)
+
+    def lambertw(x, k=0):
+        return arb(x).lambertw(-1 if int(k) == -1 else 0)
+
+    one = lambda name: (lambda x: getattr(arb(x), name)())  # noqa: E731
+    space = {name: one(name) for name in ("exp", "log", "sqrt", "gamma", "erf", "floor", "ceil")}
+    space.update({"mpf": mpf, "pi": arb.pi(), "e": arb.const_e(), "lambertw": lambertw, "LambertW": lambertw,
+                  "fabs": abs,
+                  "loggamma": one("lgamma"), "beta": lambda p, q: (arb(p).lgamma() + arb(q).lgamma()
+                                                                    - (arb(p) + arb(q)).lgamma()).exp(),
+                  "power": lambda x, y: arb(x) ** y})
+    return [space]
+
+
 MODULES = {
     "numpy": lambda: [{"BetaQuantile": lambda p, a, b: scipy.special.betaincinv(a, b, p)}, "numpy", "scipy"],
     "torch": _torch_modules,
     "mpmath": lambda: [{"BetaQuantile": _beta_quantile_mp}, "mpmath"],
+    "arb": _arb_modules,
 }
 
 
 @lru_cache(maxsize=512)
-def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str):
+def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, prec: int = 0):
     if backend == "torch":  # SymPy's torch printer refuses our own functions; print plainly into torch names
         from sympy.printing.lambdarepr import LambdaPrinter
 
         return sp.lambdify(symbols, expr, modules=MODULES[backend](), printer=LambdaPrinter(
+            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}))
+    if backend == "arb":
+        from sympy.printing.pycode import MpmathPrinter
+
+        return sp.lambdify(symbols, expr, modules=MODULES[backend](), printer=MpmathPrinter(
             {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}))
     return sp.lambdify(symbols, expr, modules=MODULES[backend]())
 
@@ -49,6 +81,10 @@ def compile_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str = "
     """A function of `symbols` (positional) computing `expr` with the given back end."""
     if backend not in MODULES:
         raise ValueError(f"unknown back end {backend!r}; use one of {', '.join(MODULES)}")
+    if backend == "arb":
+        from flint import ctx
+
+        return _compile(sp.sympify(expr), tuple(symbols), backend, ctx.prec)
     return _compile(sp.sympify(expr), tuple(symbols), backend)
 
 

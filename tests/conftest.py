@@ -1,7 +1,11 @@
-"""Shared test helpers: compiling LaTeX with the real pdflatex and reading its log."""
+"""Shared test helpers: compiling LaTeX with the real pdflatex and reading its log; the independent certificate
+checkers of tests/numerics importable by name (`certificate_checker`, `box_checker`)."""
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "numerics"))
 
 import pytest
 

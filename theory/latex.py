@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-__all__ = ["claim_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
+__all__ = ["claim_latex", "derivation_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
            "tex_names", "text_latex"]
 
 REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
@@ -190,9 +190,7 @@ def claim_latex(claim) -> str:
     lines = [rf"\begin{{{env}}}[{{{escape_text(claim.provenance.label())}}}]"
              rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(claim.title.rstrip('.'))}.}}"]
-    items = [f"${p.domain.latex(p.latex)}$" + (f" ({text_latex(p.description)})" if p.description else "")
-             for p in claim.params]
-    items += [f"${formula_latex(h, names)}$" for h in claim.conditions]
+    items = _hypothesis_items(claim.params, claim.conditions, names)
     if items:
         lines += ["Let", r"\begin{itemize}", *[rf"  \item {it}" for it in items], r"\end{itemize}", "Then"]
     lines.append(_display(_statement_chunks(claim)))
@@ -203,6 +201,49 @@ def claim_latex(claim) -> str:
     if claim.expect == "VIOLATED":
         lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")
     lines += [rf"Claim id: \texttt{{{escape_text(claim.id)}}}.", rf"\end{{{env}}}"]
+    return "\n".join(lines)
+
+
+#: Status marks of derivation steps, by verdict.
+STEP_MARKS = {"PROVED": r"\checkmark", "CERTIFIED": r"\checkmark", "CONSISTENT": r"\approx", "INCONCLUSIVE": "?",
+              "VIOLATED": r"\times", "ERROR": "!"}
+MARK_LEGEND = (r"$\checkmark$ proved, $\approx$ no counterexample found (not proved), $\times$ refuted, "
+               r"$?$ undecided, $!$ malformed")
+
+
+def _hypothesis_items(params, conditions, names) -> list[str]:
+    items = [f"${p.domain.latex(p.latex)}$" + (f" ({text_latex(p.description)})" if p.description else "")
+             for p in params]
+    return items + [f"${formula_latex(h, names)}$" for h in conditions]
+
+
+def derivation_latex(derivation, verdicts=None) -> str:
+    """A derivation as a `blderivation` block: hypotheses, then an align* chain with one line per step, each
+    with its hint and, when `verdicts` (one per step) are given, a status mark."""
+    names = {p.symbol: p.latex for p in derivation.params}
+    env = "blfalse" if derivation.expect == "VIOLATED" else "blderivation"
+    lines = [rf"\begin{{{env}}}[{{{escape_text(derivation.provenance.label())}}}]"
+             rf"\label{{derivation:{derivation.id.replace('.', ':')}}}%",
+             rf"\textbf{{{text_latex(derivation.title.rstrip('.'))}.}}"]
+    items = _hypothesis_items(derivation.params, derivation.conditions, names)
+    if items:
+        lines += ["Let", r"\begin{itemize}", *[rf"  \item {it}" for it in items], r"\end{itemize}", "Then"]
+    chain = derivation.chain()
+    rows = [rf"  & {formula_latex(chain[0], names)}"]
+    for i, (step, f) in enumerate(zip(derivation.steps, chain[1:])):
+        tag = []
+        if verdicts is not None:
+            tag.append(f"${STEP_MARKS[verdicts[i]]}$")
+        if step.hint:
+            tag.append(text_latex(step.hint))
+        note = rf" && \text{{\small {' '.join(tag)}}}" if tag else ""
+        rows.append(rf"  {REL_TEX[step.rel]}{{}} & {formula_latex(f, names)}{note}")
+    lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+    if verdicts is not None:
+        lines.append(rf"{{\small Marks: {MARK_LEGEND}.}}")
+    if derivation.expect == "VIOLATED":
+        lines.append(r"\emph{This derivation is registered as wrong: the verifier is expected to refute a step.}")
+    lines += [rf"Derivation id: \texttt{{{escape_text(derivation.id)}}}.", rf"\end{{{env}}}"]
     return "\n".join(lines)
 
 
@@ -217,10 +258,15 @@ def preamble() -> str:
         r"\theoremstyle{plain}",
         r"\newtheorem{bltheorem}{Claim}",
         r"\newtheorem{blfalse}[bltheorem]{Refuted claim}",
+        r"\newtheorem{blderivation}[bltheorem]{Derivation}",
+        r"\allowdisplaybreaks",
     ])
 
 
-def standalone(claims: list) -> str:
-    """A complete pdflatex document typesetting `claims`."""
-    body = "\n\n".join(claim_latex(c) for c in claims)
+def standalone(claims: list, derivations=(), verdicts=None) -> str:
+    """A complete pdflatex document typesetting `claims`, then `derivations` (with `verdicts[id]`, the step
+    verdicts of each derivation, when given)."""
+    blocks = [claim_latex(c) for c in claims]
+    blocks += [derivation_latex(d, (verdicts or {}).get(d.id)) for d in derivations]
+    body = "\n\n".join(blocks)
     return f"\\documentclass{{article}}\n{preamble()}\n\\begin{{document}}\n\n{body}\n\n\\end{{document}}\n"

@@ -10,7 +10,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from numerics.analytic import DomainError, falsify, hypotheses_mask, prove, sample_points
+from numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
+from numerics.prover import prove
 from numerics.evaluate import evaluate, scipy_distribution
 from theory.claim import Claim, ClaimError
 

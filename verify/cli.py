@@ -39,6 +39,31 @@ examples:
   boundlab check --file my_claims.py --seed 7"""
 
 
+DERIVE_HELP = """Check derivations: chains e0 = e1 <= e2 < e3 ... under shared hypotheses.
+
+Every step is an analytic claim and goes through the same layers as `check`: falsification first (sampling,
+local optimisation, confirmation at 50 digits), then the prover (exact identities, sign rules under the domains
+and hypotheses, monotonicity arguments for tight inequalities, z3 for polynomials, interval branch and bound
+with arb balls). A derivation is PROVED when every step is; one VIOLATED step refutes it, with the point.
+
+A derivation file is plain Python:
+
+  from theory import Derivation, Param, Provenance, Step, SIZE, UNIT_OPEN
+  n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN, r"\delta")
+  tail = Derivation(
+      id="mine.tail", title="A confidence radius", params=(n, delta), hypotheses=("n >= 2",),
+      provenance=Provenance("derived", "mine", "Me (2026)"),
+      start="sqrt(log(2/delta)/n)",
+      steps=[("=", "sqrt((log(2) + log(1/delta))/n)", "log of a quotient"),
+             Step("<=", "sqrt(log(2)/n) + sqrt(log(1/delta)/n)", hint="sqrt(a + b) <= sqrt(a) + sqrt(b)",
+                  uses="classical.sqrt_subadditive")])
+
+examples:
+  boundlab derive my_derivation.py
+  boundlab derive my_derivation.py --json out.json --latex chain.tex
+  boundlab derive --all"""
+
+
 class UsageError(Exception):
     pass
 
@@ -84,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--point", type=int, default=0, help="index of the grid point to draw the instance at")
     sp.add_argument("--solver", default="CLARABEL", choices=["CLARABEL", "SCS"])
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+
+    sp = with_file(sub.add_parser(
+        "derive", help="check derivations step by step: each step proved, refuted or left open",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=DERIVE_HELP))
+    sp.add_argument("targets", nargs="*", metavar="PY|ID",
+                    help="Python files defining derivations, or ids of catalogue derivations")
+    sp.add_argument("--all", action="store_true", help="every derivation in the catalogue (and the files)")
+    sp.add_argument("--seed", type=int, default=0, help="seed of the falsification search (default 0)")
+    sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+    sp.add_argument("--latex", metavar="F", help="write a standalone LaTeX document of the checked derivations, "
+                                                  "each step with its status mark")
     return p
 
 
@@ -209,7 +245,7 @@ def _progress(i, total, claim, result):
 
 def cmd_list(args):
     reg = _registry(args.file)
-    rows = [c.summary() for c in reg]
+    rows = [c.summary() for c in reg] + [d.summary() for d in reg.derivations()]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -220,10 +256,35 @@ def cmd_list(args):
     return 0
 
 
+def _show_derivation(d) -> int:
+    from theory.latex import derivation_latex
+
+    print(f"{d.id}: {d.title}")
+    print(f"  start     : {d.step_claims[0].left.source}")
+    for i, (step, c) in enumerate(zip(d.steps, d.step_claims), 1):
+        print(f"  step {i:<4} : {step.rel} {c.right.source}" + (f"   [{step.hint}]" if step.hint else "") +
+              (f"   (uses {step.uses})" if step.uses else ""))
+    print(f"  relation  : start {d.relation or 'has no relation to'} end")
+    for p in d.params:
+        print(f"  parameter : {p.name} in {p.domain.describe()}  {p.description}")
+    if d.conditions:
+        print(f"  hypotheses: {', '.join(h.source for h in d.conditions)}")
+    print(f"  provenance: {d.provenance.kind}: {d.provenance.label()}")
+    if d.doc:
+        print(f"  about     : {d.doc}")
+    print("  LaTeX     :")
+    print("\n".join("    " + line for line in derivation_latex(d).splitlines()))
+    return 0
+
+
 def cmd_show(args):
     from theory.latex import claim_latex
 
-    c = _resolve(_registry(args.file), [args.id])[0]
+    reg = _registry(args.file)
+    derivation = next((d for d in reg.derivations() if d.id == args.id), None)
+    if derivation is not None:
+        return _show_derivation(derivation)
+    c = _resolve(reg, [args.id])[0]
     print(f"{c.id}: {c.title}")
     print(f"  statement : {c.statement_text()}")
     for p in c.params:
@@ -247,11 +308,17 @@ def cmd_show(args):
 
 
 def cmd_latex(args):
-    from theory.latex import claim_latex, standalone
+    from theory.latex import claim_latex, derivation_latex, standalone
 
-    c = _resolve(_registry(args.file), [args.id])[0]
-    _check_writable(args.output, "-o")
-    text = standalone([c]) if args.standalone else claim_latex(c)
+    reg = _registry(args.file)
+    derivation = next((d for d in reg.derivations() if d.id == args.id), None)
+    if derivation is not None:
+        _check_writable(args.output, "-o")
+        text = standalone([], [derivation]) if args.standalone else derivation_latex(derivation)
+    else:
+        c = _resolve(reg, [args.id])[0]
+        _check_writable(args.output, "-o")
+        text = standalone([c]) if args.standalone else claim_latex(c)
     if args.output:
         try:
             with open(args.output, "w") as fh:
@@ -321,11 +388,83 @@ def cmd_worstcase(args):
     return 0 if all(r.verdict == "CERTIFIED" for r in results) else 1
 
 
+def _derivation_targets(args):
+    """(registry, derivations) named by the command line: files, ids, or --all."""
+    files = [t for t in args.targets if t.endswith(".py") or os.path.isfile(t)]
+    ids = [t for t in args.targets if t not in files]
+    reg = _registry([*args.file, *files])
+    if files:
+        loaded = {d.id for d in reg.derivations_from_files}
+        if not loaded:
+            raise UsageError(f"{', '.join(files)}: defines no derivation (module-level Derivation objects or a "
+                             f"DERIVATIONS list); `boundlab derive --help` shows one")
+    from theory.registry import RegistryError
+
+    try:
+        chosen = [reg.derivation(i) for i in ids]
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    if args.all:
+        chosen += reg.derivations()
+    elif files:
+        chosen += reg.derivations_from_files
+    if not chosen:
+        raise UsageError("name derivation files or ids, or use --all")
+    return reg, list({d.id: d for d in chosen}.values())
+
+
+def _derivation_table(derivation, result) -> str:
+    from numerics.prover import describe
+
+    rel = derivation.relation or "no relation (the chain mixes <= and >=)"
+    mark = "" if result.as_expected else "   [NOT AS EXPECTED]"
+    lines = [f"{derivation.id}: {derivation.title}",
+             f"  start {derivation.step_claims[0].left.source}   chain relation: {rel}   -> {result.verdict}{mark}"]
+    if result.verdict == "ERROR" and "steps" not in result.evidence:
+        return "\n".join(lines + [f"  {result.evidence['error']}"])
+    for step in result.evidence["steps"]:
+        ev = step["evidence"]
+        why = (describe(ev["certificate"]) if "certificate" in ev else ev.get("error") or (
+            f"counterexample: {json.dumps(step['witness']['point'])}: lhs {step['witness']['lhs'][:16]} vs rhs "
+            f"{step['witness']['rhs'][:16]}" if step["witness"] else ev.get("note", "")))
+        lines.append(f"  {step['step']:>2}  {step['relation']:<2} {step['rhs']}")
+        lines.append(f"      {step['verdict']:<12} {why}" + (f"   [hint: {step['hint']}]" if step["hint"] else ""))
+    return "\n".join(lines)
+
+
+def cmd_derive(args):
+    reg, derivations = _derivation_targets(args)
+    _check_writable(args.json, "--json")
+    _check_writable(args.latex, "--latex")
+    from verify.derive import check_derivation
+
+    results = []
+    for i, d in enumerate(derivations):
+        res = check_derivation(d, reg, seed=args.seed)
+        results.append(res)
+        if len(derivations) > 1:
+            print(f"[{i + 1}/{len(derivations)}] {d.id}: {res.verdict} ({res.seconds:.1f}s)", file=sys.stderr,
+                  flush=True)
+    if args.json:
+        _write_json(results, args.json)
+    if args.latex:
+        from theory.latex import standalone
+
+        verdicts = {r.id: [s["verdict"] for s in r.evidence["steps"]] for r in results if "steps" in r.evidence}
+        with open(args.latex, "w") as fh:
+            fh.write(standalone([], derivations, verdicts))
+    if args.json != "-":
+        print("\n\n".join(_derivation_table(d, r) for d, r in zip(derivations, results)))
+        good = sum(r.as_expected for r in results)
+        print(f"\n{good} of {len(results)} derivations as expected")
+    return 0 if all(r.as_expected for r in results) else 1
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
-                "worstcase": cmd_worstcase}[args.command](args)
+                "worstcase": cmd_worstcase, "derive": cmd_derive}[args.command](args)
     except UsageError as exc:
         print(f"boundlab {args.command}: error: {exc}", file=sys.stderr)
         return 2

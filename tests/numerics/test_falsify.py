@@ -1,7 +1,8 @@
 import mpmath
 import pytest
 
-from numerics.analytic import DomainError, falsify, prove
+from numerics.falsify import DomainError, falsify
+from numerics.prover import prove
 from theory import SIZE, Claim, Domain, Param, Provenance
 
 d, n = Param("d", SIZE), Param("n", SIZE)

@@ -1,0 +1,289 @@
+"""Sign reasoning where SymPy's assumptions give up: prove `e > 0` or `e >= 0` from parameter domains and
+hypotheses, with a proof tree that `tests/numerics/certificate_checker.py` replays rule by rule.
+
+Facts are what the domains and hypotheses say: x in (lo, hi) gives x - lo > 0 and hi - x > 0; a hypothesis
+`a*b*d > s` gives a*b*d - s > 0. Rules (each a node of the proof tree):
+
+- number      a closed-form constant whose sign a rigorous enclosure (arb) decides;
+- fact        e is a positive multiple of a fact (a domain end or a hypothesis);
+- sum         every term >= 0 (and one > 0 for a strict claim);
+- product     every factor > 0 (>= 0 for a non-strict claim);
+- power       b**p with b > 0, or b >= 0 and p > 0, or an even integer p; exp(x) > 0;
+- log         log(a) with a - 1 > 0 (>= 0);
+- monotone    f(A) - f(B) for increasing f (exp, log, x**p with p > 0 on x >= 0) has the sign of A - B;
+- quotient    N/D with N >= 0 (> 0) and D > 0;
+- rewrite     e equals another form (together, factor, expand, logcombine) that is proved.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from theory.symbols import Domain
+
+MAX_DEPTH = 14
+
+
+@dataclass
+class Facts:
+    """What is known: symbol domains and expressions known to be > 0 (strict) or >= 0."""
+
+    domains: dict[sp.Symbol, Domain]
+    known: list[tuple[sp.Expr, bool]] = field(default_factory=list)  # (expr, strict): expr > 0 or expr >= 0
+
+    @classmethod
+    def of(cls, domains: dict[sp.Symbol, Domain], hypotheses=()) -> "Facts":
+        """Facts from domains (both ends) and from hypotheses that are relations."""
+        known = []
+        for s, dom in domains.items():
+            if math.isfinite(dom.lo):
+                known.append((s - sp.nsimplify(dom.lo), dom.lo_open))
+            if math.isfinite(dom.hi):
+                known.append((sp.nsimplify(dom.hi) - s, dom.hi_open))
+        for h in hypotheses:
+            fact = relation_fact(h)
+            if fact is not None:
+                known.append(fact)
+        return cls(dict(domains), known)
+
+    def with_fact(self, expr: sp.Expr, strict: bool) -> "Facts":
+        return Facts(self.domains, self.known + [(sp.sympify(expr), strict)])
+
+
+def relation_fact(rel) -> tuple[sp.Expr, bool] | None:
+    """A relation as (expr, strict) meaning expr > 0 (strict) or expr >= 0; None for = and !=."""
+    if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+        return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)
+    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
+    return None
+
+
+def number_sign(e: sp.Expr) -> int | None:
+    """The sign of a closed-form constant, decided by a rigorous arb enclosure (None when undecided)."""
+    from .intervals import Unsupported, enclose  # arb evaluation of SymPy expressions
+
+    e = sp.sympify(e)
+    if e.is_Rational:
+        return int(sp.sign(e))
+    for prec in (64, 256):
+        try:
+            ball = enclose(e, {}, prec=prec)
+        except (Unsupported, ValueError, ZeroDivisionError):
+            return None
+        if ball.is_finite():
+            if ball > 0:
+                return 1
+            if ball < 0:
+                return -1
+            if ball.is_exact() and ball == 0:
+                return 0
+    return 0 if sp.simplify(e) == 0 else None
+
+
+def _node(e, strict, rule, children=(), **extra) -> dict:
+    node = {"expr": sp.sstr(e), "sign": ">0" if strict else ">=0", "rule": rule}
+    if children:
+        node["children"] = list(children)
+    node.update(extra)
+    return node
+
+
+class SignProver:
+    """Depth-limited search for a sign proof; results are cached per (expression, strictness, facts)."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.cache: dict = {}
+
+    def prove(self, e, strict: bool, depth: int = 0) -> dict | None:
+        e = sp.sympify(e)
+        key = (e, strict)
+        if key in self.cache:
+            return self.cache[key]
+        self.cache[key] = None  # guards against rewrite cycles
+        result = self._prove(e, strict, depth) if depth <= MAX_DEPTH else None
+        if result is None and strict is False:
+            result = self.cache.get((e, True))  # e > 0 implies e >= 0
+        self.cache[key] = result
+        return result
+
+    # ---- rules ----------------------------------------------------------------------------------------
+    def _prove(self, e, strict, depth):
+        if not e.free_symbols:
+            s = number_sign(e)
+            if s == 1 or (s == 0 and not strict):
+                return _node(e, strict, "number")
+            return None
+        found = self._fact(e, strict)
+        if found is not None:
+            return found
+        for rule in (self._sum, self._product, self._power, self._log, self._monotone):
+            node = rule(e, strict, depth)
+            if node is not None:
+                return node
+        return self._rewrites(e, strict, depth)
+
+    def _fact(self, e, strict):
+        if e.is_Symbol and e in self.facts.domains:
+            dom = self.facts.domains[e]
+            if dom.lo > 0 or (dom.lo == 0 and (dom.lo_open or not strict)):
+                return _node(e, strict, "fact", fact=f"{e} in {dom.describe()}")
+        for i, (f, fs) in enumerate(self.facts.known):
+            if strict and not fs:
+                continue
+            if f == e:
+                return _node(e, strict, "fact", fact=sp.sstr(f) + (" > 0" if fs else " >= 0"), factor="1")
+            if f.free_symbols and f.free_symbols == e.free_symbols:
+                ratio = sp.cancel(e / f)
+                if ratio.is_number and number_sign(ratio) == 1:
+                    return _node(e, strict, "fact", fact=sp.sstr(f) + (" > 0" if fs else " >= 0"),
+                                 factor=sp.sstr(ratio))
+                shift = sp.expand(e - f)  # e = fact + a constant
+                if shift.is_number and (number_sign(shift) == 1 or (shift == 0 and (fs or not strict))):
+                    return _node(e, strict, "fact", fact=sp.sstr(f) + (" > 0" if fs else " >= 0"),
+                                 shift=sp.sstr(shift))
+        return None
+
+    def _sum(self, e, strict, depth):
+        if not isinstance(e, sp.Add):
+            return None
+        children, any_strict = [], False
+        for term in e.args:
+            node = self.prove(term, True, depth + 1) if (strict and not any_strict) else None
+            if node is not None:
+                any_strict = True
+            else:
+                node = self.prove(term, False, depth + 1)
+            if node is None:
+                return None
+            children.append(node)
+        if strict and not any_strict:
+            return None
+        return _node(e, strict, "sum", children)
+
+    def _product(self, e, strict, depth):
+        if not isinstance(e, sp.Mul):
+            return None
+        coeff, rest = e.as_coeff_Mul()
+        if coeff.is_negative:
+            return None
+        children = []
+        for f in sp.Mul.make_args(e):
+            node = self.prove(f, strict, depth + 1)
+            if node is None:
+                return None
+            children.append(node)
+        return _node(e, strict, "product", children)
+
+    def _power(self, e, strict, depth):
+        if isinstance(e, sp.exp):
+            return _node(e, strict, "power", kind="exp")
+        if not isinstance(e, sp.Pow):
+            return None
+        b, p = e.base, e.exp
+        node = self.prove(b, True, depth + 1)
+        if node is not None:
+            return _node(e, strict, "power", [node], kind="positive base")
+        if p.is_integer and p.is_even and p.is_positive and not strict:
+            return _node(e, strict, "power", kind="even power")
+        if not strict:
+            nb, npow = self.prove(b, False, depth + 1), self.prove(p, True, depth + 1)
+            if nb is not None and npow is not None:
+                return _node(e, strict, "power", [nb, npow], kind="nonnegative base, positive exponent")
+        return None
+
+    def _log(self, e, strict, depth):
+        """log(a) > 0 when a > 1; -c log(a) > 0 (c > 0) when 0 < a < 1."""
+        if isinstance(e, sp.log):
+            node = self.prove(e.args[0] - 1, strict, depth + 1)
+            return _node(e, strict, "log", [node]) if node is not None else None
+        coeff, rest = e.as_coeff_Mul()
+        if coeff.is_negative and isinstance(rest, sp.log):
+            a = rest.args[0]
+            below, positive = self.prove(1 - a, strict, depth + 1), self.prove(a, True, depth + 1)
+            if below is not None and positive is not None:
+                return _node(e, strict, "log", [below, positive], kind="negative multiple")
+        return None
+
+    def _monotone(self, e, strict, depth):
+        """f(A) - f(B) with f increasing; a constant c on one side is read as f(f^-1(c))."""
+        if not isinstance(e, sp.Add):
+            return None
+        const, terms = e.as_coeff_add()
+        if const != 0:
+            terms = terms + (const,)
+        if len(terms) != 2:
+            return None
+        for pos, neg in (terms, terms[::-1]):
+            pair = _increasing_pair(pos, -neg)
+            if pair is None:
+                continue
+            kind, a, b, side = pair
+            sides = [self.prove(s, True, depth + 1) for s in side]  # where f is increasing (e.g. bases > 0)
+            if any(s is None for s in sides):
+                continue
+            node = self.prove(a - b, strict, depth + 1)
+            if node is not None:
+                return _node(e, strict, "monotone", [node, *sides], function=kind, a=sp.sstr(a), b=sp.sstr(b))
+        return None
+
+    def _rewrites(self, e, strict, depth):
+        forms = []
+        num, den = sp.fraction(sp.together(e))
+        if den != 1:
+            n_node = self.prove(num, strict, depth + 1)
+            d_node = self.prove(den, True, depth + 1) if n_node is not None else None
+            if n_node is not None and d_node is not None:
+                return _node(e, strict, "quotient", [n_node, d_node], numerator=sp.sstr(num),
+                             denominator=sp.sstr(den))
+            n_node = self.prove(-num, strict, depth + 1)
+            d_node = self.prove(-den, True, depth + 1) if n_node is not None else None
+            if n_node is not None and d_node is not None:
+                return _node(e, strict, "quotient", [n_node, d_node], numerator=sp.sstr(-num),
+                             denominator=sp.sstr(-den))
+        for how in (sp.factor, sp.expand, lambda x: sp.logcombine(x), sp.powsimp, sp.cancel):
+            try:
+                form = how(e)
+            except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+                continue
+            if form != e and form not in forms:
+                forms.append(form)
+        for form in forms:
+            node = self.prove(form, strict, depth + 1)
+            if node is not None:
+                return _node(e, strict, "rewrite", [node], form=sp.sstr(form))
+        return None
+
+
+def _increasing_pair(pos, neg):
+    """(kind, A, B, side conditions) when pos = f(A) and neg = f(B) for an increasing f, else None.
+
+    Side conditions are expressions that must be > 0 for f to be increasing there (bases of powers)."""
+    if isinstance(pos, sp.exp) or isinstance(neg, sp.exp):
+        a = pos.args[0] if isinstance(pos, sp.exp) else (sp.log(pos) if pos.is_number and pos > 0 else None)
+        b = neg.args[0] if isinstance(neg, sp.exp) else (sp.log(neg) if neg.is_number and neg > 0 else None)
+        return ("exp", a, b, ()) if a is not None and b is not None else None
+    if isinstance(pos, sp.log) or isinstance(neg, sp.log):
+        a = pos.args[0] if isinstance(pos, sp.log) else (sp.exp(pos) if pos.is_number else None)
+        b = neg.args[0] if isinstance(neg, sp.log) else (sp.exp(neg) if neg.is_number else None)
+        return ("log", a, b, (a, b)) if a is not None and b is not None else None
+    for p_side, other in ((pos, neg), (neg, pos)):
+        if isinstance(p_side, sp.Pow) and p_side.exp.is_number and p_side.exp > 0 and p_side.exp != 1:
+            p = p_side.exp
+            if isinstance(other, sp.Pow) and other.exp == p:
+                o = other.base
+            elif other.is_number and other > 0:
+                o = other ** (1 / p)
+            else:
+                continue
+            a, b = (p_side.base, o) if p_side is pos else (o, p_side.base)
+            return ("power", a, b, (a, b))
+    return None
+
+
+def prove_sign(e, strict: bool, facts: Facts) -> dict | None:
+    """A proof tree that e > 0 (strict) or e >= 0 under `facts`, or None."""
+    return SignProver(facts).prove(sp.sympify(e), strict)

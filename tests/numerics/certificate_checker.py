@@ -1,0 +1,374 @@
+"""An independent replay of the prover's certificates. It imports nothing from numerics/: it re-reads the statement
+from the certificate's header, rebuilds the facts (domain ends, hypotheses), and checks each rule of a proof with
+its own means: SymPy for identities of expressions, mpmath interval arithmetic for constants, its own z3 encoding
+for polynomial claims, and `box_checker` for interval branch and bound. `check(cert)` returns (ok, reason).
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import mpmath
+import sympy as sp
+
+from box_checker import check_boxes
+
+SLACK = "t_slack"
+
+
+class Bad(Exception):
+    """The certificate does not prove what it says."""
+
+
+def _same(a, b) -> bool:
+    """a and b are the same expression: structurally, or their difference simplifies to 0."""
+    return a == b or sp.simplify(a - b) == 0
+
+
+def _iv_sign(e: sp.Expr) -> int | None:
+    """Sign of a constant by mpmath interval arithmetic at 80 digits."""
+    with mpmath.workdps(80):
+        f = sp.lambdify([], e, modules=[{"LambertW": lambda *a: mpmath.iv.mpf(mpmath.lambertw(*a).real)}, mpmath.iv])
+        v = mpmath.iv.mpf(f())
+        if v.a > 0:
+            return 1
+        if v.b < 0:
+            return -1
+    return 0 if sp.nsimplify(e) == 0 or sp.simplify(e) == 0 else None
+
+
+class Context:
+    """Symbols, domains and facts of a statement; `facts` are (expr, strict) meaning expr > 0 (>= 0)."""
+
+    def __init__(self, header: dict):
+        self.symbols = {name: sp.Symbol(name, **info["assumptions"]) for name, info in header["symbols"].items()}
+        self.domains = {self.symbols[n]: info for n, info in header["symbols"].items()}
+        self.facts = []
+        for s, info in self.domains.items():
+            if info["lo"] != "-oo":
+                self.facts.append((s - sp.nsimplify(info["lo"]), info["lo_open"]))
+            if info["hi"] != "oo":
+                self.facts.append((sp.nsimplify(info["hi"]) - s, info["hi_open"]))
+        for h in header["hypotheses"]:
+            self.add_relation(self.parse(h))
+
+    def parse(self, text: str) -> sp.Expr:
+        return sp.sympify(text, locals=dict(self.symbols))
+
+    def add_relation(self, rel) -> None:
+        if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+            self.facts.append((rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)))
+        elif isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+            self.facts.append((rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)))
+
+    def derived(self, facts=None, domains=None, symbols=None) -> "Context":
+        out = object.__new__(Context)
+        out.symbols = dict(self.symbols if symbols is None else symbols)
+        out.domains = dict(self.domains if domains is None else domains)
+        out.facts = list(self.facts if facts is None else facts)
+        return out
+
+    def without(self, x) -> "Context":
+        return self.derived(facts=[f for f in self.facts if x not in f[0].free_symbols])
+
+
+# ---- sign trees ---------------------------------------------------------------------------------------------
+def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
+    e = ctx.parse(node["expr"])
+    if not _same(e, want):
+        raise Bad(f"a node proves {e}, but {want} was needed")
+    if strict and node["sign"] != ">0":
+        raise Bad(f"{e}: a strict sign was needed")
+    strict = node["sign"] == ">0"
+    kids = node.get("children", [])
+    rule = node["rule"]
+    if rule == "number":
+        s = _iv_sign(e)
+        if not (s == 1 or (s == 0 and not strict)):
+            raise Bad(f"the constant {e} does not have the sign claimed")
+    elif rule == "fact":
+        _check_fact(node, e, strict, ctx)
+    elif rule == "sum":
+        terms = sp.Add.make_args(e)
+        if len(kids) != len(terms):
+            raise Bad(f"sum {e}: one child per term needed")
+        for k, term in zip(kids, terms):
+            check_tree(k, ctx, term, False)
+        if strict and not any(k["sign"] == ">0" for k in kids):
+            raise Bad(f"sum {e}: no strictly positive term")
+    elif rule == "product":
+        factors = sp.Mul.make_args(e)
+        if len(kids) != len(factors):
+            raise Bad(f"product {e}: one child per factor needed")
+        for k, f in zip(kids, factors):
+            check_tree(k, ctx, f, strict)
+    elif rule == "power":
+        _check_power(node, e, strict, kids, ctx)
+    elif rule == "log":
+        if isinstance(e, sp.log):
+            check_tree(kids[0], ctx, e.args[0] - 1, strict)
+        else:
+            c, rest = e.as_coeff_Mul()
+            if not (c < 0 and isinstance(rest, sp.log)):
+                raise Bad(f"{e} is not a negative multiple of a log")
+            check_tree(kids[0], ctx, 1 - rest.args[0], strict)
+            check_tree(kids[1], ctx, rest.args[0], True)
+    elif rule == "monotone":
+        a, b = ctx.parse(node["a"]), ctx.parse(node["b"])
+        f = {"exp": sp.exp, "log": sp.log}.get(node["function"])
+        if f is None:  # power: e = a**p - b**p with p > 0, a, b > 0
+            p = _power_exponent(e)
+            f = lambda v: v ** p  # noqa: E731
+            for k, side in zip(kids[1:], (a, b)):
+                check_tree(k, ctx, side, True)
+        elif node["function"] == "log":
+            for k, side in zip(kids[1:], (a, b)):
+                check_tree(k, ctx, side, True)
+        if not _same(e, f(a) - f(b)):
+            raise Bad(f"{e} is not {node['function']}({a}) - {node['function']}({b})")
+        check_tree(kids[0], ctx, a - b, strict)
+    elif rule == "quotient":
+        num, den = ctx.parse(node["numerator"]), ctx.parse(node["denominator"])
+        if not _same(e, num / den):
+            raise Bad(f"{e} is not {num}/({den})")
+        check_tree(kids[0], ctx, num, strict)
+        check_tree(kids[1], ctx, den, True)
+    elif rule == "rewrite":
+        form = ctx.parse(node["form"])
+        if not _same(e, form):
+            raise Bad(f"{e} is not {form}")
+        check_tree(kids[0], ctx, form, strict)
+    else:
+        raise Bad(f"unknown rule {rule}")
+
+
+def _power_exponent(e):
+    for term in sp.Add.make_args(e):
+        base = -term if term.could_extract_minus_sign() else term
+        if isinstance(base, sp.Pow):
+            return base.exp
+    raise Bad(f"{e}: no power found")
+
+
+def _check_fact(node, e, strict, ctx: Context) -> None:
+    if e.is_Symbol and e in ctx.domains:
+        info = ctx.domains[e]
+        lo = -math.inf if info["lo"] == "-oo" else float(info["lo"])
+        if lo > 0 or (lo == 0 and (info["lo_open"] or not strict)):
+            return
+    for f, fs in ctx.facts:
+        if strict and not fs and "shift" not in node:
+            continue
+        ratio = sp.cancel(e / f) if f != 0 else None
+        if ratio is not None and ratio.is_number and _iv_sign(ratio) == 1 and (fs or not strict):
+            return
+        shift = sp.expand(e - f)
+        if shift.is_number:
+            s = _iv_sign(shift)
+            if s == 1 or (s == 0 and (fs or not strict)):
+                return
+    raise Bad(f"{e} {node['sign']} is not a known fact")
+
+
+def _check_power(node, e, strict, kids, ctx: Context) -> None:
+    if isinstance(e, sp.exp) or (isinstance(e, sp.Pow) and e.base == sp.E):
+        return
+    if not isinstance(e, sp.Pow):
+        raise Bad(f"{e} is not a power")
+    kind = node["kind"]
+    if kind == "positive base":
+        check_tree(kids[0], ctx, e.base, True)
+    elif kind == "even power" and not strict:
+        if not (e.exp.is_integer and e.exp.is_even and e.exp.is_positive):
+            raise Bad(f"{e}: not an even power")
+    elif kind == "nonnegative base, positive exponent" and not strict:
+        check_tree(kids[0], ctx, e.base, False)
+        check_tree(kids[1], ctx, e.exp, True)
+    else:
+        raise Bad(f"{e}: power rule {kind} does not apply")
+
+
+# ---- monotonicity --------------------------------------------------------------------------------------------
+def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
+    """A sub-proof inside a monotonicity argument: a sign tree or a nested argument."""
+    if proof["kind"] == "sign":
+        check_tree(proof["tree"], ctx, want, strict)
+    elif proof["kind"] == "constant":
+        s = _iv_sign(want)
+        if not (s == 1 or (s == 0 and not strict)):
+            raise Bad(f"the constant {want} does not have the sign claimed")
+    else:
+        check_monotone(proof, ctx, want, strict)
+
+
+def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
+    x = ctx.symbols[arg["variable"]]
+    deriv = ctx.parse(arg["derivative"])
+    if not _same(deriv, sp.diff(gap, x)):
+        raise Bad(f"{deriv} is not the derivative of {gap} in {x}")
+    x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols]
+    if any(sp.diff(f, x).has(x) for f, _ in x_facts):
+        raise Bad(f"the facts about {x} are not affine in it: the region in {x} may not be an interval")
+    point = ctx.parse(arg["point"] if arg["kind"] == "critical point" else arg["at"])
+    for f, _ in x_facts:  # the point lies in the closure of the interval
+        value = f.subs(x, point)
+        if value.free_symbols:
+            entry = next((i for i in arg["inside"] if ctx.parse(i["fact"]) == f), None)
+            if entry is None:
+                raise Bad(f"no proof that {x} = {point} satisfies {f} >= 0")
+            check_tree(entry["tree"], ctx.without(x), value, False)
+        elif _iv_sign(value) not in (0, 1):
+            raise Bad(f"{x} = {point} violates {f} >= 0")
+    if arg["kind"] == "monotone":
+        info = ctx.domains[x]
+        end = info["lo"] if arg["direction"] == "increasing" else info["hi"]
+        if end in ("oo", "-oo") or not _same(point, sp.nsimplify(end)):
+            raise Bad(f"{point} is not the {'lower' if arg['direction'] == 'increasing' else 'upper'} end of {x}")
+        check_sub(arg["monotone"], ctx, deriv if arg["direction"] == "increasing" else -deriv, False)
+    elif arg["kind"] == "critical point":
+        after = ctx.derived(facts=ctx.facts + [(x - point, False)])
+        before = ctx.derived(facts=ctx.facts + [(point - x, False)])
+        check_sub(arg["increasing_after"], after, deriv, False)
+        check_sub(arg["decreasing_before"], before, -deriv, False)
+    else:
+        raise Bad(f"unknown argument {arg['kind']}")
+    check_sub(arg["value"], ctx.without(x), sp.simplify(gap.subs(x, point)), strict)
+
+
+# ---- z3 ------------------------------------------------------------------------------------------------------
+def _z3_of(e, env):
+    import z3
+
+    if e.is_Symbol:
+        return env[e]
+    if e.is_Rational:
+        return z3.RealVal(str(e))
+    if isinstance(e, sp.Add):
+        return z3.Sum(*[_z3_of(a, env) for a in e.args])
+    if isinstance(e, sp.Mul):
+        out = _z3_of(e.args[0], env)
+        for a in e.args[1:]:
+            out = out * _z3_of(a, env)
+        return out
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0:
+        base = _z3_of(e.base, env)
+        out = base
+        for _ in range(int(e.exp) - 1):
+            out = out * base
+        return out
+    raise Bad(f"{e} is not a polynomial z3 can read")
+
+
+def check_z3(cert: dict, ctx: Context, gap, strict: bool) -> None:
+    import z3
+
+    num, den = ctx.parse(cert["numerator"]), ctx.parse(cert["denominator"])
+    if not _same(gap, num / den):
+        raise Bad("the certificate's numerator/denominator is not the gap")
+    env = {s: z3.Real(str(s)) for s in ctx.symbols.values()}
+    solver = z3.Solver()
+    for f, fs in ctx.facts:
+        try:
+            solver.add(_z3_of(sp.expand(f), env) > 0 if fs else _z3_of(sp.expand(f), env) >= 0)
+        except Bad:
+            continue  # leaving a fact out only makes the query harder to refute
+    n, d = _z3_of(sp.expand(num), env), _z3_of(sp.expand(den), env)
+    solver.add(d != 0, n * d <= 0 if strict else n * d < 0)
+    if solver.check() != z3.unsat:
+        raise Bad("z3 does not find the negation unsatisfiable")
+
+
+# ---- identities ----------------------------------------------------------------------------------------------
+def _sample(info: dict | None, rng: random.Random) -> float:
+    """A point inside a domain (a slack variable has none: any t > 0)."""
+    lo = 0.0 if info is None or info["lo"] == "-oo" else float(info["lo"])
+    hi = lo + 5.0 if info is None or info["hi"] == "oo" else float(info["hi"])
+    if info is not None and info["lo"] == "-oo":
+        lo = hi - 5.0
+    return rng.uniform(lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo))
+
+
+def _substituted(sub: dict, ctx: Context):
+    """(context with the slack symbol, y, value) after checking that the substitution y -> value turns one of the
+    hypotheses into exactly t > 0 (t >= 0)."""
+    t = sp.Symbol(SLACK, positive=True) if sub["strict"] else sp.Symbol(SLACK, nonnegative=True)
+    y = ctx.symbols[sub["symbol"]]
+    sctx = ctx.derived(symbols={**ctx.symbols, SLACK: t})
+    value = sctx.parse(sub["value"])
+    if not any(fs == sub["strict"] and _same(f.subs(y, value), t) for f, fs in ctx.facts):
+        raise Bad(f"the substitution {sub['text']} does not come from a hypothesis")
+    facts = [(f.subs(y, value), fs) for f, fs in ctx.facts if not _is_domain_fact(f, y, ctx)]
+    return sctx.derived(facts=facts + [(t, sub["strict"])]), y, value
+
+
+def check_identity(cert: dict, ctx: Context, gap) -> None:
+    if "substitution" in cert:
+        ctx, y, value = _substituted(cert["substitution"], ctx)
+        gap = gap.subs(y, value)
+    diff = ctx.parse(cert["difference"])
+    if not _same(diff, gap):
+        raise Bad("the certificate's difference is not the claim's")
+    # an independent numeric look: the difference vanishes at random points of the domain (50 digits)
+    rng = random.Random(0)
+    free = sorted(diff.free_symbols, key=str)
+    fn = sp.lambdify(free, diff, "mpmath")
+    with mpmath.workdps(50):
+        for _ in range(20):
+            v = fn(*[mpmath.mpf(_sample(ctx.domains.get(s), rng)) for s in free])
+            if abs(v) > mpmath.mpf(10) ** -35:
+                raise Bad(f"the difference is {mpmath.nstr(v, 5)} at a point: not an identity")
+    if sp.simplify(diff) != 0 and sp.simplify(sp.expand_log(sp.powsimp(diff))) != 0:
+        raise Bad("SymPy does not reduce the difference to 0")
+
+
+# ---- entry point ---------------------------------------------------------------------------------------------
+def check(cert: dict) -> tuple[bool, str]:
+    """(True, "") when the certificate proves its header's statement; (False, reason) otherwise."""
+    try:
+        ctx = Context(cert)
+        gap = ctx.parse(cert["gap"])
+        relation = cert["relation"]
+        strict = relation == "> 0"
+        kind = cert["kind"]
+        if kind == "identity":
+            if relation != "= 0":
+                raise Bad("an identity certificate for an inequality")
+            check_identity(cert, ctx, gap)
+        elif kind == "constant":
+            s = _iv_sign(gap) if relation != "= 0" else (0 if sp.simplify(gap) == 0 else None)
+            if not (s == 1 or (s == 0 and not strict)):
+                raise Bad(f"the constant {gap} does not satisfy {relation}")
+        elif kind == "sign":
+            if "substitution" in cert:
+                sctx, y, value = _substituted(cert["substitution"], ctx)
+                check_tree(cert["tree"], sctx, gap.subs(y, value), strict)
+            else:
+                check_tree(cert["tree"], ctx, gap, strict)
+        elif kind == "monotone":
+            check_monotone(cert["argument"], ctx, gap, strict)
+        elif kind == "z3":
+            check_z3(cert, ctx, gap, strict)
+        elif kind == "boxes":
+            ok, why = check_boxes(cert)
+            if not ok:
+                raise Bad(why)
+            if not _same(sp.sympify(cert["gap"], locals=dict(ctx.symbols)), gap):
+                raise Bad("the boxes prove another expression")
+        else:
+            raise Bad(f"unknown certificate kind {kind!r}")
+    except Bad as exc:
+        return False, str(exc)
+    return True, ""
+
+
+def _is_domain_fact(f, y, ctx: Context) -> bool:
+    """f is one of y's own domain ends (dropped by a substitution y -> x + t)."""
+    info = ctx.domains.get(y)
+    if info is None:
+        return False
+    ends = []
+    if info["lo"] != "-oo":
+        ends.append(y - sp.nsimplify(info["lo"]))
+    if info["hi"] != "oo":
+        ends.append(sp.nsimplify(info["hi"]) - y)
+    return any(f == e for e in ends)
