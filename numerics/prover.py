@@ -4,10 +4,10 @@
                    writing y = x + t, t > 0); constants are decided exactly.
 2. signs           `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under
                    the domains and hypotheses (`numerics.signs`).
-3. monotonicity    for tight inequalities, where interval splitting cannot terminate: in one variable x, the gap
-                   is monotone on each side of the root x0 of its derivative (or on the whole domain), and its value
-                   at x0 (or at the domain's end) is proved recursively: gap(x) >= gap(x0) >= 0.
-4. z3              polynomial gaps (after clearing a denominator) with polynomial hypotheses: unsat of the negation.
+3. z3              polynomial gaps (after clearing a denominator) with polynomial hypotheses: unsat of the negation.
+4. monotonicity    for tight inequalities, where interval splitting cannot terminate: in one variable x, the gap
+                   is monotone on each side of a point x0 where its derivative changes sign (or on the whole
+                   domain), and its value at x0 (or at the domain's end) is proved recursively: gap(x) >= gap(x0) >= 0.
 5. intervals       rigorous branch and bound with arb balls over the domain box (`numerics.intervals`).
 
 Every proof carries a certificate (JSON) that `tests/numerics/certificate_checker.py` replays independently.
@@ -34,6 +34,25 @@ SIMPLIFIERS = {
     "expand": lambda e: sp.simplify(sp.expand(sp.powsimp(e))),
 }
 MONOTONE_DEPTH = 2
+SYMBOLIC_SHARE = 0.5  # of a claim's time budget, for the sign and monotonicity layers
+_DEADLINE = [math.inf]  # when the current proof attempt must give up
+
+
+def _left() -> float:
+    return _DEADLINE[0] - time.perf_counter()
+
+
+def _within_time(deadline: float, layer, goal):
+    saved, _DEADLINE[0] = _DEADLINE[0], min(_DEADLINE[0], deadline)
+    try:
+        return layer(goal)
+    finally:
+        _DEADLINE[0] = saved
+
+
+def _signer(facts: Facts) -> SignProver:
+    """A sign prover with at most 2 s, and no more than the attempt has left."""
+    return SignProver(facts, seconds=max(0.0, min(2.0, _left())))
 
 
 @dataclass
@@ -77,12 +96,13 @@ def _num(v: float):
     return v if math.isfinite(v) else ("oo" if v > 0 else "-oo")
 
 
-def prove(claim: Claim, seconds: float = 20.0) -> Proof | None:
+def prove(claim: Claim, seconds: float = 8.0) -> Proof | None:
     """A proof of an analytic claim under its domains and hypotheses, or None."""
     goal = Goal.of(claim)
-    start = time.perf_counter()
+    _DEADLINE[0] = time.perf_counter() + seconds
+    symbolic = time.perf_counter() + SYMBOLIC_SHARE * seconds  # the symbolic layers leave time for the intervals
     proof = (_identity(goal) if goal.equality else
-             _signs(goal) or _monotone(goal) or _z3(goal) or _intervals(goal, seconds - (time.perf_counter() - start)))
+             _signs(goal) or _z3(goal) or _within_time(symbolic, _monotone, goal) or _intervals(goal, _left()))
     if proof is not None:
         proof.certificate = {**goal.header(), **proof.certificate}
     return proof
@@ -146,7 +166,7 @@ def _signs(goal: Goal) -> Proof | None:
             return Proof("exact evaluation", {"kind": "constant"})
         return None
     facts = Facts.of(goal.domains, goal.hypotheses)
-    tree = SignProver(facts).prove(goal.gap, goal.strict)
+    tree = _signer(facts).prove(goal.gap, goal.strict)
     if tree is not None:
         return Proof("sign rules", {"kind": "sign", "tree": tree})
     for sub in slack_substitutions(goal):
@@ -155,7 +175,7 @@ def _signs(goal: Goal) -> Proof | None:
         domains = {**{s: d for s, d in goal.domains.items() if s != y},
                    t: Domain(0, math.inf, lo_open=sub["strict"], hi_open=True)}
         others = [h.subs(y, sub["value"]) for h in goal.hypotheses]
-        tree = SignProver(Facts.of(domains, [h for h in others if isinstance(h, sp.Rel)])).prove(gap, goal.strict)
+        tree = _signer(Facts.of(domains, [h for h in others if isinstance(h, sp.Rel)])).prove(gap, goal.strict)
         if tree is not None:
             return Proof("sign rules", {"kind": "sign", "tree": tree, "substitution": _substitution_json(sub)})
     return None
@@ -170,7 +190,7 @@ def _monotone(goal: Goal) -> Proof | None:
 
 def _prove_rec(e, strict: bool, facts: Facts, depth: int) -> dict | None:
     """A sign tree, or a monotonicity argument one level down."""
-    tree = SignProver(facts).prove(e, strict)
+    tree = _signer(facts).prove(e, strict)
     if tree is not None:
         return {"kind": "sign", "tree": tree}
     return _monotone_node(e, strict, facts, depth - 1) if depth > 0 else None
@@ -195,7 +215,7 @@ def _within(x, point, x_facts, facts: Facts) -> list | None:
                 return None
             proofs.append({"fact": sp.sstr(f), "at_point": sp.sstr(value)})
             continue
-        tree = SignProver(Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols])).prove(
+        tree = _signer(Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols])).prove(
             value, False)
         if tree is None:
             return None
@@ -203,11 +223,29 @@ def _within(x, point, x_facts, facts: Facts) -> list | None:
     return proofs
 
 
+def _critical_points(numerator, x) -> list:
+    """Closed-form zeros of a derivative's numerator in x, when SymPy finds them cheaply (a polynomial of degree
+    at most 2 in x, or a small transcendental expression); the argument only needs them as candidate points."""
+    try:
+        poly = sp.Poly(numerator, x)
+        cheap = poly.degree() <= 2
+    except sp.PolynomialError:
+        cheap = sp.count_ops(numerator) <= 25
+    if not cheap:
+        return []
+    try:
+        return sp.solve(numerator, x)[:3]
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
 def _monotone_node(gap, strict: bool, facts: Facts, depth: int) -> dict | None:
     """gap >= 0 (> 0) by monotonicity in one variable x, whose facts cut an interval out of its line:
     either the derivative has one sign there and the gap is >= 0 at the interval's finite end, or the
     derivative is <= 0 before a point x0 of the interval and >= 0 after it, and gap(x0) >= 0."""
     for x in sorted(gap.free_symbols, key=str):
+        if _left() <= 0:
+            return None
         dom = facts.domains.get(x)
         x_facts = _x_facts(x, facts) if dom is not None else None
         if x_facts is None:
@@ -226,11 +264,10 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int) -> dict | None:
                 return {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv),
                         "direction": "increasing" if direction == 1 else "decreasing", "at": sp.sstr(point),
                         "monotone": mono, "value": at, "inside": inside}
-        try:
-            roots = sp.solve(sp.numer(deriv), x)
-        except (NotImplementedError, ValueError, TypeError):
-            continue
+        roots = _critical_points(sp.numer(deriv), x)
         for x0 in roots:
+            if _left() <= 0:
+                return None
             if x0.is_real is False or x0.has(x):
                 continue
             inside = _within(x, x0, x_facts, facts)
@@ -275,7 +312,9 @@ def _intervals(goal: Goal, seconds: float) -> Proof | None:
     from .intervals import prove_nonnegative
 
     cert = prove_nonnegative(goal.gap, goal.domains, goal.hypotheses, strict=goal.strict, seconds=seconds)
-    return Proof("interval branch and bound (arb)", cert) if cert is not None else None
+    if cert is None:
+        return None
+    return Proof("interval branch and bound (arb)", {"kind": "boxes", "boxes": cert})
 
 
 def describe(cert: dict) -> str:
@@ -296,8 +335,10 @@ def describe(cert: dict) -> str:
     if kind == "z3":
         return "z3: the negation is unsatisfiable (nonlinear real arithmetic)"
     if kind == "boxes":
-        return f"interval branch and bound: {len(cert['boxes'])} boxes" + (
-            f" after {', '.join(f'{k} = {v}' for k, v in cert['transform'].items())}" if cert.get("transform") else "")
+        boxes = cert["boxes"]
+        return f"interval branch and bound: {len(boxes['boxes'])} boxes" + (
+            f" after {', '.join(f'{k} = {v}' for k, v in boxes['transform'].items())}" if boxes.get("transform")
+            else "")
     return str(kind)
 
 

@@ -11,12 +11,14 @@ Facts are what the domains and hypotheses say: x in (lo, hi) gives x - lo > 0 an
 - power       b**p with b > 0, or b >= 0 and p > 0, or an even integer p; exp(x) > 0;
 - log         log(a) with a - 1 > 0 (>= 0);
 - monotone    f(A) - f(B) for increasing f (exp, log, x**p with p > 0 on x >= 0) has the sign of A - B;
+- squares     A - B with A, B >= 0 has the sign of A**2 - B**2 (for square roots);
 - quotient    N/D with N >= 0 (> 0) and D > 0;
 - rewrite     e equals another form (together, factor, expand, logcombine) that is proved.
 """
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -24,6 +26,8 @@ import sympy as sp
 from theory.symbols import Domain
 
 MAX_DEPTH = 14
+MAX_REWRITES = 3  # rewrites in a row
+MAX_OPS = 120  # expressions larger than this are not factored or expanded (SymPy can take minutes)
 
 
 @dataclass
@@ -94,24 +98,28 @@ def _node(e, strict, rule, children=(), **extra) -> dict:
 class SignProver:
     """Depth-limited search for a sign proof; results are cached per (expression, strictness, facts)."""
 
-    def __init__(self, facts: Facts):
+    def __init__(self, facts: Facts, seconds: float = 2.0):
         self.facts = facts
         self.cache: dict = {}
+        self.deadline = time.perf_counter() + seconds
 
-    def prove(self, e, strict: bool, depth: int = 0) -> dict | None:
+    def prove(self, e, strict: bool, depth: int = 0, chain: int = 0) -> dict | None:
+        """`chain` counts rewrites in a row: a rewrite of a rewrite of a rewrite is not tried."""
         e = sp.sympify(e)
         key = (e, strict)
         if key in self.cache:
             return self.cache[key]
+        if time.perf_counter() > self.deadline:
+            return None
         self.cache[key] = None  # guards against rewrite cycles
-        result = self._prove(e, strict, depth) if depth <= MAX_DEPTH else None
+        result = self._prove(e, strict, depth, chain) if depth <= MAX_DEPTH else None
         if result is None and strict is False:
             result = self.cache.get((e, True))  # e > 0 implies e >= 0
         self.cache[key] = result
         return result
 
     # ---- rules ----------------------------------------------------------------------------------------
-    def _prove(self, e, strict, depth):
+    def _prove(self, e, strict, depth, chain):
         if not e.free_symbols:
             s = number_sign(e)
             if s == 1 or (s == 0 and not strict):
@@ -120,11 +128,11 @@ class SignProver:
         found = self._fact(e, strict)
         if found is not None:
             return found
-        for rule in (self._sum, self._product, self._power, self._log, self._monotone):
+        for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares):
             node = rule(e, strict, depth)
             if node is not None:
                 return node
-        return self._rewrites(e, strict, depth)
+        return self._rewrites(e, strict, depth, chain) if chain < MAX_REWRITES else None
 
     def _fact(self, e, strict):
         if e.is_Symbol and e in self.facts.domains:
@@ -227,10 +235,33 @@ class SignProver:
                 continue
             node = self.prove(a - b, strict, depth + 1)
             if node is not None:
-                return _node(e, strict, "monotone", [node, *sides], function=kind, a=sp.sstr(a), b=sp.sstr(b))
+                extra = {"exponent": sp.sstr(side[2] if len(side) == 3 else _exponent(pos, neg))} \
+                    if kind == "power" else {}
+                return _node(e, strict, "monotone", [node, *sides], function=kind, a=sp.sstr(a), b=sp.sstr(b),
+                             **extra)
         return None
 
-    def _rewrites(self, e, strict, depth):
+    def _squares(self, e, strict, depth):
+        """A - B with A, B >= 0 has the sign of A**2 - B**2 (tried when e holds a square root)."""
+        if not isinstance(e, sp.Add) or not any(isinstance(q, sp.Pow) and q.exp == sp.S.Half
+                                                for q in e.atoms(sp.Pow)):
+            return None
+        plus = sp.Add(*[t for t in e.args if not t.could_extract_minus_sign()])
+        minus = -sp.Add(*[t for t in e.args if t.could_extract_minus_sign()])
+        if plus == 0 or minus == 0:
+            return None
+        a_node = self.prove(plus, False, depth + 1)
+        b_node = self.prove(minus, False, depth + 1) if a_node is not None else None
+        if b_node is None:
+            return None
+        diff = sp.expand(plus ** 2 - minus ** 2)
+        node = self.prove(diff, strict, depth + 1)
+        if node is None:
+            return None
+        return _node(e, strict, "squares", [a_node, b_node, node], a=sp.sstr(plus), b=sp.sstr(minus),
+                     difference=sp.sstr(diff))
+
+    def _rewrites(self, e, strict, depth, chain):
         forms = []
         num, den = sp.fraction(sp.together(e))
         if den != 1:
@@ -244,6 +275,8 @@ class SignProver:
             if n_node is not None and d_node is not None:
                 return _node(e, strict, "quotient", [n_node, d_node], numerator=sp.sstr(-num),
                              denominator=sp.sstr(-den))
+        if sp.count_ops(e) > MAX_OPS:
+            return None
         for how in (sp.factor, sp.expand, lambda x: sp.logcombine(x), sp.powsimp, sp.cancel):
             try:
                 form = how(e)
@@ -252,10 +285,14 @@ class SignProver:
             if form != e and form not in forms:
                 forms.append(form)
         for form in forms:
-            node = self.prove(form, strict, depth + 1)
+            node = self.prove(form, strict, depth + 1, chain + 1)
             if node is not None:
                 return _node(e, strict, "rewrite", [node], form=sp.sstr(form))
         return None
+
+
+def _exponent(pos, neg):
+    return next(q.exp for q in (pos, neg) if isinstance(q, sp.Pow))
 
 
 def _increasing_pair(pos, neg):
@@ -271,16 +308,17 @@ def _increasing_pair(pos, neg):
         b = neg.args[0] if isinstance(neg, sp.log) else (sp.exp(neg) if neg.is_number else None)
         return ("log", a, b, (a, b)) if a is not None and b is not None else None
     for p_side, other in ((pos, neg), (neg, pos)):
-        if isinstance(p_side, sp.Pow) and p_side.exp.is_number and p_side.exp > 0 and p_side.exp != 1:
+        if isinstance(p_side, sp.Pow) and p_side.exp != 1 and p_side.base != sp.E and (
+                not p_side.exp.is_number or p_side.exp > 0):
             p = p_side.exp
             if isinstance(other, sp.Pow) and other.exp == p:
                 o = other.base
-            elif other.is_number and other > 0:
+            elif other.is_number and other > 0 and p.is_number:
                 o = other ** (1 / p)
             else:
                 continue
             a, b = (p_side.base, o) if p_side is pos else (o, p_side.base)
-            return ("power", a, b, (a, b))
+            return ("power", a, b, (a, b) if p.is_number else (a, b, p))  # a symbolic exponent must be > 0
     return None
 
 

@@ -49,6 +49,7 @@ class Context:
                 self.facts.append((s - sp.nsimplify(info["lo"]), info["lo_open"]))
             if info["hi"] != "oo":
                 self.facts.append((sp.nsimplify(info["hi"]) - s, info["hi_open"]))
+        self.header_hypotheses = list(header["hypotheses"])
         for h in header["hypotheses"]:
             self.add_relation(self.parse(h))
 
@@ -66,6 +67,7 @@ class Context:
         out.symbols = dict(self.symbols if symbols is None else symbols)
         out.domains = dict(self.domains if domains is None else domains)
         out.facts = list(self.facts if facts is None else facts)
+        out.header_hypotheses = self.header_hypotheses
         return out
 
     def without(self, x) -> "Context":
@@ -117,16 +119,30 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
         a, b = ctx.parse(node["a"]), ctx.parse(node["b"])
         f = {"exp": sp.exp, "log": sp.log}.get(node["function"])
         if f is None:  # power: e = a**p - b**p with p > 0, a, b > 0
-            p = _power_exponent(e)
+            p = ctx.parse(node["exponent"])
             f = lambda v: v ** p  # noqa: E731
-            for k, side in zip(kids[1:], (a, b)):
+            for k, side in zip(kids[1:3], (a, b)):
                 check_tree(k, ctx, side, True)
+            if p.is_number:
+                if _iv_sign(p) != 1:
+                    raise Bad(f"exponent {p} is not positive")
+            else:
+                if len(kids) < 4:
+                    raise Bad(f"no proof that the exponent {p} is positive")
+                check_tree(kids[3], ctx, p, True)
         elif node["function"] == "log":
             for k, side in zip(kids[1:], (a, b)):
                 check_tree(k, ctx, side, True)
         if not _same(e, f(a) - f(b)):
             raise Bad(f"{e} is not {node['function']}({a}) - {node['function']}({b})")
         check_tree(kids[0], ctx, a - b, strict)
+    elif rule == "squares":
+        a, b, diff = ctx.parse(node["a"]), ctx.parse(node["b"]), ctx.parse(node["difference"])
+        if not _same(e, a - b) or not _same(diff, a ** 2 - b ** 2):
+            raise Bad(f"{e} is not {a} - ({b}), or {diff} is not their difference of squares")
+        check_tree(kids[0], ctx, a, False)
+        check_tree(kids[1], ctx, b, False)
+        check_tree(kids[2], ctx, diff, strict)
     elif rule == "quotient":
         num, den = ctx.parse(node["numerator"]), ctx.parse(node["denominator"])
         if not _same(e, num / den):
@@ -140,14 +156,6 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
         check_tree(kids[0], ctx, form, strict)
     else:
         raise Bad(f"unknown rule {rule}")
-
-
-def _power_exponent(e):
-    for term in sp.Add.make_args(e):
-        base = -term if term.could_extract_minus_sign() else term
-        if isinstance(base, sp.Pow):
-            return base.exp
-    raise Bad(f"{e}: no power found")
 
 
 def _check_fact(node, e, strict, ctx: Context) -> None:
@@ -317,8 +325,32 @@ def check_identity(cert: dict, ctx: Context, gap) -> None:
             v = fn(*[mpmath.mpf(_sample(ctx.domains.get(s), rng)) for s in free])
             if abs(v) > mpmath.mpf(10) ** -35:
                 raise Bad(f"the difference is {mpmath.nstr(v, 5)} at a point: not an identity")
-    if sp.simplify(diff) != 0 and sp.simplify(sp.expand_log(sp.powsimp(diff))) != 0:
+    if all(sp.simplify(f(diff)) != 0 for f in (lambda e: e, lambda e: sp.expand_log(sp.powsimp(e)), sp.gammasimp)):
         raise Bad("SymPy does not reduce the difference to 0")
+
+
+# ---- interval branch and bound ---------------------------------------------------------------------------------
+def check_box_certificate(boxes: dict, ctx: Context, gap, strict: bool) -> None:
+    """The boxes replay (box_checker) and prove this claim: same gap, domains, hypotheses and strictness."""
+    ok, why = check_boxes(boxes)
+    if not ok:
+        raise Bad(why)
+    if not _same(sp.sympify(boxes["claim_gap"], locals=dict(ctx.symbols)), gap):
+        raise Bad("the boxes prove another expression")
+    if boxes["strict"] != strict:
+        raise Bad("the boxes prove a relation of another strictness")
+    for name, info in boxes["domain"].items():
+        mine = ctx.domains[ctx.symbols[name]]
+        lo_ok = mine["lo"] == "-oo" or (info["lo"] not in ("-oo", "-inf") and
+                                         sp.nsimplify(info["lo"]) <= sp.nsimplify(mine["lo"]))
+        hi_ok = mine["hi"] == "oo" or (info["hi"] not in ("oo", "inf") and
+                                        sp.nsimplify(info["hi"]) >= sp.nsimplify(mine["hi"]))
+        if not (lo_ok or mine["lo"] == "-oo") or not hi_ok:
+            raise Bad(f"the boxes cover a smaller domain of {name} than the claim's")
+    claimed = {sp.sympify(h, locals=dict(ctx.symbols)) for h in boxes["constraints"]}
+    mine = {sp.sympify(h, locals=dict(ctx.symbols)) for h in ctx.header_hypotheses}
+    if not claimed <= mine:
+        raise Bad("the boxes assume a constraint the claim does not have")
 
 
 # ---- entry point ---------------------------------------------------------------------------------------------
@@ -349,11 +381,7 @@ def check(cert: dict) -> tuple[bool, str]:
         elif kind == "z3":
             check_z3(cert, ctx, gap, strict)
         elif kind == "boxes":
-            ok, why = check_boxes(cert)
-            if not ok:
-                raise Bad(why)
-            if not _same(sp.sympify(cert["gap"], locals=dict(ctx.symbols)), gap):
-                raise Bad("the boxes prove another expression")
+            check_box_certificate(cert["boxes"], ctx, gap, strict)
         else:
             raise Bad(f"unknown certificate kind {kind!r}")
     except Bad as exc:

@@ -15,7 +15,7 @@ from certificate_checker import check
 
 PROV = Provenance("classical", "textbook", "textbook")
 a, b, t, s, d = (Param(c, POSITIVE) for c in "abtsd")
-x = Param("x", Domain())  # the real line
+x, y = Param("x", Domain()), Param("y", Domain())  # the real line
 xp = Param("x", Domain(-1, math.inf, lo_open=True, hi_open=True))
 xpos = Param("x", POSITIVE)
 n, dim = Param("n", SIZE), Param("d", SIZE)
@@ -36,12 +36,14 @@ TRUE = {
     "confidence radius > 0": claim("sqrt((d*log(n) + log(1/delta))/n)", ">", "0", (dim, n, delta), ("n >= 2",)),
     "inverted sample complexity": claim("C1*((C1/(eps - F))**(1/r))**(-r) + F", "=", "eps", (C1, eps, F, r),
                                        ("eps > F",)),
+    "n/d < 1 given n < d (slack)": claim("n/d", "<", "1", (dim, n), ("n < d",)),
     "beta mean": claim("((d - n)/2)/((d - n)/2 + n/2)", "=", "1 - n/d", (dim, n), ("n < d",)),
     "exp(x) >= 1 + x": claim("exp(x)", ">=", "1 + x", (x,)),
     "x - log(1+x) >= 0": claim("x - log(1 + x)", ">=", "0", (xp,)),
     "log(x) <= x - 1": claim("log(x)", "<=", "x - 1", (xpos,)),
     "AM-GM": claim("sqrt(a*b)", "<=", "(a + b)/2", (a, b)),
     "polynomial": claim("x**4 - 2*x**2 + 1", ">=", "0", (x,)),
+    "Motzkin (not a sum of squares)": claim("x**2*y**4 + x**4*y**2 + 1", ">=", "3*x**2*y**2", (x, y)),
     "constant": claim("300**0.18", ">", "2.75", ()),
     "floor never a cliff": claim("diff(log(a*exp(-b*t) + s), t, 2)", ">=", "0", (a, b, t, s)),
 }
@@ -104,7 +106,7 @@ def _corrupt_first(node, key, value):
     ("beta mean", "difference", "n/d"),
     ("exp(x) >= 1 + x", "point", "1"),
     ("exp(x) >= 1 + x", "derivative", "exp(x) + 1"),
-    ("polynomial", "numerator", "x**4 - 2*x**2"),
+    ("Motzkin (not a sum of squares)", "numerator", "x**2*y**4 + x**4*y**2 - 3*x**2*y**2"),
     ("x - log(1+x) >= 0", "symbols", {"x": {"assumptions": {"real": True}, "lo": "-oo", "hi": "oo",
                                             "lo_open": True, "hi_open": True, "integer": False}}),
 ])
