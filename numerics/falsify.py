@@ -71,9 +71,12 @@ def sample_points(claim: Claim, rng: np.random.Generator, count: int) -> dict[st
 
 
 def _numeric(expr: sp.Expr, claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
+    """float64 values at the points; complex values (a log or root of a negative number) become NaN."""
     syms = tuple(p.symbol for p in claim.params)
     with np.errstate(all="ignore"):
-        out = compile_expr(expr, syms, "numpy")(*(pts[p.name] for p in claim.params))
+        out = np.asarray(compile_expr(expr, syms, "numpy")(*(pts[p.name] for p in claim.params)))
+        if np.iscomplexobj(out):
+            out = np.where(np.abs(out.imag) > 0, np.nan, out.real)
     return np.broadcast_to(np.asarray(out, dtype=np.float64), next(iter(pts.values())).shape)
 
 
@@ -89,6 +92,7 @@ def hypotheses_mask(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     return mask
 
 
+@np.errstate(all="ignore")
 def relative_gap(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     """Gap / scale: negative where the relation fails (for '=', minus the relative difference)."""
     lhs, rhs = _numeric(claim.left.expr, claim, pts), _numeric(claim.right.expr, claim, pts)

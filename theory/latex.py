@@ -35,6 +35,11 @@ def escape_text(s: str) -> str:
     return re.sub(r"[&%$#_{}~^\\]", lambda m: _ESCAPES[m.group()], str(s))
 
 
+def tt(name: str) -> str:
+    """An identifier in typewriter type that may break after its dots and underscores."""
+    return r"\texttt{" + escape_text(name).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}") + "}"
+
+
 def text_latex(s: str) -> str:
     """Prose that may hold inline math: text outside `$...$` is escaped, math inside is kept as written."""
     parts = str(s).split("$")
@@ -197,10 +202,10 @@ def claim_latex(claim) -> str:
     if claim.kind == "empirical":
         for q in claim.quantities:
             lines.append(f"Here ${q.tex}$ denotes {text_latex(q.description) or 'a measured quantity'}.")
-        lines.append(rf"Quantities are measured in scenario \texttt{{{escape_text(claim.scenario)}}}.")
+        lines.append(rf"Quantities are measured in scenario {tt(claim.scenario)}.")
     if claim.expect == "VIOLATED":
         lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")
-    lines += [rf"Claim id: \texttt{{{escape_text(claim.id)}}}.", rf"\end{{{env}}}"]
+    lines += [rf"Claim id: {tt(claim.id)}.", rf"\end{{{env}}}"]
     return "\n".join(lines)
 
 
@@ -240,10 +245,10 @@ def derivation_latex(derivation, verdicts=None) -> str:
         rows.append(rf"  {REL_TEX[step.rel]}{{}} & {formula_latex(f, names)}{note}")
     lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     if verdicts is not None:
-        lines.append(rf"{{\small Marks: {MARK_LEGEND}.}}")
+        lines.append(rf"\par{{\small Marks: {MARK_LEGEND}.}}")
     if derivation.expect == "VIOLATED":
         lines.append(r"\emph{This derivation is registered as wrong: the verifier is expected to refute a step.}")
-    lines += [rf"Derivation id: \texttt{{{escape_text(derivation.id)}}}.", rf"\end{{{env}}}"]
+    lines += [rf"\par Derivation id: {tt(derivation.id)}.", rf"\end{{{env}}}"]
     return "\n".join(lines)
 
 

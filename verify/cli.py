@@ -39,7 +39,7 @@ examples:
   boundlab check --file my_claims.py --seed 7"""
 
 
-DERIVE_HELP = """Check derivations: chains e0 = e1 <= e2 < e3 ... under shared hypotheses.
+DERIVE_HELP = r"""Check derivations: chains e0 = e1 <= e2 < e3 ... under shared hypotheses.
 
 Every step is an analytic claim and goes through the same layers as `check`: falsification first (sampling,
 local optimisation, confirmation at 50 digits), then the prover (exact identities, sign rules under the domains
@@ -197,7 +197,9 @@ def _brief(r) -> str:
                    f"{_num(w['interval'][1])}] vs claimed {_num(w['claimed'])}"
         return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
     if "certificate" in e:
-        return e["certificate"]
+        from numerics.prover import describe
+
+        return describe(e["certificate"])
     points = e.get("points")
     if isinstance(points, list) and points:
         if "violations" in points[0]:
@@ -425,8 +427,8 @@ def _derivation_table(derivation, result) -> str:
     for step in result.evidence["steps"]:
         ev = step["evidence"]
         why = (describe(ev["certificate"]) if "certificate" in ev else ev.get("error") or (
-            f"counterexample: {json.dumps(step['witness']['point'])}: lhs {step['witness']['lhs'][:16]} vs rhs "
-            f"{step['witness']['rhs'][:16]}" if step["witness"] else ev.get("note", "")))
+            f"counterexample at {json.dumps(step['witness']['point'])}: lhs {float(step['witness']['lhs']):.6g} vs "
+            f"rhs {float(step['witness']['rhs']):.6g}" if step["witness"] else ev.get("note", "")))
         lines.append(f"  {step['step']:>2}  {step['relation']:<2} {step['rhs']}")
         lines.append(f"      {step['verdict']:<12} {why}" + (f"   [hint: {step['hint']}]" if step["hint"] else ""))
     return "\n".join(lines)

@@ -29,11 +29,12 @@ def test_the_console_script_is_installed():
 def test_list_json_rows(capsys):
     assert main(["list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["id"] for r in rows] == Registry.catalogue().ids()
+    reg = Registry.catalogue()
+    assert [r["id"] for r in rows] == reg.ids() + [d.id for d in reg.derivations()]
     for r in rows:
         assert {"id", "title", "paper", "provenance", "kind"} <= set(r)
         assert r["provenance"] in ("stated", "reconstructed", "derived", "classical")
-        assert r["kind"] in ("analytic", "empirical")
+        assert r["kind"] in ("analytic", "empirical", "derivation")
 
 
 def test_show_prints_statement_provenance_and_latex(capsys):
