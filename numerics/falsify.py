@@ -5,7 +5,7 @@ counterexample. A counterexample is printed to 30 significant digits.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -27,7 +27,6 @@ class Search:
     worst_gap: float
     worst_point: dict
     counterexample: dict | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 class DomainError(ValueError):

@@ -321,7 +321,3 @@ def _increasing_pair(pos, neg):
             return ("power", a, b, (a, b) if p.is_number else (a, b, p))  # a symbolic exponent must be > 0
     return None
 
-
-def prove_sign(e, strict: bool, facts: Facts) -> dict | None:
-    """A proof tree that e > 0 (strict) or e >= 0 under `facts`, or None."""
-    return SignProver(facts).prove(sp.sympify(e), strict)
