@@ -9,6 +9,12 @@ Statistics (what the relation is about):
 - ``as``: lhs REL rhs almost surely (on every instance).
 - ``prob``: P(lhs REL rhs) >= prob.
 - ``dist``: lhs ~ D(params), with D a distribution of `theory.functions`.
+
+Curve statistics sweep one variable, `over = (name, values)`, inside every grid point, and hold asymptotically with
+unknown constants, so they are checked by shape rather than by value:
+- ``rate``: the log-log slope of E[lhs] in the swept variable REL rhs (rhs a closed form, e.g. -2a/(2a+1)).
+- ``trend``: E[lhs] is non-increasing (REL '<=') or non-decreasing ('>=') along the swept values; rhs is 0.
+- ``bound``: there are constants c >= 0 (`constants`) with E[lhs] <= rhs(c) at every point; rhs is linear in c.
 """
 from __future__ import annotations
 
@@ -32,7 +38,8 @@ MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.lo
               "beta": sp.beta, "erf": sp.erf, "floor": sp.floor, "ceiling": sp.ceiling,
               "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
 DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
-STATISTICS = ("value", "mean", "var", "as", "prob", "dist")
+STATISTICS = ("value", "mean", "var", "as", "prob", "dist", "rate", "trend", "bound")
+CURVES = ("rate", "trend", "bound")
 EXPECTATIONS = ("holds", "VIOLATED")
 
 
@@ -100,8 +107,10 @@ class Claim:
     """A statement `lhs REL rhs` with hypotheses, provenance and, when empirical, how to measure it.
 
     Empirical claims name a scenario (see `verify.scenarios`) and a grid of points; each point sets parameter
-    values and, under other keys, scenario options. `expect="VIOLATED"` registers a known-false claim that the
-    tool must refute.
+    values and, under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
+    grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for
+    curves: repetitions) per point. `resolution` is, for curves, the tolerance on a slope or a drift exponent.
+    `expect="VIOLATED"` registers a known-false claim that the tool must refute.
     """
 
     id: str
@@ -122,6 +131,8 @@ class Claim:
     resolution: float = 0.05
     expect: str = "holds"
     worstcase: str | None = None
+    over: tuple = ()
+    constants: tuple[Param, ...] = ()
     doc: str = ""
     # filled in by __post_init__
     left: Formula = field(init=False, repr=False)
@@ -146,7 +157,8 @@ class Claim:
                 raise ClaimError(cid, "a distributional claim uses the relation '~'")
         elif self.rel not in RELATIONS:
             raise ClaimError(cid, f"relation must be one of {sorted(RELATIONS)} or '~', not {self.rel!r}")
-        names = namespace(cid, self.params, self.quantities)
+        self.constants = tuple(self.constants)
+        names = namespace(cid, (*self.params, *self.constants), self.quantities)
         self.left = parse_formula(cid, self.lhs, names, "left-hand side")
         self.right = parse_formula(cid, self.rhs, names, "right-hand side")
         self.probability = parse_formula(cid, self.prob, names, "probability") if self.prob is not None else None
@@ -172,6 +184,7 @@ class Claim:
         if self.statistic == "dist" and not isinstance(self.right.expr, Distribution):
             raise ClaimError(cid, f"the right-hand side of a '~' claim must be a distribution "
                                   f"({', '.join(DISTRIBUTIONS)}), not {self.right.source!r}")
+        self._check_curve(names)
         if any(q.symbol in self.conditions_symbols() for q in self.quantities):
             raise ClaimError(cid, "hypotheses may constrain parameters only, not measured quantities")
         if self.samples < 2 or not math.isfinite(self.tol) or self.tol < 0 or not 0 < self.resolution:
@@ -181,6 +194,57 @@ class Claim:
             for key, value in point.items():
                 if key in param_names and not isinstance(value, (int, float)):
                     raise ClaimError(cid, f"grid point {i}: parameter {key} must be a number, not {value!r}")
+
+    def _check_curve(self, names):
+        """The extra rules of curve statistics: a swept variable, and the shape of the right-hand side."""
+        cid, stat = self.id, self.statistic
+        if stat not in CURVES:
+            if self.over or self.constants:
+                raise ClaimError(cid, f"`over` and `constants` belong to the curve statistics {CURVES}, "
+                                      f"not to {stat!r}")
+            return
+        if (not isinstance(self.over, tuple) or len(self.over) != 2 or not isinstance(self.over[0], str)
+                or isinstance(self.over[1], (str, bytes))):
+            raise ClaimError(cid, f"a {stat!r} claim needs over = (name, values), e.g. ('n', (300, 1000, 3000))")
+        name, values = self.over
+        values = tuple(values)
+        if not name.isidentifier() or not values:
+            raise ClaimError(cid, f"over = {self.over!r}: give a variable name and at least one value")
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
+                raise ClaimError(cid, f"over: the values of {name} must be numbers, not {v!r}")
+        self.over = (name, values)
+        if any(name in p for p in self.grid):
+            raise ClaimError(cid, f"{name} is swept by `over`; do not also set it in the grid points")
+        measured = self.measured_symbols()
+        if self.right.expr.free_symbols & measured and stat != "bound":
+            raise ClaimError(cid, f"the right-hand side of a {stat!r} claim must not be measured")
+        allowed = {"rate": ("=", "<=", ">="), "trend": ("<=", ">="), "bound": ("<=",)}[stat]
+        if self.rel not in allowed:
+            raise ClaimError(cid, f"a {stat!r} claim takes the relation {' or '.join(allowed)}, not {self.rel!r}")
+        if stat == "trend" and self.right.expr != 0:
+            raise ClaimError(cid, "a 'trend' claim states the sign of the increments: its right-hand side is 0")
+        consts = [c.symbol for c in self.constants]
+        if stat != "bound" and consts:
+            raise ClaimError(cid, "only 'bound' claims have free constants")
+        if stat == "bound":
+            if not consts:
+                raise ClaimError(cid, "a 'bound' claim declares its free constants, e.g. constants=(C1, C2)")
+            if not set(consts) <= self.right.expr.free_symbols:
+                raise ClaimError(cid, "every declared constant must appear in the right-hand side")
+            if (self.left.expr.free_symbols | self.conditions_symbols()) & set(consts):
+                raise ClaimError(cid, "the free constants may appear only in the right-hand side")
+            for c in consts:
+                coeff = sp.diff(self.right.expr, c)
+                if coeff.free_symbols & set(consts):
+                    raise ClaimError(cid, f"the right-hand side must be linear in the constants; it is not in {c}")
+
+    def points(self) -> list[dict]:
+        """The points measured: the grid, times the swept values for curve statistics."""
+        if not self.over:
+            return [dict(p) for p in self.grid]
+        name, values = self.over
+        return [{**p, name: v} for p in self.grid for v in values]
 
     # ---- views -------------------------------------------------------------------------------------
     @property
@@ -244,6 +308,14 @@ class Claim:
             core = f"{lhs} {self.rel} {rhs} almost surely"
         elif self.statistic == "prob":
             core = f"P({lhs} {self.rel} {rhs}) >= {self.probability.source}"
+        elif self.statistic == "rate":
+            core = f"E[{lhs}] ~ {self.over[0]}^s with log-log slope s {self.rel} {rhs}"
+        elif self.statistic == "trend":
+            way = "non-increasing" if self.rel == "<=" else "non-decreasing"
+            core = f"E[{lhs}] is {way} in {self.over[0]}"
+        elif self.statistic == "bound":
+            consts = ", ".join(c.name for c in self.constants)
+            core = f"E[{lhs}] {self.rel} {rhs} for some constants {consts} >= 0"
         else:
             core = f"{lhs} ~ {rhs}"
         hyp = ", ".join(h.source for h in self.conditions)

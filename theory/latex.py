@@ -131,9 +131,24 @@ def formula_latex(formula, symbols_tex: dict) -> str:
 
 def tex_names(claim) -> dict:
     """The LaTeX name of every parameter and measured quantity of `claim`, keyed by its SymPy symbol."""
-    names = {p.symbol: p.latex for p in claim.params}
+    names = {p.symbol: p.latex for p in (*claim.params, *claim.constants)}
     names.update({q.symbol: q.tex for q in claim.quantities})
     return names
+
+
+def _over_tex(claim) -> str:
+    """The LaTeX name of the variable a curve claim sweeps."""
+    name = claim.over[0]
+    for p in claim.params:
+        if p.name == name:
+            return p.latex
+    return name if len(name) == 1 else rf"\mathrm{{{name}}}"
+
+
+def _number_tex(v) -> str:
+    if v == float("inf"):
+        return r"\infty"
+    return f"{v:g}".replace("e+0", "e").replace("e+", "e")
 
 
 def _statement_chunks(claim) -> list[str]:
@@ -148,6 +163,17 @@ def _statement_chunks(claim) -> list[str]:
         return [rf"\operatorname{{Var}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}", *rhs[1:]]
     if claim.statistic == "dist":
         return [" ".join(lhs), rf"\sim {' '.join(rhs)}"]
+    if claim.statistic == "rate":
+        x = _over_tex(claim)
+        return [rf"\frac{{\mathrm{{d}} \log \mathbb{{E}}\left[{' '.join(lhs)}\right]}}{{\mathrm{{d}} \log {x}}}",
+                f"{rel} {rhs[0]}", *rhs[1:]]
+    if claim.statistic == "trend":
+        way = "non-increasing" if claim.rel == "<=" else "non-decreasing"
+        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right]", rf"\text{{ is {way} in }} {_over_tex(claim)}"]
+    if claim.statistic == "bound":
+        consts = ", ".join(c.latex for c in claim.constants)
+        return [rf"\exists\, {consts} \ge 0:\quad \mathbb{{E}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}",
+                *rhs[1:]]
     core = [*lhs, f"{rel} {rhs[0]}", *rhs[1:]]
     if claim.statistic == "prob":
         prob = formula_latex(claim.probability, tex_names(claim))
@@ -203,6 +229,13 @@ def claim_latex(claim) -> str:
         for q in claim.quantities:
             lines.append(f"Here ${q.tex}$ denotes {text_latex(q.description) or 'a measured quantity'}.")
         lines.append(rf"Quantities are measured in scenario {tt(claim.scenario)}.")
+        if claim.over:
+            values = ", ".join(_number_tex(v) for v in claim.over[1])
+            lines.append(rf"The claim is checked along ${_over_tex(claim)} \in \{{{values}\}}$"
+                         + (" by the log-log slope of the mean, with a bootstrap interval over repetitions."
+                            if claim.statistic == "rate" else
+                            " by intervals for the differences of consecutive means." if claim.statistic == "trend"
+                            else " by the smallest constants (a linear program) and their drift as the range grows."))
     if claim.expect == "VIOLATED":
         lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")
     lines += [rf"Claim id: {tt(claim.id)}.", rf"\end{{{env}}}"]

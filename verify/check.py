@@ -13,7 +13,8 @@ import torch
 from numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
 from numerics.prover import prove
 from numerics.evaluate import evaluate, scipy_distribution
-from theory.claim import Claim, ClaimError
+from numerics.rates import RateError
+from theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
 from .scenarios import ScenarioError, get_scenario
@@ -29,8 +30,12 @@ def point_seed(seed: int, claim_id: str, index: int) -> int:
 
 
 def budget(claim: Claim, quick: bool) -> int:
-    """Instances per grid point: the claim's own, or half of it (at least 2000) with --quick."""
-    return min(claim.samples, max(2000, claim.samples // 2)) if quick else claim.samples
+    """Instances per grid point: the claim's own, or with --quick half of it (at least 2000; for curve claims,
+    whose instances are whole training runs, at least 8 repetitions)."""
+    if not quick:
+        return claim.samples
+    floor = 8 if claim.statistic in CURVES else 2000
+    return min(claim.samples, max(floor, claim.samples // 2))
 
 
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA) -> Result:
@@ -39,7 +44,7 @@ def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats
     try:
         result = (_check_analytic(claim, seed) if claim.kind == "analytic"
                   else _check_empirical(claim, seed, quick, alpha))
-    except (ClaimError, ScenarioError, DomainError) as exc:
+    except (ClaimError, ScenarioError, DomainError, RateError) as exc:
         result = Result(claim.id, ERROR, "input check", {"error": _named(claim, exc)})
     except Exception as exc:  # a bug or an unexpected input must still give a verdict, with its cause
         result = Result(claim.id, ERROR, "internal error",
@@ -81,8 +86,9 @@ def _validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
     if claim.statistic == "dist":
         used |= {s for a in claim.right.expr.args for s in a.free_symbols}
     needed = {p.name for p in claim.params if p.symbol in used or p.symbol in claim.conditions_symbols()}
+    needed -= {c.name for c in claim.constants}
     out = []
-    for i, point in enumerate(claim.grid):
+    for i, point in enumerate(claim.points()):
         values, options = claim.split_point(point)
         missing = sorted(needed - set(values))
         if missing:
@@ -120,6 +126,9 @@ def _side(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
 
 
 def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
+    if claim.statistic in CURVES:
+        from .curves import check_curve
+        return check_curve(claim, seed, quick, alpha)
     scenario = get_scenario(claim.scenario)
     grid = _validate_grid(claim, scenario)
     if claim.statistic in ("var", "dist") and claim.right.expr.free_symbols & claim.measured_symbols():

@@ -1,6 +1,7 @@
 """Verdicts and results: what the tool concludes about a claim, with the evidence and a replayable witness."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 PROVED, CERTIFIED, CONSISTENT = "PROVED", "CERTIFIED", "CONSISTENT"
@@ -32,5 +33,17 @@ class Result:
 
     def to_json(self) -> dict:
         """The result as JSON; timings are left out so that the same seed gives the same JSON."""
-        return {"id": self.id, "verdict": self.verdict, "method": self.method, "evidence": self.evidence,
-                "witness": self.witness, "expect": self.expect, "as_expected": self.as_expected}
+        return strict_json({"id": self.id, "verdict": self.verdict, "method": self.method,
+                            "evidence": self.evidence, "witness": self.witness, "expect": self.expect,
+                            "as_expected": self.as_expected})
+
+
+def strict_json(obj):
+    """`obj` with non-finite floats written as the strings "inf", "-inf", "nan" (strict JSON has no Infinity)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [strict_json(v) for v in obj]
+    return obj
