@@ -189,6 +189,15 @@ def _brief(r) -> str:
     if r.verdict == "VIOLATED" and w:
         where = f"seed {w['seed']}, point {json.dumps(w['point'], default=_json_default)}" if "seed" in w else \
             f"at {json.dumps(w.get('point'))}"
+        if "measured_slope" in w:
+            return f"{where}: log-log slope {w['measured_slope']:.3f} in [{w['interval'][0]:.3f}, " \
+                   f"{w['interval'][1]:.3f}] vs claimed {w['claimed']:.3f} +- {w['tolerance']:g}"
+        if "drift_exponent" in w:
+            return f"seed {w['seed']}: constant {w['constant']} grows like x^{w['drift_exponent']:.3f} (interval " \
+                   f"[{w['interval'][0]:.3f}, {w['interval'][1]:.3f}], tolerance {w['tolerance']:g}) as the range grows"
+        if "mean_from" in w:
+            return f"{where}: mean {_num(w['mean_from'])} at {w['from']} rises to {_num(w['mean_to'])} at {w['to']} " \
+                   f"(difference in [{_num(w['interval'][0])}, {_num(w['interval'][1])}])"
         if "lhs" in w:
             return f"{where}, instance {w.get('instance', '-')}: lhs {_num(w['lhs'])} vs rhs {_num(w['rhs'])}" + \
                 (f" ({w['violations']} of {w['batch']} instances violate)" if "violations" in w else "")
@@ -202,6 +211,16 @@ def _brief(r) -> str:
         return describe(e["certificate"])
     points = e.get("points")
     if isinstance(points, list) and points:
+        if "slope" in points[0]:
+            return "; ".join(f"slope {p['slope']['estimate']:.3f} in [{p['slope']['lo']:.3f}, {p['slope']['hi']:.3f}] "
+                             f"vs claimed {p['claimed_slope']:.3f} +- {p['tolerance']:g}" for p in points)
+        if "differences" in points[0]:
+            return "; ".join("means " + " -> ".join(_num(m["estimate"]) for m in p["means"]) for p in points)
+        if "drift_exponents" in points[0]:
+            p = points[0]
+            drift = ", ".join(f"{k} {_num(v)} (drift {d['estimate']:.3f})" if d else f"{k} {_num(v)}"
+                              for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
+            return f"smallest constants {drift}"
         if "violations" in points[0]:
             total = sum(p["instances"] for p in points)
             return f"{total} instances over {len(points)} point(s), none violates (worst excess " \

@@ -9,8 +9,11 @@ at each swept value (independent repetitions, one seed per point), and:
   show where the curve flattens.
 - `trend`: Welch intervals for the differences of consecutive means; VIOLATED when one lies wholly on the wrong
   side of zero, INCONCLUSIVE when a mean is known to less than `claim.resolution` relative precision.
-- `bound`: the smallest constants (an LP) on the lower half of the swept range and on all of it; a constant that
-  grows like x^e with e above `claim.resolution` (bootstrap interval) is not a constant: VIOLATED.
+- `bound`: the smallest constants (an LP, shared by all grid points) on the lower half of the swept range and on
+  all of it; a constant that grows like x^e with e above `claim.resolution` (bootstrap interval) is not a
+  constant: VIOLATED. Only constants whose term changes along the swept variable are judged (a constant in front
+  of a term that does not cannot reveal a wrong exponent); where no constant enters, the bound is a plain
+  inequality, refuted when the mean is surely above it.
 All intervals are Bonferroni-corrected over the tests of the claim.
 """
 from __future__ import annotations
@@ -149,17 +152,23 @@ def _decide_bound(claim, envs, batch, alpha, seed):
                 "bound": float(offset[k])}
     drift = constant_drift(x, features, offset, curves, alpha, seed)
     names = [c.name for c in claim.constants]
+    # only a constant whose term changes along the swept variable can reveal a wrong exponent in it
+    swept = {s for s in claim.right.expr.free_symbols if s.name == claim.over[0]}
+    decided = [bool(sp.diff(rhs, c).free_symbols & swept) for c in consts]
     ev = {"tolerance": claim.resolution, "means": [float(m) for m in means], **drift.to_json(),
-          "constants": dict(zip(names, drift.full.constants))}
+          "constants": dict(zip(names, drift.full.constants)),
+          "decided_on": [n for n, d in zip(names, decided) if d]}
     tol = claim.resolution
-    grown = [(e.lo, n, e) for n, e in zip(names, drift.exponents) if e is not None and e.lo > tol]
+    tested = [(n, e) for n, e, d in zip(names, drift.exponents, decided) if d and e is not None]
+    grown = [(n, e) for n, e in tested if e.lo > tol]
     if grown:
-        _, n, e = max(grown, key=lambda t: t[0])
+        n, e = max(grown, key=lambda t: t[1].lo)
         return VIOLATED, ev, {"constant": n, "drift_exponent": e.estimate, "interval": [e.lo, e.hi],
                               "tolerance": tol, "constants_half_range": drift.half.constants,
                               "constants_full_range": drift.full.constants, "means": ev["means"]}
-    unsure = [n for n, e in zip(names, drift.exponents) if e is not None and (e.estimate > tol or e.half_width > tol)]
-    if unsure:
-        ev["note"] = f"the drift of {', '.join(unsure)} is not resolved within {tol:g}: more repetitions are needed"
+    unsure = [n for n, e in tested if e.estimate > tol or e.half_width > tol]
+    if unsure or not tested:
+        ev["note"] = (f"the drift of {', '.join(unsure)} is not resolved within {tol:g}: more repetitions are needed"
+                      if unsure else f"no constant's term changes with {claim.over[0]}: nothing to decide the shape")
         return INCONCLUSIVE, ev, None
     return CONSISTENT, ev, None

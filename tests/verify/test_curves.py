@@ -1,0 +1,163 @@
+"""Curve claims (rate, trend, bound) on a synthetic scenario whose mean curve is known exactly: E[q] = n^-r + F."""
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
+from theory.claim import ClaimError
+from verify.check import check
+from verify.scenarios import Scenario, register_scenario
+from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED
+
+
+class PowerLaw(Scenario):
+    """q = (n^-r + floor) * a mean-one lognormal factor, so that E[q] = n^-r + floor exactly; `level` = floor."""
+
+    name = "test_power_law"
+    quantities = {"q": "a noisy power law", "level": "the floor, per instance"}
+    inputs = {"r": 0.5, "floor": 0.0, "n": 100, "noise": 0.1, "nan_at": -1}
+
+    def measure(self, point, batch, gen, wanted):
+        s = point["noise"]
+        mult = torch.exp(s * torch.randn(batch, generator=gen, dtype=torch.float64) - s * s / 2)
+        q = (point["n"] ** -point["r"] + point["floor"]) * mult
+        if point["n"] == point["nan_at"]:
+            q[0] = math.nan
+        return {"q": q, "level": torch.full((batch,), float(point["floor"]), dtype=torch.float64)}
+
+
+register_scenario(PowerLaw())
+PROV = Provenance("derived", "test", "a test")
+r = Param("r", Domain(0, 2, lo_open=True), "r")
+n = Param("n", Domain(1, math.inf, hi_open=True, scale="log"), "n")
+C1, C2 = Param("C1", NONNEGATIVE, "C_1"), Param("C2", NONNEGATIVE, "C_2")
+q, level = Quantity("q", "q"), Quantity("level", r"\ell")
+SIZES = (100, 300, 1000, 3000, 10000, 30000)
+
+
+def rate_claim(rhs, rel="=", floor=0.0, sizes=SIZES, **kw):
+    return Claim(id="t.rate", title="t", lhs="q", rel=rel, rhs=rhs, statistic="rate", over=("n", sizes),
+                 params=(r, n), quantities=(q,), scenario="test_power_law", samples=kw.pop("samples", 20),
+                 grid=({"r": 0.5, "floor": floor},), provenance=PROV, **kw)
+
+
+def test_the_right_slope_is_consistent_and_a_wrong_one_violated():
+    assert check(rate_claim("-r")).verdict == CONSISTENT
+    bad = check(rate_claim("-r/2"))
+    assert bad.verdict == VIOLATED
+    w = bad.witness
+    assert w["interval"][0] <= -0.5 <= w["interval"][1] and w["claimed"] == -0.25
+
+
+def test_at_least_as_steep_and_at_most_as_steep():
+    assert check(rate_claim("-r/2", rel="<=")).verdict == CONSISTENT  # -0.5 <= -0.25
+    assert check(rate_claim("-2*r", rel="<=")).verdict == VIOLATED  # -0.5 is not <= -1
+    assert check(rate_claim("-2*r", rel=">=")).verdict == CONSISTENT
+
+
+def test_a_floor_flattens_the_curve_and_refutes_a_pure_rate():
+    res = check(rate_claim("-r", rel="<=", floor=0.01))
+    assert res.verdict == VIOLATED
+    floor = res.evidence["points"][0]["floor"]
+    assert floor["detected"] and floor["floor"]["lo"] <= 0.01 <= floor["floor"]["hi"]
+
+
+def test_too_few_repetitions_for_the_band_is_inconclusive_not_a_pass():
+    res = check(rate_claim("-r", samples=3, resolution=0.005))
+    assert res.verdict == INCONCLUSIVE and "note" in res.evidence["points"][0]
+
+
+@pytest.mark.parametrize("sizes, message", [((100, 1000), "at least 3 values"),
+                                            ((1000, 1200, 1400), "spanning a factor")])
+def test_a_grid_too_short_for_a_slope_is_an_error(sizes, message):
+    res = check(rate_claim("-r", sizes=sizes))
+    assert res.verdict == ERROR and message in res.evidence["error"]
+
+
+def test_a_curve_with_nan_is_an_error():
+    claim = Claim(id="t.nan", title="t", lhs="q", rel="=", rhs="-r", statistic="rate", over=("n", SIZES),
+                  params=(r, n), quantities=(q,), scenario="test_power_law", samples=10,
+                  grid=({"r": 0.5, "nan_at": 1000},), provenance=PROV)
+    res = check(claim)
+    assert res.verdict == ERROR and "non-finite" in res.evidence["error"]
+
+
+def trend_claim(rel, over):
+    return Claim(id="t.trend", title="t", lhs="q", rel=rel, rhs="0", statistic="trend", over=over,
+                 params=(r,), quantities=(q,), scenario="test_power_law", samples=40, grid=({"r": 0.5},),
+                 resolution=0.2, provenance=PROV)
+
+
+def test_trend_holds_and_fails_with_the_direction_of_the_means():
+    few = dataclasses.replace(trend_claim("<=", ("n", (100, 200))), samples=3)  # imprecise means
+    assert check(few).verdict == INCONCLUSIVE
+    assert check(trend_claim("<=", ("n", (100, 200, 400, 800)))).verdict == CONSISTENT
+    res = check(trend_claim(">=", ("n", (100, 200, 400, 800))))
+    assert res.verdict == VIOLATED and res.witness["mean_to"] < res.witness["mean_from"]
+    # a swept variable that is not a claim parameter, with an infinite value among its points
+    ok = check(trend_claim("<=", ("floor", (0.1, 0.01, 0.0))))
+    assert ok.verdict == CONSISTENT
+
+
+def bound_claim(rhs, constants, floors=(0.0, 0.003, 0.03)):
+    return Claim(id="t.bound", title="t", lhs="q", rel="<=", rhs=rhs, statistic="bound", over=("n", SIZES),
+                 constants=constants, params=(r, n), quantities=(q, level), scenario="test_power_law", samples=40,
+                 grid=tuple({"r": 0.5, "floor": f} for f in floors), provenance=PROV)
+
+
+def test_bound_with_the_right_shape_has_constants_that_do_not_drift():
+    res = check(bound_claim("C1*n**(-r) + C2*level", (C1, C2)))
+    assert res.verdict == CONSISTENT, res.evidence
+    consts = res.evidence["points"][0]["constants"]
+    assert consts["C1"] == pytest.approx(1.0, rel=0.15) and consts["C2"] == pytest.approx(1.0, rel=0.15)
+
+
+def test_bound_without_the_floor_term_drifts_and_is_violated():
+    res = check(bound_claim("C1*n**(-r)", (C1,)))
+    assert res.verdict == VIOLATED and res.witness["constant"] == "C1" and res.witness["drift_exponent"] > 0.1
+
+
+def test_bound_with_a_too_fast_exponent_is_violated():
+    res = check(bound_claim("C1*n**(-2*r) + C2*level", (C1, C2), floors=(0.0,)))
+    assert res.verdict == VIOLATED and res.witness["drift_exponent"] == pytest.approx(0.5, abs=0.1)
+
+
+def test_bound_where_no_constant_enters_is_a_plain_inequality():
+    res = check(bound_claim("C1*n**(-r)*level", (C1,), floors=(0.0, 0.01)))
+    assert res.verdict == VIOLATED and res.witness["measured"] > res.witness["bound"] == 0
+
+
+def test_json_of_a_curve_result_is_strict_and_deterministic():
+    claim = trend_claim("<=", ("floor", (0.1, 0.01, 0.0)))
+    a, b = check(claim, seed=3).to_json(), check(claim, seed=3).to_json()
+    text = json.dumps(a, allow_nan=False)
+    assert text == json.dumps(b, allow_nan=False)
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(over=()), "over = \\(name, values\\)"),
+    (dict(over=("n", ("a", 2))), "must be numbers"),
+    (dict(rel="<"), "takes the relation"),
+    (dict(rhs="q"), "must not be measured"),
+    (dict(grid=({"r": 0.5, "n": 3},)), "swept by `over`"),
+])
+def test_malformed_rate_claims_are_refused(kw, message):
+    base = dict(id="t.bad", title="t", lhs="q", rel="=", rhs="-r", statistic="rate", over=("n", SIZES),
+                params=(r, n), quantities=(q,), scenario="test_power_law", grid=({"r": 0.5},), provenance=PROV)
+    with pytest.raises(ClaimError, match=message):
+        Claim(**{**base, **kw})
+
+
+def test_malformed_bound_claims_are_refused():
+    base = dict(id="t.bad", title="t", lhs="q", rel="<=", statistic="bound", over=("n", SIZES), params=(r, n),
+                quantities=(q,), scenario="test_power_law", grid=({"r": 0.5},), provenance=PROV)
+    with pytest.raises(ClaimError, match="linear in the constants"):
+        Claim(rhs="C1**2*n**(-r)", constants=(C1,), **base)
+    with pytest.raises(ClaimError, match="declares its free constants"):
+        Claim(rhs="n**(-r)", **base)
+    with pytest.raises(ClaimError, match="must appear"):
+        Claim(rhs="n**(-r)", constants=(C1,), **base)
