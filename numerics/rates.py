@@ -247,7 +247,8 @@ class ConstantsLP:
 
     The objective is the bound's total relative height over the measurements, so the constants are the tightest
     on average among those that make the bound hold at every point. Built once per point set with cvxpy
-    parameters, so that the bootstrap re-solves only swap the measurements."""
+    parameters, so that the bootstrap re-solves only swap the measurements. Each constraint and the objective are
+    divided by the measurement, so the solver sees numbers near one whatever the scale of the errors."""
 
     def __init__(self, features: np.ndarray, offset: np.ndarray, solver: str = "CLARABEL"):
         import cvxpy as cp
@@ -256,17 +257,16 @@ class ConstantsLP:
         scale = np.maximum(np.abs(self.features).max(axis=0), 1e-300)  # columns scaled to 1 for the solver
         self.scale, self.solver = scale, solver
         self.c = cp.Variable(K, nonneg=True)
-        self.measured = cp.Parameter(P)
-        self.weights = cp.Parameter(P, nonneg=True)
-        height = (self.features / scale) @ self.c + self.offset
-        self.problem = cp.Problem(cp.Minimize(self.weights @ height), [height >= self.measured])
+        self.weights = cp.Parameter(P, nonneg=True)  # 1 / measured: rows and objective in relative units
+        height = cp.multiply(self.weights, (self.features / scale) @ self.c + self.offset)
+        self.problem = cp.Problem(cp.Minimize(cp.sum(height)), [height >= 1])
 
     def solve(self, measured: np.ndarray) -> BoundConstants:
         import cvxpy as cp
         measured = np.asarray(measured, float)
         if not np.isfinite(measured).all() or (measured <= 0).any():
             raise RateError("the measurements for a bound's constants must be finite and positive")
-        self.measured.value, self.weights.value = measured, 1.0 / measured
+        self.weights.value = 1.0 / measured
         try:
             self.problem.solve(solver=self.solver)
         except cp.error.SolverError as exc:
@@ -274,10 +274,12 @@ class ConstantsLP:
         status = str(self.problem.status)
         if status in ("infeasible", "infeasible_inaccurate"):
             return BoundConstants([math.nan] * self.c.size, status, self.solver, [], False)
-        if status != "optimal" or self.c.value is None:
-            raise RateError(f"the LP for the constants ended with status {status} in {self.solver}")
-        c = np.maximum(self.c.value, 0) / self.scale
-        height = self.features @ c + self.offset
+        c = None if self.c.value is None else np.maximum(self.c.value, 0) / self.scale
+        height = None if c is None else self.features @ c + self.offset
+        # an inaccurate optimum is kept only when the bound it gives is checked to hold at every point
+        if c is None or status not in ("optimal", "optimal_inaccurate") or (height < measured * (1 - 1e-6)).any():
+            raise RateError(f"the LP for the constants ended with status {status} in {self.solver}"
+                            + ("" if c is None else " and its constants do not make the bound hold"))
         active = [int(i) for i in np.flatnonzero(height <= measured * (1 + 1e-6))]
         return BoundConstants([float(v) for v in c], status, self.solver, active, True)
 

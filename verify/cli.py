@@ -36,6 +36,7 @@ A VIOLATED verdict carries a replayable witness (seed, grid point, instance, mea
 examples:
   boundlab check shachaf2021.isotropic_risk_mean
   boundlab check --all --quick --json results.json
+  boundlab check --paper caulking2026 --quick
   boundlab check --file my_claims.py --seed 7"""
 
 
@@ -97,8 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         description=CHECK_HELP))
     sp.add_argument("ids", nargs="*", metavar="ID", help="claim ids (see `boundlab list`)")
     sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
+    sp.add_argument("--paper", metavar="KEY", action="append", default=[],
+                    help="every claim of one paper (e.g. caulking2026; see `boundlab list`); may be repeated")
     sp.add_argument("--quick", action="store_true",
-                    help="half of each claim's simulation budget, at least 2000 instances per grid point")
+                    help="half of each claim's simulation budget: at least 2000 instances per grid point, or 8 "
+                         "repetitions per size for rate, trend and bound claims")
     sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
 
@@ -181,19 +185,24 @@ def _num(x) -> str:
     return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
 
 
+def _strict_json(obj):
+    from verify.verdict import strict_json  # light, but keep the CLI's start-up imports minimal
+    return strict_json(obj)
+
+
 def _brief(r) -> str:
     """One line of the evidence behind a verdict: the deciding number, not the whole record."""
     e, w = r.evidence, r.witness
     if r.verdict == "ERROR":
         return str(e.get("error"))
     if r.verdict == "VIOLATED" and w:
-        where = f"seed {w['seed']}, point {json.dumps(w['point'], default=_json_default)}" if "seed" in w else \
-            f"at {json.dumps(w.get('point'))}"
+        point = json.dumps(_strict_json(w.get("point")), default=_json_default)
+        where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
         if "measured_slope" in w:
             return f"{where}: log-log slope {w['measured_slope']:.3f} in [{w['interval'][0]:.3f}, " \
                    f"{w['interval'][1]:.3f}] vs claimed {w['claimed']:.3f} +- {w['tolerance']:g}"
         if "drift_exponent" in w:
-            return f"seed {w['seed']}: constant {w['constant']} grows like x^{w['drift_exponent']:.3f} (interval " \
+            return f"{where}: constant {w['constant']} grows like {w.get('over', 'x')}^{w['drift_exponent']:.3f} (interval " \
                    f"[{w['interval'][0]:.3f}, {w['interval'][1]:.3f}], tolerance {w['tolerance']:g}) as the range grows"
         if "mean_from" in w:
             return f"{where}: mean {_num(w['mean_from'])} at {w['from']} rises to {_num(w['mean_to'])} at {w['to']} " \
@@ -353,16 +362,28 @@ def cmd_latex(args):
     return 0
 
 
+def _paper_claims(reg, keys) -> list:
+    """The claims of the catalogue modules (or cited papers) named by `keys`: `caulking2026` selects the ids
+    `caulking2026.*`, including the classical results that module cites. An unknown key is a usage error."""
+    def keys_of(c):
+        return {c.id.split(".")[0], c.provenance.paper}
+    papers = sorted(set().union(*(keys_of(c) for c in reg)))
+    for key in keys:
+        if key not in papers:
+            raise UsageError(f"unknown paper key {key!r}; known: {', '.join(papers)}")
+    return [c for c in reg if keys_of(c) & set(keys)]
+
+
 def cmd_check(args):
     reg = _registry(args.file)
     if args.all:
         claims = list(reg)
-    elif args.ids:
-        claims = _resolve(reg, args.ids)
+    elif args.ids or args.paper:
+        claims = _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
     elif args.file:
         claims = reg.from_files
     else:
-        raise UsageError("name claim ids, or use --all, or --file PY to check a file's claims")
+        raise UsageError("name claim ids, or use --paper KEY, --all, or --file PY to check a file's claims")
     _check_writable(args.json, "--json")
     from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
 

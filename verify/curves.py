@@ -163,7 +163,7 @@ def _decide_bound(claim, envs, batch, alpha, seed):
     grown = [(n, e) for n, e in tested if e.lo > tol]
     if grown:
         n, e = max(grown, key=lambda t: t[1].lo)
-        return VIOLATED, ev, {"constant": n, "drift_exponent": e.estimate, "interval": [e.lo, e.hi],
+        return VIOLATED, ev, {"constant": n, "over": claim.over[0], "drift_exponent": e.estimate, "interval": [e.lo, e.hi],
                               "tolerance": tol, "constants_half_range": drift.half.constants,
                               "constants_full_range": drift.full.constants, "means": ev["means"]}
     unsure = [n for n, e in tested if e.estimate > tol or e.half_width > tol]

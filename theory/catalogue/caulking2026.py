@@ -219,11 +219,11 @@ nstar = Quantity("nstar", r"n^*(\varepsilon)",
                  r"$\varepsilon$ (on one nested sample path, interpolated in log-log)")
 INF = math.inf
 SIZES = (300, 620, 1300, 2700, 5500, 11000, 24000, 49000, 100000)
-SIMULATED = dict(scenario="caulking", samples=16)
+SIMULATED = dict(scenario="caulking", samples=64)
 
 caulking_rate = Claim(
     id="caulking2026.caulking_rate",
-    title="Caulking learns at the rate $n^{-2\alpha\beta/(2\alpha\beta + 1)}$",
+    title=r"Caulking learns at the rate $n^{-2\alpha\beta/(2\alpha\beta + 1)}$",
     doc="Note T1 and section 5: with the true feature extractor (m = infinity) and a Lipschitz head (beta = 1), the "
         "excess risk of least squares over a piecewise-constant adapter with K ~ n^(1/(2ab+1)) bins decays with "
         "log-log slope -2 alpha beta/(2 alpha beta + 1) (the Weierstrass adapter makes the upper rate sharp).",
@@ -235,7 +235,7 @@ caulking_rate = Claim(
 
 scratch_rate = Claim(
     id="caulking2026.scratch_rate",
-    title="Learning from scratch has Stone's rate $n^{-2s/(2s + D)}$",
+    title=r"Learning from scratch has Stone's rate $n^{-2s/(2s + D)}$",
     doc="Note L3 and section 5: the same target is an (alpha beta)-Hölder function on [0, 1]^D; histogram regression "
         "with n^(1/(2s + D)) cells per axis reaches the minimax slope -2s/(2s + D), s = alpha beta.",
     lhs="err_scratch", rel="=", rhs="-2*alpha*beta/(2*alpha*beta + D)", statistic="rate", over=("n", SIZES),
@@ -258,7 +258,7 @@ error_bound = Claim(
 
 bound_without_floor = Claim(
     id="caulking2026.bound_without_floor",
-    title="A bound with no term in $m$ fails when pre-training is poor",
+    title=r"A bound with no term in $m$ fails when pre-training is poor",
     doc="Note section 3, item 6: after a poor pre-training (m = 20) the learning curve flattens to the floor "
         "C2 delta_m^2, so no constant C1 makes E[err] <= C1 n^(-2ab/(2ab+1)) hold as n grows: the smallest C1 keeps "
         "growing with the range of n. Registered as false: the verifier must refute it.",
@@ -270,24 +270,25 @@ bound_without_floor = Claim(
 EPS = (1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3)
 sample_complexity_rate = Claim(
     id="caulking2026.sample_complexity_rate",
-    title="The target sample complexity grows like $\varepsilon^{-(1 + 1/(2\alpha\beta))}$",
+    title=r"The target sample complexity grows like $\varepsilon^{-(1 + 1/(2\alpha\beta))}$",
     doc="Note section 3, item 3: inverting the bound with m = infinity gives n*(eps) ~ eps^(-1/r), r = 2ab/(2ab+1). "
         "The tolerance is wider than for the error's slope: a bias e in the error's slope moves this one by "
-        "about e/r^2.",
+        "about e/r^2, so the error's 0.05 becomes 0.2 here (r = 1/2).",
     lhs="nstar", rel="=", rhs="-(2*alpha*beta + 1)/(2*alpha*beta)", statistic="rate", over=("eps", EPS),
     params=(alpha_w, beta, eps), quantities=(nstar,), grid=({"alpha": 0.5, "beta": 1, "m": INF},),
-    resolution=0.15, provenance=DERIVED, **SIMULATED,
+    resolution=0.2, provenance=DERIVED, scenario="caulking", samples=96,
 )
 
 sample_complexity_falls_with_m = Claim(
     id="caulking2026.sample_complexity_falls_with_m",
     title="Better pre-training needs fewer target samples",
     doc="Note section 3, item 4 and section 5: n*(eps, m) is non-increasing in the source size m (the floor and "
-        "the feature error shrink as m grows); measured at eps = 2.5e-3, where the note found n* from about 21 000 "
-        "(m = 20) down to about 5 300 (m = infinity).",
-    lhs="nstar", rel="<=", rhs="0", statistic="trend", over=("m", (20, 50, 200, 1000, INF)),
-    params=(alpha_w, beta, eps), quantities=(nstar,), grid=({"alpha": 0.5, "beta": 1, "eps": 2.5e-3},),
-    resolution=0.1, provenance=DERIVED, **SIMULATED,
+        "the feature error shrink as m grows). Measured at eps = 3e-3, above the floor of every instance from "
+        "m = 50 on. The per-instance sample complexity varies a lot with the drawn feature extractor (a relative "
+        "spread of 20% to 80%), hence many repetitions and a coarse resolution: each mean is known to within 50%.",
+    lhs="nstar", rel="<=", rhs="0", statistic="trend", over=("m", (50, 100, 300, 1000, INF)),
+    params=(alpha_w, beta, eps), quantities=(nstar,), grid=({"alpha": 0.5, "beta": 1, "eps": 3e-3},),
+    resolution=0.5, provenance=DERIVED, scenario="caulking", samples=96,
 )
 
 CLAIMS = [rate_exponent_positive, rate_exponent_below_one, rate_exponent_derivative_a, rate_exponent_increasing_in_a,

@@ -1,8 +1,9 @@
 """Scenarios by name: torch generators of instance batches and their measured quantities."""
 from .base import Instance, Scenario, ScenarioError
+from .caulking import Caulking
 from .linear_finetune import LinearFinetune
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(),)}
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking())}
 
 
 def get_scenario(name: str) -> Scenario:
