@@ -1,11 +1,20 @@
 """Shared test helpers: compiling LaTeX with the real pdflatex and reading its log; the independent certificate
-checkers of tests/numerics importable by name (`certificate_checker`, `box_checker`)."""
+checkers of tests/numerics importable by name (`certificate_checker`, `box_checker`); one thread per xdist worker."""
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "numerics"))
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers share two cores: one thread each (torch, and the OpenMP/BLAS pools of the notebook kernels
+    # they start), so that no thread spins at a barrier waiting for a descheduled sibling.
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import torch
+
+    torch.set_num_threads(1)
 
 import pytest
 

@@ -250,6 +250,17 @@ class Caulking(Scenario):
     # -------------------------------------------------------------------------------------------------------
 
     def measure(self, o, batch, gen, wanted):
+        # One torch thread: the work is thousands of small elementwise passes, which two threads speed up by
+        # ~10% on a quiet machine but slow down up to 70x when another process shares the cores (each pass ends
+        # in a barrier waiting for a descheduled thread). Measured: 0.5 s vs 36 s beside a busy process.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._measure(o, batch, gen, wanted)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _measure(self, o, batch, gen, wanted):
         if wanted & {"err", "err_scratch"} and o["n"] is None:
             raise ScenarioError(f"scenario {self.name}: err and err_scratch need the target sample size n")
         if "nstar" in wanted and o["eps"] is None:
