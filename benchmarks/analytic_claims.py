@@ -253,7 +253,7 @@ WRONG_DERIVATIONS = [radius_drops_delta, beta_variance_slip, mrs_exponent_slip, 
 
 # ---- the benchmark --------------------------------------------------------------------------------------------
 MODULES = (caulking2026, hernandez2021, barnett2024, cliff2023, isik2024, classical)
-TRUE_CLAIMS = [c for m in MODULES for c in m.CLAIMS] + [c for c in shachaf2021.CLAIMS if c.kind == "analytic"]
+TRUE_CLAIMS = [c for m in (*MODULES, shachaf2021) for c in m.CLAIMS if c.kind == "analytic"]
 TRUE_DERIVATIONS = [d for m in MODULES for d in m.DERIVATIONS]
 
 CLAIMS = TRUE_CLAIMS + WRONG_CLAIMS

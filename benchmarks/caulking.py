@@ -14,7 +14,7 @@ What: fits per second, where one fit is one instance's estimator fitted on n tar
 Why: `boundlab check` runs the scenario many times (rates over n, floors over m, nstar over eps); the batched path
 is only worth its complexity if it is clearly faster than the obvious loop.
 
-How: float64; torch and numpy with their default thread counts, in this process; time.perf_counter, best of
+How: float64; numpy with its default thread count, torch on the one thread the scenario uses, in this process; time.perf_counter, best of
 `--repeats`; fits per second = batch / best time. Before timing, the batched path and the loop must agree on the
 mean test error within Monte Carlo error (independent draws of the same law, |z| <= 4), estimator by estimator
 and size by size, so that the comparison is like for like.

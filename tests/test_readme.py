@@ -1,4 +1,4 @@
-"""The README's examples run: its derivation file is checked by `boundlab derive` and comes out PROVED."""
+"""The README's examples run: its derivation file is PROVED by `boundlab derive`, its rate claim CONSISTENT."""
 import re
 from pathlib import Path
 
@@ -17,3 +17,16 @@ def test_the_derivation_example_runs_and_is_proved(tmp_path, capsys):
     out = capsys.readouterr().out
     for line in shown.strip().splitlines():
         assert line.strip() in out, line
+
+
+def test_the_rate_example_runs_and_is_consistent(tmp_path, capsys):
+    section = README[README.index("## Rates, floors and sample complexity"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```\n\$ boundlab check --file my_rate.py\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "my_rate.py"
+    path.write_text(code)
+    assert main(["check", "--file", str(path)]) == 0
+    out = capsys.readouterr().out
+    for line in shown.strip().splitlines():
+        cid, verdict = line.split()
+        assert any(row.split()[:2] == [cid, verdict] for row in out.splitlines()), out

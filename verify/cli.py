@@ -383,7 +383,7 @@ def cmd_check(args):
     elif args.file:
         claims = reg.from_files
     else:
-        raise UsageError("name claim ids, or use --paper KEY, --all, or --file PY to check a file's claims")
+        raise UsageError("name claim ids, or use --all, --paper KEY, or --file PY to check a file's claims")
     _check_writable(args.json, "--json")
     from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
 
