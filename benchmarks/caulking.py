@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     import torch
 
     print(f"caulking benchmark: a={args.a} b={args.b} D={args.D} m={args.m} test={args.test} batch={args.batch} "
-          f"repeats={args.repeats} float64; torch {torch.__version__} threads={torch.get_num_threads()}, "
+          f"repeats={args.repeats} float64; torch {torch.__version__} (the scenario runs on 1 thread), "
           f"cpus={os.cpu_count()}")
     checks = [agreement(args, n, e) for n in args.sizes for e in QUANTITY]
     print("agreement (independent draws, same law):")
