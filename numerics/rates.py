@@ -32,8 +32,7 @@ class Curve:
     """Measurements at increasing sizes: `samples[j]` holds the repetitions at size `x[j]`."""
 
     x: np.ndarray
-    samples: list[np.ndarray]
-    positive: bool = True  # the measurements must be > 0 (log-log fits)
+    samples: list[np.ndarray]  # positive: the fits are in log-log
 
     def __post_init__(self):
         self.x = np.asarray(self.x, dtype=np.float64).reshape(-1)
@@ -50,7 +49,7 @@ class Curve:
             bad = int((~np.isfinite(s)).sum())
             if bad:
                 raise RateError(f"at size {xj:g}: {bad} of {s.size} measurements are NaN or infinite")
-            if self.positive and (s <= 0).any():
+            if (s <= 0).any():
                 raise RateError(f"at size {xj:g}: measurements must be > 0 for a log-log fit, "
                                 f"got minimum {s.min():g}")
 
