@@ -1,5 +1,5 @@
-"""Rates from measured curves: log-log slopes with bootstrap intervals, floors, and the smallest constants of a
-bound (a linear program in cvxpy) with their drift as the range grows.
+"""Rates from measured curves: log-log slopes with bootstrap intervals, floors, cliffs (negative curvature in
+log-log), and the smallest constants of a bound (a linear program in cvxpy) with their drift as the range grows.
 
 A *curve* is a list of sizes x_1 < ... < x_J and, at each size, the measurements of independent repetitions (one
 1-D array per size). Everything is a functional of the mean curve; its uncertainty comes from resampling the
@@ -331,3 +331,44 @@ def constant_drift(x: np.ndarray, features: np.ndarray, offset: np.ndarray, curv
             continue
         exps.append(Estimate.from_bootstrap(math.log(cf / ch) / span, reps[:, k] / span, alpha))
     return Drift(fit_half, fit_full, exps)
+
+
+# ---- cliffs ---------------------------------------------------------------------------------------------
+@dataclass
+class Cliff:
+    """Curvature of log(mean) in log(x) over sliding windows of sizes. A cliff (error falling faster than any
+    power law over a stretch) is negative curvature; a power law plus a floor, log(C x^-r + F), is convex in
+    log x and never has one."""
+
+    windows: list[tuple[float, float]]  # (first, last) size of each window
+    curvature: list[Estimate]  # d^2 log(mean) / d log(x)^2 in each window
+    flagged: bool  # some window's interval lies wholly below zero
+    where: tuple[float, float] | None  # the most clearly negative window
+
+    def to_json(self) -> dict:
+        return {"windows": [list(w) for w in self.windows], "curvature": [c.to_json() for c in self.curvature],
+                "flagged": self.flagged, "where": list(self.where) if self.where else None}
+
+
+def detect_cliff(curve: Curve, alpha: float, width: int = 5, seed: int = 0, boot: int = BOOTSTRAP) -> Cliff:
+    """Fit log(mean) = c0 + c1 t + c2 t^2 (t = log x) in each window of `width` consecutive sizes; the curvature
+    2 c2 gets a bootstrap interval over repetitions, Bonferroni-corrected over the windows. Flagged when one
+    interval lies below zero."""
+    curve.require_range("a curvature")
+    J = curve.x.size
+    if J < 4 or width < 4:
+        raise RateError(f"a curvature needs windows of at least 4 sizes; got {J} size(s), width {width}")
+    width = min(width, J)
+    rng = np.random.default_rng(seed)
+    means, bm = np.log(curve.means), np.log(curve.bootstrap_means(rng, boot))
+    t = np.log(curve.x)
+    level = alpha / (J - width + 1)
+    windows, estimates = [], []
+    for s in range(J - width + 1):  # a loop over windows (a handful); replicates are vectorised
+        tw = t[s:s + width] - t[s:s + width].mean()
+        row = np.linalg.pinv(np.stack([np.ones(width), tw, tw ** 2], axis=1))[2] * 2  # 2 c2 as a linear map
+        windows.append((float(curve.x[s]), float(curve.x[s + width - 1])))
+        estimates.append(Estimate.from_bootstrap(float(means[s:s + width] @ row), bm[:, s:s + width] @ row, level))
+    negative = [i for i, e in enumerate(estimates) if e.hi < 0]
+    where = windows[min(negative, key=lambda i: estimates[i].hi)] if negative else None
+    return Cliff(windows, estimates, bool(negative), where)

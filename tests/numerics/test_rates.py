@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from numerics.rates import ConstantsLP, Curve, RateError, constant_drift, fit_floor, fit_slope, loglog_slopes
+from numerics.rates import (ConstantsLP, Curve, RateError, constant_drift, detect_cliff, fit_floor, fit_slope,
+                            loglog_slopes)
 
 X = np.geomspace(300, 1e5, 9)
 
@@ -126,3 +127,35 @@ def test_a_wrong_exponent_makes_the_constant_drift_by_the_difference():
 def test_a_floor_missing_from_the_bound_makes_the_constant_drift():
     drift = constant_drift(*drift_inputs(0.5, 0.5, floor=5e-3), alpha=1e-3, boot=60)
     assert drift.exponents[0].lo > 0.2
+
+
+def cliff_curve(kind, seed, reps=10, noise=0.05):
+    """Repetitions around a known mean curve: a sigmoid in log n (a cliff) or a power law plus a floor."""
+    x = np.geomspace(1e2, 1e6, 13)
+    mean = 0.1 + 1 / (1 + (x / 3e3) ** 2.0) if kind == "sigmoid" else x ** -0.5 + 1e-3
+    rng = np.random.default_rng(seed)
+    return Curve(x, list(mean[:, None] * rng.lognormal(-noise ** 2 / 2, noise, size=(x.size, reps))))
+
+
+def test_cliff_detector_flags_sigmoids_and_never_power_laws_with_floors():
+    """Across 50 seeds: every sigmoid-in-log-n curve is flagged where it bends down, no power law plus floor is
+    (log(C x^-r + F) is convex in log x, so a flag there would be a false alarm)."""
+    sig = [detect_cliff(cliff_curve("sigmoid", s), 1e-3, seed=s, boot=300) for s in range(50)]
+    pow_ = [detect_cliff(cliff_curve("power", s), 1e-3, seed=s, boot=300) for s in range(50)]
+    assert all(c.flagged for c in sig)
+    assert not any(c.flagged for c in pow_)
+    assert all(c.where[0] <= 3e3 <= c.where[1] * 10 for c in sig)  # the bend is at the sigmoid's knee, near 3e3
+
+
+def test_cliff_curvature_matches_the_exact_curve():
+    """Noise-free: the window curvature equals the second derivative of a quadratic in log x exactly."""
+    x = np.geomspace(1, 1e4, 9)
+    t = np.log(x)
+    curve = Curve(x, list(np.exp(0.3 - 0.2 * t - 0.05 * t ** 2)[:, None] * np.ones((9, 3))))
+    cliff = detect_cliff(curve, 1e-3, boot=20)
+    assert all(c.estimate == pytest.approx(-0.1, abs=1e-9) for c in cliff.curvature)
+
+
+def test_cliff_needs_enough_sizes():
+    with pytest.raises(RateError, match="at least 4 sizes"):
+        detect_cliff(Curve([1, 10, 100], [[1, 2]] * 3), 0.05)
