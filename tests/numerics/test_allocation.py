@@ -178,3 +178,20 @@ def test_to_json_roundtrip():
     assert json.loads(json.dumps(d)) == d
     assert d["method"] == "gp+polish" and d["solver"] == "CLARABEL" and d["status"] == "optimal"
     assert allocate_closed_form(**NOTE, B=1e8).to_json()["method"] == "closed_form"
+
+
+def test_fixed_shares_claimed_with_a_gap_are_refuted_and_the_gp_agrees():
+    """A --file claim that the gap-free shares alpha/(alpha + beta) stay optimal when G > 0 is VIOLATED by the
+    checker; at its counterexample, the GP's own optimum (unpolished) puts a different share into pre-training."""
+    from pathlib import Path
+
+    from theory import load_file
+    from verify.check import check
+
+    module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_allocation.py")
+    res = check(module.fixed_shares_with_gap)
+    assert res.verdict == "VIOLATED"
+    w = {k: float(v) for k, v in res.witness["point"].items()}
+    gp = allocate_gp(A=w["A"], G=w["G"], E=0.0, alpha=w["a"], beta=w["b"], c_p=w["c_p"], c_f=w["c_f"], B=w["B"],
+                     polish=False)
+    assert abs(gp.pretrain_share - w["a"] / (w["a"] + w["b"])) > 1e-3
