@@ -1,4 +1,4 @@
-"""The README's examples run: its derivation file is PROVED by `boundlab derive`, its rate claim CONSISTENT."""
+"""The README's examples run: its derivation is PROVED, its rate claim CONSISTENT, its allocation prints as shown."""
 import re
 from pathlib import Path
 
@@ -30,3 +30,11 @@ def test_the_rate_example_runs_and_is_consistent(tmp_path, capsys):
     for line in shown.strip().splitlines():
         cid, verdict = line.split()
         assert any(row.split()[:2] == [cid, verdict] for row in out.splitlines()), out
+
+
+def test_the_allocation_example_prints_what_the_readme_shows(capsys):
+    section = README[README.index("## Scaling laws: budget allocation"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```\n(B = .*?)```", section, re.S).group(1)
+    exec(compile(code, "README", "exec"), {})
+    assert capsys.readouterr().out.strip() == shown.strip()
