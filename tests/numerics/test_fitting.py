@@ -1,5 +1,6 @@
 """Tests of numerics.fitting: recovery on the H-main law, the selection ranking, clear FitErrors for bad input, and
-the at-bound and identifiability diagnostics (coverage and selection rates over 50 seeds: test_fitting_statistics.py).
+the at-bound and identifiability diagnostics. Coverage and selection rates over 50 seeds are in
+test_fitting_coverage.py and test_fitting_selection.py.
 
 The laws are written here as SymPy expressions (the hypotheses of papers/scaling_laws_transfer.md section 2.2); the
 truth in each test is the generating parameter vector, and the data are simulated with multiplicative lognormal noise.
