@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from verify.verdict import strict_json  # stdlib only: cheap at start-up
+
 EPILOG = """examples:
   boundlab list
   boundlab show shachaf2021.isotropic_risk_mean
@@ -185,18 +187,13 @@ def _num(x) -> str:
     return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
 
 
-def _strict_json(obj):
-    from verify.verdict import strict_json  # light, but keep the CLI's start-up imports minimal
-    return strict_json(obj)
-
-
 def _brief(r) -> str:
     """One line of the evidence behind a verdict: the deciding number, not the whole record."""
     e, w = r.evidence, r.witness
     if r.verdict == "ERROR":
         return str(e.get("error"))
     if r.verdict == "VIOLATED" and w:
-        point = json.dumps(_strict_json(w.get("point")), default=_json_default)
+        point = json.dumps(strict_json(w.get("point")), default=_json_default)
         where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
         if "measured_slope" in w:
             return f"{where}: log-log slope {w['measured_slope']:.3f} in [{w['interval'][0]:.3f}, " \
