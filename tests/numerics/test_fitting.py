@@ -2,22 +2,26 @@
 the at-bound and identifiability diagnostics. Coverage and selection rates over 50 seeds are in
 test_fitting_coverage.py and test_fitting_selection.py.
 
-The laws are written here as SymPy expressions (the hypotheses of papers/scaling_laws_transfer.md section 2.2); the
-truth in each test is the generating parameter vector, and the data are simulated with multiplicative lognormal noise.
+The laws are the forms of theory.catalogue.barnett2024 (the hypotheses of papers/scaling_laws_transfer.md section 2.2);
+the truth in each test is the generating parameter vector, and the data are drawn by the scenario transfer_curves
+(kind "law": the law times lognormal noise).
 """
 import time
 
 import numpy as np
 import pytest
 import sympy as sp
+import torch
 
-from numerics.fitting import FitError, LawParam, compile_law, fit_law, select_model, bootstrap
+from numerics.fitting import FitError, LawParam, bootstrap, compile_law, fit_law, select_model
+from theory.catalogue.barnett2024 import FORMS
+from verify.scenarios import get_scenario
 
 A, a, G, b, E, B, p, f = sp.symbols("A alpha G beta E B p f")
 INPUTS = [p, f]
-H_MAIN = (A * p**-a + G) * f**-b + E
-H_ADD = A * p**-a + B * f**-b + G + E
-H_CHIN = E + A * p**-a + B * f**-b
+# the forms of the catalogue, with the exponents named alpha and beta here
+EXPRS = {name: sp.sympify(form, locals=dict(A=A, a=a, G=G, b=b, E=E, B=B, p=p, f=f)) for name, form in FORMS.items()}
+H_MAIN, H_ADD, H_CHIN = EXPRS["H-main"], EXPRS["H-add"], EXPRS["H-Chin"]
 
 P_A = LawParam("A", 1e-2, 1e6, log=True)
 P_a = LawParam("alpha", 0.01, 1.5)
@@ -27,12 +31,13 @@ P_E = LawParam("E", 0.0, 10.0)
 P_B = LawParam("B", 1e-2, 1e6, log=True)
 PARAMS = {"H-main": [P_A, P_a, P_G, P_b, P_E], "H-add": [P_A, P_a, P_B, P_b, P_G, P_E],
           "H-Chin": [P_A, P_a, P_B, P_b, P_E]}
-EXPRS = {"H-main": H_MAIN, "H-add": H_ADD, "H-Chin": H_CHIN}
 # every term matters on the grid: A p^-alpha runs from ~16 to 1 around G = 5; the f-term runs from ~2 to 0.06 beside E
 TRUTH = {"H-main": dict(A=1e3, alpha=0.3, G=5.0, beta=0.25, E=1.5),
          "H-add": dict(A=30.0, alpha=0.3, B=20.0, beta=0.25, G=0.5, E=1.0),
          "H-Chin": dict(A=30.0, alpha=0.3, B=20.0, beta=0.25, E=1.5)}
 NOISE = 0.05
+LAW_SCENARIO = get_scenario("transfer_curves")
+SCENARIO_NAMES = {"alpha": "a", "beta": "b"}
 
 
 def grid(k=10):
@@ -41,11 +46,12 @@ def grid(k=10):
 
 
 def simulate(form, seed, X=None, truth=None):
+    """Losses drawn from the law at each (p, f) of X by the scenario transfer_curves (kind "law", lognormal noise)."""
     X = grid() if X is None else X
-    law = compile_law(EXPRS[form], PARAMS[form], INPUTS)
-    clean = law(truth or TRUTH[form], X)
-    rng = np.random.default_rng(seed)
-    return X, clean * np.exp(NOISE * rng.standard_normal(clean.shape[0]))
+    point = {"kind": "law", "form": form, "law_noise": NOISE,
+             **{SCENARIO_NAMES.get(k, k): v for k, v in (truth or TRUTH[form]).items()}}
+    gen = torch.Generator().manual_seed(seed)
+    return X, np.array([LAW_SCENARIO.run({**point, "p": pp, "f": ff}, 1, gen, {"loss"})["loss"][0] for pp, ff in X])
 
 
 def test_recovery_noiseless():

@@ -2,8 +2,9 @@
 from .base import Instance, Scenario, ScenarioError
 from .caulking import Caulking
 from .linear_finetune import LinearFinetune
+from .transfer_curves import TransferCurves
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking())}
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves())}
 
 
 def get_scenario(name: str) -> Scenario:
