@@ -32,8 +32,27 @@ def test_the_rate_example_runs_and_is_consistent(tmp_path, capsys):
         assert any(row.split()[:2] == [cid, verdict] for row in out.splitlines()), out
 
 
+def test_the_fitting_example_recovers_the_law_as_shown(capsys):
+    """The printed fit matches the README's to 2% (the last digit may move with the BLAS), and every printed
+    interval holds the true value."""
+    section = README[README.index("## Scaling laws: fitting"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```\n(A: true .*?)```", section, re.S).group(1)
+    exec(compile(code, "README", "exec"), {})
+    pattern = re.compile(r"(\w+): true (\S+), fitted (\S+), 95% interval \[(\S+), (\S+)\]")
+    got = pattern.findall(capsys.readouterr().out)
+    want = pattern.findall(shown)
+    assert [g[:2] for g in got] == [w[:2] for w in want] and len(got) == 5
+    for g, w in zip(got, want):
+        true, fitted, lo, hi = map(float, g[1:])
+        assert lo <= true <= hi, g
+        for a, b in zip(map(float, g[2:]), map(float, w[2:])):
+            assert abs(a - b) <= 0.02 * abs(b) + 1e-9, (g, w)
+
+
 def test_the_allocation_example_prints_what_the_readme_shows(capsys):
-    section = README[README.index("## Scaling laws: budget allocation"):]
+    section = README[README.index("## Scaling laws: fitting"):]
+    section = section[section.index("from numerics.allocation") - len("```python\n"):]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shown = re.search(r"```\n(B = .*?)```", section, re.S).group(1)
     exec(compile(code, "README", "exec"), {})
