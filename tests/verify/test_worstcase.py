@@ -45,7 +45,7 @@ def test_certified_constant_matches_an_independent_eigenvalue_and_replays(cid, p
 def test_scs_gives_the_same_constant():
     claim = REG.get("shachaf2021.worst_risk")
     a = run_worstcase(claim, seed=1, solver="CLARABEL")
-    b = run_worstcase(claim, seed=1, solver="SCS", eps_abs=1e-9, eps_rel=1e-9, max_iters=100000)
+    b = run_worstcase(claim, seed=1, solver="SCS", eps_abs=1e-8, eps_rel=1e-8, max_iters=200000)
     assert a.verdict == b.verdict == CERTIFIED
     assert b.evidence["constant"] == pytest.approx(a.evidence["constant"], rel=1e-6)
 
