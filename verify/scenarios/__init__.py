@@ -2,9 +2,10 @@
 from .base import Instance, Scenario, ScenarioError
 from .caulking import Caulking
 from .linear_finetune import LinearFinetune
+from .sgd_shift import SGDShift
 from .transfer_curves import TransferCurves
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves())}
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves(), SGDShift())}
 
 
 def get_scenario(name: str) -> Scenario:
