@@ -105,3 +105,10 @@ def test_bad_input_is_named(point, message):
 def test_law_kind_measures_only_the_loss():
     with pytest.raises(ScenarioError, match="measures only loss"):
         run({"kind": "law", "p": 10, "f": 10, "A": 1, "a": 0.3, "G": 1, "b": 0.2, "E": 1}, 2, ["excess"])
+
+
+def test_ols_slips_in_a_file_are_violated():
+    """classical.ols_risk with its denominator shifted to n - d, or without the trace factor d (issue 6)."""
+    module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_ols.py")
+    for claim in (module.shifted_denominator, module.missing_trace):
+        assert check(claim, quick=True).verdict == "VIOLATED", claim.id
