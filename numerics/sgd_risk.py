@@ -127,7 +127,7 @@ def second_moment(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> np.nda
         s, U = eig[ph.on]
         A = _diagonal_map(s, ph.gamma)
         rho = float(np.abs(np.linalg.eigvals(A)).max())
-        if rho >= 1:
+        if rho > 1 + 1e-12:  # = 1 up to rounding: a direction with a negligible eigenvalue does not contract
             raise SGDError(f"step size {ph.gamma:.6g} on covariance {ph.on} is beyond the mean-square stability "
                            f"limit {stability_limit(mats[ph.on]):.6g} (spectral radius {rho:.6g} >= 1): the "
                            "expected risk diverges")
@@ -145,3 +145,35 @@ def expected_risk(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> float:
     """Exact expected target excess risk tr(H B) after the phases."""
     B = second_moment(G, H, w_star, w0, sigma, phases)
     return float(np.trace(_covariance("H", H) @ B))
+
+
+STEP_GRID = tuple(np.geomspace(1 / 128, 1 / 2, 8))  # step sizes in units of 1/tr(S), all below the stability limit
+
+
+def best_risk(G, H, w_star, sigma: float, on: str, steps: int, grid=STEP_GRID) -> float:
+    """The smallest exact target risk of step-decay SGD from 0 over `steps` samples from G or H, over the step
+    sizes grid/tr(S)."""
+    S = G if on == "G" else H
+    d = len(np.asarray(w_star).reshape(-1))
+    return min(expected_risk(G, H, w_star, np.zeros(d), sigma, step_decay(on, steps, g / np.trace(S)))
+               for g in grid)
+
+
+def matching_source_size(G, H, w_star, sigma: float, N: int, grid=STEP_GRID, max_M: int = 10 ** 8,
+                         rtol: float = 0.01) -> int:
+    """M*(N): the smallest M at which pre-training alone (M source steps, best step size) reaches the risk of
+    supervised SGD on N target samples (best step size), to within a factor 1 + rtol. Doubling then bisection,
+    which assumes the best pre-training risk is non-increasing in M (step decay with a tuned step size).
+    SGDError when not reached by max_M."""
+    goal = best_risk(G, H, w_star, sigma, "H", N, grid)
+    risk = lambda M: best_risk(G, H, w_star, sigma, "G", M, grid)
+    lo, hi = 0, 1
+    while risk(hi) > goal:
+        lo, hi = hi, hi * 2
+        if hi > max_M:
+            raise SGDError(f"pre-training alone does not reach the supervised risk {goal:.4g} of N = {N} within "
+                           f"{max_M} source samples")
+    while hi - lo > max(1, rtol * lo):
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if risk(mid) <= goal else (mid, hi)
+    return hi

@@ -73,3 +73,19 @@ def test_a_step_beyond_the_limit_is_an_error_that_says_the_risk_diverges():
 def test_bad_input_is_named(G, H, w, w0, phases, message):
     with pytest.raises(SGDError, match=message):
         expected_risk(G, H, w, w0, 0.5, phases)
+
+
+def test_without_a_shift_the_matching_source_size_is_n():
+    """G = H: pre-training is supervised learning, so M*(N) = N (note A4, row p = 1), to the 1% of the search."""
+    from numerics.sgd_risk import matching_source_size
+    lam = np.arange(1, 21) ** -1.5
+    H = np.diag(lam / lam.sum())
+    for N in (30, 200):
+        assert abs(matching_source_size(H, H, np.ones(20), 0.3, N) - N) <= max(1, 0.01 * N)
+
+
+def test_an_unreachable_match_is_an_error():
+    """A source that never sees the second direction cannot reach the supervised risk there."""
+    from numerics.sgd_risk import matching_source_size
+    with pytest.raises(SGDError, match="does not reach the supervised risk"):
+        matching_source_size(np.diag([1.0, 0.0]), np.eye(2) / 2, np.ones(2), 0.1, 50, max_M=4096)

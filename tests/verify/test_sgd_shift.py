@@ -45,6 +45,7 @@ def test_commuting_constant_step_matches_the_scalar_recursion():
     ({"d": 3, "M": 1, "N": 1, "geometry": "sheared"}, "geometry must be"),
     ({"d": 3, "M": 1, "N": 1, "schedule": "cosine"}, "schedule must be"),
     ({"d": 3, "M": 1, "N": 1, "step": 0}, "step must be a number > 0"),
+    ({"d": 3, "N": 1, "teacher": "sparse"}, "teacher must be gaussian or flat"),
     ({"d": 3, "M": 0, "N": 50, "step": 2.0, "a": 0.0}, "beyond the mean-square stability limit"),
 ])
 def test_bad_input_is_named(point, message):

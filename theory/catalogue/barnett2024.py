@@ -198,7 +198,7 @@ spectrum = Param("spectrum", POSITIVE, "s", "exponent of the feature spectrum, $
 decay = Param("decay", POSITIVE, "c", "exponent of the teacher's coordinate variances, $i^{-c}$")
 f_n = Param("f", Domain(1, math.inf, hi_open=True, integer=True, scale="log"), "f", "fine-tuning samples")
 loss = Quantity("loss", r"L(p, f)", "the target test loss after pre-training on $p$ and fine-tuning on $f$ samples")
-excess = Quantity("excess", r"L(\\infty, f) - \\sigma^2",
+excess = Quantity("excess", r"L(\infty, f) - \sigma^2",
                   "the target excess risk after fine-tuning the source teacher itself on $f$ samples")
 
 gap_floor_rate = Claim(

@@ -177,7 +177,7 @@ ols_risk = Claim(
     scenario="transfer_curves", samples=20000,
     grid=({"d": 8, "p": 20, "source_noise": 1.0, "spectrum": 0.0, "f": 1},
           {"d": 15, "p": 40, "source_noise": 0.5, "spectrum": 1.5, "f": 1},
-          {"d": 100, "p": 400, "source_noise": 2.0, "spectrum": 1.0, "f": 1}),
+          {"d": 40, "p": 120, "source_noise": 2.0, "spectrum": 1.0, "f": 1}),
 )
 
 CLAIMS = [gaussian_second_moment, gaussian_fourth_moment, beta_mean, beta_second_moment, beta_variance,

@@ -57,5 +57,35 @@ isotropic_stable_below_limit = Claim(
     hypotheses=("g*l*(d + 2) < 2",), provenance=DERIVED,
 )
 
-CLAIMS = [recursion_matches_sgd, isotropic_stability_limit, isotropic_stable_below_limit]
+mstar = Quantity("mstar", r"M^*(N)", "the smallest number of source samples at which pre-training alone (step "
+                                   "decay, best of 8 step sizes) reaches the risk of supervised SGD on N target samples")
+N2 = dict(statistic="rate", over=("N", (50, 100, 200, 400)), quantities=(mstar,), resolution=0.2,
+          scenario="sgd_shift", samples=2)
+N2_DOC = ("Note A4: a target direction with eigenvalue lambda_i costs supervised SGD about sigma^2/N; pre-training "
+          "alone matches it when the source eigenvalue mu_i >~ lambda_i N/M, so mu_i >~ lambda_i^2 makes M ~ N^2 "
+          "enough. Measured exactly (second-moment recursion, no sampling) with d = 100, lambda_i ~ i^-1.5 "
+          "(trace 1), mu ~ lambda^q (trace 1, the same eigenbasis), w*_i = 1, sigma^2 = 0.1; the resolution 0.2 "
+          "allows for the log factors of step decay. ")
+
+source_quadratic_when_spectrum_squared = Claim(
+    id="wu2022.source_quadratic_when_spectrum_squared",
+    title=r"$O(N^2)$ source samples do the work of $N$ target samples when $\mu \propto \lambda^2$",
+    doc=N2_DOC + "Here q = 2: M*(N) grows like N^2 (log-log slope 2).",
+    lhs="mstar", rel="=", rhs="2", grid=({"d": 100, "a": 1.5, "b": 3.0, "sigma": 0.1 ** 0.5, "geometry": "commuting",
+                                          "teacher": "flat"},),
+    provenance=DERIVED, **N2,
+)
+
+source_quadratic_fails_when_spectrum_cubed = Claim(
+    id="wu2022.source_quadratic_fails_when_spectrum_cubed",
+    title=r"$O(N^2)$ source samples are not enough when $\mu \propto \lambda^3$",
+    doc=N2_DOC + "Here q = 3: the hypothesis mu >~ lambda^2 fails and M*(N) grows faster than N^2 (note: about "
+                 "N^2.7 to N^3.2), so the claim M* ~ N^2 without its hypothesis is false.",
+    lhs="mstar", rel="=", rhs="2", grid=({"d": 100, "a": 1.5, "b": 4.5, "sigma": 0.1 ** 0.5, "geometry": "commuting",
+                                          "teacher": "flat"},),
+    provenance=DERIVED, expect="VIOLATED", **N2,
+)
+
+CLAIMS = [recursion_matches_sgd, isotropic_stability_limit, isotropic_stable_below_limit,
+          source_quadratic_when_spectrum_squared, source_quadratic_fails_when_spectrum_cubed]
 DERIVATIONS = []

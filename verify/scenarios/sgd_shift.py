@@ -4,10 +4,11 @@ Gu and Kakade 2022 setting; shared/papers/linear_transfer.md, T2 and A5).
 Instance (one per grid point, shared by all runs): target spectrum lambda_i ~ i^-a, source spectrum mu_i ~ i^-b, each
 scaled to trace 1; geometry "commuting" (both diagonal), "permuted" (the source spectrum in a random order) or
 "rotated" (H and G in independent Haar-random bases); teacher w* with coordinates i^(-c/2) times N(0, 1) in the
-target eigenbasis. Runs: `batch` independent SGD runs at once as a (batch, d) tensor, from w = 0, one fresh sample
+target eigenbasis (teacher "gaussian"; "flat": all signs +1). Runs: `batch` independent SGD runs at once as a (batch, d) tensor, from w = 0, one fresh sample
 per run per step, M source steps then N target steps, step decay (or constant) with gamma0 = step/tr G and
 gamma = step/tr H. Quantities: each run's exact target excess risk |w - w*|_H^2, and the exact expectation from
-the second-moment recursion (numerics.sgd_risk), the same for every run.
+the second-moment recursion (numerics.sgd_risk), the same for every run; and M*(N), the source size at which
+pre-training alone matches supervised learning on N target samples (the O(N^2) experiment of note A4).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numbers
 import numpy as np
 import torch
 
-from numerics.sgd_risk import Phase, SGDError, expected_risk, step_decay
+from numerics.sgd_risk import Phase, SGDError, expected_risk, matching_source_size, step_decay
 from .base import REQUIRED, Scenario, ScenarioError
 
 DTYPE = torch.float64
@@ -32,9 +33,11 @@ class SGDShift(Scenario):
     name = "sgd_shift"
     description = "Online SGD on source data (covariance G) then target data (covariance H), many runs at once."
     quantities = {"risk": "target excess risk |w - w*|_H^2 of one SGD run after M source and N target steps",
-                  "exact": "the exact expected target excess risk, from the second-moment recursion"}
-    inputs = {"d": REQUIRED, "M": REQUIRED, "N": REQUIRED, "a": 1.0, "b": 1.0, "c": 0.0, "sigma": 0.5,
-              "geometry": "rotated", "step": 1 / 12, "schedule": "step_decay"}
+                  "exact": "the exact expected target excess risk, from the second-moment recursion",
+                  "mstar": "the smallest M at which pre-training alone (best step size) matches supervised SGD on N "
+                           "target samples (best step size), exactly, to 1%"}
+    inputs = {"d": REQUIRED, "M": 0, "N": REQUIRED, "a": 1.0, "b": 1.0, "c": 0.0, "sigma": 0.5,
+              "geometry": "rotated", "step": 1 / 12, "schedule": "step_decay", "teacher": "gaussian"}
 
     def resolve(self, point: dict) -> dict:
         o = super().resolve(point)
@@ -49,6 +52,8 @@ class SGDShift(Scenario):
         if o["geometry"] not in ("commuting", "permuted", "rotated"):
             raise ScenarioError(f"scenario {self.name}: geometry must be commuting, permuted or rotated, "
                                 f"got {o['geometry']!r}")
+        if o["teacher"] not in ("gaussian", "flat"):
+            raise ScenarioError(f"scenario {self.name}: teacher must be gaussian or flat, got {o['teacher']!r}")
         if o["schedule"] not in ("step_decay", "constant"):
             raise ScenarioError(f"scenario {self.name}: schedule must be step_decay or constant, got {o['schedule']!r}")
         return o
@@ -64,7 +69,8 @@ class SGDShift(Scenario):
         UH = _haar(d, gen) if o["geometry"] == "rotated" else np.eye(d)
         UG = _haar(d, gen) if o["geometry"] == "rotated" else np.eye(d)
         H, G = UH @ np.diag(lam) @ UH.T, UG @ np.diag(mu) @ UG.T
-        w = UH @ (idx ** (-o["c"] / 2) * torch.randn(d, generator=gen, dtype=DTYPE).numpy())
+        signs = np.ones(d) if o["teacher"] == "flat" else torch.randn(d, generator=gen, dtype=DTYPE).numpy()
+        w = UH @ (idx ** (-o["c"] / 2) * signs)
         return (G + G.T) / 2, (H + H.T) / 2, w
 
     def schedule(self, o: dict, G: np.ndarray, H: np.ndarray) -> list[Phase]:
@@ -85,6 +91,17 @@ class SGDShift(Scenario):
             out["exact"] = torch.full((batch,), exact, dtype=DTYPE)
         if "risk" in wanted:
             out["risk"] = self.simulate(G, H, w_star, o["sigma"], phases, batch, gen)
+        if "mstar" in wanted:  # exact, so the same for every run of one instance: computed once per instance
+            draws = 1 if o["geometry"] == "commuting" and o["teacher"] == "flat" else batch
+            values = []
+            for k in range(draws):
+                if k:
+                    G, H, w_star = self.instance_matrices(o, gen)
+                try:
+                    values.append(matching_source_size(G, H, w_star, o["sigma"], o["N"]))
+                except SGDError as err:
+                    raise ScenarioError(f"scenario {self.name}: {err}") from None
+            out["mstar"] = torch.tensor(values * (batch // len(values)), dtype=DTYPE)
         return out
 
     @staticmethod
