@@ -20,13 +20,13 @@ import torch
 
 from numerics.sgd_risk import Phase, SGDError, expected_risk, matching_source_size, step_decay
 from .base import REQUIRED, Scenario, ScenarioError
+from .linear_finetune import random_orthogonal
 
 DTYPE = torch.float64
 
 
 def _haar(d: int, gen: torch.Generator) -> np.ndarray:
-    q, r = torch.linalg.qr(torch.randn(d, d, generator=gen, dtype=DTYPE))
-    return (q * torch.sign(torch.diagonal(r))).numpy()
+    return random_orthogonal(d, gen).numpy()
 
 
 class SGDShift(Scenario):
