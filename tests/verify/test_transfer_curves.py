@@ -108,7 +108,8 @@ def test_law_kind_measures_only_the_loss():
 
 
 def test_ols_slips_in_a_file_are_violated():
-    """classical.ols_risk with its denominator shifted to n - d, or without the trace factor d (issue 6)."""
+    """classical.ols_risk with its denominator shifted to n - d, or without the trace factor d, and the covariate-shift
+    risk with d in place of tr(Sigma_T Sigma^-1) (issue 6)."""
     module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_ols.py")
-    for claim in (module.shifted_denominator, module.missing_trace):
+    for claim in (module.shifted_denominator, module.missing_trace, module.shift_trace_as_d):
         assert check(claim, quick=True).verdict == "VIOLATED", claim.id

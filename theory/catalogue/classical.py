@@ -180,10 +180,30 @@ ols_risk = Claim(
           {"d": 40, "p": 120, "source_noise": 2.0, "spectrum": 1.0, "f": 1}),
 )
 
+ols_shift_excess = Quantity("shifted_source_excess", r"\|\hat\beta - \beta\|_{\Sigma_T}^2",
+                            "the excess risk under a test covariance $\\Sigma_T$ of least squares trained on $n$ "
+                            "rows $N(0, \\Sigma)$")
+shift_trace = Quantity("shift_trace", r"\operatorname{tr}(\Sigma_T \Sigma^{-1})",
+                       "the trace of the test covariance against the inverse training covariance")
+
+ols_risk_covariate_shift = Claim(
+    id="classical.ols_risk_covariate_shift",
+    title="Excess risk of ordinary least squares under covariate shift",
+    doc="linear_transfer.md, C2: with the same teacher and a test covariance Sigma_T, E|beta_hat - beta|_T^2 = "
+        "sigma^2 tr(Sigma_T Sigma^-1)/(n - d - 1). Training covariance diag(i^-s), test covariance diag(i^-t); the "
+        "trace is computed from the two matrices of the instance, and the claim is stated as the ratio of the two sides.",
+    lhs="shifted_source_excess*(p - d - 1)/(source_noise**2*shift_trace)", rel="=", rhs="1", statistic="mean",
+    params=(d, n_ols, noise_ols), quantities=(ols_shift_excess, shift_trace), hypotheses=("p >= d + 4",),
+    provenance=OLS, scenario="transfer_curves", samples=20000,
+    grid=({"d": 8, "p": 20, "source_noise": 1.0, "spectrum": 1.0, "test_spectrum": 0.0, "f": 1},
+          {"d": 15, "p": 40, "source_noise": 0.5, "spectrum": 0.0, "test_spectrum": 1.5, "f": 1},
+          {"d": 30, "p": 90, "source_noise": 1.0, "spectrum": 1.5, "test_spectrum": 0.5, "f": 1}),
+)
+
 CLAIMS = [gaussian_second_moment, gaussian_fourth_moment, beta_mean, beta_second_moment, beta_variance,
           exp_above_tangent, log1p_below_identity, log_below_tangent, log_inverse_delta_positive, sqrt_subadditive,
           sqrt_concave_mean, am_gm, uniform_radius_positive, bernoulli_inequality, one_minus_inverse_power,
-          gaussian_tail, ols_risk]
+          gaussian_tail, ols_risk, ols_risk_covariate_shift]
 
 beta_variance_chain = Derivation(
     id="classical.beta_variance_chain",

@@ -58,10 +58,13 @@ class TransferCurves(Scenario):
         "excess": "loss minus the label noise: |w - w_t|_Sigma^2 (kind train)",
         "pretrained_excess": "target excess risk of the pre-trained weights alone, |w_p - w_t|_Sigma^2 (kind train)",
         "source_excess": "source excess risk of the pre-trained weights, |w_p - w_s|_Sigma^2 (kind train)",
+        "shifted_source_excess": "the same error under the test covariance T = diag(i^-test_spectrum), "
+                                 "|w_p - w_s|_T^2: covariate shift with the same teacher (kind train)",
+        "shift_trace": "tr(T Sigma^-1) for that test covariance (kind train)",
     }
     inputs = {"kind": "train", "p": REQUIRED, "f": REQUIRED,
               "d": 1000, "spectrum": 1.5, "decay": 1.0, "mismatch": 0.5, "source_noise": 0.0, "noise": 0.0,
-              "form": "H-main", "A": None, "G": None, "E": None, "a": None, "b": None, "B": None,
+              "test_spectrum": 0.0, "form": "H-main", "A": None, "G": None, "E": None, "a": None, "b": None, "B": None,
               "law_noise": 0.05}
 
     def resolve(self, point: dict) -> dict:
@@ -92,6 +95,7 @@ class TransferCurves(Scenario):
             o["f"] = number("f", 1, integer=True)
             o["d"] = number("d", 1, integer=True)
             o["spectrum"] = number("spectrum", 0)
+            o["test_spectrum"] = number("test_spectrum", 0)
             o["decay"] = number("decay", -math.inf)
             for key in ("mismatch", "source_noise", "noise"):
                 o[key] = number(key, 0)
@@ -144,6 +148,7 @@ class TransferCurves(Scenario):
     def _train(self, o, c, gen, wanted):
         d = o["d"]
         lam = torch.arange(1, d + 1, dtype=DTYPE) ** -o["spectrum"]
+        test = torch.arange(1, d + 1, dtype=DTYPE) ** -o["test_spectrum"]  # a shifted test covariance
         scale = torch.arange(1, d + 1, dtype=DTYPE) ** (-o["decay"] / 2)
         w_s = torch.randn(c, d, generator=gen, dtype=DTYPE) * scale
         w_t = w_s + o["mismatch"] * torch.randn(c, d, generator=gen, dtype=DTYPE) * scale
@@ -173,4 +178,5 @@ class TransferCurves(Scenario):
         sq = lambda e: (e ** 2) @ lam  # |e|_Sigma^2
         excess = sq(w - w_t)
         return {"loss": excess + o["noise"] ** 2, "excess": excess, "pretrained_excess": sq(w_p - w_t),
-                "source_excess": sq(w_p - w_s)}
+                "source_excess": sq(w_p - w_s), "shifted_source_excess": ((w_p - w_s) ** 2) @ test,
+                "shift_trace": torch.full((c,), float((test / lam).sum()), dtype=DTYPE)}
