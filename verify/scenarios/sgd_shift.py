@@ -25,10 +25,6 @@ from .linear_finetune import random_orthogonal
 DTYPE = torch.float64
 
 
-def _haar(d: int, gen: torch.Generator) -> np.ndarray:
-    return random_orthogonal(d, gen).numpy()
-
-
 class SGDShift(Scenario):
     name = "sgd_shift"
     description = "Online SGD on source data (covariance G) then target data (covariance H), many runs at once."
@@ -66,8 +62,8 @@ class SGDShift(Scenario):
         lam, mu = lam / lam.sum(), mu / mu.sum()
         if o["geometry"] == "permuted":
             mu = mu[torch.randperm(d, generator=gen).numpy()]
-        UH = _haar(d, gen) if o["geometry"] == "rotated" else np.eye(d)
-        UG = _haar(d, gen) if o["geometry"] == "rotated" else np.eye(d)
+        UH = random_orthogonal(d, gen).numpy() if o["geometry"] == "rotated" else np.eye(d)
+        UG = random_orthogonal(d, gen).numpy() if o["geometry"] == "rotated" else np.eye(d)
         H, G = UH @ np.diag(lam) @ UH.T, UG @ np.diag(mu) @ UG.T
         signs = np.ones(d) if o["teacher"] == "flat" else torch.randn(d, generator=gen, dtype=DTYPE).numpy()
         w = UH @ (idx ** (-o["c"] / 2) * signs)

@@ -23,6 +23,8 @@ import numpy as np
 import sympy
 import torch
 
+from theory.catalogue.barnett2024 import FORMS  # the laws are written once, in the catalogue
+
 from .base import REQUIRED, Scenario, ScenarioError
 from .linear_finetune import Pseudoinverse
 
@@ -31,15 +33,10 @@ MAX_BYTES = 200 * 2**20  # design matrices per chunk of instances
 LAW_PARAMS = {"A": "> 0", "G": ">= 0", "E": ">= 0", "a": "> 0", "b": "> 0", "B": "> 0"}
 
 
-def _forms() -> dict:
-    from theory.catalogue.barnett2024 import FORMS  # the laws are written once, in the catalogue
-    return FORMS
-
-
 @functools.lru_cache(maxsize=None)
 def _law(form: str) -> sympy.Expr:
     """The form as SymPy, every letter a symbol (E is the irreducible loss, not Euler's number)."""
-    return sympy.sympify(_forms()[form], locals={k: sympy.Symbol(k) for k in (*LAW_PARAMS, "p", "f")})
+    return sympy.sympify(FORMS[form], locals={k: sympy.Symbol(k) for k in (*LAW_PARAMS, "p", "f")})
 
 
 @functools.lru_cache(maxsize=None)
@@ -100,9 +97,8 @@ class TransferCurves(Scenario):
             for key in ("mismatch", "source_noise", "noise"):
                 o[key] = number(key, 0)
             return o
-        forms = _forms()
-        if o["form"] not in forms:
-            raise ScenarioError(f"scenario {self.name}: unknown form {o['form']!r}; known: {', '.join(forms)}")
+        if o["form"] not in FORMS:
+            raise ScenarioError(f"scenario {self.name}: unknown form {o['form']!r}; known: {', '.join(FORMS)}")
         o["p"] = number("p", 0, low_open=True, allow_inf=True)
         o["f"] = number("f", 0, low_open=True)
         o["law_noise"] = number("law_noise", 0)
