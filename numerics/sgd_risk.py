@@ -98,21 +98,19 @@ def _power_and_sum(A: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return P, Ssum
 
 
-def second_moment(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> np.ndarray:
-    """B = E[(w - w*)(w - w*)^T] after the phases, exactly."""
+def _checked(G, H, d: int) -> dict:
+    """The covariances by name, validated and of dimension d (None when not given)."""
     mats = {"G": None if G is None else _covariance("G", G), "H": None if H is None else _covariance("H", H)}
-    w_star = np.asarray(w_star, dtype=np.float64).reshape(-1)
-    w0 = np.asarray(w0, dtype=np.float64).reshape(-1)
-    d = w_star.size
     for name, S in mats.items():
         if S is not None and S.shape != (d, d):
             raise SGDError(f"covariance {name} is {S.shape[0]} x {S.shape[1]} but the teacher has dimension {d}")
-    if w0.size != d:
-        raise SGDError(f"start w0 has dimension {w0.size} but the teacher has dimension {d}")
-    if not (math.isfinite(sigma) and sigma >= 0):
-        raise SGDError(f"noise level sigma must be finite and >= 0, got {sigma}")
-    e = w0 - w_star
-    B = np.outer(e, e)
+    return mats
+
+
+def _propagate(B: np.ndarray, mats: dict, sigma: float, phases) -> np.ndarray:
+    """B after the phases, in order, phase by phase in closed form. With sigma = 0 the map is linear and
+    self-adjoint for <X, Y> = tr(X Y) (tr(C tr(SB) S) = tr(SB) tr(SC)), so running it on H through the reversed
+    phases gives the matrix Phi with tr(H B_T) = tr(Phi B_0)."""
     eig = {}
     for ph in phases:
         if ph.on not in mats or mats[ph.on] is None:
@@ -141,10 +139,33 @@ def second_moment(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> np.nda
     return (B + B.T) / 2
 
 
+def second_moment(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> np.ndarray:
+    """B = E[(w - w*)(w - w*)^T] after the phases, exactly."""
+    w_star = np.asarray(w_star, dtype=np.float64).reshape(-1)
+    w0 = np.asarray(w0, dtype=np.float64).reshape(-1)
+    d = w_star.size
+    mats = _checked(G, H, d)
+    if w0.size != d:
+        raise SGDError(f"start w0 has dimension {w0.size} but the teacher has dimension {d}")
+    if not (math.isfinite(sigma) and sigma >= 0):
+        raise SGDError(f"noise level sigma must be finite and >= 0, got {sigma}")
+    e = w0 - w_star
+    return _propagate(np.outer(e, e), mats, sigma, phases)
+
+
 def expected_risk(G, H, w_star, w0, sigma: float, phases: list[Phase]) -> float:
     """Exact expected target excess risk tr(H B) after the phases."""
     B = second_moment(G, H, w_star, w0, sigma, phases)
     return float(np.trace(_covariance("H", H) @ B))
+
+
+def risk_forms(G, H, phases: list[Phase]) -> tuple[np.ndarray, float]:
+    """(Phi, phi0) with expected risk = w*^T Phi w* + sigma^2 phi0 for SGD from w = 0: Phi by the adjoint (the
+    recursion run backwards from H, note T2), phi0 the risk of pure noise (w* = 0, sigma = 1)."""
+    H = _covariance("H", H)
+    d = H.shape[0]
+    Phi = _propagate(H, _checked(G, H, d), 0.0, phases[::-1])
+    return Phi, expected_risk(G, H, np.zeros(d), np.zeros(d), 1.0, phases)
 
 
 STEP_GRID = tuple(np.geomspace(1 / 128, 1 / 2, 8))  # step sizes in units of 1/tr(S), all below the stability limit

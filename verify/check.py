@@ -157,8 +157,11 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
               "dist": "simulation; Kolmogorov-Smirnov test"}[claim.statistic]
     if claim.statistic != "as":
         method += f", Bonferroni over {len(grid)} point(s), family-wise alpha = {alpha:g}"
-    return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]",
-                  {"samples_per_point": batch, "alpha": alpha, "points": points}, witness)
+    evidence = {"samples_per_point": batch, "alpha": alpha, "points": points}
+    if points and all("tightness" in p for p in points):
+        evidence["tightness"] = {"min": min(p["tightness"]["min"] for p in points),
+                                 "max": max(p["tightness"]["max"] for p in points)}
+    return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]", evidence, witness)
 
 
 def _scale(values: np.ndarray) -> float:
@@ -212,6 +215,10 @@ def _decide_as(claim, env, n, alpha):
     bad = int((~ok).sum())
     ev = {"instances": n, "violations": bad, "worst_excess": float(excess.max()),
           "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None}
+    small, big = (lhs, rhs) if claim.rel in ("<=", "<") else (rhs, lhs)
+    if claim.rel != "=" and (big > 0).all():  # how much of the bound the measured side uses
+        ratio = small / big
+        ev["tightness"] = {"min": float(ratio.min()), "median": float(np.median(ratio)), "max": float(ratio.max())}
     if bad:
         i = int(np.argmax(excess))
         measured = {str(s): float(v[i]) for s, v in env.items() if isinstance(v, np.ndarray)}

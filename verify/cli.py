@@ -229,8 +229,11 @@ def _brief(r) -> str:
             return f"smallest constants {drift}"
         if "violations" in points[0]:
             total = sum(p["instances"] for p in points)
+            tight = e.get("tightness")
             return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
-                   f"{max(p['worst_excess'] for p in points):.3g})"
+                   f"{max(p['worst_excess'] for p in points):.3g}" + \
+                (f"; tightness, the claimed-smaller side over the larger, in [{tight['min']:.3g}, {tight['max']:.3g}])"
+                 if tight else ")")
         if "p_value" in points[0]:
             return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
                    f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"

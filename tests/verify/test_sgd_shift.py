@@ -47,7 +47,28 @@ def test_commuting_constant_step_matches_the_scalar_recursion():
     ({"d": 3, "M": 1, "N": 1, "step": 0}, "step must be a number > 0"),
     ({"d": 3, "N": 1, "teacher": "sparse"}, "teacher must be gaussian or flat"),
     ({"d": 3, "M": 0, "N": 50, "step": 2.0, "a": 0.0}, "beyond the mean-square stability limit"),
+    ({"d": 3, "N": 1, "effective": "log10"}, "effective must be one of ln, phases"),
+    ({"d": 3, "N": 1, "vary": "spectrum"}, "vary must be teacher or covariance"),
 ])
 def test_bad_input_is_named(point, message):
     with pytest.raises(ScenarioError, match=message):
         SC.run(point, 4, torch.Generator().manual_seed(0), {"risk"})
+
+
+@pytest.mark.parametrize("point, wanted, message", [
+    ({"d": 3, "M": 0, "N": 0}, "sup_teacher", "with M = N = 0 the noise level plays no role"),
+    ({"d": 3, "M": 100, "N": 10}, "sup_covariance", "only without fine-tuning and with pre-training"),
+])
+def test_worst_cases_outside_their_setting_are_named(point, wanted, message):
+    with pytest.raises(ScenarioError, match=message):
+        SC.run(point, 2, torch.Generator().manual_seed(0), {wanted})
+
+
+@pytest.mark.parametrize("point, sup", [({"d": 8, "M": 2000, "N": 100, "b": 2.0}, "sup_teacher"),
+                                        ({"d": 8, "M": 2000, "N": 0, "b": 2.0}, "sup_covariance")])
+def test_the_worst_ratio_dominates_every_drawn_instance(point, sup):
+    """Every instance's exact/bound is at most the sup over teachers (or target covariances) of the same draw."""
+    out = SC.run(point, 16, torch.Generator().manual_seed(4), {"exact", "bound", sup})
+    ratio = out["exact"] / out["bound"]
+    assert (ratio <= out[sup] * (1 + 1e-9)).all() and (out[sup] <= 1).all()
+    assert len(set(out[sup])) == 16  # each instance its own draw

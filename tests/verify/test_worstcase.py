@@ -1,5 +1,6 @@
 """verify/worstcase.py: worst-case constants of catalogue claims, against truths computed here from the witness's
-own instance (numpy pseudo-inverse and eigensolvers), and its failures as ERROR verdicts."""
+own instance (numpy pseudo-inverse and eigensolvers; for SGD, the forward recursion polarised, not the adjoint), and
+its failures as ERROR verdicts."""
 import numpy as np
 import pytest
 import scipy.linalg
@@ -12,13 +13,53 @@ REG = Registry.catalogue()
 CASES = [(c.id, i) for c in REG if c.worstcase for i in range(len(c.grid))]
 
 
-def independent_constant(target: str, x: np.ndarray, sigma: np.ndarray) -> float:
-    """sup over unit Delta of L, or sup over Delta of L / L_S, from X and Sigma alone."""
+def shachaf_truth(target: str, w: dict) -> tuple[float, float]:
+    """sup over unit Delta of L, or over Delta of L / L_S, from X and Sigma alone; and the witness's own value."""
+    x, sigma, delta = np.array(w["X"]), np.array(w["Sigma"]), np.array(w["Delta"])
     null = np.eye(x.shape[1]) - np.linalg.pinv(x, rcond=1e-10) @ x
     risk = null @ sigma @ null
-    if target == "L":
-        return float(np.linalg.eigvalsh(risk)[-1])
-    return float(scipy.linalg.eigh(risk, sigma, eigvals_only=True)[-1])
+    ratio = target == "L/L_S"
+    truth = float(scipy.linalg.eigh(risk, sigma, eigvals_only=True)[-1] if ratio else np.linalg.eigvalsh(risk)[-1])
+    value = (null @ delta) @ sigma @ (null @ delta) / (delta @ sigma @ delta if ratio else delta @ delta)
+    if ratio:
+        assert truth >= 1 - 1e-9  # shared/papers/shachaf2021.md 3.9: a nonzero idempotent has norm >= 1
+    return truth, value
+
+
+def polarise(f, d: int) -> np.ndarray:
+    """The symmetric matrix of a quadratic form f, from its values at e_i and e_i + e_j."""
+    eye = np.eye(d)
+    diag = np.array([f(eye[i]) for i in range(d)])
+    Q = np.diag(diag)
+    for i in range(d):
+        for j in range(i + 1, d):
+            Q[i, j] = Q[j, i] = (f(eye[i] + eye[j]) - diag[i] - diag[j]) / 2
+    return Q
+
+
+def sgd_truth(vary: str, w: dict) -> tuple[float, float]:
+    """The worst ratio exact/bound with the exact risk from the forward recursion, not the adjoint forms: over
+    (w*, sigma) by polarising risk and bound in w*; over H = h h^T with K from the plain step-by-step recursion
+    (tests/numerics/test_sgd_risk.stepwise) and K_b by polarising the full bound in H."""
+    from numerics.sgd_bound import bound
+    from numerics.sgd_risk import expected_risk, step_decay
+    from tests.numerics.test_sgd_risk import stepwise
+
+    G, H, ws, s = np.array(w["G"]), np.array(w["H"]), np.array(w["w_star"]), w["sigma"]
+    M, N, g0, g = w["M"], w["N"], w["gamma0"], w["gamma"]
+    d, zero = len(ws), np.zeros(len(ws))
+    phases = step_decay("G", M, g0) + step_decay("H", N, g)
+    if vary == "teacher":
+        phi = polarise(lambda v: expected_risk(G, H, v, zero, 0.0, phases), d)
+        psi = polarise(lambda v: bound(G, H, v, 0.0, M, N, g0, g), d)
+        phi0, psi0 = expected_risk(G, H, zero, zero, 1.0, phases), bound(G, H, zero, 1.0, M, N, g0, g)
+        truth = max(scipy.linalg.eigh(phi, psi, eigvals_only=True)[-1], phi0 / psi0)
+        v = np.array(w["(w*, sigma)"])
+        return float(truth), (v[:-1] @ phi @ v[:-1] + v[-1] ** 2 * phi0) / (v[:-1] @ psi @ v[:-1] + v[-1] ** 2 * psi0)
+    K = stepwise(G, None, ws, zero, s, phases)
+    Kb = polarise(lambda h: bound(G, np.outer(h, h), ws, s, M, 0, g0, g), d)
+    h = np.array(w["h"])
+    return float(scipy.linalg.eigh(K, Kb, eigvals_only=True)[-1]), (h @ K @ h) / (h @ Kb @ h)
 
 
 @pytest.mark.parametrize("cid, point", CASES, ids=[f"{c}@{i}" for c, i in CASES])
@@ -26,20 +67,16 @@ def test_certified_constant_matches_an_independent_eigenvalue_and_replays(cid, p
     claim = REG.get(cid)
     res = run_worstcase(claim, seed=3, point_index=point)
     assert res.verdict == CERTIFIED, res.evidence
-    ev, w = res.evidence, res.witness
-    x, sigma, delta = np.array(w["X"]), np.array(w["Sigma"]), np.array(w["Delta"])
-    truth = independent_constant(claim.worstcase, x, sigma)
+    ev = res.evidence
+    if claim.scenario == "sgd_shift":
+        truth, value = sgd_truth(claim.grid[point].get("vary", "teacher"), res.witness)
+    else:
+        truth, value = shachaf_truth(claim.worstcase, res.witness)
     assert ev["constant"] == pytest.approx(truth, rel=AGREEMENT)
     assert ev["relative_difference"] <= AGREEMENT and ev["replay_relative_difference"] <= AGREEMENT
     assert ev["status"] == "optimal" and ev["solver"] == "CLARABEL"
     assert {"primal_residual", "dual_residual", "gap"} <= set(ev["diagnostics"])
-    # the witness attains the constant on the instance, computed here without the scenario
-    null = np.eye(x.shape[1]) - np.linalg.pinv(x, rcond=1e-10) @ x
-    risk = (null @ delta) @ sigma @ (null @ delta)
-    value = risk / (delta @ sigma @ delta if claim.worstcase == "L/L_S" else delta @ delta)
-    assert value == pytest.approx(truth, rel=1e-6)
-    if claim.worstcase == "L/L_S":
-        assert truth >= 1 - 1e-9  # shared/papers/shachaf2021.md 3.9: a nonzero idempotent has norm >= 1
+    assert value == pytest.approx(truth, rel=1e-6)  # the witness attains the constant, computed here
 
 
 def test_scs_gives_the_same_constant():

@@ -7,8 +7,13 @@ scaled to trace 1; geometry "commuting" (both diagonal), "permuted" (the source 
 target eigenbasis (teacher "gaussian"; "flat": all signs +1). Runs: `batch` independent SGD runs at once as a (batch, d) tensor, from w = 0, one fresh sample
 per run per step, M source steps then N target steps, step decay (or constant) with gamma0 = step/tr G and
 gamma = step/tr H. Quantities: each run's exact target excess risk |w - w*|_H^2, and the exact expectation from
-the second-moment recursion (numerics.sgd_risk), the same for every run; and M*(N), the source size at which
-pre-training alone matches supervised learning on N target samples (the O(N^2) experiment of note A4).
+the second-moment recursion (numerics.sgd_risk), the same for every run; M*(N), the source size at which
+pre-training alone matches supervised learning on N target samples (the O(N^2) experiment of note A4); the
+reconstructed bound of note A2 (numerics.sgd_bound) and the worst ratio exact/bound over all teachers and noise
+levels, or over all target covariances when there is no fine-tuning (generalised eigenvalues, note A6).
+
+Without `risk`, every instance of the batch is an independent draw (a new basis, permutation and teacher), except
+when nothing is random (commuting geometry, flat teacher): then one instance is computed and repeated.
 """
 from __future__ import annotations
 
@@ -18,8 +23,12 @@ import numbers
 import numpy as np
 import torch
 
-from numerics.sgd_risk import Phase, SGDError, expected_risk, matching_source_size, step_decay
-from .base import REQUIRED, Scenario, ScenarioError
+import scipy.linalg
+
+from numerics.sgd_bound import EFFECTIVE, bound, bound_forms, pretraining_target_form
+from numerics.sgd_risk import (Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
+                               step_decay)
+from .base import REQUIRED, Instance, Scenario, ScenarioError
 from .linear_finetune import random_orthogonal
 
 DTYPE = torch.float64
@@ -31,9 +40,15 @@ class SGDShift(Scenario):
     quantities = {"risk": "target excess risk |w - w*|_H^2 of one SGD run after M source and N target steps",
                   "exact": "the exact expected target excess risk, from the second-moment recursion",
                   "mstar": "the smallest M at which pre-training alone (best step size) matches supervised SGD on N "
-                           "target samples (best step size), exactly, to 1%"}
+                           "target samples (best step size), exactly, to 1%",
+                  "bound": "the reconstructed upper bound of note A2 (constants 1, alpha = 3) on the expected risk",
+                  "sup_teacher": "sup over teachers w* and noise levels sigma of exact / bound (a generalised "
+                                 "eigenvalue)",
+                  "sup_covariance": "sup over target covariances H of exact / bound, without fine-tuning (N = 0; a "
+                                    "generalised eigenvalue)"}
     inputs = {"d": REQUIRED, "M": 0, "N": REQUIRED, "a": 1.0, "b": 1.0, "c": 0.0, "sigma": 0.5,
-              "geometry": "rotated", "step": 1 / 12, "schedule": "step_decay", "teacher": "gaussian"}
+              "geometry": "rotated", "step": 1 / 12, "schedule": "step_decay", "teacher": "gaussian",
+              "effective": "ln", "vary": "teacher"}
 
     def resolve(self, point: dict) -> dict:
         o = super().resolve(point)
@@ -52,6 +67,11 @@ class SGDShift(Scenario):
             raise ScenarioError(f"scenario {self.name}: teacher must be gaussian or flat, got {o['teacher']!r}")
         if o["schedule"] not in ("step_decay", "constant"):
             raise ScenarioError(f"scenario {self.name}: schedule must be step_decay or constant, got {o['schedule']!r}")
+        if o["effective"] not in EFFECTIVE:
+            raise ScenarioError(f"scenario {self.name}: effective must be one of {', '.join(EFFECTIVE)}, "
+                                f"got {o['effective']!r}")
+        if o["vary"] not in ("teacher", "covariance"):
+            raise ScenarioError(f"scenario {self.name}: vary must be teacher or covariance, got {o['vary']!r}")
         return o
 
     def instance_matrices(self, o: dict, gen: torch.Generator):
@@ -70,35 +90,94 @@ class SGDShift(Scenario):
         return (G + G.T) / 2, (H + H.T) / 2, w
 
     def schedule(self, o: dict, G: np.ndarray, H: np.ndarray) -> list[Phase]:
-        g0, g = o["step"] / np.trace(G), o["step"] / np.trace(H)
+        g0, g = self.steps(o, G, H)
         if o["schedule"] == "constant":
             return [Phase("G", g0, o["M"]), Phase("H", g, o["N"])]
         return step_decay("G", o["M"], g0) + step_decay("H", o["N"], g)
 
+    def steps(self, o: dict, G: np.ndarray, H: np.ndarray) -> tuple[float, float]:
+        return o["step"] / np.trace(G), o["step"] / np.trace(H)
+
     def measure(self, o, batch, gen, wanted):
-        G, H, w_star = self.instance_matrices(o, gen)
-        phases = self.schedule(o, G, H)
-        out = {}
         try:
-            exact = expected_risk(G, H, w_star, np.zeros(o["d"]), o["sigma"], phases)
+            if "risk" in wanted:  # one instance for all runs: real SGD against the same exact expectation
+                G, H, w_star = self.instance_matrices(o, gen)
+                values = self.values(o, G, H, w_star, wanted - {"risk"} | {"exact"})  # exact: also a stability check
+                out = {k: torch.full((batch,), v, dtype=DTYPE) for k, v in values.items() if k in wanted}
+                out["risk"] = self.simulate(G, H, w_star, o["sigma"], self.schedule(o, G, H), batch, gen)
+                return out
+            fixed = o["geometry"] == "commuting" and o["teacher"] == "flat"
+            rows = [self.values(o, *self.instance_matrices(o, gen), wanted) for _ in range(1 if fixed else batch)]
         except SGDError as err:
             raise ScenarioError(f"scenario {self.name}: {err}") from None
+        return {k: torch.tensor([r[k] for r in rows] * (batch // len(rows)), dtype=DTYPE) for k in wanted}
+
+    def values(self, o, G, H, w_star, wanted) -> dict[str, float]:
+        """The exact quantities of one instance."""
+        phases, (g0, g) = self.schedule(o, G, H), self.steps(o, G, H)
+        out = {}
         if "exact" in wanted:
-            out["exact"] = torch.full((batch,), exact, dtype=DTYPE)
-        if "risk" in wanted:
-            out["risk"] = self.simulate(G, H, w_star, o["sigma"], phases, batch, gen)
-        if "mstar" in wanted:  # exact, so the same for every run of one instance: computed once per instance
-            draws = 1 if o["geometry"] == "commuting" and o["teacher"] == "flat" else batch
-            values = []
-            for k in range(draws):
-                if k:
-                    G, H, w_star = self.instance_matrices(o, gen)
-                try:
-                    values.append(matching_source_size(G, H, w_star, o["sigma"], o["N"]))
-                except SGDError as err:
-                    raise ScenarioError(f"scenario {self.name}: {err}") from None
-            out["mstar"] = torch.tensor(values * (batch // len(values)), dtype=DTYPE)
+            out["exact"] = expected_risk(G, H, w_star, np.zeros(o["d"]), o["sigma"], phases)
+        if "bound" in wanted:
+            out["bound"] = bound(G, H, w_star, o["sigma"], o["M"], o["N"], g0, g, effective=o["effective"])
+        if "sup_teacher" in wanted:
+            a, b = self.teacher_forms(o, G, H)
+            out["sup_teacher"] = _max_ratio(a, b, self.name)
+        if "sup_covariance" in wanted:
+            a, b = self.covariance_forms(o, G, H, w_star)
+            out["sup_covariance"] = _max_ratio(a, b, self.name)
+        if "mstar" in wanted:
+            out["mstar"] = matching_source_size(G, H, w_star, o["sigma"], o["N"])
         return out
+
+    def teacher_forms(self, o, G, H) -> tuple[np.ndarray, np.ndarray]:
+        """exact and bound as quadratic forms in v = (w*, sigma): block-diagonal (Phi, phi0) and (Psi, psi0)."""
+        if o["M"] == 0 and o["N"] == 0:
+            raise ScenarioError(f"scenario {self.name}: with M = N = 0 the noise level plays no role, so the ratio "
+                                "over (w*, sigma) is undefined; take M or N > 0")
+        phi, phi0 = risk_forms(G, H, self.schedule(o, G, H))
+        psi, psi0 = bound_forms(G, H, o["M"], o["N"], *self.steps(o, G, H), effective=o["effective"])
+        return scipy.linalg.block_diag(phi, phi0), scipy.linalg.block_diag(psi, psi0)
+
+    def covariance_forms(self, o, G, H, w_star) -> tuple[np.ndarray, np.ndarray]:
+        """Without fine-tuning, exact = tr(H K) and bound = tr(H K_b) for every target covariance H: the forms K
+        and K_b in h, for H = h h^T (a ratio of linear functions of H is largest at a rank-one H)."""
+        if o["N"] != 0 or o["M"] == 0:
+            raise ScenarioError(f"scenario {self.name}: the worst target covariance is a generalised eigenvalue "
+                                f"only without fine-tuning and with pre-training (N = 0 < M), got M = {o['M']}, "
+                                f"N = {o['N']}")
+        K = second_moment(G, H, w_star, np.zeros(o["d"]), o["sigma"], self.schedule(o, G, H))
+        return K, pretraining_target_form(G, w_star, o["sigma"], o["M"], self.steps(o, G, H)[0],
+                                          effective=o["effective"])
+
+    def instance(self, point: dict, gen: torch.Generator) -> Instance:
+        """The worst-case program of `vary`: over (w*, sigma), or over the target covariance H = h h^T (N = 0).
+        The replay recomputes exact risk (forward recursion) and bound for the witness."""
+        o = self.resolve(point)
+        G, H, w_star = self.instance_matrices(o, gen)
+        phases, (g0, g) = self.schedule(o, G, H), self.steps(o, G, H)
+        try:
+            if o["vary"] == "teacher":
+                exact, bnd = self.teacher_forms(o, G, H)
+
+                def replay(v):
+                    w, s = np.asarray(v[:-1]), abs(float(v[-1]))
+                    return {"exact": expected_risk(G, H, w, np.zeros(o["d"]), s, phases),
+                            "bound": bound(G, H, w, s, o["M"], o["N"], g0, g, effective=o["effective"])}
+                variable = "(w*, sigma)"
+            else:
+                exact, bnd = self.covariance_forms(o, G, H, w_star)
+
+                def replay(h):
+                    Hh = np.outer(h, h)
+                    return {"exact": expected_risk(G, Hh, w_star, np.zeros(o["d"]), o["sigma"], phases),
+                            "bound": bound(G, Hh, w_star, o["sigma"], o["M"], 0, g0, g, effective=o["effective"])}
+                variable = "h"
+        except SGDError as err:
+            raise ScenarioError(f"scenario {self.name}: {err}") from None
+        return Instance(forms={"exact": exact, "bound": bnd}, variable=variable, replay=replay,
+                        data={"G": G, "H": H, "w_star": w_star, "sigma": o["sigma"], "M": o["M"], "N": o["N"],
+                              "gamma0": g0, "gamma": g})
 
     @staticmethod
     def simulate(G, H, w_star, sigma, phases, batch, gen) -> torch.Tensor:
@@ -120,3 +199,12 @@ def _psd_root(S: np.ndarray) -> np.ndarray:
     """U diag(sqrt(s)): its outer product is S, also when S is singular."""
     s, U = np.linalg.eigh(S)
     return U * np.sqrt(np.clip(s, 0, None))
+
+
+def _max_ratio(a: np.ndarray, b: np.ndarray, name: str) -> float:
+    """sup over v of v^T a v / v^T b v: the largest generalised eigenvalue (b positive definite)."""
+    try:
+        return float(scipy.linalg.eigh(a, b, eigvals_only=True)[-1])
+    except np.linalg.LinAlgError:
+        raise ScenarioError(f"scenario {name}: the bound's quadratic form is not positive definite here, so the "
+                            "ratio exact/bound is unbounded or undefined") from None
