@@ -110,6 +110,8 @@ class Claim:
     values and, under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
     grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for
     curves: repetitions) per point. `resolution` is, for curves, the tolerance on a slope or a drift exponent.
+    `tol` is the relative slack of a comparison: rounding for exact claims, the stated accuracy of an approximation
+    (a mean claimed `=` within tol x |claimed| is refuted only when its whole interval lies outside that band).
     `expect="VIOLATED"` registers a known-false claim that the tool must refute.
     """
 

@@ -172,12 +172,15 @@ def _scale(values: np.ndarray) -> float:
 def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, scale: float):
     """Compare an interval for the measured side with the claimed value under the claim's relation."""
     ev = {"interval": interval.to_json(), "claimed": claimed}
+    slack = claim.tol * abs(claimed)  # an approximation claim's relative tolerance (1e-9 for an exact one)
+    if slack > 1e-9 * abs(claimed):
+        ev["tolerance"] = slack
     if claim.rel == "=":
-        violated = not interval.lo <= claimed <= interval.hi
+        violated = interval.hi < claimed - slack or interval.lo > claimed + slack
     elif claim.rel in ("<=", "<"):
-        violated = interval.lo > claimed
+        violated = interval.lo > claimed + slack
     else:
-        violated = interval.hi < claimed
+        violated = interval.hi < claimed - slack
     if violated:
         return VIOLATED, ev, {"measured": interval.estimate, "interval": [interval.lo, interval.hi],
                               "claimed": claimed}

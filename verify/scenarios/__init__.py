@@ -1,11 +1,13 @@
 """Scenarios by name: torch generators of instance batches and their measured quantities."""
 from .base import Instance, Scenario, ScenarioError
 from .caulking import Caulking
+from .gaussian_design import GaussianDesign
 from .linear_finetune import LinearFinetune
 from .sgd_shift import SGDShift
 from .transfer_curves import TransferCurves
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves(), SGDShift())}
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves(), SGDShift(),
+                                                            GaussianDesign())}
 
 
 def get_scenario(name: str) -> Scenario:
