@@ -252,7 +252,7 @@ inverse_wishart_second_moment = Claim(
         "(n - d - 3)) for n >= d + 4; tested through tr(A W^-2). n - d >= 12 keeps the estimate's variance finite.",
     lhs="tr_inv2", rel="=", rhs="(pop_prec*pop_inv + (n - d - 1)*pop_inv2)/((n - d)*(n - d - 1)*(n - d - 3))",
     params=(d, n), quantities=(tr_inv2, pop_prec, pop_inv, pop_inv2), hypotheses=("n >= d + 4",),
-    provenance=WISHART, samples=20000, **DESIGN,
+    provenance=WISHART, samples=60000, **DESIGN,
     grid=({"d": 4, "n": 16, "spectrum": 1.0}, {"d": 6, "n": 24, "spectrum": 0.5}),
 )
 
@@ -263,17 +263,18 @@ projection_mean = Claim(
         "(E[P] commutes with every rotation and tr P = n). Tested through tr(A P) for random PSD A.",
     lhs="tr_proj", rel="=", rhs="n/d*tr_A", params=(d, n), quantities=(tr_proj, tr_A), hypotheses=("n <= d",),
     provenance=PROJECTION, samples=10000, **DESIGN,
-    grid=({"d": 20, "n": 8}, {"d": 12, "n": 11}, {"d": 30, "n": 3}),
+    grid=({"d": 20, "n": 8}, {"d": 12, "n": 11}, {"d": 10, "n": 7, "probe": "top"}),
 )
 
 projection_mean_anisotropic = Claim(
     id="classical.projection_mean_anisotropic",
     title=r"Known false: $E[P] = (n/d) I$ without isotropy",
     doc="The rotation argument needs an isotropic design; with a power-law covariance P favours the strong "
-        "directions (E[P] is close to Sigma (Sigma + kappa I)^-1 instead, classical.projection_equivalent).",
+        "directions (E[P] is close to Sigma (Sigma + kappa I)^-1 instead, classical.projection_equivalent). Probed "
+        "along the top eigenvector of Sigma (A = v1 v1^T), where E[v1^T P v1] is near 1, not n/d.",
     lhs="tr_proj", rel="=", rhs="n/d*tr_A", params=(d, n), quantities=(tr_proj, tr_A), hypotheses=("n <= d",),
     provenance=PROJECTION, samples=10000, expect="VIOLATED", **DESIGN,
-    grid=({"d": 20, "n": 8, "spectrum": 1.5},),
+    grid=({"d": 20, "n": 8, "spectrum": 1.5, "probe": "top"},),
 )
 
 minnorm_risk = Claim(
@@ -318,7 +319,7 @@ gaussian_fourth_moment_matrix = Claim(
         "Sigma) and symmetric A; tested as E[(x^T A x)(x^T B x)] = 2 tr(Sigma A Sigma B) + tr(Sigma A) tr(Sigma B) "
         "with random PSD A and B. This is the identity behind the SGD second-moment recursion (wu2022).",
     lhs="quartic", rel="=", rhs="2*pop_SASB + pop_SA*pop_SB", quantities=(quartic, pop_SASB, pop_SA, pop_SB),
-    provenance=GAUSS, samples=100_000, **DESIGN,
+    provenance=GAUSS, samples=400_000, **DESIGN,
     grid=({"d": 5, "n": 1, "spectrum": 1.0}, {"d": 3, "n": 1, "spectrum": 0.0}),
 )
 

@@ -1,7 +1,8 @@
 """Gaussian designs for the classical ground truth (shared/papers/linear_transfer.md, T1, T4, C1-C4).
 
 Per grid point (drawn once from the generator): Sigma = V diag(i^-spectrum) V^T in a Haar-random basis V, two random
-PSD test matrices A and B (W W^T / d, W Gaussian) that turn matrix identities into scalar ones, and a teacher beta
+PSD test matrices A and B (W W^T / d, W Gaussian) that turn matrix identities into scalar ones (with probe "top",
+A = v1 v1^T, the top eigenvector of Sigma: the direction a wrong isotropy assumption misjudges most), and a teacher beta
 in a uniformly random direction with |beta|^2 = beta2. Per instance: X (n x d) with rows N(0, Sigma), labels
 y = X beta + N(0, sigma^2), and the raw measured values below. The formulas being tested live in the claims
 (theory/catalogue/classical.py), never here; the `pop_*` quantities are plain traces of the drawn point's matrices.
@@ -39,7 +40,8 @@ class GaussianDesign(Scenario):
         "de_risk": "the deterministic-equivalent risk (numerics.deterministic_equivalent) of the point",
         "de_proj": "tr(A Sigma (Sigma + kappa I)^-1), the deterministic equivalent of E tr(A P) (ridgeless)",
     }
-    inputs = {"d": REQUIRED, "n": REQUIRED, "spectrum": 0.0, "sigma": 0.5, "beta2": 1.0, "ridge": 0.0}
+    inputs = {"d": REQUIRED, "n": REQUIRED, "spectrum": 0.0, "sigma": 0.5, "beta2": 1.0, "ridge": 0.0,
+              "probe": "random"}
 
     def resolve(self, point: dict) -> dict:
         o = super().resolve(point)
@@ -51,6 +53,8 @@ class GaussianDesign(Scenario):
                 raise ScenarioError(f"scenario {self.name}: {key} must be {'an integer' if integer else 'a number'} "
                                     f">= {low}, got {v!r}")
             o[key] = int(v) if integer else float(v)
+        if o["probe"] not in ("random", "top"):
+            raise ScenarioError(f"scenario {self.name}: probe must be random or top, got {o['probe']!r}")
         return o
 
     def measure(self, o, batch, gen, wanted):
@@ -59,6 +63,8 @@ class GaussianDesign(Scenario):
         V = random_orthogonal(d, gen)
         sigma = (V * s) @ V.T
         A, B = (w @ w.T / d for w in (torch.randn(d, d, generator=gen, dtype=DTYPE) for _ in range(2)))
+        if o["probe"] == "top":
+            A = torch.outer(V[:, 0], V[:, 0])
         u = torch.randn(d, generator=gen, dtype=DTYPE)
         beta = u * math.sqrt(o["beta2"]) / u.norm()
         X = torch.randn(batch, n, d, generator=gen, dtype=DTYPE) * s.sqrt() @ V.T  # rows N(0, Sigma)
