@@ -83,7 +83,8 @@ class GaussianDesign(Scenario):
         if wanted & {"risk", "noise_avg_risk"}:
             if o["ridge"] > 0:  # the estimator is M y, M = (X^T X/n + ridge I)^-1 X^T/n, or X^+
                 gram = X.transpose(1, 2) @ X / n + o["ridge"] * torch.eye(d, dtype=DTYPE)
-                M = torch.linalg.solve(gram, X.transpose(1, 2) / n)
+                # Cholesky, not torch.linalg.solve: batched LU solves hit an MKL error (DLASWP) and hung here
+                M = torch.cholesky_solve(X.transpose(1, 2) / n, torch.linalg.cholesky(gram))
             else:
                 M = torch.linalg.pinv(X)
             if "risk" in wanted:
