@@ -84,6 +84,9 @@ def hypotheses_mask(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     mask = np.ones(n, dtype=bool)
     for h in claim.conditions:
         rel = h.expr
+        if rel in (sp.true, sp.false):  # a hypothesis that the domains already decide, e.g. n >= 1 for a size
+            mask &= rel is sp.true
+            continue
         a, b = _numeric(rel.lhs, claim, pts), _numeric(rel.rhs, claim, pts)
         op = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.StrictGreaterThan: np.greater,
               sp.GreaterThan: np.greater_equal, sp.Equality: np.equal, sp.Unequality: np.not_equal}[type(rel)]

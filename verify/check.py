@@ -1,6 +1,7 @@
 """From a claim to a verdict: proofs and falsification for analytic claims, simulation for empirical ones."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -102,14 +103,33 @@ def _validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
     return out
 
 
+_MEASURED: list[dict] = []  # while reuse_measurements() is active: scenario outputs by their inputs
+
+
+@contextlib.contextmanager
+def reuse_measurements():
+    """Within this block, a claim measured again at the same point, seed and budget (e.g. a mutant of it, which
+    keeps its id) reuses the scenario's output: the same instances, and no second simulation."""
+    _MEASURED.append({})
+    try:
+        yield
+    finally:
+        _MEASURED.pop()
+
+
 def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None) -> dict:
     """Run the scenario at grid point `index`: the values of the claim's symbols, measured ones as arrays.
     `grid` is the claim's validated grid when the caller has it already."""
     scenario = get_scenario(claim.scenario)
     values, sc_point = (grid if grid is not None else _validate_grid(claim, scenario))[index]
-    gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index))
     wanted = {s.name for s in claim.measured_symbols()}
-    data = scenario.run(sc_point, batch, gen, wanted)
+    key = (claim.id, claim.scenario, repr(sorted(sc_point.items())), seed, index, batch, tuple(sorted(wanted)))
+    data = _MEASURED[-1].get(key) if _MEASURED else None
+    if data is None:
+        gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index))
+        data = scenario.run(sc_point, batch, gen, wanted)
+        if _MEASURED:
+            _MEASURED[-1][key] = data
     env = {claim.param(k).symbol: float(v) for k, v in values.items()}
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
     return env

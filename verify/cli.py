@@ -67,6 +67,40 @@ examples:
   boundlab derive --all"""
 
 
+MUTATE_HELP = """Mutation testing: how many small slips in each claim does the checker catch?
+
+Each claim that holds is mutated one change at a time (a constant halved or doubled, an exponent scaled by 3/4 or
+5/4, a term or factor dropped, log(x) -> log(1/x), a square root removed, the relation reversed, a hypothesis
+dropped) and every mutant is checked with the quick budget on the same instances as its original. A mutant is
+killed when VIOLATED; true when it is itself a true statement (PROVED, an algebraic rewrite, or implied by the
+original as the prover shows: a weaker bound), which no checker may refute; invalid when malformed (ERROR);
+otherwise it survived, listed with the likely reason. Kill rate = killed / (killed + survived).
+
+examples:
+  boundlab mutate classical.am_gm shachaf2021.isotropic_risk_mean
+  boundlab mutate --all --json mutants.json           (the whole catalogue: tens of minutes on 2 cores)
+  boundlab mutate --paper wu2022 --min-kill 0.9       (exit status 1 below 90%)"""
+
+
+SNAPSHOT_HELP = """Golden snapshots: regression tests for theory.
+
+`boundlab snapshot` checks every claim (and the worst-case programs) and writes a golden file: per claim the
+statement as written, hypotheses, domains, provenance, expectation, verdict and method, worst-case constants with
+solver and tolerance. It never overwrites an existing file without --update.
+
+`boundlab snapshot --check` compares today's claims with the golden file, per claim: unchanged; rewritten but
+equivalent (proved symbolically, or equal at 50 digits at sampled points: labelled which); changed meaning (with a
+point where old and new differ); hypotheses weakened or strengthened (with a point); provenance or expectation
+changed; worst-case constant moved beyond its tolerance; new; vanished. Verdicts are compared too when you pass
+--results F (the JSON of `boundlab check --json F`) or --recheck (re-runs every check: slow). Exit status 1 on
+any change of meaning, for CI. With --file, the snapshot holds only the claims of those files.
+
+examples:
+  boundlab snapshot -o theory.snapshot.json --quick
+  boundlab snapshot --check --golden theory.snapshot.json
+  boundlab check --all --json results.json && boundlab snapshot --check --results results.json"""
+
+
 class UsageError(Exception):
     pass
 
@@ -115,6 +149,30 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--point", type=int, default=0, help="index of the grid point to draw the instance at")
     sp.add_argument("--solver", default="CLARABEL", choices=["CLARABEL", "SCS"])
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+
+    sp = with_file(sub.add_parser(
+        "snapshot", help="write a golden snapshot of the catalogue, or --check today's claims against it",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=SNAPSHOT_HELP))
+    sp.add_argument("--check", action="store_true", help="compare with the golden file instead of writing it")
+    sp.add_argument("--golden", "-o", default=None, metavar="F",
+                    help="the golden file (default boundlab.snapshot.json)")
+    sp.add_argument("--update", action="store_true", help="allow replacing an existing golden file")
+    sp.add_argument("--quick", action="store_true", help="check with the quick budget when writing or rechecking")
+    sp.add_argument("--results", metavar="F", help="verdicts from `boundlab check --json F` instead of re-checking")
+    sp.add_argument("--recheck", action="store_true", help="with --check: re-run every check and compare verdicts")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--json", metavar="F", help="with --check: write the findings as JSON to F ('-': stdout)")
+
+    sp = with_file(sub.add_parser(
+        "mutate", help="mutation testing: the share of small slips in each claim that the checker catches",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=MUTATE_HELP))
+    sp.add_argument("ids", nargs="*", metavar="ID", help="claim ids (see `boundlab list`)")
+    sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
+    sp.add_argument("--paper", metavar="KEY", action="append", default=[], help="every claim of one paper")
+    sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    sp.add_argument("--json", metavar="F", help="write every mutant and its outcome as JSON to F ('-': stdout)")
+    sp.add_argument("--min-kill", type=float, default=None, metavar="R",
+                    help="exit with status 1 when the overall kill rate is below R (e.g. 0.9)")
 
     sp = with_file(sub.add_parser(
         "derive", help="check derivations step by step: each step proved, refuted or left open",
@@ -430,6 +488,111 @@ def cmd_worstcase(args):
     return 0 if all(r.verdict == "CERTIFIED" for r in results) else 1
 
 
+def _load_results(path):
+    from verify.verdict import Result
+
+    try:
+        rows = json.loads(open(path).read())["results"]
+        return {r["id"]: Result(r["id"], r["verdict"], r.get("method", ""), r.get("evidence", {}), r.get("witness"))
+                for r in rows}
+    except OSError as exc:
+        raise UsageError(f"--results {path}: cannot read: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"--results {path}: not the JSON of `boundlab check --json` ({exc})") from None
+
+
+def cmd_snapshot(args):
+    from verify import snapshot as snap
+
+    reg = _registry(args.file)
+    claims = list(reg.from_files) if args.file else list(reg)  # a theory repository snapshots its own claims
+    path = args.golden or snap.DEFAULT_PATH
+    results = _load_results(args.results) if args.results else None
+    try:
+        if not args.check:
+            if os.path.exists(path) and not args.update:
+                raise snap.SnapshotError(f"{path} exists; `boundlab snapshot --update` replaces it (nothing was "
+                                         "written)")
+            if results is None:
+                from verify.check import check_all
+
+                results = {r.id: r for r in check_all(claims, seed=args.seed, quick=args.quick, progress=_progress)}
+            doc = snap.take(claims, results, snap.worst_cases(claims, args.seed))
+            snap.write(path, doc, update=args.update)
+            print(f"wrote {path}: {len(claims)} claims, format {snap.FORMAT}")
+            return 0
+        doc = snap.load(path)
+        if args.recheck:
+            from verify.check import check_all
+
+            results = {r.id: r for r in check_all(claims, seed=args.seed, quick=args.quick, progress=_progress)}
+        report = snap.compare(doc, claims, results, snap.worst_cases(claims, args.seed))
+    except snap.SnapshotError as exc:
+        print(f"boundlab snapshot: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        payload = json.dumps(report.to_json(), indent=2)
+        if args.json == "-":
+            print(payload)
+        else:
+            with open(args.json, "w") as fh:
+                fh.write(payload + "\n")
+    if args.json != "-":
+        print(report.text())
+    return 0 if report.ok else 1
+
+
+def cmd_mutate(args):
+    reg = _registry(args.file)
+    if args.all:
+        claims = list(reg)
+    elif args.ids or args.paper:
+        claims = _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
+    elif args.file:
+        claims = reg.from_files
+    else:
+        raise UsageError("name claim ids, or use --all, --paper KEY, or --file PY to mutate a file's claims")
+    if args.min_kill is not None and not 0 <= args.min_kill <= 1:
+        raise UsageError(f"--min-kill must be a rate between 0 and 1, got {args.min_kill}")
+    _check_writable(args.json, "--json")
+    from verify.mutate import kill_rate, mutate_claim
+
+    reports = []
+    for i, claim in enumerate(claims):
+        print(f"[{i + 1}/{len(claims)}] {claim.id} ...", end="\r", file=sys.stderr, flush=True)
+        rep = mutate_claim(claim, seed=args.seed)
+        reports.append(rep)
+        print(f"[{i + 1}/{len(claims)}] {claim.id}: " + (f"skipped ({rep.skipped})" if rep.skipped else
+              f"{rep.count('killed')} killed, {rep.count('survived')} survived, {rep.count('true')} true, "
+              f"{rep.count('invalid')} invalid") + f" ({rep.seconds:.1f}s)", file=sys.stderr, flush=True)
+    killed, survived, rate = kill_rate(reports)
+    summary = {"killed": killed, "survived": survived, "kill_rate": rate,
+               "true": sum(r.count("true") for r in reports), "invalid": sum(r.count("invalid") for r in reports),
+               "skipped": [r.id for r in reports if r.skipped]}
+    if args.json:
+        payload = json.dumps({"summary": summary, "claims": [r.to_json() for r in reports]}, indent=2,
+                             default=_json_default)
+        if args.json == "-":
+            print(payload)
+        else:
+            with open(args.json, "w") as fh:
+                fh.write(payload + "\n")
+    if args.json != "-":
+        width = max([len(r.id) for r in reports] + [5])
+        print(f"{'claim':<{width}}  killed  survived  true  invalid")
+        for r in reports:
+            print(f"{r.id:<{width}}  " + (f"skipped: {r.skipped}" if r.skipped else
+                  f"{r.count('killed'):>6}  {r.count('survived'):>8}  {r.count('true'):>4}  {r.count('invalid'):>7}"))
+        survivors = [(r.id, m) for r in reports for m in r.mutants if m.outcome == "survived"]
+        if survivors:
+            print("\nsurvivors:")
+            for cid, m in survivors:
+                print(f"  {cid}: {m.operator} ({m.where}: {m.description}) -> {m.verdict}; {m.reason}")
+        print(f"\nkill rate {rate:.1%}: {killed} killed, {survived} survived; {summary['true']} mutants are true "
+              f"statements, {summary['invalid']} invalid; {len(summary['skipped'])} claim(s) not mutated")
+    return 1 if args.min_kill is not None and not rate >= args.min_kill else 0
+
+
 def _derivation_targets(args):
     """(registry, derivations) named by the command line: files, ids, or --all."""
     files = [t for t in args.targets if t.endswith(".py") or os.path.isfile(t)]
@@ -506,7 +669,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
-                "worstcase": cmd_worstcase, "derive": cmd_derive}[args.command](args)
+                "worstcase": cmd_worstcase, "derive": cmd_derive,
+                "mutate": cmd_mutate, "snapshot": cmd_snapshot}[args.command](args)
     except UsageError as exc:
         print(f"boundlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
