@@ -15,7 +15,10 @@ kill rate = killed / (killed + survived). Only claims that hold and come out as 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -203,6 +206,45 @@ def _survival_reason(claim: Claim, mutant: Mutant) -> str:
     return "not refuted at the claim's grid points and budget (outside the scenario's reach or budget too small)"
 
 
+MUTANT_SECONDS = 60  # a mutant whose check runs longer is reported as a survivor (budget), not waited for
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (SIGALRM; only in the main thread, elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Timeout()
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _judge(claim: Claim, m: Mutant, seed: int, quick: bool) -> None:
+    res = check(m.claim, seed=seed, quick=quick)
+    m.verdict = res.verdict
+    if res.verdict == VIOLATED:
+        m.outcome = "killed"
+    elif res.verdict == ERROR:
+        m.outcome, m.reason = "invalid", str(res.evidence.get("error", ""))[:200]
+    elif res.verdict == PROVED:
+        m.outcome, m.reason = "true", "the mutant is itself PROVED"
+    else:
+        why = _implied(claim, m)
+        m.outcome, m.reason = ("true", why) if why else ("survived", _survival_reason(claim, m))
+
+
 def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True) -> ClaimReport:
     start = time.perf_counter()
     with reuse_measurements():
@@ -213,21 +255,15 @@ def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True) -> ClaimReport
                               else f"the original is {original.verdict}, not a claim that holds")
         else:
             for m in claim_mutants(claim):
-                res = check(m.claim, seed=seed, quick=quick)
-                m.verdict = res.verdict
-                if res.verdict == VIOLATED:
-                    m.outcome = "killed"
-                elif res.verdict == ERROR:
-                    m.outcome, m.reason = "invalid", str(res.evidence.get("error", ""))[:200]
-                elif res.verdict == PROVED:
-                    m.outcome, m.reason = "true", "the mutant is itself PROVED"
-                else:
-                    try:
-                        why = _implied(claim, m)
-                    except Exception as exc:  # noqa: BLE001 - an implication we cannot show is no implication
-                        why = None
-                        m.reason = f"(implication not shown: {type(exc).__name__})"
-                    m.outcome, m.reason = ("true", why) if why else ("survived", _survival_reason(claim, m))
+                try:
+                    with _time_limit(MUTANT_SECONDS):
+                        _judge(claim, m, seed, quick)
+                except _Timeout:
+                    m.outcome = "survived"
+                    m.verdict = m.verdict or "TIMEOUT"
+                    m.reason = f"budget too small: the check (or the implication proof) ran past {MUTANT_SECONDS} s"
+                except Exception as exc:  # noqa: BLE001 - one mutant must not stop the run
+                    m.outcome, m.reason = "invalid", f"{type(exc).__name__}: {exc}"[:200]
                 report.mutants.append(m)
     report.seconds = time.perf_counter() - start
     return report

@@ -62,6 +62,22 @@ def sgd_truth(vary: str, w: dict) -> tuple[float, float]:
     return float(scipy.linalg.eigh(K, Kb, eigvals_only=True)[-1]), (h @ K @ h) / (h @ Kb @ h)
 
 
+def relu_ntk_truth(w: dict) -> tuple[float, float]:
+    """sup over Delta in row(X) of r^T H_inf^{-1} r / |P_X Delta|^2, r = X Delta, from X alone: the largest
+    generalised eigenvalue of (X X^T, H_inf) = lambda_max(H^-1/2 X X^T H^-1/2), with H_inf by note 2.3's arcsin
+    decomposition (not the scenario's arccos form) and P_X by numpy's pseudo-inverse; and the witness's own ratio."""
+    x, z, q = np.array(w["X"]), np.array(w["z"]), np.array(w["Q"])
+    g = np.clip(x @ x.T, -1, 1)
+    np.fill_diagonal(g, 1.0)  # unit rows
+    h = g / 4 + g * np.arcsin(g) / (2 * np.pi)
+    truth = float(scipy.linalg.eigh(g, h, eigvals_only=True)[-1])
+    assert truth <= 4 + 1e-9  # the inequality of shared/papers/shachaf2021.md 2.3
+    delta = q @ z
+    r = x @ delta
+    proj = np.linalg.pinv(x, rcond=1e-10) @ (x @ delta)
+    return truth, float(r @ np.linalg.solve(h, r) / (proj @ proj))
+
+
 @pytest.mark.parametrize("cid, point", CASES, ids=[f"{c}@{i}" for c, i in CASES])
 def test_certified_constant_matches_an_independent_eigenvalue_and_replays(cid, point):
     claim = REG.get(cid)
@@ -70,6 +86,8 @@ def test_certified_constant_matches_an_independent_eigenvalue_and_replays(cid, p
     ev = res.evidence
     if claim.scenario == "sgd_shift":
         truth, value = sgd_truth(claim.grid[point].get("vary", "teacher"), res.witness)
+    elif claim.scenario == "relu_ntk":
+        truth, value = relu_ntk_truth(res.witness)
     else:
         truth, value = shachaf_truth(claim.worstcase, res.witness)
     assert ev["constant"] == pytest.approx(truth, rel=AGREEMENT)

@@ -1,13 +1,15 @@
 """Scenarios by name: torch generators of instance batches and their measured quantities."""
 from .base import Instance, Scenario, ScenarioError
 from .caulking import Caulking
+from .deep_linear import DeepLinear
 from .gaussian_design import GaussianDesign
 from .linear_finetune import LinearFinetune
+from .relu_ntk import ReluNTK
 from .sgd_shift import SGDShift
 from .transfer_curves import TransferCurves
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (LinearFinetune(), Caulking(), TransferCurves(), SGDShift(),
-                                                            GaussianDesign())}
+                                                            GaussianDesign(), DeepLinear(), ReluNTK())}
 
 
 def get_scenario(name: str) -> Scenario:

@@ -1,0 +1,144 @@
+"""The scenario deep_linear: real gradient descent on the layers against the closed form of D1 (the gap is
+discretisation error, halving with the step), the layer gradients against autograd, batching against one instance at a
+time, frozen layers, bad input with clear messages, and the wrong-exponent --file claim refuted."""
+from pathlib import Path
+
+import pytest
+import torch
+
+from theory.registry import load_file
+from verify.check import check
+from verify.scenarios import ScenarioError, get_scenario
+from verify.scenarios.deep_linear import DeepLinear, balanced_layers, end_to_end, gradient_descent, layer_gradients
+from verify.scenarios.linear_finetune import Pseudoinverse
+
+SC = get_scenario("deep_linear")
+
+
+def run(point, wanted, batch=16, seed=0):
+    return SC.run(point, batch, torch.Generator().manual_seed(seed), set(wanted))
+
+
+@pytest.mark.parametrize("N", [1, 2, 4])
+def test_balanced_layers_multiply_to_the_source(N):
+    gen = torch.Generator().manual_seed(1)
+    theta_s = torch.randn(3, 7, generator=gen, dtype=torch.float64)
+    layers = balanced_layers(theta_s, N, 3, gen)
+    assert torch.allclose(end_to_end(layers), theta_s, atol=1e-14)
+    for lo, hi in zip(layers, layers[1:]):  # W_{j+1}^T W_{j+1} = W_j W_j^T
+        assert torch.allclose(hi.transpose(1, 2) @ hi, lo @ lo.transpose(1, 2), atol=1e-14)
+
+
+@pytest.mark.parametrize("N", [1, 3])
+def test_layer_gradients_match_autograd(N):
+    gen = torch.Generator().manual_seed(2)
+    x = torch.randn(2, 5, 9, generator=gen, dtype=torch.float64)
+    y = torch.randn(2, 5, generator=gen, dtype=torch.float64)
+    layers = [w + 0.1 * torch.randn(w.shape, generator=gen, dtype=torch.float64)
+              for w in balanced_layers(torch.randn(2, 9, generator=gen, dtype=torch.float64), N, 4, gen)]
+    grads, _, _ = layer_gradients(layers, x, y)
+    leaves = [w.clone().requires_grad_(True) for w in layers]
+    beta = end_to_end(leaves)
+    loss = ((torch.bmm(x, beta.unsqueeze(-1)).squeeze(-1) - y) ** 2).sum() / (2 * 5)
+    for g, auto in zip(grads, torch.autograd.grad(loss, leaves)):
+        assert torch.allclose(g, auto, atol=1e-13)
+
+
+@pytest.mark.parametrize("point", [{"d": 30, "n": 6, "N": 2, "alpha": 2.0, "e": 0.3},
+                                   {"d": 20, "n": 5, "N": 3, "alpha": 0.5, "e": 0.3, "covariance": "powerlaw"}])
+def test_gradient_descent_reaches_the_closed_form_and_the_gap_halves_with_the_step(point):
+    out = run({**point, "step": 0.5}, {"gap", "gap_half", "risk_gd", "risk_cf", "residual"})
+    assert (out["residual"] <= 1e-10).all()
+    assert out["gap"].max() < 1e-2
+    ratio = out["gap_half"] / out["gap"]
+    assert 0.4 < ratio.min() and ratio.max() < 0.6, ratio  # first-order discretisation error
+    assert abs(out["risk_gd"] / out["risk_cf"] - 1).max() < 3e-2  # small risks (alpha = 0.5, power law): 1.6%
+
+
+def test_depth_one_gradient_descent_has_no_discretisation_error():
+    out = run({"d": 20, "n": 5, "N": 1, "alpha": 2.0, "e": 0.3}, {"gap"})
+    assert out["gap"].max() < 1e-8
+
+
+def test_a_batch_gives_the_same_iterates_as_its_instances_one_at_a_time():
+    o = SC.resolve({"d": 20, "n": 5, "N": 3, "alpha": 2.0, "e": 0.3})
+    gen = torch.Generator().manual_seed(3)
+    _, _, x, ts, tt = SC.draw(o, 4, gen)
+    y = torch.bmm(x, tt.unsqueeze(-1)).squeeze(-1)
+    layers = balanced_layers(ts, 3, 2, gen)
+    step = DeepLinear.step_size(x, y, Pseudoinverse(x), ts, 3)
+    together, steps = gradient_descent(layers, x, y, step)
+    for i in range(4):
+        alone, s1 = gradient_descent([w[i:i + 1] for w in layers], x[i:i + 1], y[i:i + 1], step[i:i + 1])
+        assert torch.allclose(alone[0], together[i], rtol=0, atol=1e-13) and int(s1[0]) == int(steps[i])
+    assert len(set(steps.tolist())) > 1  # instances converged at different steps and then stopped moving
+
+
+def test_same_seed_same_numbers():
+    a = run({"d": 20, "n": 5, "N": 3}, {"risk_gd", "gap"}, seed=7)
+    b = run({"d": 20, "n": 5, "N": 3}, {"risk_gd", "gap"}, seed=7)
+    assert all((a[k] == b[k]).all() for k in a)
+
+
+def test_freezing_the_first_layer_confines_the_predictor_and_the_others_do_not():
+    point = {"d": 20, "n": 10, "N": 3, "alpha": 1.0, "e": 0.5}
+    first = run({**point, "freeze": "first"}, {"off_line", "risk_gd", "bound_freeze"})
+    assert first["off_line"].max() < 1e-12 and (first["risk_gd"] >= first["bound_freeze"] - 1e-12).all()
+    for where in ("middle", "last"):
+        out = run({**point, "freeze": where}, {"off_line", "residual"})
+        assert out["residual"].max() <= 1e-10 and out["off_line"].min() > 1e-2, where
+
+
+def test_infinite_depth_gives_closed_forms_only():
+    out = run({"d": 40, "n": 8, "N": "inf", "alpha": 3.0}, {"risk_cf", "risk_inf"})
+    assert (out["risk_cf"] == out["risk_inf"]).all() and out["risk_cf"].max() < 1e-20
+    with pytest.raises(ScenarioError, match="N = inf has no network to train"):
+        run({"d": 40, "n": 8, "N": "inf"}, {"risk_gd"})
+
+
+@pytest.mark.parametrize("point, message", [
+    ({"d": 20, "n": 5, "N": 0}, "depth N must be an integer >= 1"),
+    ({"d": 20, "n": 5, "N": 2.5}, "depth N must be an integer >= 1"),
+    ({"d": 20, "n": 5, "N": "deep"}, "depth N must be an integer >= 1"),
+    ({"d": 20, "n": 5, "N": 3, "k": 0}, "width k must be an integer >= 1 for depth N >= 2"),
+    ({"d": 20, "n": 5, "step": 2.5}, "gradient descent diverges at or above 2"),
+    ({"d": 20, "n": 0}, "n must be a positive integer"),
+    ({"d": 7.5, "n": 5}, "d must be a positive integer"),
+    ({"d": 20, "n": 5, "freeze": "all"}, "unknown freeze value 'all'"),
+    ({"d": 20, "n": 5, "N": 2, "freeze": "middle"}, "needs depth N >= 3"),
+    ({"d": 20, "n": 5, "N": 1, "freeze": "first"}, "needs depth N >= 2"),
+    ({"d": 20, "n": 5, "alpha": 0.0, "e": 0.0}, "the labels vanish"),
+    ({"d": 20, "n": 5, "s": 0.0}, "s > 0"),
+    ({"d": 20, "n": 5, "xi": "gaussian"}, "xi must be"),
+    ({"d": 20, "n": 5, "covariance": "lowrank"}, "covariance must be"),
+    ({"d": 20, "n": 5, "width": 3}, "does not take width"),
+])
+def test_bad_input_is_refused_with_a_clear_message(point, message):
+    with pytest.raises(ScenarioError, match=message):
+        run(point, {"risk_gd"}, batch=2)
+
+
+def test_a_step_that_explodes_is_reported_as_divergence():
+    o = SC.resolve({"d": 20, "n": 5, "N": 3, "alpha": 2.0})
+    gen = torch.Generator().manual_seed(0)
+    _, _, x, ts, tt = SC.draw(o, 2, gen)
+    y = torch.bmm(x, tt.unsqueeze(-1)).squeeze(-1)
+    step = DeepLinear.step_size(x, y, Pseudoinverse(x), ts, 3) * 50
+    with pytest.raises(ScenarioError, match="diverges"):
+        gradient_descent(balanced_layers(ts, 3, 2, gen), x, y, step)
+
+
+def test_an_unconverged_run_is_an_error_not_a_result():
+    with pytest.raises(ScenarioError, match="did not converge within 20 steps"):
+        run({"d": 20, "n": 5, "N": 3, "alpha": 2.0, "max_steps": 20}, {"risk_gd"})
+
+
+def test_table_quantity_needs_isotropic_data():
+    with pytest.raises(ScenarioError, match="isotropic covariance and n < d"):
+        run({"d": 20, "n": 5, "covariance": "powerlaw"}, {"risk_de"})
+
+
+def test_the_wrong_exponent_file_is_refuted():
+    module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_deep_linear.py")
+    res = check(module.wrong_exponent, quick=True)
+    assert res.verdict == "VIOLATED", res.evidence
