@@ -22,6 +22,8 @@ EPILOG = """examples:
   boundlab check --file my_claims.py          (checks the claims defined in that file)
   boundlab worstcase shachaf2021.worst_ratio
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
+  boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
+  boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
 
 exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
 refuted); 2 usage error."""
