@@ -78,3 +78,15 @@ def test_empirical_claims_fit_their_scenario(claim):
 def test_the_catalogue_has_a_registered_false_claim_and_every_statistic():
     assert any(c.expect == "VIOLATED" for c in CLAIMS)
     assert {c.statistic for c in CLAIMS} >= set(STATISTICS)
+
+
+def test_catalogue_matches_its_golden_snapshot():
+    """boundlab.snapshot.json records the catalogue's meaning: a change of a statement, a hypothesis, a provenance or
+    a worst-case constant fails here until the golden file is updated on purpose (README, regression tests)."""
+    from pathlib import Path
+
+    from verify.snapshot import check_snapshot
+
+    report = check_snapshot(Path(__file__).resolve().parents[1] / "boundlab.snapshot.json", CLAIMS)
+    assert report.ok, report.text() + "\nIf the change is intended: boundlab check --all --json r.json && " \
+                                      "boundlab snapshot --update --results r.json"
