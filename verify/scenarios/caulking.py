@@ -28,7 +28,7 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from .base import REQUIRED, Scenario, ScenarioError
+from .base import REQUIRED, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
 MAX_BYTES = 200 * 2**20  # working set per chunk of instances
@@ -250,15 +250,8 @@ class Caulking(Scenario):
     # -------------------------------------------------------------------------------------------------------
 
     def measure(self, o, batch, gen, wanted):
-        # One torch thread: the work is thousands of small elementwise passes, which two threads speed up by
-        # ~10% on a quiet machine but slow down up to 70x when another process shares the cores (each pass ends
-        # in a barrier waiting for a descheduled thread). Measured: 0.5 s vs 36 s beside a busy process.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread():
             return self._measure(o, batch, gen, wanted)
-        finally:
-            torch.set_num_threads(threads)
 
     def _measure(self, o, batch, gen, wanted):
         if wanted & {"err", "err_scratch"} and o["n"] is None:

@@ -19,7 +19,7 @@ import torch
 
 from numerics import deep_linear as dl
 
-from .base import REQUIRED, Scenario, ScenarioError
+from .base import REQUIRED, Scenario, ScenarioError, one_thread
 from .linear_finetune import DTYPE, Pseudoinverse, covariance, quad
 
 FREEZE = ("none", "first", "middle", "last")
@@ -222,14 +222,8 @@ class DeepLinear(Scenario):
         return lam, vecs, x, theta_s, theta_t
 
     def measure(self, o, batch, gen, wanted):
-        # Gradient descent is thousands of small batched products: one thread is many times faster than two on a
-        # loaded machine (measured: 0.2 s against 17 s for deep_freeze_last_bound), and the numbers do not change.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread():  # measured: 0.2 s against 17 s for deep_freeze_last_bound on a loaded machine
             return self._measure(o, batch, gen, wanted)
-        finally:
-            torch.set_num_threads(threads)
 
     def _measure(self, o, batch, gen, wanted):
         N, d, n = o["N"], int(o["d"]), int(o["n"])

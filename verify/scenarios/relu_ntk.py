@@ -29,7 +29,7 @@ import torch
 
 from numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
 
-from .base import REQUIRED, Instance, Scenario, ScenarioError
+from .base import REQUIRED, Instance, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
 DIVERGED = 1e6  # a training loss this many times its initial value means the step size is too large
@@ -193,14 +193,8 @@ class ReluNTK(Scenario):
         return h
 
     def measure(self, opts, batch, gen, wanted):
-        # Many small batched products: one thread is several times faster than two on a loaded machine (and
-        # the results do not depend on the thread count beyond rounding).
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread():
             return self._measure(opts, batch, gen, wanted)
-        finally:
-            torch.set_num_threads(threads)
 
     def _measure(self, opts, batch, gen, wanted):
         d, n, m = opts["d"], opts["n"], opts["m"]

@@ -28,7 +28,7 @@ import scipy.linalg
 from numerics.sgd_bound import EFFECTIVE, bound, bound_forms, pretraining_target_form
 from numerics.sgd_risk import (Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
                                step_decay)
-from .base import REQUIRED, Instance, Scenario, ScenarioError
+from .base import REQUIRED, Instance, Scenario, ScenarioError, one_thread
 from .linear_finetune import random_orthogonal
 
 DTYPE = torch.float64
@@ -104,7 +104,8 @@ class SGDShift(Scenario):
                 G, H, w_star = self.instance_matrices(o, gen)
                 values = self.values(o, G, H, w_star, wanted - {"risk"} | {"exact"})  # exact: also a stability check
                 out = {k: torch.full((batch,), v, dtype=DTYPE) for k, v in values.items() if k in wanted}
-                out["risk"] = self.simulate(G, H, w_star, o["sigma"], self.schedule(o, G, H), batch, gen)
+                with one_thread():  # a loop of small (batch, d) updates
+                    out["risk"] = self.simulate(G, H, w_star, o["sigma"], self.schedule(o, G, H), batch, gen)
                 return out
             fixed = o["geometry"] == "commuting" and o["teacher"] == "flat"
             rows = [self.values(o, *self.instance_matrices(o, gen), wanted) for _ in range(1 if fixed else batch)]

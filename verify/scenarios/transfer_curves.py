@@ -25,7 +25,7 @@ import torch
 
 from theory.catalogue.barnett2024 import FORMS  # the laws are written once, in the catalogue
 
-from .base import REQUIRED, Scenario, ScenarioError
+from .base import REQUIRED, Scenario, ScenarioError, one_thread
 from .linear_finetune import Pseudoinverse
 
 DTYPE = torch.float64
@@ -116,17 +116,12 @@ class TransferCurves(Scenario):
     def measure(self, o, batch, gen, wanted):
         if o["kind"] == "law":
             return self._law(o, batch, gen, wanted)
-        # one thread: see scenarios/caulking.py (two threads stall when another process shares the cores)
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread():
             rows = max(n if n < o["d"] else 0 for n in (o["f"], o["p"]))  # designs with n >= d are not formed
             rows = max(rows, o["d"])  # the d x d Bartlett factors
             size = max(1, min(batch, MAX_BYTES // (8 * 2 * rows * o["d"])))
             parts = [self._train(o, min(size, batch - s), gen, wanted) for s in range(0, batch, size)]
             return {k: torch.cat([part[k] for part in parts]) for k in parts[0]}
-        finally:
-            torch.set_num_threads(threads)
 
     def _law(self, o, batch, gen, wanted):
         other = sorted(set(wanted) - {"loss"})
