@@ -208,7 +208,12 @@ def _resolve(reg, ids):
 
 
 def _write_json(results, target):
-    payload = json.dumps({"results": [r.to_json() for r in results]}, indent=2, default=_json_default)
+    _emit_json({"results": [r.to_json() for r in results]}, target)
+
+
+def _emit_json(doc, target):
+    """Write `doc` as JSON to the file `target`, or to standard output for '-'."""
+    payload = json.dumps(doc, indent=2, default=_json_default)
     if target == "-":
         print(payload)
         return
@@ -434,16 +439,20 @@ def _paper_claims(reg, keys) -> list:
     return [c for c in reg if keys_of(c) & set(keys)]
 
 
-def cmd_check(args):
+def _selected_claims(args, verb: str) -> list:
+    """The claims named by ids, --all, --paper or (alone) --file."""
     reg = _registry(args.file)
     if args.all:
-        claims = list(reg)
-    elif args.ids or args.paper:
-        claims = _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
-    elif args.file:
-        claims = reg.from_files
-    else:
-        raise UsageError("name claim ids, or use --all, --paper KEY, or --file PY to check a file's claims")
+        return list(reg)
+    if args.ids or args.paper:
+        return _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
+    if args.file:
+        return reg.from_files
+    raise UsageError(f"name claim ids, or use --all, --paper KEY, or --file PY to {verb} a file's claims")
+
+
+def cmd_check(args):
+    claims = _selected_claims(args, "check")
     _check_writable(args.json, "--json")
     from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
 
@@ -533,27 +542,14 @@ def cmd_snapshot(args):
         print(f"boundlab snapshot: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        payload = json.dumps(report.to_json(), indent=2)
-        if args.json == "-":
-            print(payload)
-        else:
-            with open(args.json, "w") as fh:
-                fh.write(payload + "\n")
+        _emit_json(report.to_json(), args.json)
     if args.json != "-":
         print(report.text())
     return 0 if report.ok else 1
 
 
 def cmd_mutate(args):
-    reg = _registry(args.file)
-    if args.all:
-        claims = list(reg)
-    elif args.ids or args.paper:
-        claims = _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
-    elif args.file:
-        claims = reg.from_files
-    else:
-        raise UsageError("name claim ids, or use --all, --paper KEY, or --file PY to mutate a file's claims")
+    claims = _selected_claims(args, "mutate")
     if args.min_kill is not None and not 0 <= args.min_kill <= 1:
         raise UsageError(f"--min-kill must be a rate between 0 and 1, got {args.min_kill}")
     _check_writable(args.json, "--json")
@@ -572,13 +568,7 @@ def cmd_mutate(args):
                "true": sum(r.count("true") for r in reports), "invalid": sum(r.count("invalid") for r in reports),
                "skipped": [r.id for r in reports if r.skipped]}
     if args.json:
-        payload = json.dumps({"summary": summary, "claims": [r.to_json() for r in reports]}, indent=2,
-                             default=_json_default)
-        if args.json == "-":
-            print(payload)
-        else:
-            with open(args.json, "w") as fh:
-                fh.write(payload + "\n")
+        _emit_json({"summary": summary, "claims": [r.to_json() for r in reports]}, args.json)
     if args.json != "-":
         width = max([len(r.id) for r in reports] + [5])
         print(f"{'claim':<{width}}  killed  survived  true  invalid")

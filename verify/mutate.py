@@ -131,14 +131,10 @@ def expression_mutants(expr) -> list[tuple[str, str, sp.Expr]]:
 
 
 # ---- mutants of a claim ----------------------------------------------------------------------------------------
-INIT_FIELDS = [f.name for f in dataclasses.fields(Claim) if f.init]
-
-
 def _variant(claim: Claim, **changes) -> Claim | None:
-    fields = {k: getattr(claim, k) for k in INIT_FIELDS}
-    fields.update(changes)
+    """The claim with some fields changed (re-parsed and re-validated), or None when that is malformed."""
     try:
-        return Claim(**fields)
+        return dataclasses.replace(claim, **changes)
     except (ClaimError, TypeError, ValueError):  # e.g. a dropped term leaves a side that is not an expression
         return None
 

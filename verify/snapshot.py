@@ -11,6 +11,7 @@ vanished. Only `write(..., update=True)` replaces an existing golden file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,14 +134,9 @@ class Report:
 
 
 # ---- semantic comparison ----------------------------------------------------------------------------------------
-INIT_FIELDS = [f.name for f in dataclasses.fields(Claim) if f.init]
-
-
-def _as_old(claim: Claim, rec: dict, **keep) -> Claim:
+def _as_old(claim: Claim, **old) -> Claim:
     """The current claim with the golden record's statement (or hypotheses) put back, parsed in today's namespace."""
-    fields = {k: getattr(claim, k) for k in INIT_FIELDS}
-    fields.update(keep)
-    return Claim(**fields)
+    return dataclasses.replace(claim, **old)
 
 
 def _points(claim: Claim, count: int = 48):
@@ -161,8 +157,9 @@ def _points(claim: Claim, count: int = 48):
     return subs
 
 
-def _same_expression(old: sp.Expr, new: sp.Expr, claim: Claim) -> tuple[str | None, str]:
-    """('proved' | 'sampled', '') when old == new everywhere, else (None, a point where they differ)."""
+def _same_expression(old: sp.Expr, new: sp.Expr, points) -> tuple[str | None, str]:
+    """('proved' | 'sampled', '') when old == new everywhere, else (None, a point where they differ); `points()`
+    gives the sample points (drawn only when a symbolic proof fails)."""
     if old == new:
         return "identical", ""
     try:
@@ -170,7 +167,7 @@ def _same_expression(old: sp.Expr, new: sp.Expr, claim: Claim) -> tuple[str | No
             return "proved", "proved symbolically (the difference simplifies to 0)"
     except Exception:  # noqa: BLE001 - fall through to sampling
         pass
-    for s in _points(claim):
+    for s in points():
         a, b = old.evalf(50, subs=s), new.evalf(50, subs=s)
         if not (a.is_real and b.is_real):
             continue
@@ -190,15 +187,16 @@ def _compare_statement(claim: Claim, rec: dict) -> Finding:
         return Finding("changed meaning", f"was {rec['statistic']} '{rec['lhs']} {rec['rel']} {rec['rhs']}', now "
                                           f"{cur['statistic']} '{cur['lhs']} {cur['rel']} {cur['rhs']}'")
     try:
-        old = _as_old(claim, rec, lhs=rec["lhs"], rhs=rec["rhs"], prob=rec["prob"])
+        old = _as_old(claim, lhs=rec["lhs"], rhs=rec["rhs"], prob=rec["prob"])
     except ClaimError as exc:
         return Finding("changed meaning", f"the old statement no longer parses here: {exc}")
     how = []
+    points = functools.cache(lambda: _points(claim))  # drawn once per claim, and only when first needed
     for side in ("left", "right", "probability"):
         a, b = getattr(old, side), getattr(claim, side)
         if a is None or b is None:
             continue
-        label, detail = _same_expression(a.expr, b.expr, claim)
+        label, detail = _same_expression(a.expr, b.expr, points)
         if label is None:
             return Finding("changed meaning", f"{side}-hand side '{a.source}' -> '{b.source}' differs {detail}"
                            if side != "probability" else f"probability differs {detail}")
@@ -215,7 +213,7 @@ def _compare_hypotheses(claim: Claim, rec: dict) -> Finding | None:
     from numerics.falsify import hypotheses_mask, sample_points
 
     try:
-        old = _as_old(claim, rec, hypotheses=tuple(rec["hypotheses"]))
+        old = _as_old(claim, hypotheses=tuple(rec["hypotheses"]))
     except ClaimError as exc:
         return Finding("hypotheses changed", f"the old hypotheses no longer parse here: {exc}")
     if not claim.params:
