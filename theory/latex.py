@@ -11,14 +11,15 @@ environment, "Refuted claim", never as a theorem.
 """
 from __future__ import annotations
 
+import math
 import re
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-__all__ = ["claim_latex", "derivation_latex", "escape_text", "formula_latex", "preamble", "standalone", "statement_latex",
-           "tex_names", "text_latex"]
+__all__ = ["claim_latex", "derivation_latex", "document_setup", "environments", "escape_text", "formula_latex",
+           "macro_name", "number_text", "preamble", "standalone", "statement_latex", "tex_names", "text_latex"]
 
 REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
 
@@ -285,20 +286,35 @@ def derivation_latex(derivation, verdicts=None) -> str:
     return "\n".join(lines)
 
 
-def preamble() -> str:
-    """Packages and the claim environments. `lmodern` and `geometry` are loaded only when installed."""
+def environments() -> str:
+    """The packages and claim environments that claim blocks need, safe to load in anyone's preamble: each
+    environment is defined only when it is not defined yet."""
+    return "\n".join([
+        r"\usepackage{amsmath,amssymb,amsthm,booktabs}",
+        r"\ifdefined\bltheorem\else",
+        r"  \theoremstyle{plain}",
+        r"  \newtheorem{bltheorem}{Claim}",
+        r"  \newtheorem{blfalse}[bltheorem]{Refuted claim}",
+        r"  \newtheorem{blderivation}[bltheorem]{Derivation}",
+        r"\fi",
+    ])
+
+
+def document_setup() -> str:
+    """Fonts, page and line-breaking settings of boundlab's own documents (not for a paper's preamble).
+    `lmodern` and `geometry` are loaded only when installed."""
     return "\n".join([
         r"\usepackage[T1]{fontenc}",
         r"\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}",
         r"\IfFileExists{geometry.sty}{\usepackage[margin=1in]{geometry}}{}",
-        r"\usepackage{amsmath,amssymb,amsthm,booktabs}",
         r"\setlength{\emergencystretch}{3em}  % ids and scenario names in \texttt cannot be hyphenated",
-        r"\theoremstyle{plain}",
-        r"\newtheorem{bltheorem}{Claim}",
-        r"\newtheorem{blfalse}[bltheorem]{Refuted claim}",
-        r"\newtheorem{blderivation}[bltheorem]{Derivation}",
         r"\allowdisplaybreaks",
     ])
+
+
+def preamble() -> str:
+    """Everything a standalone boundlab document needs before \\begin{document}."""
+    return environments() + "\n" + document_setup()
 
 
 def standalone(claims: list, derivations=(), verdicts=None) -> str:
@@ -308,3 +324,36 @@ def standalone(claims: list, derivations=(), verdicts=None) -> str:
     blocks += [derivation_latex(d, (verdicts or {}).get(d.id)) for d in derivations]
     body = "\n\n".join(blocks)
     return f"\\documentclass{{article}}\n{preamble()}\n\\begin{{document}}\n\n{body}\n\n\\end{{document}}\n"
+
+
+_DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+def macro_name(*parts: str) -> str:
+    """A LaTeX command name (letters only) from a claim id and what it names: each word capitalised, each digit
+    spelled out, e.g. ("shachaf2021.worst_ratio", "WorstCase") -> "blShachafTwoZeroTwoOneWorstRatioWorstCase"."""
+    words = re.findall(r"[A-Za-z]+|[0-9]", "_".join(parts))
+    return "bl" + "".join(_DIGITS[int(w)] if w.isdigit() else w[0].upper() + w[1:] for w in words)
+
+
+def number_text(value, digits: int = 4) -> str:
+    """`value` for running text: an integer as it is, otherwise `digits` significant digits, in decimal between
+    1e-3 and 1e5 and as m \\times 10^{e} beyond (in \\ensuremath, so it works in text and in math)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if value != value:
+        raise ValueError("NaN has no text")
+    if value in (float("inf"), float("-inf")):
+        return r"\ensuremath{" + ("-" if value < 0 else "") + r"\infty}"
+    if value == 0:
+        return "0"
+    exp = math.floor(math.log10(abs(value)))
+    if -3 <= exp < 5:
+        text = f"{value:.{max(digits - 1 - exp, 0)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mant = f"{value / 10 ** exp:.{digits - 1}f}".rstrip("0").rstrip(".")
+    if mant in ("10", "-10"):  # rounding carried into the next power
+        mant, exp = mant[:-1], exp + 1
+    return r"\ensuremath{" + mant + r"\times 10^{" + str(exp) + "}}"

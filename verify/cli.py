@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from verify.verdict import strict_json  # stdlib only: cheap at start-up
+from verify.verdict import brief, strict_json  # stdlib only: cheap at start-up
 
 EPILOG = """examples:
   boundlab list
@@ -24,6 +24,7 @@ EPILOG = """examples:
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
   boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
   boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
+  boundlab report --paper shachaf2021 -o appendix  (LaTeX appendix, figures, number macros, PDF)
 
 exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
 refuted); 2 usage error."""
@@ -103,6 +104,32 @@ examples:
   boundlab check --all --json results.json && boundlab snapshot --check --results results.json"""
 
 
+REPORT_HELP = r"""Write a paper-ready report of checked claims into a folder:
+
+  report.tex     a standalone document (compiled to report.pdf when pdflatex is installed)
+  appendix.tex   its body, to \input in a paper: summary, verification tables (booktabs), every claim as a
+                 theorem-like block (hypotheses as a list, provenance in brackets) with its verdict and figure
+  preamble.tex   for the paper's preamble: packages, claim environments, the figures' folder, the macros
+  macros.tex     one \newcommand per number quoted in the text (worst-case constants, tightness ratios,
+                 fitted slopes and constants, counts), named from the claim id: \blShachafTwoZeroTwoOneWorst...
+  figures/*.pdf  measured against claimed with confidence intervals; log-log slopes; worst-case ratios
+  report.json    everything, machine-readable; each macro with the JSON pointer of its number
+
+In a paper (the report in the folder boundlab-report beside main.tex):
+
+  boundlab report --all -o boundlab-report
+  \input{boundlab-report/preamble}      % in the preamble
+  \input{boundlab-report/appendix}      % where the appendix goes
+
+Re-run the first line after any change to the theory: the numbers in the text follow. Exit status 1 when a claim
+is not as expected or pdflatex reports an error or an overfull box; 2 for bad input.
+
+examples:
+  boundlab report --all --quick -o boundlab-report
+  boundlab report --paper caulking2026 --seed 3 -o caulking
+  boundlab report shachaf2021.worst_ratio --file my_claims.py -o mine"""
+
+
 class UsageError(Exception):
     pass
 
@@ -177,6 +204,19 @@ def _parser() -> argparse.ArgumentParser:
                     help="exit with status 1 when the overall kill rate is below R (e.g. 0.9)")
 
     sp = with_file(sub.add_parser(
+        "report", help="a LaTeX appendix of checked claims: statements, verdict tables, figures, number macros, PDF",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=REPORT_HELP))
+    sp.add_argument("ids", nargs="*", metavar="ID", help="claim or derivation ids (see `boundlab list`)")
+    sp.add_argument("--all", action="store_true", help="every claim and derivation in the catalogue and the --file "
+                                                       "modules")
+    sp.add_argument("--paper", metavar="KEY", action="append", default=[],
+                    help="every claim and derivation of one paper (e.g. caulking2026); may be repeated")
+    sp.add_argument("-o", "--output", default="boundlab-report", metavar="DIR",
+                    help="the folder to write into (created if missing; default boundlab-report)")
+    sp.add_argument("--quick", action="store_true", help="half of each claim's simulation budget (as in check)")
+    sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+
+    sp = with_file(sub.add_parser(
         "derive", help="check derivations step by step: each step proved, refuted or left open",
         formatter_class=argparse.RawDescriptionHelpFormatter, description=DERIVE_HELP))
     sp.add_argument("targets", nargs="*", metavar="PY|ID",
@@ -248,74 +288,6 @@ def _json_default(obj):
     return str(obj)
 
 
-def _num(x) -> str:
-    return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
-
-
-def _brief(r) -> str:
-    """One line of the evidence behind a verdict: the deciding number, not the whole record."""
-    e, w = r.evidence, r.witness
-    if r.verdict == "ERROR":
-        return str(e.get("error"))
-    if r.verdict == "VIOLATED" and w:
-        point = json.dumps(strict_json(w.get("point")), default=_json_default)
-        where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
-        if "measured_slope" in w:
-            return f"{where}: log-log slope {w['measured_slope']:.3f} in [{w['interval'][0]:.3f}, " \
-                   f"{w['interval'][1]:.3f}] vs claimed {w['claimed']:.3f} +- {w['tolerance']:g}"
-        if "drift_exponent" in w:
-            return f"{where}: constant {w['constant']} grows like {w.get('over', 'x')}^{w['drift_exponent']:.3f} (interval " \
-                   f"[{w['interval'][0]:.3f}, {w['interval'][1]:.3f}], tolerance {w['tolerance']:g}) as the range grows"
-        if "mean_from" in w:
-            return f"{where}: mean {_num(w['mean_from'])} at {w['from']} rises to {_num(w['mean_to'])} at {w['to']} " \
-                   f"(difference in [{_num(w['interval'][0])}, {_num(w['interval'][1])}])"
-        if "lhs" in w:
-            return f"{where}, instance {w.get('instance', '-')}: lhs {_num(w['lhs'])} vs rhs {_num(w['rhs'])}" + \
-                (f" ({w['violations']} of {w['batch']} instances violate)" if "violations" in w else "")
-        if "interval" in w:
-            return f"{where}: measured {_num(w['measured'])} in [{_num(w['interval'][0])}, " \
-                   f"{_num(w['interval'][1])}] vs claimed {_num(w['claimed'])}"
-        return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
-    if "certificate" in e:
-        from numerics.prover import describe
-
-        return describe(e["certificate"])
-    points = e.get("points")
-    if isinstance(points, list) and points:
-        if "slope" in points[0]:
-            return "; ".join(f"slope {p['slope']['estimate']:.3f} in [{p['slope']['lo']:.3f}, {p['slope']['hi']:.3f}] "
-                             f"vs claimed {p['claimed_slope']:.3f} +- {p['tolerance']:g}" for p in points)
-        if "differences" in points[0]:
-            return "; ".join("means " + " -> ".join(_num(m["estimate"]) for m in p["means"]) for p in points)
-        if "drift_exponents" in points[0]:
-            p = points[0]
-            drift = ", ".join(f"{k} {_num(v)} (drift {d['estimate']:.3f})" if d else f"{k} {_num(v)}"
-                              for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
-            return f"smallest constants {drift}"
-        if "violations" in points[0]:
-            total = sum(p["instances"] for p in points)
-            tight = e.get("tightness")
-            return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
-                   f"{max(p['worst_excess'] for p in points):.3g}" + \
-                (f"; tightness, the claimed-smaller side over the larger, in [{tight['min']:.3g}, {tight['max']:.3g}])"
-                 if tight else ")")
-        if "p_value" in points[0]:
-            return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
-                   f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
-        if "interval" in points[0]:
-            def off(p):
-                iv = p["interval"]
-                return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
-            p = max(points, key=off)
-            iv = p["interval"]
-            return f"worst of {len(points)} point(s): measured {_num(iv['estimate'])} in [{_num(iv['lo'])}, " \
-                   f"{_num(iv['hi'])}] vs claimed {_num(p['claimed'])}" + (f"; {p['note']}" if "note" in p else "")
-    if "worst_relative_gap" in e:
-        return f"no proof; no counterexample in {e['points']} points (smallest relative gap " \
-               f"{e['worst_relative_gap']:.3g})"
-    return ""
-
-
 def _table(results) -> str:
     width = max([len(r.id) for r in results] + [5])
     lines = [f"{'claim':<{width}}  {'verdict':<12}  {'expected':<8}  {'time':>7}  method",
@@ -323,7 +295,7 @@ def _table(results) -> str:
     for r in results:
         mark = "yes" if r.as_expected else "NO"
         lines.append(f"{r.id:<{width}}  {r.verdict:<12}  {mark:<8}  {r.seconds:6.2f}s  {r.method}")
-        lines.append(f"{'':<{width}}  -> {_brief(r)}")
+        lines.append(f"{'':<{width}}  -> {brief(r)}")
     good = sum(r.as_expected for r in results)
     lines.append(f"{good} of {len(results)} claims as expected")
     return "\n".join(lines)
@@ -585,6 +557,46 @@ def cmd_mutate(args):
     return 1 if args.min_kill is not None and not rate >= args.min_kill else 0
 
 
+def cmd_report(args):
+    reg = _registry(args.file)
+    derivation_ids = {d.id for d in reg.derivations()}
+    named = [i for i in args.ids if i in derivation_ids]
+    args.ids = [i for i in args.ids if i not in derivation_ids]
+    claims = _selected_claims(args, "report on") if (args.ids or args.all or args.paper or args.file
+                                                      or not named) else []
+    if args.all:
+        derivations = reg.derivations()
+    else:
+        keys = set(args.paper)
+        derivations = [d for d in reg.derivations() if d.id in named or d.id.split(".")[0] in keys]
+    from verify import report
+
+    command = "boundlab report " + " ".join(sys.argv[1:][1:] if sys.argv[1:2] == ["report"] else [])
+    try:
+        doc = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
+                           command=command.strip(), progress=lambda line: print(line, file=sys.stderr, flush=True))
+    except report.ReportError as exc:
+        raise UsageError(str(exc)) from None
+    s, latex = doc["summary"], doc["latex"]
+    print(f"wrote {args.output}/: {', '.join(f for f in doc['files'] if not f.startswith('figures/'))} and "
+          f"{sum(f.startswith('figures/') for f in doc['files'])} figure(s); {len(doc['macros'])} number macros")
+    print(f"{s['as_expected']} of {s['claims']} claims as expected"
+          + (f", {s['derivations_proved']} of {s['derivations']} derivations proved" if s["derivations"] else ""))
+    failed = [c["id"] for c in doc["claims"] if not c["result"]["as_expected"]]
+    if failed:
+        print("not as expected: " + ", ".join(failed))
+    if latex["compiled"]:
+        print(f"{args.output}/report.pdf: {latex['pages']} pages")
+        for line in latex["overfull"][:10]:
+            print(f"  LaTeX: {line}")
+        if latex["undefined"]:
+            print(f"  LaTeX: {latex['undefined'][0]}")
+    else:
+        print(latex["message"], file=sys.stderr)
+    bad_tex = latex["engine"] is not None and (not latex["compiled"] or latex["overfull"] or latex["undefined"])
+    return 1 if failed or bad_tex else 0
+
+
 def _derivation_targets(args):
     """(registry, derivations) named by the command line: files, ids, or --all."""
     files = [t for t in args.targets if t.endswith(".py") or os.path.isfile(t)]
@@ -662,7 +674,7 @@ def main(argv=None) -> int:
     try:
         return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
                 "worstcase": cmd_worstcase, "derive": cmd_derive,
-                "mutate": cmd_mutate, "snapshot": cmd_snapshot}[args.command](args)
+                "mutate": cmd_mutate, "snapshot": cmd_snapshot, "report": cmd_report}[args.command](args)
     except UsageError as exc:
         print(f"boundlab {args.command}: error: {exc}", file=sys.stderr)
         return 2

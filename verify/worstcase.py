@@ -34,11 +34,14 @@ def parse_target(claim: Claim, scenario) -> tuple[str, str | None]:
     return num, (den or None)
 
 
-def run_worstcase(claim: Claim, seed: int = 0, point_index: int = 0, solver: str = "CLARABEL",
+def run_worstcase(claim: Claim, seed: int = 0, point_index: int = 0, solver: str = "CLARABEL", directions: int = 0,
                   **solver_opts) -> Result:
+    """The worst-case constant at one grid point. With `directions` > 0 the evidence adds the distribution of the
+    ratio over that many random directions (standard normal) on the same instance: what a typical direction gives,
+    against the worst one."""
     start = time.perf_counter()
     try:
-        result = _run(claim, seed, point_index, solver, solver_opts)
+        result = _run(claim, seed, point_index, solver, solver_opts, directions)
     except (ClaimError, ScenarioError, SolverError, ValueError) as exc:
         text = str(exc)
         result = Result(claim.id, ERROR, "worst-case program",
@@ -50,7 +53,7 @@ def run_worstcase(claim: Claim, seed: int = 0, point_index: int = 0, solver: str
     return result
 
 
-def _run(claim, seed, point_index, solver, solver_opts) -> Result:
+def _run(claim, seed, point_index, solver, solver_opts, directions) -> Result:
     scenario = get_scenario(claim.scenario)
     num, den = parse_target(claim, scenario)
     if not 0 <= point_index < len(claim.grid):
@@ -74,6 +77,8 @@ def _run(claim, seed, point_index, solver, solver_opts) -> Result:
                 "replayed_value": replay_value, "replay_relative_difference": replay_gap,
                 "solver": wc.solver, "status": wc.status, "diagnostics": wc.diagnostics,
                 "dual_bound": wc.dual_bound}
+    if directions > 0:
+        evidence["direction_ratios"] = _direction_ratios(a, b, directions, seed)
     witness = {inst.variable: w.tolist(), **{k: np.asarray(v).tolist() for k, v in inst.data.items()}}
     ok = agree <= AGREEMENT and replay_gap <= AGREEMENT
     if not ok:
@@ -82,3 +87,15 @@ def _run(claim, seed, point_index, solver, solver_opts) -> Result:
     verdict = CERTIFIED if ok else ERROR
     return Result(claim.id, verdict, f"SDP ({wc.solver}) vs eigenvalue form, witness replayed through "
                                      f"scenario {claim.scenario}", evidence, witness)
+
+
+def _direction_ratios(a, b, count: int, seed: int) -> dict:
+    """Quantiles of v^T A v / v^T B v (B = I without a denominator) over `count` standard normal directions v."""
+    a = np.asarray(a, dtype=np.float64)
+    v = np.random.default_rng(seed).standard_normal((count, a.shape[0]))
+    num = np.einsum("ki,ij,kj->k", v, a, v)
+    den = np.einsum("ki,ij,kj->k", v, np.asarray(b, dtype=np.float64), v) if b is not None else (v * v).sum(1)
+    r = num / den
+    q = np.quantile(r, [0.0, 0.25, 0.5, 0.75, 1.0])
+    return {"count": count, "min": float(q[0]), "q1": float(q[1]), "median": float(q[2]), "q3": float(q[3]),
+            "max": float(q[4]), "mean": float(r.mean())}

@@ -1,0 +1,197 @@
+"""`boundlab report`: the appendix compiles without errors or overfull boxes, every macro is the number in
+report.json, a changed constant changes its macro, a paper can \\input the appendix, and bad input is refused."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verify.cli import main
+from verify.report import pointer
+
+# one claim of every statistic and figure kind, a worst-case program, a known-false claim and a derivation
+SAMPLE = ["shachaf2021.isotropic_risk_mean", "shachaf2021.isotropic_risk_variance",
+          "shachaf2021.isotropic_risk_quantile", "shachaf2021.isotropic_risk_law", "shachaf2021.isotropic_zero_risk",
+          "shachaf2021.worst_ratio", "shachaf2021.never_hurts", "shachaf2021.beta_mean_identity",
+          "shachaf2021.ntk_width_rate", "caulking2026.bound_without_floor",
+          "barnett2024.loss_falls_with_pretraining", "caulking2026.bias_variance_balance"]
+NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.*)\}  % (\S+): ", re.M)
+
+
+def number(text: str) -> float:
+    """The number a macro's text shows: 0.9032, -2.5, 7, \\ensuremath{1.234\\times 10^{-4}}, \\ensuremath{\\infty}."""
+    m = re.fullmatch(r"\\ensuremath\{(-?[\d.]+)\\times 10\^\{(-?\d+)\}\}", text)
+    if m:
+        return float(m.group(1)) * 10 ** int(m.group(2))
+    if text in (r"\ensuremath{\infty}", r"\ensuremath{-\infty}"):
+        return float("-inf" if "-" in text else "inf")
+    assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
+    return float(text)
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report") / "boundlab-report"
+    code = main(["report", *SAMPLE, "--quick", "-o", str(folder)])
+    return folder, code
+
+
+def test_the_report_compiles_without_errors_or_overfull_boxes(sample_report):
+    folder, code = sample_report
+    assert code == 0
+    for name in ("report.tex", "appendix.tex", "preamble.tex", "macros.tex", "report.json", "report.pdf"):
+        assert (folder / name).is_file(), name
+    log = (folder / "report.log").read_text(errors="replace")
+    assert "Output written on report.pdf" in log
+    assert not [ln for ln in log.splitlines() if ln.startswith("! ")], log[-3000:]
+    assert "Overfull \\" not in log, [ln for ln in log.splitlines() if "Overfull" in ln]
+    assert "There were undefined references" not in log
+
+
+def test_every_claim_has_its_statement_verdict_and_figure(sample_report):
+    folder, _ = sample_report
+    doc = json.loads((folder / "report.json").read_text())
+    appendix = (folder / "appendix.tex").read_text()
+    ids = [c["id"] for c in doc["claims"]] + [d["id"] for d in doc["derivations"]]
+    assert sorted(ids) == sorted(SAMPLE)
+    for c in doc["claims"]:
+        label = "claim:" + c["id"].replace(".", ":")
+        block = appendix[appendix.index(rf"\label{{{label}}}"):]
+        block = block[:block.index(r"\par\noindent\textit{Verification.}") + 200]
+        assert rf"\textsc{{{c['result']['verdict'].lower()}}}" in block, c["id"]
+        assert c["provenance_label"].split(",")[0] in appendix
+        if c["kind"] == "empirical":  # every empirical claim is drawn, and the figure is a real PDF
+            assert c["figure"], c["id"]
+            assert (folder / c["figure"]).read_bytes()[:5] == b"%PDF-"
+            assert Path(c["figure"]).name in appendix
+    kinds = {p["kind"] for c in doc["claims"] if c["figure_data"] for p in c["figure_data"]["panels"]}
+    assert kinds == {"intervals", "boxes", "pp", "curve", "worst"}
+    never = next(c for c in doc["claims"] if c["id"] == "shachaf2021.never_hurts")
+    assert never["result"]["verdict"] == "VIOLATED" and r"\begin{blfalse}" in appendix
+    assert r"\toprule" in appendix and r"\bottomrule" in appendix
+
+
+def test_every_macro_is_the_number_in_report_json(sample_report):
+    folder, _ = sample_report
+    doc = json.loads((folder / "report.json").read_text())
+    defined = NEWCOMMAND.findall((folder / "macros.tex").read_text())
+    assert len(defined) == len(doc["macros"]) >= 20
+    for name, text, source in defined:
+        entry = doc["macros"][name]
+        assert entry["text"] == text and entry["source"] == source
+        value = pointer(doc, source)
+        assert entry["value"] == value
+        assert number(text) == pytest.approx(value, rel=5e-4, abs=1e-12), (name, text, value)
+    used = set(re.findall(r"\\(bl[A-Z][A-Za-z]*)", (folder / "appendix.tex").read_text()))
+    assert used <= {n for n, _, _ in defined}, used - {n for n, _, _ in defined}
+    # the quoted numbers are the ones the checks produced: the worst case agrees with its eigenvalue form, and the
+    # summary counts agree with the results
+    worst = doc["macros"]["blShachafTwoZeroTwoOneWorstRatioWorstCase"]
+    wc = pointer(doc, worst["source"].rsplit("/", 1)[0])
+    assert worst["value"] == pytest.approx(wc["eigenvalue_form"], rel=1e-6)
+    assert worst["value"] == max(w["evidence"]["constant"] for c in doc["claims"] if c["id"] ==
+                                 "shachaf2021.worst_ratio" for w in c["worstcase"])
+    proved = sum(c["result"]["verdict"] == "PROVED" for c in doc["claims"])
+    assert doc["macros"]["blClaimsProved"]["text"] == str(proved)
+
+
+CLAIM_FILE = """
+from theory import Claim
+from theory.catalogue.shachaf2021 import DERIVED, FAMILIES, Delta, L, op_gap
+
+bound = Claim(
+    id="mine.operator_norm_bound", title="The bias is at most C times the operator-norm gap",
+    lhs="L", rel="<=", rhs="{c}*op_gap*Delta**2", statistic="as", samples=400, params=(Delta,),
+    quantities=(L, op_gap), scenario="linear_finetune", provenance=DERIVED,
+    grid=tuple({{**f, "Delta": 1.5}} for f in FAMILIES[:2]))
+"""
+
+
+def _tightness(tmp_path, constant):
+    path = tmp_path / f"claims_{constant}.py"
+    path.write_text(CLAIM_FILE.format(c=constant))
+    folder = tmp_path / f"report_{constant}"
+    assert main(["report", "--file", str(path), "-o", str(folder)]) == 0
+    found = dict((n, t) for n, t, _ in NEWCOMMAND.findall((folder / "macros.tex").read_text()))
+    return number(found["blMineOperatorNormBoundTightnessMax"]), json.loads((folder / "report.json").read_text())
+
+
+def test_changing_a_constant_in_a_claim_changes_its_macro(tmp_path):
+    """The same instances (same id and seed) measured against a bound twice as large use half of it."""
+    one, doc_one = _tightness(tmp_path, 1)
+    two, doc_two = _tightness(tmp_path, 2)
+    assert one != two
+    assert two == pytest.approx(one / 2, rel=1e-3)
+    assert doc_one["claims"][0]["statement"] != doc_two["claims"][0]["statement"]
+
+
+PAPER = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\input{boundlab-report/preamble}
+\begin{document}
+Fine-tuning has no $\Delta$-uniform guarantee: on a drawn instance the worst ratio is
+\blShachafTwoZeroTwoOneWorstRatioWorstCase{} (Claim~\ref{claim:shachaf2021:worst_ratio}),
+and \blClaimsAsExpected{} of \blClaims{} claims came out as expected.
+\appendix
+\input{boundlab-report/appendix}
+\end{document}
+"""
+
+
+def test_a_paper_inputs_the_appendix_and_quotes_its_macros(sample_report):
+    """The README's recipe: a paper beside the report folder \\inputs preamble.tex and appendix.tex."""
+    folder, _ = sample_report
+    paper = folder.parent / "paper.tex"
+    paper.write_text(PAPER)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=folder.parent,
+                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=folder.parent,
+                         capture_output=True, text=True, timeout=300)
+    log = (folder.parent / "paper.log").read_text(errors="replace")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Overfull \\" not in log and "undefined" not in log.lower().replace("undefined references", "")
+    doc = json.loads((folder / "report.json").read_text())
+    worst = doc["macros"]["blShachafTwoZeroTwoOneWorstRatioWorstCase"]["text"]
+    text = subprocess.run(["pdftotext", "paper.pdf", "-"], cwd=folder.parent, capture_output=True, text=True).stdout \
+        if shutil.which("pdftotext") else None
+    if text is not None:
+        assert f"worst ratio is {worst}" in " ".join(text.split())
+
+
+def test_an_unknown_paper_key_is_a_usage_error(tmp_path, capsys):
+    assert main(["report", "--paper", "nosuchpaper2099", "-o", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown paper key 'nosuchpaper2099'" in err and "shachaf2021" in err
+
+
+def test_an_unwritable_output_folder_is_refused_before_any_check(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["report", "--all", "-o", str(blocker / "report")]) == 2
+    assert "a part of the path is a file, not a folder" in capsys.readouterr().err
+    assert main(["report", "--all", "-o", str(blocker)]) == 2
+    assert "a file of that name is in the way" in capsys.readouterr().err
+    if os.geteuid() != 0:  # root writes anywhere: the permission case can only be tested as a user
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        assert main(["report", "--all", "-o", str(locked / "r")]) == 2
+        assert "Permission denied" in capsys.readouterr().err
+
+
+def test_without_pdflatex_the_tex_is_written_and_the_message_says_how_to_compile(tmp_path):
+    """PATH without pdflatex (a real run of the installed command, not a patched lookup)."""
+    bindir = Path(sys.executable).parent
+    folder = tmp_path / "out"
+    run = subprocess.run([str(bindir / "boundlab"), "report", "classical.am_gm", "-o", str(folder)],
+                         env={**os.environ, "PATH": str(bindir)}, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "pdflatex not found" in run.stderr and f"cd {folder} && pdflatex report.tex" in run.stderr
+    for name in ("report.tex", "appendix.tex", "preamble.tex", "macros.tex", "report.json"):
+        assert (folder / name).is_file()
+    assert not (folder / "report.pdf").exists()
+    doc = json.loads((folder / "report.json").read_text())
+    assert doc["latex"]["compiled"] is False and "pdflatex report.tex" in doc["latex"]["message"]
