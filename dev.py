@@ -2,6 +2,8 @@
 """Set up and run boundlab on a fresh machine with nothing but Python 3.10+.
 
     python3 dev.py check [ARGS]   set up, then `boundlab check --all` (the whole catalogue; extra ARGS passed on)
+    python3 dev.py report [ARGS]  set up, then `boundlab report --all -o build/boundlab-report` (the whole catalogue
+                                  as a paper-ready report, compiled to report.pdf; extra ARGS passed on)
     python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest)
     python3 dev.py setup          set up only
 
@@ -59,7 +61,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "check", "test"):
+    if not argv or argv[0] not in ("setup", "check", "report", "test"):
         print(__doc__)
         return 2
     setup()
@@ -68,6 +70,9 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "check":
         return subprocess.run([BIN / "boundlab", "check", "--all", *rest], cwd=ROOT).returncode
+    if command == "report":
+        return subprocess.run([BIN / "boundlab", "report", "--all", "-o", ROOT / "build" / "boundlab-report", *rest],
+                              cwd=ROOT).returncode
     return subprocess.run([PY, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 
@@ -571,13 +572,16 @@ def cmd_report(args):
         derivations = [d for d in reg.derivations() if d.id in named or d.id.split(".")[0] in keys]
     from verify import report
 
-    command = "boundlab report " + " ".join(sys.argv[1:][1:] if sys.argv[1:2] == ["report"] else [])
+    command = "boundlab " + " ".join(shlex.quote(a) for a in args.argv)
     try:
-        doc = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
-                           command=command.strip(), progress=lambda line: print(line, file=sys.stderr, flush=True))
+        doc, results = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
+                                    command=command,
+                                    progress=lambda line: print(line, file=sys.stderr, flush=True))
     except report.ReportError as exc:
         raise UsageError(str(exc)) from None
     s, latex = doc["summary"], doc["latex"]
+    if results:
+        print(_table(results))
     print(f"wrote {args.output}/: {', '.join(f for f in doc['files'] if not f.startswith('figures/'))} and "
           f"{sum(f.startswith('figures/') for f in doc['files'])} figure(s); {len(doc['macros'])} number macros")
     print(f"{s['as_expected']} of {s['claims']} claims as expected"
@@ -671,6 +675,7 @@ def cmd_derive(args):
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
                 "worstcase": cmd_worstcase, "derive": cmd_derive,

@@ -237,7 +237,7 @@ PANEL_SIZE = (3.1, 2.2)  # inches per panel: two panels fill a 6.5in text block
 
 
 def draw(data: dict, path) -> None:
-    """Render the panels of `figure_data` side by side to `path` (PDF, vector)."""
+    """Render the panels of `figure_data` side by side to `path` (PDF, vector; or PNG by the suffix)."""
     import logging
 
     import matplotlib
@@ -256,7 +256,10 @@ def draw(data: dict, path) -> None:
             ax.set_xlabel(panel["xlabel"])
             ax.set_ylabel(panel["ylabel"])
         fig.tight_layout(w_pad=2.0)
-        fig.savefig(path, format="pdf", metadata={"CreationDate": None, "Creator": "boundlab"})
+        if str(path).endswith(".pdf"):
+            fig.savefig(path, format="pdf", metadata={"CreationDate": None, "Creator": "boundlab"})
+        else:  # e.g. a PNG to show in a notebook
+            fig.savefig(path, dpi=150)
         plt.close(fig)
 
 

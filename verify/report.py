@@ -482,8 +482,9 @@ def compile_pdf(folder: Path) -> dict:
 
 
 def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = False, command: str = "",
-          progress=None) -> dict:
-    """The whole report: check, write, compile. Returns the JSON document (with its `latex` outcome)."""
+          progress=None) -> tuple[dict, list[Result]]:
+    """The whole report: check, write, compile. Returns the JSON document (with its `latex` outcome) and the
+    claims' results."""
     path = prepare_folder(folder)
     entries, derived = run(claims, derivations, registry, seed, quick, progress)
     doc = document(entries, derived, seed, quick, command)
@@ -496,4 +497,4 @@ def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = Fa
     if doc["latex"]["compiled"]:
         doc["files"].append("report.pdf")
     write_json(path, doc)
-    return doc
+    return doc, [e.result for e in entries]
