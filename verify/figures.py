@@ -115,7 +115,7 @@ def _interval_panel(claim, result, seed, quick) -> dict:
     ratio = all(c > 0 for c in claimed)
     scale = [c if ratio else 1.0 for c in claimed]
     shift = [0.0 if ratio else c for c in claimed]
-    tol = claim.tol if claim.tol > 1e-6 else 0.0
+    tol = claim.tol if claim.tol > 1e-6 and ratio else 0.0  # a relative tolerance: drawn around the ratio 1
     return {"kind": "intervals", **_axis(claim, [p["point"] for p in pts]),
             "estimate": [(e - s) / c for e, s, c in zip(est, shift, scale)],
             "lo": [(e - s) / c for e, s, c in zip(lo, shift, scale)],
@@ -285,9 +285,8 @@ def _draw_intervals(ax, p):
     if p["reference"] is not None:
         ax.axhline(p["reference"], color=GREY, ls="--", label=p["legend"][1])
         if p.get("tolerance"):
-            ax.axhspan(p["reference"] * (1 - p["tolerance"]) if p["reference"] else -p["tolerance"],
-                       p["reference"] * (1 + p["tolerance"]) if p["reference"] else p["tolerance"],
-                       color=LIGHT, alpha=0.5, lw=0, label="claimed tolerance")
+            ax.axhspan(1 - p["tolerance"], 1 + p["tolerance"], color=LIGHT, alpha=0.5, lw=0,
+                       label="claimed tolerance")
     _x_axis(ax, p, x)
     ax.legend(loc="best")
 

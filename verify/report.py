@@ -323,7 +323,10 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict) -> str:
                 r"(an SDP solved, agreeing with its eigenvalue form, its maximiser replayed). "
                 if s["worstcase_programs"] else "")
              + (r"\blDerivationsProved{} of \blDerivations{} derivations are proved step by step. "
-                if s["derivations"] else ""),
+                if s["derivations"] else "")
+             + (r"\textbf{Not as expected:} " + ", ".join(tt(c["id"]) for c in doc["claims"]
+                                                         if not c["result"]["as_expected"]) + "."
+                if s["as_expected"] < s["claims"] else ""),
              "",
              r"Each claim names its source in brackets. A \emph{reconstructed} claim is our reading of a paper's "
              r"result and a \emph{derived} one is our own derivation in its setting: neither is the paper's own "
@@ -375,9 +378,10 @@ def _verification(item: dict) -> str:
     r = item["result"]
     expected = "as expected" if r["as_expected"] else r"\textbf{not as expected}"
     method = r["method"].rstrip(".")
-    line = brief(Result(r["id"], r["verdict"], r["method"], r["evidence"], r["witness"], r["expect"]))
-    return (rf"\par\noindent\textit{{Verification.}} {_verdict_tex(r)}, {expected}. {_breakable(method)}."
-            + (f" {_breakable(line.rstrip('.'))}." if line else "") + r"\par")
+    line = brief(Result(r["id"], r["verdict"], r["method"], r["evidence"], r["witness"], r["expect"])).rstrip(".")
+    said = [line] if line.startswith(method) else [method, line] if line else [method]  # no method said twice
+    return (rf"\par\noindent\textit{{Verification.}} {_verdict_tex(r)}, {expected}. "
+            + " ".join(f"{_breakable(part)}." for part in said) + r"\par")
 
 
 def _figure(item: dict, claim) -> str:

@@ -165,3 +165,32 @@ def test_standalone_preamble():
 def test_text_with_inline_math():
     assert text_latex(r"scale, $\Sigma = \sigma^2 I$ & more_x") == r"scale, $\Sigma = \sigma^2 I$ \& more\_x"
     assert text_latex("costs $5") == r"costs \$5"  # an unpaired $ is text
+
+
+def test_macro_names_are_letters_only_and_keep_ids_apart():
+    from theory.latex import macro_name
+
+    names = [macro_name(i, "WorstCase") for i in ("shachaf2021.worst_ratio", "shachaf2021.worst_risk",
+                                                   "shachaf2012.worst_ratio", "wu2022.worst_ratio")]
+    assert names[0] == "blShachafTwoZeroTwoOneWorstRatioWorstCase"
+    assert all(re.fullmatch(r"bl[A-Za-z]+", n) for n in names) and len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("value, text", [(3.98813549, "3.988"), (0.0392253, "0.03923"), (7, "7"), (0.0, "0"),
+                                         (-2.159048, "-2.159"), (34142.51, "34143"), (0.99996, "1"),
+                                         (1.2346e-4, r"\ensuremath{1.235\times 10^{-4}}"),
+                                         (-6.02e23, r"\ensuremath{-6.02\times 10^{23}}"),
+                                         (9.99996e-7, r"\ensuremath{1\times 10^{-6}}"),
+                                         (float("inf"), r"\ensuremath{\infty}")])
+def test_number_text_gives_four_significant_digits(value, text):
+    from theory.latex import number_text
+
+    assert number_text(value) == text
+
+
+def test_number_text_refuses_what_is_not_a_number():
+    from theory.latex import number_text
+
+    for bad in (float("nan"), "3", None, True):
+        with pytest.raises((TypeError, ValueError)):
+            number_text(bad)
