@@ -19,7 +19,6 @@ that a redundant parametrisation (e.g. ``G + E`` beside ``E``) is not preferred 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 

@@ -13,7 +13,7 @@ import shlex
 import sys
 import time
 
-from verify.verdict import brief, strict_json  # stdlib only: cheap at start-up
+from verify.verdict import brief  # stdlib only: cheap at start-up
 
 EPILOG = """examples:
   boundlab list

@@ -19,10 +19,9 @@ import math
 
 import numpy as np
 import scipy.stats
-import sympy as sp
 
 from numerics.evaluate import scipy_distribution
-from theory.claim import CURVES, Claim
+from theory.claim import Claim
 
 from . import stats
 from .check import _side, _validate_grid, budget, measure_point
@@ -111,7 +110,6 @@ def _interval_panel(claim, result, seed, quick) -> dict:
         return {"kind": "intervals", **_axis(claim, [p["point"] for p in pts]), "estimate": est, "lo": lo, "hi": hi,
                 "claimed": claimed, "reference": None, "ylabel": "probability",
                 "legend": ["measured frequency", "claimed lower bound"], "level": level}
-    stat = r"\mathbb{E}" if claim.statistic == "mean" else r"\operatorname{Var}"
     ratio = all(c > 0 for c in claimed)
     scale = [c if ratio else 1.0 for c in claimed]
     shift = [0.0 if ratio else c for c in claimed]
@@ -123,11 +121,12 @@ def _interval_panel(claim, result, seed, quick) -> dict:
             "claimed": None, "reference": 1.0 if ratio else 0.0, "tolerance": tol,
             "ylabel": "measured / claimed" if ratio else "measured $-$ claimed",
             "legend": [f"{'Var' if claim.statistic == 'var' else 'mean'} of {side}", f"claimed ({claim.rel})"],
-            "level": level, "statistic": stat}
+            "level": level}
 
 
 def _measured(claim, seed, quick):
-    """The check's own measurements (from the reuse cache) at every grid point, as (values, env) pairs."""
+    """(batch, grid, measure): `measure(i)` gives the check's own measurements at grid point i (from the reuse
+    cache when called inside `reuse_measurements()`)."""
     grid = _validate_grid(claim, get_scenario(claim.scenario))
     batch = budget(claim, quick)
     return batch, grid, (lambda i: measure_point(claim, seed, i, batch, grid))
@@ -396,7 +395,7 @@ def caption(claim: Claim, data: dict) -> str:
                     "bound": "with the bound at its smallest fitted constants"}[p["statistic"]]
             parts.append(f"The mean along the swept variable, {what}; bands are confidence intervals (simultaneous "
                          f"level {_level(p['level'])} over all plotted means)"
-                         + (f"; the first 4 of the grid points" if len(claim.grid) > 4 else "") + ".")
+                         + ("; the first 4 of the grid points" if len(claim.grid) > 4 else "") + ".")
         else:
             parts.append(f"Worst case: per grid point, the ratio over {p['directions']} random directions on the "
                          "instance the SDP solved (box: quartiles; whiskers: range), with the SDP's worst case "

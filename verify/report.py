@@ -17,7 +17,6 @@ and `compile_pdf` runs pdflatex (twice, for references) and reads its log for er
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess

@@ -195,3 +195,30 @@ def test_without_pdflatex_the_tex_is_written_and_the_message_says_how_to_compile
     assert not (folder / "report.pdf").exists()
     doc = json.loads((folder / "report.json").read_text())
     assert doc["latex"]["compiled"] is False and "pdflatex report.tex" in doc["latex"]["message"]
+
+
+def test_no_selection_is_a_usage_error(tmp_path, capsys):
+    assert main(["report", "-o", str(tmp_path / "r")]) == 2
+    assert "name claim ids, or use --all, --paper KEY" in capsys.readouterr().err
+    assert main(["report", "no.such_claim", "-o", str(tmp_path / "r")]) == 2
+    assert "no.such_claim" in capsys.readouterr().err
+
+
+BROKEN = r'''
+from theory import POSITIVE, Claim, Param, Provenance
+
+x = Param("x", POSITIVE)
+broken = Claim(id="mine.broken_title", title=r"A title with $\nosuchmacro$ in it", lhs="x", rel="<=", rhs="x + 1",
+               params=(x,), provenance=Provenance("derived", "mine", "Me (2026)"))
+'''
+
+
+def test_a_tex_error_keeps_the_tex_and_names_the_error(tmp_path, capsys):
+    path = tmp_path / "broken.py"
+    path.write_text(BROKEN)
+    folder = tmp_path / "out"
+    assert main(["report", "--file", str(path), "-o", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "pdflatex failed" in err and "Undefined control sequence" in err and "report.log" in err
+    assert (folder / "appendix.tex").is_file() and (folder / "report.json").is_file()
+    assert json.loads((folder / "report.json").read_text())["latex"]["compiled"] is False

@@ -41,7 +41,7 @@ R = "k*D_F**(a - 1)*N**b"  # D_T / D_F
 fraction_form = Claim(
     id="hernandez2021.fraction_form",
     title="Fraction of the effective data that comes from transfer",
-    doc=f"Note section 1.4, Eq. B.2: D_T/(D_F + D_T) = r/(1 + r) with r = D_T/D_F = k D_F^(alpha - 1) N^beta.",
+    doc="Note section 1.4, Eq. B.2: D_T/(D_F + D_T) = r/(1 + r) with r = D_T/D_F = k D_F^(alpha - 1) N^beta.",
     lhs=f"{D_T}/(D_F + {D_T})", rel="=", rhs=f"{R}/(1 + {R})", params=LAW, provenance=RECONSTRUCTED,
 )
 

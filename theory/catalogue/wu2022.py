@@ -10,7 +10,6 @@ shape recalled in note A2 with every hidden constant set to 1 (`reconstructed`: 
 against the exact risk on random instances, for the worst teacher and for the worst target covariance; and the
 O(N^2) statement with the hypothesis under which it holds (`derived`, note A4).
 """
-import math
 
 from theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 

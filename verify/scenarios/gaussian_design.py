@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import numbers
 
-import numpy as np
 import torch
 
 from numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent

@@ -197,7 +197,7 @@ class ReluNTK(Scenario):
             return self._measure(opts, batch, gen, wanted)
 
     def _measure(self, opts, batch, gen, wanted):
-        d, n, m = opts["d"], opts["n"], opts["m"]
+        d, m = opts["d"], opts["m"]
         x = self.inputs_x(opts, batch, gen)
         theta_s = opts["theta"] * sphere((batch, d), gen)
         delta = opts["delta"] * sphere((batch, d), gen)
