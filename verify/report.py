@@ -225,6 +225,12 @@ def macros(doc: dict) -> dict:
                 add(cid, what, f"{base}/result/evidence/points/{k}/slope/{key}",
                     f"fitted log-log slope ({key}) at grid point {k + 1}")
             add(cid, "ClaimedSlope", f"{base}/result/evidence/points/{k}/claimed_slope", "claimed slope")
+        if points and "differences" in points[0]:
+            last = len(points[0]["means"]) - 1
+            add(cid, "MeanFirst", f"{base}/result/evidence/points/0/means/0/estimate",
+                "mean at the first swept value (first grid point)")
+            add(cid, "MeanLast", f"{base}/result/evidence/points/0/means/{last}/estimate",
+                "mean at the last swept value (first grid point)")
         if points and isinstance(points[0].get("constants"), dict):
             for name in points[0]["constants"]:
                 add(cid, f"Constant_{name}", f"{base}/result/evidence/points/0/constants/{_escape_pointer(name)}",
@@ -281,6 +287,8 @@ def _numbers_cell(i: int, entry: dict, names: dict) -> str:
         parts.append(f"min.\\ $p$ {m('KsPValue')}")
     if m("Slope"):
         parts.append(f"slope {m('Slope')} vs {m('ClaimedSlope')}")
+    if m("MeanFirst"):
+        parts.append(f"mean {m('MeanFirst')} $\\to$ {m('MeanLast')}")
     consts = [(w, n) for (j, w), n in names.items() if j == i and w.startswith("Constant_")]
     if consts:
         parts.append(", ".join(f"{escape_text(w[9:])}~\\{n}{{}}" for w, n in consts))
