@@ -27,6 +27,7 @@ from pathlib import Path
 from theory.latex import (claim_latex, derivation_latex, document_setup, environments, escape_text, macro_name,
                           number_text, text_latex, tt)
 
+from .stats import DEFAULT_ALPHA
 from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, strict_json
 
 FORMAT = 1
@@ -338,7 +339,8 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict) -> str:
              r"Each claim names its source in brackets. A \emph{reconstructed} claim is our reading of a paper's "
              r"result and a \emph{derived} one is our own derivation in its setting: neither is the paper's own "
              r"theorem. Verdicts: \textsc{proved} (exact symbolic or interval proof), \textsc{consistent} "
-             r"(no counterexample or significant deviation at the family-wise error rate $10^{-6}$; not a proof), "
+             r"(no counterexample, or no significant deviation at the family-wise error rate "
+             rf"{number_text(DEFAULT_ALPHA)} per claim; not a proof), "
              r"\textsc{violated} (refuted, with a replayable witness), \textsc{inconclusive} (too few samples to "
              r"decide), \textsc{error} (the claim or its input is malformed).", ""]
     for key in dict.fromkeys([c["section"] for c in doc["claims"]] + [d["section"] for d in doc["derivations"]]):
