@@ -231,15 +231,21 @@ def _holds(claim, lhs, rhs):
     return margin <= slack, margin - slack
 
 
+def tightness(claim, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
+    """Per instance, how much of the bound the measured side uses: the claimed-smaller side over the larger.
+    None for an identity, or when the larger side is not positive everywhere."""
+    small, big = (lhs, rhs) if claim.rel in ("<=", "<") else (rhs, lhs)
+    return small / big if claim.rel != "=" and (big > 0).all() else None
+
+
 def _decide_as(claim, env, n, alpha):
     lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
     ok, excess = _holds(claim, lhs, rhs)
     bad = int((~ok).sum())
     ev = {"instances": n, "violations": bad, "worst_excess": float(excess.max()),
           "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None}
-    small, big = (lhs, rhs) if claim.rel in ("<=", "<") else (rhs, lhs)
-    if claim.rel != "=" and (big > 0).all():  # how much of the bound the measured side uses
-        ratio = small / big
+    ratio = tightness(claim, lhs, rhs)
+    if ratio is not None:
         ev["tightness"] = {"min": float(ratio.min()), "median": float(np.median(ratio)), "max": float(ratio.max())}
     if bad:
         i = int(np.argmax(excess))

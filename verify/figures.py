@@ -24,7 +24,7 @@ from numerics.evaluate import scipy_distribution
 from theory.claim import Claim
 
 from . import stats
-from .check import _side, _validate_grid, budget, measure_point
+from .check import _side, _validate_grid, budget, measure_point, tightness
 from .scenarios import get_scenario
 from .verdict import CERTIFIED, ERROR
 
@@ -140,21 +140,20 @@ def _box(values: np.ndarray) -> dict:
 def _as_panel(claim, result, seed, quick) -> dict:
     batch, _, measure = _measured(claim, seed, quick)
     pts = result.evidence["points"]
-    ratios, boxes = True, []
+    sides = []
     for i in range(len(pts)):
         env = measure(i)
-        lhs, rhs = _side(claim.left.expr, env, batch), _side(claim.right.expr, env, batch)
-        small, big = (lhs, rhs) if claim.rel in ("<=", "<") else (rhs, lhs)
-        boxes.append((small, big, np.abs(lhs - rhs) / (1.0 + np.abs(rhs))))
-        ratios = ratios and claim.rel != "=" and bool((big > 0).all())
+        sides.append((_side(claim.left.expr, env, batch), _side(claim.right.expr, env, batch)))
     axis = _axis(claim, [p["point"] for p in pts])
-    if ratios:
+    ratios = [tightness(claim, lhs, rhs) for lhs, rhs in sides]
+    if all(r is not None for r in ratios):
         small, big = (claim.left, claim.right) if claim.rel in ("<=", "<") else (claim.right, claim.left)
         ylabel = _quantity_tex(claim, small) + ("" if big.expr == 1 else f" / {_quantity_tex(claim, big)}")
-        return {"kind": "boxes", **axis, "boxes": [_box(s / b) for s, b, _ in boxes], "reference": 1.0,
+        return {"kind": "boxes", **axis, "boxes": [_box(r) for r in ratios], "reference": 1.0,
                 "reference_label": "the bound", "log_y": False, "ylabel": ylabel}
-    floor = 1e-17
-    return {"kind": "boxes", **axis, "boxes": [_box(np.maximum(e, floor)) for _, _, e in boxes],
+    floor = 1e-17  # an exact identity has error 0: drawn at the floor of the log scale
+    return {"kind": "boxes", **axis,
+            "boxes": [_box(np.maximum(np.abs(lhs - rhs) / (1.0 + np.abs(rhs)), floor)) for lhs, rhs in sides],
             "reference": max(claim.tol, floor), "reference_label": "tolerance", "log_y": True,
             "ylabel": r"$|\mathrm{lhs} - \mathrm{rhs}| / (1 + |\mathrm{rhs}|)$"}
 

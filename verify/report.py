@@ -28,7 +28,7 @@ from theory.latex import (claim_latex, derivation_latex, document_setup, environ
                           number_text, text_latex, tt)
 
 from .stats import DEFAULT_ALPHA
-from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, strict_json
+from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, farthest_point, strict_json
 
 FORMAT = 1
 DIRECTIONS = 2000  # random directions per worst-case instance, for the distribution of the ratio
@@ -210,10 +210,7 @@ def macros(doc: dict) -> dict:
                         f"worst-case constant (SDP) at grid point {j + 1}")
         points = ev.get("points") if isinstance(ev.get("points"), list) else []
         if points and "interval" in points[0] and "claimed" in points[0]:
-            def off(p):
-                iv = p["interval"]
-                return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
-            k = max(range(len(points)), key=lambda k: off(points[k]))
+            k = farthest_point(points)
             add(cid, "Measured", f"{base}/result/evidence/points/{k}/interval/estimate",
                 f"measured value at grid point {k + 1}, the one farthest from the claim")
             add(cid, "Claimed", f"{base}/result/evidence/points/{k}/claimed", f"claimed value at grid point {k + 1}")

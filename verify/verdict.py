@@ -50,6 +50,14 @@ def strict_json(obj):
     return obj
 
 
+def farthest_point(points: list[dict]) -> int:
+    """The index of the grid point whose interval lies farthest from the claimed value, in interval widths."""
+    def off(p):
+        iv = p["interval"]
+        return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
+    return max(range(len(points)), key=lambda k: off(points[k]))
+
+
 def _num(x) -> str:
     return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
 
@@ -105,10 +113,7 @@ def brief(r) -> str:
             return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
                    f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
         if "interval" in points[0]:
-            def off(p):
-                iv = p["interval"]
-                return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
-            p = max(points, key=off)
+            p = points[farthest_point(points)]
             iv = p["interval"]
             return f"worst of {len(points)} point(s): measured {_num(iv['estimate'])} in [{_num(iv['lo'])}, " \
                    f"{_num(iv['hi'])}] vs claimed {_num(p['claimed'])}" + (f"; {p['note']}" if "note" in p else "")
