@@ -5,7 +5,7 @@ What: for the empirical claims of one paper (default shachaf2021, quick budget, 
   figure numbers   figure_data, reading the check's measurements from the cache;
   re-measured      figure_data again without the cache: the baseline, which simulates every instance a second time;
   worst cases      the SDP at every grid point of the claims with a worst-case program, with 2000 random directions;
-  drawing          matplotlib, one vector PDF per claim;
+  drawing, writing matplotlib, one vector PDF per claim; then the LaTeX files and report.json;
   pdflatex         the whole report (report.tex, twice), when pdflatex is installed.
 Both ways of getting figure numbers must give the same numbers (the same instances are drawn from the same
 seeds). Printed: seconds per stage and the share of the total.
@@ -24,7 +24,7 @@ from pathlib import Path
 from theory import Registry
 from verify import check as checking
 from verify import report
-from verify.figures import draw, figure_data
+from verify.figures import figure_data
 from verify.worstcase import run_worstcase
 
 
@@ -36,8 +36,8 @@ def main() -> None:
     claims = [c for c in Registry.catalogue() if c.id.split(".")[0] == a.paper and c.kind == "empirical"]
     if not claims:
         raise SystemExit(f"no empirical claims under {a.paper!r}")
-    times = dict.fromkeys(["check", "figure numbers", "re-measured (baseline)", "worst cases", "drawing",
-                           "pdflatex"], 0.0)
+    times = dict.fromkeys(["check", "figure numbers", "re-measured (baseline)", "worst cases",
+                           "drawing and writing", "pdflatex"], 0.0)
     entries = []
     for c in claims:
         with checking.reuse_measurements():
@@ -61,11 +61,8 @@ def main() -> None:
         folder = report.prepare_folder(Path(tmp) / "r")
         doc = report.document(entries, [], a.seed, True, "benchmarks/report.py")
         t = time.perf_counter()
-        for c, e in zip(doc["claims"], entries):
-            if c["figure"]:
-                draw(e.figure, folder / c["figure"])
-        times["drawing"] += time.perf_counter() - t
-        report.write(folder, doc, entries, [])
+        report.write(folder, doc, entries, [])  # every figure drawn, then the LaTeX files and report.json
+        times["drawing and writing"] += time.perf_counter() - t
         t = time.perf_counter()
         latex = report.compile_pdf(folder)
         times["pdflatex"] = time.perf_counter() - t if latex["engine"] else float("nan")
