@@ -2,7 +2,7 @@
 
 What: fits per second, where one fit is one instance's estimator fitted on n target samples and its test error
 (excess risk against the noiseless target on `--test` fresh points) computed, for the `caulking` scenario
-(X ~ U[0,1]^D, f* = h* o a* o g*, Weierstrass adapter a*, shared/papers/caulking2026.md section 5):
+(X ~ U[0,1]^D, f* = h* o a* o g*, Weierstrass adapter a*, our study notes on caulking section 5):
 
   batched     the scenario's own code path, `scenario.run(point, batch, gen, {"err"})` (caulk estimator: bins
               of g_m(x)) or `{"err_scratch"}` (histogram on [0,1]^D), a whole batch of instances in torch;

@@ -1,10 +1,11 @@
 """Where the time of `boundlab report` goes, and what drawing figures from the check's own measurements saves.
 
 What: for the empirical claims of one paper (default shachaf2021, quick budget, seed 0), the stages of a report:
-  check            every claim checked (verify.check.check), inside reuse_measurements();
+  check            every claim checked (verify.check.check), inside reuse_measurements(); a claim with a
+                   worst-case program is judged by it, so its SDPs (every grid point, 2000 random directions) run here;
   figure numbers   figure_data, reading the check's measurements from the cache;
   re-measured      figure_data again without the cache: the baseline, which simulates every instance a second time;
-  worst cases      the SDP at every grid point of the claims with a worst-case program, with 2000 random directions;
+  worst cases      the report reading those SDP results back (solved once, by the check);
   drawing, writing matplotlib, one vector PDF per claim; then the LaTeX files and report.json;
   pdflatex         the whole report (report.tex, twice), when pdflatex is installed.
 Both ways of getting figure numbers must give the same numbers (the same instances are drawn from the same
@@ -25,7 +26,7 @@ from theory import Registry
 from verify import check as checking
 from verify import report
 from verify.figures import figure_data
-from verify.worstcase import run_worstcase
+from verify.worstcase import DIRECTIONS, run_worst_cases
 
 
 def main() -> None:
@@ -45,8 +46,7 @@ def main() -> None:
             result = checking.check(c, seed=a.seed, quick=True)
             times["check"] += time.perf_counter() - t
             t = time.perf_counter()
-            worst = [run_worstcase(c, seed=a.seed, point_index=j, directions=report.DIRECTIONS)
-                     for j in range(len(c.grid))] if c.worstcase else []
+            worst = run_worst_cases(c, seed=a.seed, directions=DIRECTIONS) if c.worstcase else []  # check's own
             times["worst cases"] += time.perf_counter() - t
             t = time.perf_counter()
             cached = figure_data(c, result, a.seed, True, worst)

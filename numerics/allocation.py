@@ -98,7 +98,9 @@ def _validate(A, G, E, alpha, beta, c_p, c_f, B, f_max):
 
 
 def _loss(A, G, E, alpha, beta, p, f):
-    return (A * p ** -alpha + G) * f ** -beta + E
+    """The law's loss; inf (not an OverflowError) where a power overflows float64, e.g. at extreme exponents."""
+    with np.errstate(over="ignore"):
+        return float((A * np.float64(p) ** -alpha + G) * np.float64(f) ** -beta + E)
 
 
 def _foc(z, A, G, alpha, beta, log_scale):

@@ -1,5 +1,5 @@
 """Closed forms for fine-tuning deep linear networks from balanced pre-trained layers (Shachaf, Brutzkus and
-Globerson 2021; shared/papers/shachaf2021.md, section 2.2 and table 3.8). All are derivations of the note (`[R]`),
+Globerson 2021; our study notes on Shachaf et al. (2021), section 2.2 and table 3.8). All are derivations of the note (`[R]`),
 not the paper's theorems.
 
 Depth N counts weight matrices (N = 1 is linear regression); `math.inf` is the infinite-depth limit. With P the

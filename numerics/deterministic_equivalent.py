@@ -1,5 +1,5 @@
 """The deterministic equivalent (DE) of ridge and ridgeless least squares with Gaussian features
-(shared/papers/linear_transfer.md, T4 and C4): an approximation at finite n and d, exact in the proportional limit.
+(our study notes on linear transfer, T4 and C4): an approximation at finite n and d, exact in the proportional limit.
 
 Rows x ~ N(0, Sigma) with eigenvalues s_i, teacher coordinates beta_i in the eigenbasis, noise variance sigma^2,
 estimator (X^T X / n + lambda I)^-1 X^T y / n (lambda = 0: the minimum-norm interpolator, d > n). kappa > 0 solves

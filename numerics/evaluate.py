@@ -2,13 +2,16 @@
 balls, for fast high-precision evaluation at points) back ends."""
 from __future__ import annotations
 
-from functools import lru_cache
+import builtins
+import dis
+from functools import lru_cache, reduce
 
 import mpmath
 import numpy as np
 import scipy.special
 import scipy.stats
 import sympy as sp
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from theory.functions import Beta, Distribution
 
@@ -44,12 +47,23 @@ def _arb_modules():
     def lambertw(x, k=0):
         return arb(x).lambertw(-1 if int(k) == -1 else 0)
 
+    def polygamma(n, x):
+        if n != 0:
+            raise NoNumericForm(f"no arb form for polygamma({n}, x) (only the digamma function, n = 0)")
+        return arb(x).digamma()
+
+    def extreme(name):  # min and max of balls, rigorously (Python's min compares overlapping balls as equal)
+        return lambda *xs: reduce(lambda a, b: getattr(arb(a), name)(arb(b)), xs)
+
     one = lambda name: (lambda x: getattr(arb(x), name)())  # noqa: E731
-    space = {name: one(name) for name in ("exp", "log", "sqrt", "gamma", "erf", "floor", "ceil")}
-    space.update({"mpf": mpf, "pi": arb.pi(), "e": arb.const_e(), "lambertw": lambertw, "LambertW": lambertw,
-                  "fabs": abs,
-                  "loggamma": one("lgamma"), "beta": lambda p, q: (arb(p).lgamma() + arb(q).lgamma()
-                                                                    - (arb(p) + arb(q)).lgamma()).exp(),
+    space = {name: one(name) for name in ("exp", "log", "sqrt", "gamma", "erf", "erfc", "floor", "ceil", "expm1",
+                                          "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
+                                          "tanh", "asinh", "acosh", "atanh")}
+    space.update({"mpf": mpf, "pi": arb.pi(), "e": arb.const_e(), "euler": arb.const_euler(),
+                  "catalan": arb.const_catalan(), "lambertw": lambertw, "LambertW": lambertw, "fabs": abs,
+                  "sign": one("sgn"), "atan2": lambda y, x: arb.atan2(arb(y), arb(x)), "min": extreme("min"),
+                  "max": extreme("max"), "loggamma": one("lgamma"), "polygamma": polygamma,
+                  "beta": lambda p, q: (arb(p).lgamma() + arb(q).lgamma() - (arb(p) + arb(q)).lgamma()).exp(),
                   "power": lambda x, y: arb(x) ** y})
     return [space]
 
@@ -62,23 +76,48 @@ MODULES = {
 }
 
 
+class NoNumericForm(ValueError):
+    """A formula holds a part that a back end cannot compute (an unevaluated derivative or integral, a function
+    it lacks) or, for arb, cannot compute as a rigorous ball."""
+
+
+def _names(code) -> set[str]:
+    """The global names a generated function (and the lambdas inside it) looks up."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    return names.union(*(_names(c) for c in code.co_consts if hasattr(c, "co_code")))
+
+
 @lru_cache(maxsize=512)
 def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, prec: int = 0):
-    if backend == "torch":  # SymPy's torch printer refuses our own functions; print plainly into torch names
+    printer = None
+    if backend in ("torch", "arb"):  # SymPy's torch printer refuses our own functions; print plainly into names
         from sympy.printing.lambdarepr import LambdaPrinter
-
-        return sp.lambdify(symbols, expr, modules=MODULES[backend](), printer=LambdaPrinter(
-            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}))
-    if backend == "arb":
         from sympy.printing.pycode import MpmathPrinter
 
-        return sp.lambdify(symbols, expr, modules=MODULES[backend](), printer=MpmathPrinter(
-            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}))
-    return sp.lambdify(symbols, expr, modules=MODULES[backend]())
+        printer = (LambdaPrinter if backend == "torch" else MpmathPrinter)(
+            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+    parts = expr.atoms(sp.Derivative, sp.Integral, sp.Limit, sp.Subs)
+    if parts and backend != "mpmath":  # only mpmath computes these (numerically, one point at a time)
+        raise NoNumericForm(f"no {backend} form for {sp.sstr(expr)}: SymPy left "
+                            f"{sp.sstr(min(parts, key=sp.count_ops))} unevaluated")
+    try:
+        fn = sp.lambdify(symbols, expr, modules=MODULES[backend](), printer=printer)
+    except PrintMethodNotImplementedError as exc:
+        raise NoNumericForm(f"no {backend} form for {sp.sstr(expr)}: {str(exc).splitlines()[0]}") from None
+    names = _names(fn.__code__)
+    missing = sorted(n for n in names if n not in fn.__globals__ and not hasattr(builtins, n))
+    if missing:
+        raise NoNumericForm(f"no {backend} form for {', '.join(missing)} (in {sp.sstr(expr)})")
+    if backend == "arb":  # lambdify imports what our arb names lack from mpmath: 15-digit floats, not balls
+        loose = sorted(n for n in names if getattr(fn.__globals__.get(n), "__module__", "").startswith("mpmath"))
+        if loose:
+            raise NoNumericForm(f"no rigorous (arb) form for {', '.join(loose)} (in {sp.sstr(expr)})")
+    return fn
 
 
 def compile_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str = "numpy"):
-    """A function of `symbols` (positional) computing `expr` with the given back end."""
+    """A function of `symbols` (positional) computing `expr` with the given back end; NoNumericForm when the
+    back end cannot compute it (for arb: not rigorously)."""
     if backend not in MODULES:
         raise ValueError(f"unknown back end {backend!r}; use one of {', '.join(MODULES)}")
     if backend == "arb":

@@ -12,9 +12,9 @@ import numpy as np
 import scipy.optimize
 import sympy as sp
 
-from theory.claim import Claim
+from theory.claim import Claim, ClaimError
 
-from .evaluate import compile_expr
+from .evaluate import NoNumericForm, compile_expr
 
 MP_DIGITS = 50
 
@@ -72,25 +72,41 @@ def sample_points(claim: Claim, rng: np.random.Generator, count: int) -> dict[st
 def _numeric(expr: sp.Expr, claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     """float64 values at the points; complex values (a log or root of a negative number) become NaN."""
     syms = tuple(p.symbol for p in claim.params)
+    try:
+        fn = compile_expr(expr, syms, "numpy")
+    except NoNumericForm as exc:
+        raise ClaimError(claim.id, f"cannot evaluate a formula: {exc}") from None
     with np.errstate(all="ignore"):
-        out = np.asarray(compile_expr(expr, syms, "numpy")(*(pts[p.name] for p in claim.params)))
+        out = np.asarray(fn(*(pts[p.name] for p in claim.params)))
         if np.iscomplexobj(out):
             out = np.where(np.abs(out.imag) > 0, np.nan, out.real)
     return np.broadcast_to(np.asarray(out, dtype=np.float64), next(iter(pts.values())).shape)
 
 
+COMPARISONS = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.StrictGreaterThan: np.greater,
+               sp.GreaterThan: np.greater_equal, sp.Equality: np.equal, sp.Unequality: np.not_equal}
+
+
 def hypotheses_mask(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
+    """Where every hypothesis holds (in float64): relations, and relations combined with &, | and ~."""
     n = len(next(iter(pts.values()))) if pts else 0
+
+    def holds(h) -> np.ndarray:
+        if h in (sp.true, sp.false):  # a hypothesis that the domains already decide, e.g. n >= 1 for a size
+            return np.full(n, h is sp.true)
+        if isinstance(h, (sp.And, sp.Or)):
+            masks = [holds(a) for a in h.args]
+            return np.logical_and.reduce(masks) if isinstance(h, sp.And) else np.logical_or.reduce(masks)
+        if isinstance(h, sp.Not):
+            return ~holds(h.args[0])
+        if type(h) not in COMPARISONS:
+            raise DomainError(f"claim {claim.id}: cannot evaluate the hypothesis {h}: write relations (<, <=, >, "
+                              f">=, Eq, Ne), combined with & (and), | (or) and ~ (not)")
+        return COMPARISONS[type(h)](_numeric(h.lhs, claim, pts), _numeric(h.rhs, claim, pts))
+
     mask = np.ones(n, dtype=bool)
     for h in claim.conditions:
-        rel = h.expr
-        if rel in (sp.true, sp.false):  # a hypothesis that the domains already decide, e.g. n >= 1 for a size
-            mask &= rel is sp.true
-            continue
-        a, b = _numeric(rel.lhs, claim, pts), _numeric(rel.rhs, claim, pts)
-        op = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.StrictGreaterThan: np.greater,
-              sp.GreaterThan: np.greater_equal, sp.Equality: np.equal, sp.Unequality: np.not_equal}[type(rel)]
-        mask &= op(a, b)
+        mask &= holds(h.expr)
     return mask
 
 
@@ -123,9 +139,7 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
             ctx.prec = int(digits * 3.33) + 20
             try:
                 args = args_of()
-                values = [(type(h.expr), arb(compile_expr(h.expr.lhs - h.expr.rhs, syms, "arb")(*args)))
-                          for h in claim.conditions]
-                hyps = [(_certainly(rel, v), _certainly(_negation_or_none(rel), v)) for rel, v in values]
+                hyps = [_decide(h.expr, syms, args) for h in claim.conditions]
                 lv = arb(compile_expr(claim.left.expr, syms, "arb")(*args))
                 rv = arb(compile_expr(claim.right.expr, syms, "arb")(*args))
             except (ValueError, ZeroDivisionError, TypeError, OverflowError):
@@ -194,7 +208,10 @@ def _local_minimum(claim: Claim, start: dict[str, float]) -> dict[str, float] | 
         return point
 
     def objective(z):
-        point = unpack(z)
+        try:
+            point = unpack(z)
+        except OverflowError:  # a log coordinate beyond the float range: outside the search
+            return 1e3
         if not all(p.domain.contains(point[p.name]) for p in free):
             return 1e3
         pts = {k: np.array([v]) for k, v in point.items()}
@@ -225,13 +242,12 @@ def audit(claim: Claim, count: int = 100_000, seed: int = 0, digits: int = 50) -
     old, ctx.prec = ctx.prec, int(digits * 3.33) + 20
     try:
         lhs, rhs = (compile_expr(f.expr, syms, "arb") for f in (claim.left, claim.right))
-        hyps = [(compile_expr(h.expr.lhs - h.expr.rhs, syms, "arb"), type(h.expr)) for h in claim.conditions]
         float_tol = arb(10) ** (-12 if claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float)
                                 else -(digits - 10))
         violations, undecided, skipped, worst = 0, 0, 0, None
         for i in range(n):
             args = [arb(float(pts[p.name][i])) for p in claim.params]
-            if not all(_certainly(rel, arb(f(*args))) for f, rel in hyps):
+            if not all(_decide(h.expr, syms, args)[0] for h in claim.conditions):
                 skipped += 1
                 continue
             try:
@@ -260,9 +276,7 @@ def audit(claim: Claim, count: int = 100_000, seed: int = 0, digits: int = 50) -
 
 
 def _certainly(rel, value) -> bool:
-    """value REL 0 holds for the whole ball (False for rel None)."""
-    if rel is None:
-        return False
+    """value REL 0 holds for the whole ball."""
     if rel is sp.Unequality:
         return bool(value > 0) or bool(value < 0)
     if rel in (sp.StrictLessThan,):
@@ -276,10 +290,24 @@ def _certainly(rel, value) -> bool:
     return bool(value == 0)
 
 
-def _negation_or_none(rel):
-    return None if rel in (sp.Equality, sp.Unequality) else _negation(rel)
+def _decide(h, syms, args) -> tuple[bool, bool]:
+    """(certainly true, certainly false) for a hypothesis at a point of arb balls: a relation, or relations
+    combined with And, Or and Not."""
+    from flint import arb
+
+    if h in (sp.true, sp.false):
+        return h is sp.true, h is sp.false
+    if isinstance(h, (sp.And, sp.Or)):
+        parts = [_decide(a, syms, args) for a in h.args]
+        yes, no = [p[0] for p in parts], [p[1] for p in parts]
+        return (all(yes), any(no)) if isinstance(h, sp.And) else (any(yes), all(no))
+    if isinstance(h, sp.Not):
+        yes, no = _decide(h.args[0], syms, args)
+        return no, yes
+    value = arb(compile_expr(h.lhs - h.rhs, syms, "arb")(*args))
+    return _certainly(type(h), value), _certainly(_negation(type(h)), value)
 
 
 def _negation(rel):
-    return {sp.LessThan: sp.StrictGreaterThan, sp.StrictLessThan: sp.GreaterThan,
-            sp.GreaterThan: sp.StrictLessThan, sp.StrictGreaterThan: sp.LessThan}[rel]
+    return {sp.LessThan: sp.StrictGreaterThan, sp.StrictLessThan: sp.GreaterThan, sp.GreaterThan: sp.StrictLessThan,
+            sp.StrictGreaterThan: sp.LessThan, sp.Equality: sp.Unequality, sp.Unequality: sp.Equality}[rel]

@@ -1,4 +1,4 @@
-"""The neural tangent kernel of two-layer ReLU networks on the unit sphere (shared/papers/shachaf2021.md, 2.3).
+"""The neural tangent kernel of two-layer ReLU networks on the unit sphere (our study notes on Shachaf et al. (2021), 2.3).
 
 For f(x) = (1/sqrt m) sum_r a_r relu(w_r^T x) with a_r = +-1 fixed and only the first layer trained, the Gram
 matrix of the parameter gradients at initialisation is K_ij = (1/m) sum_r x_i^T x_j 1{w_r^T x_i > 0} 1{w_r^T x_j > 0}.

@@ -34,6 +34,7 @@ SIMPLIFIERS = {
     "expand": lambda e: sp.simplify(sp.expand(sp.powsimp(e))),
 }
 MONOTONE_DEPTH = 2
+SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
 SYMBOLIC_SHARE = 0.5  # of a claim's time budget, for the sign and monotonicity layers
 _DEADLINE = [math.inf]  # when the current proof attempt must give up
 
@@ -77,7 +78,8 @@ class Goal:
         lhs, rhs = claim.left.expr, claim.right.expr
         gap = lhs - rhs if claim.rel in (">=", ">", "=") else rhs - lhs
         return cls(gap, claim.rel in ("<", ">"), claim.rel == "=", {p.symbol: p.domain for p in claim.params},
-                   [h.expr for h in claim.conditions])
+                   [r for h in claim.conditions for r in (h.expr.args if isinstance(h.expr, sp.And) else [h.expr])
+                    if r is not sp.true])  # conjunctions split into their relations
 
     def header(self) -> dict:
         """The statement every certificate proves, for the checker."""
@@ -96,8 +98,9 @@ def _num(v: float):
     return v if math.isfinite(v) else ("oo" if v > 0 else "-oo")
 
 
-def prove(claim: Claim, seconds: float = 8.0) -> Proof | None:
-    """A proof of an analytic claim under its domains and hypotheses, or None."""
+def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
+    """A proof of an analytic claim under its domains and hypotheses, or None (`seconds`: SECONDS by default)."""
+    seconds = SECONDS if seconds is None else seconds
     goal = Goal.of(claim)
     _DEADLINE[0] = time.perf_counter() + seconds
     symbolic = time.perf_counter() + SYMBOLIC_SHARE * seconds  # the symbolic layers leave time for the intervals

@@ -1,5 +1,5 @@
 """The reconstructed upper bound on the target risk of SGD pre-training then fine-tuning, in the shape recalled
-from Wu, Zou, Braverman, Gu and Kakade (2022) (shared/papers/linear_transfer.md, A2: reconstructed, NOT the paper's
+from Wu, Zou, Braverman, Gu and Kakade (2022) (our study notes on linear transfer, A2: reconstructed, NOT the paper's
 theorem text), with every hidden constant set to 1 and Gaussian data (alpha = 3):
 
     E|w_{M+N} - w*|_H^2 <= |P_ft P_pre w*|_H^2

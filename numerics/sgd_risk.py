@@ -1,5 +1,5 @@
 """Exact expected risk of online SGD on Gaussian linear-regression data, source phases then target phases
-(shared/papers/linear_transfer.md, T2; Wu, Zou, Braverman, Gu and Kakade 2022 setting).
+(our study notes on linear transfer, T2; Wu, Zou, Braverman, Gu and Kakade 2022 setting).
 
 Model: y = x.w* + eps, eps ~ N(0, sigma^2); at each step one fresh x ~ N(0, S) with S = G (source) or H (target);
 w <- w - gamma (x.w - y) x. With e = w - w* and B = E[e e^T] (Isserlis' fourth moment, classical.T1):

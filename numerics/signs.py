@@ -229,14 +229,13 @@ class SignProver:
             pair = _increasing_pair(pos, -neg)
             if pair is None:
                 continue
-            kind, a, b, side = pair
+            kind, a, b, side, exponent = pair
             sides = [self.prove(s, True, depth + 1) for s in side]  # where f is increasing (e.g. bases > 0)
             if any(s is None for s in sides):
                 continue
             node = self.prove(a - b, strict, depth + 1)
             if node is not None:
-                extra = {"exponent": sp.sstr(side[2] if len(side) == 3 else _exponent(pos, neg))} \
-                    if kind == "power" else {}
+                extra = {"exponent": sp.sstr(exponent)} if kind == "power" else {}
                 return _node(e, strict, "monotone", [node, *sides], function=kind, a=sp.sstr(a), b=sp.sstr(b),
                              **extra)
         return None
@@ -291,22 +290,19 @@ class SignProver:
         return None
 
 
-def _exponent(pos, neg):
-    return next(q.exp for q in (pos, neg) if isinstance(q, sp.Pow))
-
-
 def _increasing_pair(pos, neg):
-    """(kind, A, B, side conditions) when pos = f(A) and neg = f(B) for an increasing f, else None.
+    """(kind, A, B, side conditions, exponent) when pos = f(A) and neg = f(B) for an increasing f, else None.
 
-    Side conditions are expressions that must be > 0 for f to be increasing there (bases of powers)."""
+    Side conditions are expressions that must be > 0 for f to be increasing there (bases of powers); the exponent
+    is p for f(x) = x**p (None for exp and log)."""
     if isinstance(pos, sp.exp) or isinstance(neg, sp.exp):
         a = pos.args[0] if isinstance(pos, sp.exp) else (sp.log(pos) if pos.is_number and pos > 0 else None)
         b = neg.args[0] if isinstance(neg, sp.exp) else (sp.log(neg) if neg.is_number and neg > 0 else None)
-        return ("exp", a, b, ()) if a is not None and b is not None else None
+        return ("exp", a, b, (), None) if a is not None and b is not None else None
     if isinstance(pos, sp.log) or isinstance(neg, sp.log):
         a = pos.args[0] if isinstance(pos, sp.log) else (sp.exp(pos) if pos.is_number else None)
         b = neg.args[0] if isinstance(neg, sp.log) else (sp.exp(neg) if neg.is_number else None)
-        return ("log", a, b, (a, b)) if a is not None and b is not None else None
+        return ("log", a, b, (a, b), None) if a is not None and b is not None else None
     for p_side, other in ((pos, neg), (neg, pos)):
         if isinstance(p_side, sp.Pow) and p_side.exp != 1 and p_side.base != sp.E and (
                 not p_side.exp.is_number or p_side.exp > 0):
@@ -318,6 +314,6 @@ def _increasing_pair(pos, neg):
             else:
                 continue
             a, b = (p_side.base, o) if p_side is pos else (o, p_side.base)
-            return ("power", a, b, (a, b) if p.is_number else (a, b, p))  # a symbolic exponent must be > 0
+            return ("power", a, b, (a, b) if p.is_number else (a, b, p), p)  # a symbolic exponent must be > 0
     return None
 

@@ -2,7 +2,7 @@
 complexity come out as expected, wrong exponents written by a user are refuted, bad input is an ERROR.
 
 The independent truths are the theory's exponents (-2ab/(2ab+1), Stone's -2s/(2s+D), the inverted exponent of n*)
-and the note's measurements (shared/papers/caulking2026.md, section 5), not the checker's own formulas."""
+and the note's measurements (our study notes on caulking, section 5), not the checker's own formulas."""
 import json
 import math
 from pathlib import Path

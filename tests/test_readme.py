@@ -1,5 +1,7 @@
-"""The README's examples run: its derivation is PROVED, its rate claim CONSISTENT, its allocation prints as shown."""
+"""The README's examples run: its derivation is PROVED, its rate claim CONSISTENT, its allocation prints as shown,
+its own simulator gives the verdicts shown."""
 import re
+import shlex
 from pathlib import Path
 
 from verify.cli import main
@@ -57,3 +59,41 @@ def test_the_allocation_example_prints_what_the_readme_shows(capsys):
     shown = re.search(r"```\n(B = .*?)```", section, re.S).group(1)
     exec(compile(code, "README", "exec"), {})
     assert capsys.readouterr().out.strip() == shown.strip()
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def test_the_own_simulator_example_runs_as_shown(tmp_path, monkeypatch, capsys):
+    """Every `$ boundlab` command of the section runs on the section's file: the check's verdicts are those shown;
+    the worst case and the scenario listing print the lines shown, numbers aside (timings and solver residuals vary),
+    and the certified constant and the claimed bound to 1e-6."""
+    from verify.scenarios import SCENARIOS
+
+    section = README[README.index("## Your own simulator"):README.index("## Rates, floors and sample complexity")]
+    (tmp_path / "my_sim.py").write_text(re.search(r"```python\n(.*?)```", section, re.S).group(1))
+    shown = re.search(r"```\n(\$ boundlab check --file my_sim.py\n.*?)```", section, re.S).group(1)
+    runs = re.findall(r"^\$ (boundlab .*?)\n(.*?)(?=^\$ |\Z)", shown, re.S | re.M)
+    assert [cmd.split()[1] for cmd, _ in runs] == ["check", "worstcase", "scenarios"]
+    monkeypatch.chdir(tmp_path)
+    saved = dict(SCENARIOS)
+    try:
+        for cmd, want in runs:
+            assert main(shlex.split(cmd, comments=True)[1:]) == 0, cmd
+            got = capsys.readouterr().out
+            if cmd.startswith("boundlab check"):  # the method and evidence texts are abbreviated in the README
+                rows = [line.split()[:3] for line in want.splitlines() if line.startswith("mine.")]
+                assert len(rows) == 5 and rows == [line.split()[:3] for line in got.splitlines()
+                                                   if line.startswith("mine.")], got
+                assert "5 of 5 claims as expected" in got
+                continue
+            masked = {NUMBER.sub("#", line) for line in got.splitlines()}
+            for line in want.strip().splitlines():
+                assert NUMBER.sub("#", line) in masked, (line, got)
+            for key in ("eigenvalue form", "claimed bound") if cmd.startswith("boundlab worstcase") else ():
+                a, b = (float(NUMBER.search(next(x for x in text.splitlines() if key in x)
+                                            .split(":", 1)[1]).group()) for text in (want, got))
+                assert abs(a - b) <= 1e-6 * abs(b), (key, a, b)
+    finally:
+        SCENARIOS.clear()
+        SCENARIOS.update(saved)

@@ -92,6 +92,20 @@ def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) ->
     return Formula(source, expr, display)
 
 
+def _scenario_name(claim_id: str, scenario: Any) -> str:
+    """The name of a scenario given as an object or a class (a verify.scenarios.Scenario), registered on the way.
+    theory cannot import verify (torch): the object registers itself, and the claim keeps only its name, so checks,
+    reports and snapshots see a name as usual."""
+    is_scenario = all(callable(getattr(scenario, a, None)) for a in ("measure", "register"))
+    if not is_scenario:
+        raise ClaimError(claim_id, f"scenario must be a scenario name or a verify.scenarios.Scenario (object or "
+                                   f"class), not {scenario!r}")
+    try:
+        return (scenario() if isinstance(scenario, type) else scenario).register()
+    except (TypeError, ValueError) as exc:  # ScenarioError is a ValueError: the name is taken by another scenario
+        raise ClaimError(claim_id, str(exc)) from None
+
+
 def namespace(owner: str, params, quantities=()) -> dict[str, Any]:
     """The names a formula of `owner` may use: its parameters and quantities, special functions, constants."""
     names: dict[str, Any] = {}
@@ -106,8 +120,9 @@ def namespace(owner: str, params, quantities=()) -> dict[str, Any]:
 class Claim:
     """A statement `lhs REL rhs` with hypotheses, provenance and, when empirical, how to measure it.
 
-    Empirical claims name a scenario (see `verify.scenarios`) and a grid of points; each point sets parameter
-    values and, under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
+    Empirical claims name a scenario (see `verify.scenarios`), or hold the scenario object or class itself, which
+    registers it and leaves its name in `scenario`; and a grid of points: each point sets parameter values and,
+    under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
     grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for
     curves: repetitions) per point. `resolution` is, for curves, the tolerance on a slope or a drift exponent.
     `tol` is the relative slack of a comparison: rounding for exact claims, the stated accuracy of an approximation
@@ -126,7 +141,7 @@ class Claim:
     hypotheses: tuple[Any, ...] = ()
     statistic: str = "value"
     prob: Any = None
-    scenario: str | None = None
+    scenario: Any = None  # a scenario name; a scenario object or class becomes its name (see _scenario_name)
     grid: tuple[dict, ...] = ()
     samples: int = 4000
     tol: float = 1e-9
@@ -196,6 +211,8 @@ class Claim:
             for key, value in point.items():
                 if key in param_names and not isinstance(value, (int, float)):
                     raise ClaimError(cid, f"grid point {i}: parameter {key} must be a number, not {value!r}")
+        if self.scenario is not None and not isinstance(self.scenario, str):
+            self.scenario = _scenario_name(cid, self.scenario)
 
     def _check_curve(self, names):
         """The extra rules of curve statistics: a swept variable, and the shape of the right-hand side."""

@@ -15,7 +15,7 @@ import math
 import re
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
+from sympy.printing.latex import LatexPrinter, requires_partial
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 __all__ = ["claim_latex", "derivation_latex", "document_setup", "environments", "escape_text", "formula_latex",
@@ -66,36 +66,96 @@ class _PaperPrinter(LatexPrinter):
                 out.append(f)
         return negative, out
 
-    def _product(self, factors) -> str:
-        """Juxtaposed factors; a sum gets parentheses and a number after the first factor gets a \\cdot."""
-        parts = []
-        for f in factors:
+    def _product(self, factors, lead: str = "") -> str:
+        """Juxtaposed factors after `lead` (a fraction already printed, if any): a sum, and a derivative or limit
+        that is not last, get parentheses (the operator would reach over what follows); a number after the first
+        factor gets a \\cdot."""
+        parts = [lead] if lead else []
+        many = len(factors) + bool(lead) > 1
+        for i, f in enumerate(factors):
             tex = self._print(f)
-            if len(factors) > 1 and precedence(f) < PRECEDENCE["Mul"]:
+            if many and (precedence(f) < PRECEDENCE["Mul"]
+                         or isinstance(f, (sp.Derivative, sp.Limit)) and i < len(factors) - 1):
                 tex = rf"\left({tex}\right)"
             if parts and (f.is_Number or tex[:1].isdigit()):
                 parts.append(r"\cdot")
             parts.append(tex)
         return " ".join(parts) or "1"
 
+    @staticmethod
+    def _division(factors) -> int | None:
+        """The index of the last written division (a factor x**-1) among `factors`, or None."""
+        over = [i for i, f in enumerate(factors) if f.is_Pow and f.exp is sp.S.NegativeOne]
+        return over[-1] if over else None
+
     def _print_Mul(self, expr):
         if not isinstance(expr, sp.Mul):  # SymPy's _print_Pow hands some powers to _print_Mul
             return super()._print_Mul(expr)
         negative, factors = self._signed_factors(expr)
-        over = [i for i, f in enumerate(factors) if f.is_Pow and f.exp is sp.S.NegativeOne]
-        if over:
+        last = self._division(factors)
+        if last is not None:
             # Everything up to the last written division is the fraction; what follows multiplies it.
-            head, tail = factors[:over[-1] + 1], factors[over[-1] + 1:]
+            head, tail = factors[:last + 1], factors[last + 1:]
             num = [f for f in head if not (f.is_Pow and f.exp is sp.S.NegativeOne)]
             den = [f.base for f in head if f.is_Pow and f.exp is sp.S.NegativeOne]
-            body = rf"\frac{{{self._product(num)}}}{{{self._product(den)}}}"
-            if tail:
-                body += " " + self._product(tail)
+            body = self._product(tail, rf"\frac{{{self._product(num)}}}{{{self._product(den)}}}")
         else:
             body = self._product(factors)
             if negative and len(factors) == 1 and precedence(factors[0]) < PRECEDENCE["Mul"]:
                 body = rf"\left({body}\right)"
         return ("- " if negative else "") + body
+
+    def _is_fraction(self, expr) -> bool:
+        """Whether `expr` prints as one \\frac with nothing after it and no sign before it."""
+        if expr.is_Pow:
+            return expr.exp is sp.S.NegativeOne
+        if not isinstance(expr, sp.Mul):
+            return False
+        negative, factors = self._signed_factors(expr)
+        return not negative and self._division(factors) == len(factors) - 1
+
+    def _operand(self, expr) -> str:
+        """The operand of a derivative: in parentheses unless it is one symbol, number, function, power or
+        fraction, so that the reach of the operator is plain to see."""
+        tex = self._print(expr)
+        if precedence(expr) <= PRECEDENCE["Mul"] and not self._is_fraction(expr):
+            return rf"\left({tex}\right)"
+        return tex
+
+    def _print_Derivative(self, expr):
+        d = r"\partial" if requires_partial(expr.expr) else self._settings["diff_operator_latex"]
+        order = sum(n for _, n in expr.variable_count)
+        den = "".join(f"{d} {self._print(x)}" if n == 1 else f"{d} {self.parenthesize_super(self._print(x))}^{{{n}}}"
+                      for x, n in reversed(expr.variable_count))
+        top = d if order == 1 else f"{d}^{{{order}}}"
+        return rf"\frac{{{top}}}{{{den}}} {self._operand(expr.expr)}"
+
+    def _print_Limit(self, expr):
+        """The limit of an operand always in parentheses, so that it cannot seem to reach over a following term."""
+        body, z, z0, direction = expr.args
+        point = self._print(z0)
+        if str(direction) != "+-" and z0 not in (sp.oo, -sp.oo):
+            point += f"^{direction}"
+        return rf"\lim_{{{self._print(z)} \to {point}}}\left({self._print(body)}\right)"
+
+    def _print_Pow(self, expr):
+        """A power of a function application is bracketed, (log x)^b, never log(x)^b, which reads both ways;
+        |x|, floor and ceiling carry their own brackets."""
+        root_or_inverse = expr.exp.is_Rational and (expr.exp.is_negative or expr.exp.q != 1)
+        if expr.base.is_Function and not isinstance(expr.base, (sp.Abs, sp.floor, sp.ceiling)) \
+                and not root_or_inverse:
+            return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr)
+
+    def _print_beta(self, expr):
+        """B(a, b) with its arguments printed as LaTeX (SymPy's own printer inserts them as plain text)."""
+        a, b = expr.args if len(expr.args) == 2 else expr.args * 2
+        return rf"\operatorname{{B}}\left({self._print(a)}, {self._print(b)}\right)"
+
+    def _print_LambertW(self, expr):
+        """W(x) and W_k(x) upright, as a function, never a variable W times (x)."""
+        branch = f"_{{{self._print(expr.args[1])}}}" if len(expr.args) > 1 else ""
+        return rf"\operatorname{{W}}{branch}\left({self._print(expr.args[0])}\right)"
 
     def add_terms(self, expr) -> list[str]:
         """The terms of a sum in written order, each after the first carrying its sign ("+ a", "- b")."""
@@ -121,7 +181,7 @@ class _PaperPrinter(LatexPrinter):
 
 
 def _printer(symbols_tex: dict) -> _PaperPrinter:
-    return _PaperPrinter({"order": "none", "symbol_names": dict(symbols_tex)})
+    return _PaperPrinter({"order": "none", "symbol_names": dict(symbols_tex), "diff_operator": "rd"})
 
 
 def formula_latex(formula, symbols_tex: dict) -> str:

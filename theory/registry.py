@@ -1,10 +1,12 @@
 """The catalogue of claims and derivations, and loading of user-written files (`--file PY`, `derive PY`)."""
 from __future__ import annotations
 
+import glob
 import importlib
 import importlib.util
 import pkgutil
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
@@ -38,21 +40,60 @@ def catalogue_modules() -> list[ModuleType]:
 
 
 def load_file(path: str | Path) -> ModuleType:
-    """Execute a user's claim file; errors name the file and, for malformed claims, the claim."""
+    """Execute a user's claim file, with its folder importable meanwhile (so it may import a module beside it);
+    errors name the file, the failing line of the file and, for malformed claims, the claim."""
     path = Path(path)
     if not path.is_file():
         raise RegistryError(f"--file {path}: no such file")
-    name = f"boundlab_user_{path.stem}_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    source = path.resolve()
+    name = f"boundlab_user_{path.stem}_{abs(hash(str(source)))}"
+    spec = importlib.util.spec_from_file_location(name, source)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    sys.path.insert(0, str(source.parent))
     try:
         spec.loader.exec_module(module)
-    except ClaimError as exc:
-        raise RegistryError(f"--file {path}: {exc}") from None
     except Exception as exc:
-        raise RegistryError(f"--file {path}: the file failed to load: {type(exc).__name__}: {exc}") from None
+        raise RegistryError(_load_error(path, exc)) from None
+    finally:
+        sys.path.remove(str(source.parent))  # the first occurrence: the one inserted above
     return module
+
+
+def _load_error(path: Path, exc: Exception) -> str:
+    """The message for a file that failed to load: the file, the line of the file where `exc` was raised (for a
+    syntax error, the line it reports) with its text, and the cause."""
+    if isinstance(exc, ClaimError):
+        cause = str(exc)
+    else:  # a syntax error's own text would repeat the file and the line
+        cause = f"the file failed to load: {type(exc).__name__}: {exc.msg if isinstance(exc, SyntaxError) else exc}"
+    source = str(path.resolve())  # the file name its code runs under
+    if isinstance(exc, SyntaxError):
+        number = exc.lineno if exc.filename == source else None
+    else:
+        number = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename == source),
+                      None)
+    if number is None:
+        return f"--file {path}: {cause}"
+    lines = path.read_text(errors="replace").splitlines()
+    text = lines[number - 1].strip() if number <= len(lines) else ""
+    return f"--file {path}, line {number}: {cause}" + (f"\n    {text}" if text else "")
+
+
+def expand_files(files: list[str]) -> list[str]:
+    """`--file` arguments as paths: a glob (`claims/*.py`, also when the shell passed it quoted) becomes the files it
+    matches, in sorted order, and must match at least one; a file named twice is loaded once."""
+    out, seen = [], set()
+    for f in map(str, files):
+        is_glob = any(c in f for c in "*?[") and not Path(f).is_file()
+        matches = sorted(glob.glob(f, recursive=True)) if is_glob else [f]
+        if not matches:
+            raise RegistryError(f"--file {f}: no file matches this pattern")
+        for m in matches:
+            if Path(m).resolve() not in seen:
+                seen.add(Path(m).resolve())
+                out.append(m)
+    return out
 
 
 class Registry:
@@ -70,9 +111,10 @@ class Registry:
 
     @classmethod
     def catalogue(cls, files: list[str] = ()) -> "Registry":
+        """The catalogue, and the claims and derivations of `files` (paths or globs, see `expand_files`)."""
         modules = catalogue_modules()
         reg = cls([c for m in modules for c in claims_in(m)], [d for m in modules for d in derivations_in(m)])
-        for f in files:
+        for f in expand_files(files):
             module = load_file(f)
             # what the file merely imports (e.g. from the catalogue) is the same object: skip it
             claims = [c for c in claims_in(module) if reg._claims.get(c.id) is not c]

@@ -94,6 +94,8 @@ POSITIVE = Domain(0, math.inf, lo_open=True, hi_open=True)
 NONNEGATIVE = Domain(0, math.inf, hi_open=True)
 SIZE = Domain(1, math.inf, hi_open=True, integer=True, scale="log")
 UNIT_OPEN = Domain(0, 1, lo_open=True, hi_open=True)
+#: The domains a Param also accepts by name, in any case: Param("n", "size").
+NAMED_DOMAINS = {"positive": POSITIVE, "nonnegative": NONNEGATIVE, "size": SIZE, "unit_open": UNIT_OPEN}
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,14 @@ class Param:
     symbol: sp.Symbol = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        if not self.name.isidentifier():
+        if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"parameter name {self.name!r} is not an identifier")
+        if isinstance(self.domain, str) and self.domain.lower() in NAMED_DOMAINS:
+            object.__setattr__(self, "domain", NAMED_DOMAINS[self.domain.lower()])
+        if not isinstance(self.domain, Domain):
+            raise TypeError(f"parameter {self.name}: domain {self.domain!r} is not a theory.Domain; use "
+                            f"{', '.join(d.upper() for d in NAMED_DOMAINS)}, their names as strings "
+                            f"({', '.join(repr(d) for d in NAMED_DOMAINS)}) or Domain(lo, hi, ...)")
         assumptions = {"real": True}
         if self.domain.integer:
             assumptions["integer"] = True

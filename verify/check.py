@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import time
 import traceback
 
@@ -18,14 +19,20 @@ from theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
 from .scenarios import ScenarioError, get_scenario
-from .verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED, Result
+from .limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from .verdict import CONSISTENT, ERROR, HOLDS, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 COMPARE = {"=": None, "<=": np.less_equal, ">=": np.greater_equal, "<": np.less, ">": np.greater}
+SEQUENTIAL = ("mean", "var", "prob", "dist")  # statistics a check may leave undecided: more instances can decide
+STAGES = 5  # a sequential check draws up to 5 stages, doubling the instances at each: 16x the budget in all
+STAGE_SECONDS = 10.0  # ... and no further stage once a grid point would take longer (CPU time: not the machine's load)
+ZERO = 1e-6  # a claimed value below this fraction of the samples' own size is zero up to rounding
 
 
-def point_seed(seed: int, claim_id: str, index: int) -> int:
-    """A seed for one grid point, derived from the run's seed so that every draw is replayable."""
-    digest = hashlib.sha256(f"{seed}:{claim_id}:{index}".encode()).digest()
+def point_seed(seed: int, claim_id: str, index: int, stage: int = 0) -> int:
+    """A seed for one grid point (and stage of a sequential check), derived from the run's seed so that every
+    draw is replayable."""
+    digest = hashlib.sha256(f"{seed}:{claim_id}:{index}{f':{stage}' if stage else ''}".encode()).digest()
     return int.from_bytes(digest[:8], "little") % (2 ** 63)
 
 
@@ -38,12 +45,21 @@ def budget(claim: Claim, quick: bool) -> int:
     return min(claim.samples, max(floor, claim.samples // 2))
 
 
-def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA) -> Result:
-    """The verdict on one claim; malformed input gives ERROR with a message, never an exception."""
+def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA,
+          seconds: float | None = DEFAULT_SECONDS) -> Result:
+    """The verdict on one claim; malformed input gives ERROR with a message, never an exception. A check that runs
+    past `seconds` of CPU time (`verify.limits`; None: no limit) is INCONCLUSIVE, never a hang."""
     start = time.perf_counter()
     try:
-        result = (_check_analytic(claim, seed) if claim.kind == "analytic"
-                  else _check_empirical(claim, seed, quick, alpha))
+        with time_limit(seconds):
+            result = (_check_analytic(claim, seed) if claim.kind == "analytic"
+                      else _check_empirical(claim, seed, quick, alpha))
+            if claim.worstcase and result.verdict in HOLDS:
+                result = _judge_worst_cases(claim, seed, result)
+    except TimeLimitExceeded as exc:
+        result = Result(claim.id, INCONCLUSIVE, "time limit",
+                        {"note": f"claim {claim.id}: the check {exc} (the per-claim limit); raise it with "
+                                 f"--time-limit, or lower the claim's budget", "time_limit": exc.seconds})
     except (ClaimError, ScenarioError, DomainError, RateError) as exc:
         result = Result(claim.id, ERROR, "input check", {"error": _named(claim, exc)})
     except Exception as exc:  # a bug or an unexpected input must still give a verdict, with its cause
@@ -53,6 +69,14 @@ def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats
     result.expect = claim.expect
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _judge_worst_cases(claim: Claim, seed: int, result: Result) -> Result:
+    """A claim with a worst-case program holds only if the certified constant respects its bound at every grid
+    point (`verify.worstcase`, which imports this module: hence the late import)."""
+    from .worstcase import DIRECTIONS, run_worst_cases, with_worst_cases
+
+    return with_worst_cases(claim, result, run_worst_cases(claim, seed, directions=DIRECTIONS))
 
 
 def _named(claim: Claim, exc: Exception) -> str:
@@ -116,22 +140,38 @@ def reuse_measurements():
         _MEASURED.pop()
 
 
-def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None) -> dict:
-    """Run the scenario at grid point `index`: the values of the claim's symbols, measured ones as arrays.
-    `grid` is the claim's validated grid when the caller has it already."""
+def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, stage: int = 0) -> dict:
+    """Run the scenario at grid point `index` (its `stage`-th draw): the values of the claim's symbols, measured
+    ones as arrays. `grid` is the claim's validated grid when the caller has it already."""
     scenario = get_scenario(claim.scenario)
     values, sc_point = (grid if grid is not None else _validate_grid(claim, scenario))[index]
     wanted = {s.name for s in claim.measured_symbols()}
-    key = (claim.id, claim.scenario, repr(sorted(sc_point.items())), seed, index, batch, tuple(sorted(wanted)))
+    key = (claim.id, claim.scenario, repr(sorted(sc_point.items())), seed, index, batch, stage, tuple(sorted(wanted)))
     data = _MEASURED[-1].get(key) if _MEASURED else None
     if data is None:
-        gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index))
+        gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index, stage))
         data = scenario.run(sc_point, batch, gen, wanted)
         if _MEASURED:
             _MEASURED[-1][key] = data
     env = {claim.param(k).symbol: float(v) for k, v in values.items()}
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
     return env
+
+
+def stage_size(batch: int, stage: int) -> int:
+    """Instances drawn at a stage: `batch` at the first, then as many as all stages before, so that stage j
+    ends with batch * 2^j in all."""
+    return batch << max(stage - 1, 0)
+
+
+def measure_stages(claim: Claim, seed: int, index: int, batch: int, stages: int, grid=None) -> dict:
+    """The instances of the first `stages` stages of grid point `index`, joined."""
+    return _join([measure_point(claim, seed, index, stage_size(batch, j), grid, j) for j in range(stages)])
+
+
+def _join(parts: list[dict]) -> dict:
+    return {s: (np.concatenate([p[s] for p in parts]) if isinstance(v, np.ndarray) else v)
+            for s, v in parts[0].items()}
 
 
 def _side(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
@@ -153,18 +193,19 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
     if claim.statistic in ("var", "dist") and claim.right.expr.free_symbols & claim.measured_symbols():
         raise ClaimError(claim.id, f"the right-hand side of a {claim.statistic!r} claim must not be measured")
     batch = budget(claim, quick)
-    alpha_pt = stats.bonferroni(alpha, len(grid))
+    stages = STAGES if claim.statistic in SEQUENTIAL else 1
+    alpha_pt = stats.bonferroni(alpha, len(grid) * stages)
     decide = {"mean": _decide_mean, "var": _decide_var, "as": _decide_as, "prob": _decide_prob,
               "dist": _decide_dist}[claim.statistic]
     points, verdict, witness = [], CONSISTENT, None
     for i in range(len(grid)):
-        env = measure_point(claim, seed, i, batch, grid)
-        outcome, evidence, wit = decide(claim, env, batch, alpha_pt)
+        outcome, evidence, wit = _sequential(claim, seed, i, batch, grid, stages, alpha_pt, decide)
         evidence = {"point": claim.grid[i], **evidence}
         points.append(evidence)
         if outcome == VIOLATED:
             verdict = VIOLATED
             witness = {"seed": seed, "point_index": i, "point": claim.grid[i], "batch": batch,
+                       **({"stages": evidence["stages"]} if stages > 1 else {}),
                        "point_seed": point_seed(seed, claim.id, i), **wit}
             break
         if outcome == INCONCLUSIVE:
@@ -174,24 +215,73 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
               "as": "simulation; every instance checked",
               "prob": "simulation; Clopper-Pearson interval for the probability",
               "dist": "simulation; Kolmogorov-Smirnov test"}[claim.statistic]
-    if claim.statistic != "as":
-        method += f", Bonferroni over {len(grid)} point(s), family-wise alpha = {alpha:g}"
-    evidence = {"samples_per_point": batch, "alpha": alpha, "points": points}
+    if stages > 1:
+        method += (f", sequential (up to {stages} stages doubling the instances), Bonferroni over {len(grid)} "
+                   f"point(s) x {stages} stages, family-wise alpha = {alpha:g}")
+    evidence = {"samples_per_point": batch, "alpha": alpha, "points": points, **power(points)}
     if points and all("tightness" in p for p in points):
         evidence["tightness"] = {"min": min(p["tightness"]["min"] for p in points),
                                  "max": max(p["tightness"]["max"] for p in points)}
     return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]", evidence, witness)
 
 
-def _scale(values: np.ndarray) -> float:
-    s = float(np.mean(np.abs(values)))
-    return s if s > 0 else 1.0
+def _sequential(claim: Claim, seed: int, index: int, batch: int, grid, stages: int, alpha: float, decide):
+    """Decide one grid point in up to `stages` stages (see `stage_size`), each decided at `alpha` on all the
+    instances so far; Bonferroni over the stages keeps the point's error rate at stages x alpha. Stops at the first
+    decision, or when the next stage (as many instances as so far: about as long) would pass STAGE_SECONDS."""
+    start, parts = time.process_time(), []
+    for stage in range(stages):
+        parts.append(measure_point(claim, seed, index, stage_size(batch, stage), grid, stage))
+        outcome, ev, wit = decide(claim, _join(parts), batch << stage, alpha)
+        if outcome != INCONCLUSIVE:
+            break
+        if stage + 1 < stages and 2 * (time.process_time() - start) > STAGE_SECONDS:
+            ev["note"] += f"; no stage after {stage + 1}: the next would pass the {STAGE_SECONDS:g} s (CPU) cap"
+            break
+    if stages > 1:
+        ev.update(stages=stage + 1, instances=batch << stage)
+        if outcome == INCONCLUSIVE:
+            ev["note"] += f" (after {stage + 1} stage(s), {batch << stage} instances)"
+    return outcome, ev, wit
+
+
+def power(points: list[dict]) -> dict:
+    """The claim's power from its points': the largest deviation that some point might miss (absolute, and
+    relative to the claimed value)."""
+    if not points or any("detectable" not in p for p in points):
+        return {}
+    return {"detectable": max(p["detectable"] for p in points),
+            "detectable_relative": max(p["detectable_relative"] for p in points)}
+
+
+def _relative(detectable: float, claimed: float) -> float:
+    return detectable / abs(claimed) if claimed != 0 else math.inf
+
+
+def _scale(claimed: float, terms: list[np.ndarray]) -> float:
+    """The size a precision is relative to: the claimed value's; or, when that is zero up to rounding (no relative
+    precision could ever be met), the measured terms' own (the largest root mean square of the terms that add up to
+    the claim, e.g. of `risk` and `exact` in E[risk - exact] = 0), so that zero is resolved to a fraction of it."""
+    size = max(float(np.sqrt(np.mean(np.square(t)))) for t in terms)
+    return abs(claimed) if abs(claimed) > ZERO * size else (size or 1.0)
+
+
+def _constant(x: np.ndarray) -> bool:
+    """All values equal, up to rounding: a deterministic quantity."""
+    return bool(np.ptp(x) <= 1e-12 * np.abs(x).max())
 
 
 def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, scale: float):
-    """Compare an interval for the measured side with the claimed value under the claim's relation."""
-    ev = {"interval": interval.to_json(), "claimed": claimed}
+    """Compare an interval for the measured side with the claimed value under the claim's relation. The check
+    detects (with probability at least the interval's level) a true value farther than 2 half-widths plus the
+    tolerance from the claimed one: then the interval excludes the claimed value whenever it covers the truth.
+    INCONCLUSIVE when the half-width exceeds resolution x scale (the power floor: a detectable deviation of at most
+    2 x resolution x scale beyond the tolerance), unless a bound's interval lies wholly on its claimed side (the
+    bound is then established, however wide the interval)."""
     slack = claim.tol * abs(claimed)  # an approximation claim's relative tolerance (1e-9 for an exact one)
+    detectable = 2 * interval.half_width + slack
+    ev = {"interval": interval.to_json(), "claimed": claimed, "relation": claim.rel, "detectable": detectable,
+          "detectable_relative": _relative(detectable, claimed)}
     if slack > 1e-9 * abs(claimed):
         ev["tolerance"] = slack
     if claim.rel == "=":
@@ -203,7 +293,9 @@ def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, sca
     if violated:
         return VIOLATED, ev, {"measured": interval.estimate, "interval": [interval.lo, interval.hi],
                               "claimed": claimed}
-    if interval.half_width > claim.resolution * scale:
+    established = {"=": False, "<=": interval.hi <= claimed + slack, "<": interval.hi <= claimed + slack,
+                   ">=": interval.lo >= claimed - slack, ">": interval.lo >= claimed - slack}[claim.rel]
+    if not established and interval.half_width > claim.resolution * scale:
         ev["note"] = (f"interval half-width {interval.half_width:.3g} exceeds the resolution "
                       f"{claim.resolution:g} x {scale:.3g}: too few samples to confirm")
         return INCONCLUSIVE, ev, None
@@ -215,12 +307,16 @@ def _decide_mean(claim, env, n, alpha):
     diff = stats.mean_interval(lhs - rhs, alpha)
     claimed = float(rhs.mean())
     shifted = stats.Interval(diff.estimate + claimed, diff.lo + claimed, diff.hi + claimed, diff.n, diff.level)
-    return _decide_interval(claim, shifted, claimed, _scale(rhs))
+    terms = [_side(t, env, n) for side in (claim.left.expr, claim.right.expr) for t in sp.Add.make_args(side)]
+    outcome, ev, wit = _decide_interval(claim, shifted, claimed, _scale(float(np.abs(rhs).mean()), terms))
+    if _constant(lhs - rhs):
+        ev["deterministic"] = True  # all instances agree: the interval is exact, not statistics
+    return outcome, ev, wit
 
 
 def _decide_var(claim, env, n, alpha):
     lhs, rhs = _side(claim.left.expr, env, n), float(_side(claim.right.expr, env, n)[0])
-    return _decide_interval(claim, stats.variance_interval(lhs, alpha), rhs, abs(rhs) or 1.0)
+    return _decide_interval(claim, stats.variance_interval(lhs, alpha), rhs, _scale(rhs, [(lhs - lhs.mean()) ** 2]))
 
 
 def _holds(claim, lhs, rhs):
@@ -242,8 +338,10 @@ def _decide_as(claim, env, n, alpha):
     lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
     ok, excess = _holds(claim, lhs, rhs)
     bad = int((~ok).sum())
+    rate = stats.detectable_rate(n, alpha)
     ev = {"instances": n, "violations": bad, "worst_excess": float(excess.max()),
-          "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None}
+          "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None,
+          "detectable": rate, "detectable_relative": rate}
     ratio = tightness(claim, lhs, rhs)
     if ratio is not None:
         ev["tightness"] = {"min": float(ratio.min()), "median": float(np.median(ratio)), "max": float(ratio.max())}
@@ -260,11 +358,19 @@ def _decide_prob(claim, env, n, alpha):
     k = int(_holds(claim, lhs, rhs)[0].sum())
     claimed = float(_side(claim.probability.expr, env, 1)[0])
     interval = stats.clopper_pearson(k, n, alpha)
+    shortfall = stats.detectable_shortfall(claimed, n, alpha)
     # the claim is P(event) >= claimed: refuted when the whole interval lies below it
-    ev = {"interval": interval.to_json(), "claimed": claimed, "events": k}
+    ev = {"interval": interval.to_json(), "claimed": claimed, "relation": ">=", "events": k,
+          "detectable": shortfall, "detectable_relative": _relative(shortfall, claimed)}
     if interval.hi < claimed:
         return VIOLATED, ev, {"measured": interval.estimate, "interval": [interval.lo, interval.hi],
                               "claimed": claimed}
+    # the power floor of a mean, relative to the claimed value, unless the interval lies wholly above it (established)
+    if interval.lo < claimed and shortfall > 2 * claim.resolution * claimed:
+        ev["note"] = (f"{n} trials detect only a true probability {shortfall:.3g} or more below the claimed "
+                      f"{claimed:g}; the floor is {2 * claim.resolution:g} x {claimed:g} (2 x resolution): "
+                      f"too few trials to confirm")
+        return INCONCLUSIVE, ev, None
     return CONSISTENT, ev, None
 
 
@@ -276,17 +382,24 @@ def _decide_dist(claim, env, n, alpha):
     except ValueError as exc:
         raise ClaimError(claim.id, str(exc)) from None
     stat, pvalue = stats.ks_test(x, dist)
+    distance = stats.detectable_ks(n, alpha)
     ev = {"ks_statistic": stat, "p_value": pvalue, "threshold": alpha, "sample_mean": float(x.mean()),
-          "claimed_mean": float(dist.mean()), "sample_var": float(x.var(ddof=1)), "claimed_var": float(dist.var())}
+          "claimed_mean": float(dist.mean()), "sample_var": float(x.var(ddof=1)), "claimed_var": float(dist.var()),
+          "detectable": distance, "detectable_relative": distance}
     if pvalue < alpha:
         return VIOLATED, ev, {"ks_statistic": stat, "p_value": pvalue, "sample_mean": float(x.mean()),
                               "claimed_mean": float(dist.mean())}
+    if distance > 2 * claim.resolution:  # a law's distance is absolute: the floor is 2 x resolution
+        ev["note"] = (f"{n} samples detect only a Kolmogorov-Smirnov distance of {distance:.3g} or more from the "
+                      f"claimed law; the floor is {2 * claim.resolution:g} (2 x resolution): too few samples to "
+                      f"confirm")
+        return INCONCLUSIVE, ev, None
     return CONSISTENT, ev, None
 
 
 def replay(claim: Claim, witness: dict) -> dict:
-    """Re-run the instance batch of a witness and return the measured values at its instance."""
-    env = measure_point(claim, witness["seed"], witness["point_index"], witness["batch"])
+    """Re-run the instances of a witness (every stage it drew) and return the measured values at its instance."""
+    env = measure_stages(claim, witness["seed"], witness["point_index"], witness["batch"], witness.get("stages", 1))
     i = witness.get("instance")
     out = {str(s): (float(v[i]) if i is not None else float(np.mean(v))) for s, v in env.items()
            if isinstance(v, np.ndarray)}
@@ -297,13 +410,15 @@ def replay(claim: Claim, witness: dict) -> dict:
     return out
 
 
-def check_all(claims, seed: int = 0, quick: bool = False, progress=None) -> list[Result]:
-    """Check claims in order; `progress(i, total, claim, result)` is called after each one."""
+def check_all(claims, seed: int = 0, quick: bool = False, progress=None,
+              seconds: float | None = DEFAULT_SECONDS) -> list[Result]:
+    """Check claims in order, each within `seconds` of CPU time; `progress(i, total, claim, result)` is called
+    before (with None) and after each one."""
     results = []
     for i, claim in enumerate(claims):
         if progress:
             progress(i, len(claims), claim, None)
-        res = check(claim, seed=seed, quick=quick)
+        res = check(claim, seed=seed, quick=quick, seconds=seconds)
         results.append(res)
         if progress:
             progress(i, len(claims), claim, res)

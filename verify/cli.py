@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shlex
 import sys
 import time
 
-from verify.verdict import brief  # stdlib only: cheap at start-up
+from verify.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
+from verify.verdict import brief
 
 EPILOG = """examples:
   boundlab list
@@ -135,11 +137,39 @@ class UsageError(Exception):
     pass
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("boundlab")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _seconds(text: str) -> float:
+    """A --time-limit value: positive seconds, or inf for none."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"a time limit must be positive, got {text}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="boundlab", description="Verify learning-theory bounds: symbolic claims, "
                                 "worst-case programs, torch simulation, LaTeX.", epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"boundlab {_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_limit(sp):
+        sp.add_argument("--time-limit", type=_seconds, default=DEFAULT_SECONDS, metavar="S",
+                        help=f"CPU seconds one claim (or derivation step) may take before it is INCONCLUSIVE "
+                             f"'ran past S s' (default {DEFAULT_SECONDS:g}; 'inf' for none). CPU time, so a busy "
+                             f"machine does not trip it")
+        return sp
 
     def with_file(sp):
         sp.add_argument("--file", action="append", default=[], metavar="PY",
@@ -147,8 +177,15 @@ def _parser() -> argparse.ArgumentParser:
                              "may be repeated")
         return sp
 
-    sp = with_file(sub.add_parser("list", help="claims in the catalogue (and in --file modules)"))
+    sp = with_file(sub.add_parser("list", help="claims and derivations in the catalogue, or in the --file modules "
+                                               "only when --file is given"))
     sp.add_argument("--json", action="store_true", help="print JSON rows (id, title, paper, provenance, kind, ...)")
+
+    sp = with_file(sub.add_parser("scenarios", help="the simulators claims can name: built-in, and those the --file "
+                                                    "modules register; their inputs and measured quantities"))
+    sp.add_argument("name", nargs="?", metavar="NAME", help="only this scenario")
+    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs, quantities, "
+                                                        "worstcase, defined_in)")
 
     sp = with_file(sub.add_parser("show", help="statement, hypotheses, provenance and LaTeX of a claim"))
     sp.add_argument("id")
@@ -162,10 +199,11 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="verdicts: PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED or ERROR, with evidence and "
                       "witnesses", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=CHECK_HELP))
-    sp.add_argument("ids", nargs="*", metavar="ID", help="claim ids (see `boundlab list`)")
+    sp.add_argument("ids", nargs="*", metavar="ID", help="claim or derivation ids (see `boundlab list`)")
     sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
     sp.add_argument("--paper", metavar="KEY", action="append", default=[],
                     help="every claim of one paper (e.g. caulking2026; see `boundlab list`); may be repeated")
+    with_limit(sp)
     sp.add_argument("--quick", action="store_true",
                     help="half of each claim's simulation budget: at least 2000 instances per grid point, or 8 "
                          "repetitions per size for rate, trend and bound claims")
@@ -176,7 +214,8 @@ def _parser() -> argparse.ArgumentParser:
                                                    "maximising instance replayed, solver diagnostics"))
     sp.add_argument("ids", nargs="+", metavar="ID")
     sp.add_argument("--seed", type=int, default=0)
-    sp.add_argument("--point", type=int, default=0, help="index of the grid point to draw the instance at")
+    sp.add_argument("--point", type=int, default=None,
+                    help="only the grid point with this index (default: every grid point)")
     sp.add_argument("--solver", default="CLARABEL", choices=["CLARABEL", "SCS"])
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
 
@@ -190,6 +229,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--quick", action="store_true", help="check with the quick budget when writing or rechecking")
     sp.add_argument("--results", metavar="F", help="verdicts from `boundlab check --json F` instead of re-checking")
     sp.add_argument("--recheck", action="store_true", help="with --check: re-run every check and compare verdicts")
+    sp.add_argument("--allow-unexpected", action="store_true",
+                    help="write the golden file even when a claim is not as expected (ERROR, INCONCLUSIVE, ...)")
+    with_limit(sp)
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--json", metavar="F", help="with --check: write the findings as JSON to F ('-': stdout)")
 
@@ -201,6 +243,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--paper", metavar="KEY", action="append", default=[], help="every claim of one paper")
     sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     sp.add_argument("--json", metavar="F", help="write every mutant and its outcome as JSON to F ('-': stdout)")
+    sp.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S",
+                    help="CPU seconds one mutant may take; a slower one counts as a survivor (default 60)")
     sp.add_argument("--min-kill", type=float, default=None, metavar="R",
                     help="exit with status 1 when the overall kill rate is below R (e.g. 0.9)")
 
@@ -212,6 +256,7 @@ def _parser() -> argparse.ArgumentParser:
                                                        "modules")
     sp.add_argument("--paper", metavar="KEY", action="append", default=[],
                     help="every claim and derivation of one paper (e.g. caulking2026); may be repeated")
+    with_limit(sp)
     sp.add_argument("-o", "--output", default="boundlab-report", metavar="DIR",
                     help="the folder to write into (created if missing; default boundlab-report)")
     sp.add_argument("--quick", action="store_true", help="half of each claim's simulation budget (as in check)")
@@ -223,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("targets", nargs="*", metavar="PY|ID",
                     help="Python files defining derivations, or ids of catalogue derivations")
     sp.add_argument("--all", action="store_true", help="every derivation in the catalogue (and the files)")
+    with_limit(sp)
     sp.add_argument("--seed", type=int, default=0, help="seed of the falsification search (default 0)")
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
     sp.add_argument("--latex", metavar="F", help="write a standalone LaTeX document of the checked derivations, "
@@ -313,7 +359,9 @@ def _progress(i, total, claim, result):
 
 def cmd_list(args):
     reg = _registry(args.file)
-    rows = [c.summary() for c in reg] + [d.summary() for d in reg.derivations()]
+    claims, derivations = ((reg.from_files, reg.derivations_from_files) if args.file
+                           else (list(reg), reg.derivations()))
+    rows = [c.summary() for c in claims] + [d.summary() for d in derivations]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -321,6 +369,38 @@ def cmd_list(args):
     for r in rows:
         flag = "  (known false)" if r["expect"] == "VIOLATED" else ""
         print(f"{r['id']:<{width}}  {r['kind']:<10} {r['provenance']:<13} {r['title']}{flag}")
+    return 0
+
+
+def cmd_scenarios(args):
+    from theory.registry import RegistryError, expand_files, load_file
+
+    try:
+        for f in expand_files(args.file):  # a file may define scenarios only
+            load_file(f)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    from verify.scenarios import SCENARIOS
+
+    if args.name is not None and args.name not in SCENARIOS:
+        raise UsageError(f"unknown scenario {args.name!r}; known: {', '.join(SCENARIOS)}")
+    rows = [s.summary() for name, s in SCENARIOS.items() if args.name in (None, name)]
+    if args.json:
+        for r in rows:  # strict JSON: an infinite default (e.g. m = inf) as its Python spelling
+            r["inputs"] = {k: repr(v) if isinstance(v, float) and not math.isfinite(v) else v
+                           for k, v in r["inputs"].items()}
+        print(json.dumps(rows, indent=2, default=_json_default))
+        return 0
+    for r in rows:
+        inputs = ", ".join(f"{k} (required)" if isinstance(v, str) and v == "required" else f"{k} = {v!r}"
+                           for k, v in r["inputs"].items())
+        width = max(map(len, r["quantities"]), default=0)
+        print(f"{r['name']}: {r['description']}")
+        print(f"  defined in : {r['defined_in']}")
+        print(f"  inputs     : {inputs or 'none'}")
+        for i, (q, meaning) in enumerate(r["quantities"].items()):
+            print(f"  {'measures' if i == 0 else '':<11}: {q:<{width}}  {meaning}")
+        print(f"  worst case : {'yes (it implements instance: worstcase targets)' if r['worstcase'] else 'no'}\n")
     return 0
 
 
@@ -412,64 +492,103 @@ def _paper_claims(reg, keys) -> list:
     return [c for c in reg if keys_of(c) & set(keys)]
 
 
-def _selected_claims(args, verb: str) -> list:
-    """The claims named by ids, --all, --paper or (alone) --file."""
+def _selection(args, verb: str, every_derivation: bool = False):
+    """(registry, claims, derivations) named on the command line, the registry loaded once. Ids may name claims or
+    derivations; --all selects every claim (and every derivation when `every_derivation`); --paper a paper's
+    claims and derivations; --file alone the file's claims and derivations."""
     reg = _registry(args.file)
+    known = {d.id: d for d in reg.derivations()}
+    derivations = [known[i] for i in args.ids if i in known]
+    ids = [i for i in args.ids if i not in known]
     if args.all:
-        return list(reg)
-    if args.ids or args.paper:
-        return _resolve(reg, args.ids) + _paper_claims(reg, args.paper)
-    if args.file:
-        return reg.from_files
-    raise UsageError(f"name claim ids, or use --all, --paper KEY, or --file PY to {verb} a file's claims")
+        claims = list(reg)
+        if every_derivation:
+            derivations = reg.derivations()
+    elif ids or args.paper:
+        claims = _resolve(reg, ids) + _paper_claims(reg, args.paper)
+        derivations += [d for d in reg.derivations() if d.id.split(".")[0] in args.paper and d not in derivations]
+    elif derivations:
+        claims = []
+    elif args.file:
+        claims, derivations = reg.from_files, reg.derivations_from_files
+    else:
+        raise UsageError(f"name claim ids, or use --all, --paper KEY, or --file PY to {verb} a file's claims")
+    return reg, claims, derivations
 
 
 def cmd_check(args):
-    claims = _selected_claims(args, "check")
+    reg, claims, derivations = _selection(args, "check")
     _check_writable(args.json, "--json")
     from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
+    from verify.derive import check_derivation
 
     start = time.perf_counter()
-    results = check_all(claims, seed=args.seed, quick=args.quick, progress=_progress if len(claims) > 1 else None)
+    progress = _progress if len(claims) + len(derivations) > 1 else None
+    results = check_all(claims, seed=args.seed, quick=args.quick, progress=progress, seconds=args.time_limit)
+    derived = []
+    for i, d in enumerate(derivations):
+        derived.append(check_derivation(d, reg, seed=args.seed, seconds=args.time_limit))
+        if progress:
+            progress(len(claims) + i, len(claims) + len(derivations), d, derived[-1])
     if args.json:
-        _write_json(results, args.json)
+        _write_json(results + derived, args.json)
     if args.json != "-":
-        print(_table(results))
+        if results:
+            print(_table(results))
+        for d, r in zip(derivations, derived):
+            print("\n" + _derivation_table(d, r))
+        if derived:
+            print(f"{sum(r.as_expected for r in derived)} of {len(derived)} derivations as expected")
         print(f"seed {args.seed}, {'quick' if args.quick else 'full'} budget, {time.perf_counter() - start:.1f}s")
-    return 0 if all(r.as_expected for r in results) else 1
+    return 0 if all(r.as_expected for r in results + derived) else 1
 
 
 def cmd_worstcase(args):
     claims = _resolve(_registry(args.file), args.ids)
     _check_writable(args.json, "--json")
-    from verify.worstcase import run_worstcase
+    from verify.worstcase import run_worst_cases
 
-    results = [run_worstcase(c, seed=args.seed, point_index=args.point, solver=args.solver)
-               for c in claims]
+    results = [w for c in claims for w in run_worst_cases(c, seed=args.seed, solver=args.solver,
+                                                           points=None if args.point is None else [args.point])]
     if args.json:
         _write_json(results, args.json)
     if args.json != "-":
         for r in results:
-            e = r.evidence
-            print(f"{r.id}: {r.verdict}")
-            if r.verdict == "ERROR":
-                print(f"  {e['error']}")
-                continue
-            print(f"  {e['target']}, instance drawn at {json.dumps(e['point'])} (seed {e['seed']})")
-            print(f"  SDP constant      : {e['constant']:.12g}   ({e['solver']}, status {e['status']})")
-            print(f"  eigenvalue form   : {e['eigenvalue_form']:.12g}   relative difference "
-                  f"{e['relative_difference']:.2e}")
-            print(f"  witness replayed  : {e['replayed_value']:.12g}   relative difference "
-                  f"{e['replay_relative_difference']:.2e}")
-            diag = e["diagnostics"]
-            print(f"  solver residuals  : primal {diag['primal_residual']:.2e}, dual {diag['dual_residual']:.2e}, "
-                  f"relative gap {diag['gap']:.2e}; {diag.get('iterations', '?')} iterations, {r.seconds:.2f}s")
-            print(f"  certified upper   : {diag['certified_upper']:.12g}   (dual bound, corrected by the dual "
-                  f"residual); rank-1 ratio of Z {diag['rank1_ratio']:.1e}")
-            w = r.witness[next(iter(r.witness))]
-            shown = ", ".join(f"{x:.4g}" for x in w[:6]) + (", ..." if len(w) > 6 else "")
-            print(f"  witness {next(iter(r.witness))}: [{shown}]")
+            print(_worstcase_text(r))
+        good = sum(r.verdict == "CERTIFIED" for r in results)
+        print(f"{good} of {len(results)} worst-case program(s) CERTIFIED within the claimed bound")
     return 0 if all(r.verdict == "CERTIFIED" for r in results) else 1
+
+
+def _worstcase_text(r) -> str:
+    """One worst-case program's result: the constant against the claimed bound, the solver's certificate, the
+    replayed witness."""
+    e = r.evidence
+    if "constant" not in e:
+        return f"{r.id}: {r.verdict}\n  {e.get('error', '')}"
+    lines = [f"{r.id}: {r.verdict}",
+             f"  {e['target']}, instance drawn at {json.dumps(e['point'])} (seed {e['seed']})",
+             f"  SDP constant      : {e['constant']:.12g}   ({e['solver']}, status {e['status']})",
+             f"  eigenvalue form   : {e['eigenvalue_form']:.12g}   relative difference {e['relative_difference']:.2e}",
+             f"  witness replayed  : {e['replayed_value']:.12g}   relative difference "
+             f"{e['replay_relative_difference']:.2e}"]
+    diag = e["diagnostics"]
+    lines.append(f"  solver residuals  : primal {diag['primal_residual']:.2e}, dual {diag['dual_residual']:.2e}, "
+                 f"relative gap {diag['gap']:.2e}; {diag.get('iterations', '?')} iterations, {r.seconds:.2f}s")
+    lines.append(f"  certified upper   : {diag['certified_upper']:.12g}   (dual bound, corrected by the dual "
+                 f"residual); rank-1 ratio of Z {diag['rank1_ratio']:.1e}")
+    if "bound" in e:
+        ok = {"CERTIFIED": "respected", "VIOLATED": "BROKEN", "INCONCLUSIVE": "undecided"}.get(r.verdict, "")
+        lines.append(f"  claimed bound     : constant {e['relation']} {e['bound']:.12g}: {ok}")
+    if e.get("error") or e.get("note"):
+        lines.append(f"  {e.get('error') or e.get('note')}")
+    if r.witness:
+        name = next(iter(k for k in r.witness if isinstance(r.witness[k], list)), None)
+        if name:
+            w = r.witness[name]
+            shown = ", ".join(f"{x:.4g}" for x in w[:6]) + (", ..." if len(w) > 6 else "")
+            lines.append(f"  witness {name}: [{shown}]")
+    return "\n".join(lines)
 
 
 def _load_results(path):
@@ -477,8 +596,8 @@ def _load_results(path):
 
     try:
         rows = json.loads(open(path).read())["results"]
-        return {r["id"]: Result(r["id"], r["verdict"], r.get("method", ""), r.get("evidence", {}), r.get("witness"))
-                for r in rows}
+        return {r["id"]: Result(r["id"], r["verdict"], r.get("method", ""), r.get("evidence", {}), r.get("witness"),
+                                r.get("expect", "holds")) for r in rows}
     except OSError as exc:
         raise UsageError(f"--results {path}: cannot read: {exc.strerror}") from None
     except (ValueError, KeyError, TypeError) as exc:
@@ -489,28 +608,41 @@ def cmd_snapshot(args):
     from verify import snapshot as snap
 
     reg = _registry(args.file)
-    claims = list(reg.from_files) if args.file else list(reg)  # a theory repository snapshots its own claims
+    # a theory repository snapshots its own claims and derivations
+    claims, derivations = ((reg.from_files, reg.derivations_from_files) if args.file
+                           else (list(reg), reg.derivations()))
+    subjects = snap.subjects(claims, derivations)
     path = args.golden or snap.DEFAULT_PATH
     results = _load_results(args.results) if args.results else None
+
+    def check_now(chosen):
+        from verify.check import check_all
+
+        return {r.id: r for r in check_all(chosen, seed=args.seed, quick=args.quick, progress=_progress,
+                                           seconds=args.time_limit)}
     try:
         if not args.check:
             if os.path.exists(path) and not args.update:
                 raise snap.SnapshotError(f"{path} exists; `boundlab snapshot --update` replaces it (nothing was "
                                          "written)")
-            if results is None:
-                from verify.check import check_all
-
-                results = {r.id: r for r in check_all(claims, seed=args.seed, quick=args.quick, progress=_progress)}
-            doc = snap.take(claims, results, snap.worst_cases(claims, args.seed))
+            results = check_now(subjects) if results is None else {
+                **results, **check_now([c for c in subjects if c.id not in results])}  # what --results lacks
+            bad = snap.unexpected(claims, derivations, results)
+            if bad and not args.allow_unexpected:
+                raise snap.SnapshotError(
+                    f"not as expected (ERROR, INCONCLUSIVE, an escaped known-false claim, or no result): "
+                    f"{', '.join(bad)}; a golden file records the baseline, so nothing was written. Fix them, or "
+                    f"record them anyway with --allow-unexpected")
+            doc = snap.take(subjects, results, snap.worst_cases(subjects, args.seed))
             snap.write(path, doc, update=args.update)
-            print(f"wrote {path}: {len(claims)} claims, format {snap.FORMAT}")
-            return 0
+            print(f"wrote {path}: {len(claims)} claims" + (f", {len(derivations)} derivations "
+                  f"({len(subjects) - len(claims)} steps)" if derivations else "") + f", format {snap.FORMAT}"
+                  + (f"; not as expected: {', '.join(bad)}" if bad else ""))
+            return 1 if bad else 0
         doc = snap.load(path)
         if args.recheck:
-            from verify.check import check_all
-
-            results = {r.id: r for r in check_all(claims, seed=args.seed, quick=args.quick, progress=_progress)}
-        report = snap.compare(doc, claims, results, snap.worst_cases(claims, args.seed))
+            results = check_now(subjects)
+        report = snap.compare(doc, subjects, results, snap.worst_cases(subjects, args.seed))
     except snap.SnapshotError as exc:
         print(f"boundlab snapshot: {exc}", file=sys.stderr)
         return 1
@@ -522,7 +654,10 @@ def cmd_snapshot(args):
 
 
 def cmd_mutate(args):
-    claims = _selected_claims(args, "mutate")
+    _, claims, derivations = _selection(args, "mutate")
+    if derivations and not claims:
+        raise UsageError(f"{', '.join(d.id for d in derivations)}: mutation testing works on claims; a derivation's "
+                         f"steps are claims `<id>.step<i>` checked by `boundlab derive`")
     if args.min_kill is not None and not 0 <= args.min_kill <= 1:
         raise UsageError(f"--min-kill must be a rate between 0 and 1, got {args.min_kill}")
     _check_writable(args.json, "--json")
@@ -531,7 +666,7 @@ def cmd_mutate(args):
     reports = []
     for i, claim in enumerate(claims):
         print(f"[{i + 1}/{len(claims)}] {claim.id} ...", end="\r", file=sys.stderr, flush=True)
-        rep = mutate_claim(claim, seed=args.seed)
+        rep = mutate_claim(claim, seed=args.seed, seconds=args.time_limit)
         reports.append(rep)
         print(f"[{i + 1}/{len(claims)}] {claim.id}: " + (f"skipped ({rep.skipped})" if rep.skipped else
               f"{rep.count('killed')} killed, {rep.count('survived')} survived, {rep.count('true')} true, "
@@ -559,23 +694,13 @@ def cmd_mutate(args):
 
 
 def cmd_report(args):
-    reg = _registry(args.file)
-    derivation_ids = {d.id for d in reg.derivations()}
-    named = [i for i in args.ids if i in derivation_ids]
-    args.ids = [i for i in args.ids if i not in derivation_ids]
-    claims = _selected_claims(args, "report on") if (args.ids or args.all or args.paper or args.file
-                                                      or not named) else []
-    if args.all:
-        derivations = reg.derivations()
-    else:
-        keys = set(args.paper)
-        derivations = [d for d in reg.derivations() if d.id in named or d.id.split(".")[0] in keys]
+    reg, claims, derivations = _selection(args, "report on", every_derivation=True)
     from verify import report
 
     command = "boundlab " + " ".join(shlex.quote(a) for a in args.argv)
     try:
         doc, results = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
-                                    command=command,
+                                    command=command, seconds=args.time_limit,
                                     progress=lambda line: print(line, file=sys.stderr, flush=True))
     except report.ReportError as exc:
         raise UsageError(str(exc)) from None
@@ -653,7 +778,7 @@ def cmd_derive(args):
 
     results = []
     for i, d in enumerate(derivations):
-        res = check_derivation(d, reg, seed=args.seed)
+        res = check_derivation(d, reg, seed=args.seed, seconds=args.time_limit)
         results.append(res)
         if len(derivations) > 1:
             print(f"[{i + 1}/{len(derivations)}] {d.id}: {res.verdict} ({res.seconds:.1f}s)", file=sys.stderr,
@@ -677,7 +802,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return {"list": cmd_list, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
+        return {"list": cmd_list, "scenarios": cmd_scenarios, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
                 "worstcase": cmd_worstcase, "derive": cmd_derive,
                 "mutate": cmd_mutate, "snapshot": cmd_snapshot, "report": cmd_report}[args.command](args)
     except UsageError as exc:

@@ -7,14 +7,20 @@ at each swept value (independent repetitions, one seed per point), and:
   lies outside the band, CONSISTENT when the estimate lies inside it and the interval is no wider than the band,
   INCONCLUSIVE otherwise. The evidence adds the slopes of the two halves of the range and a floor fit, which
   show where the curve flattens.
-- `trend`: Welch intervals for the differences of consecutive means; VIOLATED when one lies wholly on the wrong
-  side of zero, INCONCLUSIVE when a mean is known to less than `claim.resolution` relative precision.
+- `trend`: over the whole sweep, Welch intervals for the change from the first to the last mean and for the
+  least-squares slope of the means against the rank of the swept value, with the changes between neighbours as
+  a diagnostic; VIOLATED when any lies wholly on the wrong side of zero, INCONCLUSIVE when a mean is known to
+  less than `claim.resolution` relative precision. A monotone sequence of true means cannot fail any of these:
+  its first-to-last change and its slope against the rank (a positive combination of its pairwise changes) have
+  the claimed sign.
 - `bound`: the smallest constants (an LP, shared by all grid points) on the lower half of the swept range and on
   all of it; a constant that grows like x^e with e above `claim.resolution` (bootstrap interval) is not a
   constant: VIOLATED. Only constants whose term changes along the swept variable are judged (a constant in front
   of a term that does not cannot reveal a wrong exponent); where no constant enters, the bound is a plain
   inequality, refuted when the mean is surely above it.
-All intervals are Bonferroni-corrected over the tests of the claim.
+All intervals are Bonferroni-corrected over the tests of the claim. A bootstrap needs at least MIN_BOOTSTRAP
+repetitions of a random quantity (fewer is INCONCLUSIVE); a deterministic one (all repetitions equal) is judged
+exactly, on the measured finite curve. Every point states its power: the smallest error it detects.
 """
 from __future__ import annotations
 
@@ -28,9 +34,11 @@ from numerics.rates import Curve, RateError, constant_drift, fit_floor, fit_slop
 from theory.claim import Claim
 
 from . import stats
-from .check import _side, _validate_grid, budget, measure_point, point_seed
+from .check import _constant, _relative, _side, _validate_grid, budget, measure_point, point_seed, power
 from .scenarios import get_scenario
 from .verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result
+
+MIN_BOOTSTRAP = 8  # repetitions of a random quantity below which a bootstrap interval means nothing
 
 
 def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
@@ -46,7 +54,7 @@ def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
     K, G = len(values), len(claim.grid)
     envs = [[measure_point(claim, seed, g * K + k, batch, points) for k in range(K)] for g in range(G)]
     decide = {"rate": _decide_rate, "trend": _decide_trend, "bound": _decide_bound}[claim.statistic]
-    tests = {"rate": G, "trend": G * (K - 1), "bound": 1}[claim.statistic]
+    tests = {"rate": G, "trend": G * (K + 1), "bound": 1}[claim.statistic]
     alpha_pt = stats.bonferroni(alpha, tests)
     evidence, verdict, witness = [], CONSISTENT, None
     if claim.statistic == "bound":  # the constants are shared by all grid points: one program over all of them
@@ -64,33 +72,59 @@ def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
                 break
             if outcome == INCONCLUSIVE:
                 verdict = INCONCLUSIVE
+    exact = bool(evidence) and all(e.get("deterministic") for e in evidence)
     method = {"rate": "simulation; log-log slope of the mean with a bootstrap interval over repetitions",
-              "trend": "simulation; Welch intervals for consecutive differences of the mean",
+              "trend": "simulation; Welch intervals for the first-to-last change, the slope against the rank and "
+                       "the consecutive differences of the mean",
               "bound": "simulation; smallest constants by linear program (cvxpy), drift with a bootstrap interval"
               }[claim.statistic]
-    method += f" along {name}, Bonferroni over {tests} test(s), family-wise alpha = {alpha:g}"
+    if exact:
+        method = {"rate": "simulation; exact log-log slope of the mean",
+                  "bound": "simulation; smallest constants by linear program (cvxpy), exact drift"}[claim.statistic]
+        method += f" along {name} (deterministic: all {batch} repetitions equal)"
+    else:
+        method += f" along {name}, Bonferroni over {tests} test(s), family-wise alpha = {alpha:g}"
     return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]",
-                  {"repetitions": batch, "alpha": alpha, "over": {name: list(values)}, "points": evidence}, witness)
+                  {"repetitions": batch, "alpha": alpha, "over": {name: list(values)}, "points": evidence,
+                   **power(evidence)}, witness)
 
 
 def _params(env: dict) -> dict:
     return {s: v for s, v in env.items() if not isinstance(v, np.ndarray)}
 
 
+def _too_few(batch: int, exact: bool) -> str | None:
+    """Why a bootstrap over `batch` repetitions cannot decide (None when it can, or when the curve is exact)."""
+    if exact or batch >= MIN_BOOTSTRAP:
+        return None
+    return (f"a bootstrap over {batch} repetitions of a random quantity gives no interval to trust: at least "
+            f"{MIN_BOOTSTRAP} are needed")
+
+
 def _decide_rate(claim, envs, batch, alpha, seed):
     x = np.array(claim.over[1], dtype=float)
     curve = Curve(x, [_side(claim.left.expr, env, batch) for env in envs])
     claimed = float(_side(claim.right.expr, _params(envs[0]), 1)[0])
+    exact = all(_constant(v) for v in curve.samples)  # deterministic: the bootstrap interval has width 0
     fit = fit_slope(curve, alpha, seed)
     tol, s = claim.resolution, fit.slope
-    ev = {"claimed_slope": claimed, "tolerance": tol, **fit.to_json()}
+    detectable = tol + 2 * s.half_width  # a slope off by more is outside the band whenever the interval covers it
+    ev = {"claimed_slope": claimed, "relation": claim.rel, "tolerance": tol, **fit.to_json(), "detectable": detectable,
+          "detectable_relative": _relative(detectable, claimed)}
+    if exact:
+        ev["deterministic"] = True
     if x.size >= 4:
         ev["floor"] = fit_floor(curve, alpha, seed).to_json()
     lo_band, hi_band = {"=": (claimed - tol, claimed + tol), "<=": (-math.inf, claimed + tol),
                         ">=": (claimed - tol, math.inf)}[claim.rel]
+    few = _too_few(batch, exact)
+    if few:
+        ev["note"] = few
+        return INCONCLUSIVE, ev, None
     if s.hi < lo_band or s.lo > hi_band:
         return VIOLATED, ev, {"measured_slope": s.estimate, "interval": [s.lo, s.hi], "claimed": claimed,
-                              "tolerance": tol, "means": fit.means, "over": list(claim.over[1])}
+                              "tolerance": tol, "means": fit.means, "over": list(claim.over[1]),
+                              **({"deterministic": True} if exact else {})}
     if not lo_band <= s.estimate <= hi_band or s.half_width > tol:
         ev["note"] = (f"slope {s.estimate:.3f} with interval [{s.lo:.3f}, {s.hi:.3f}] neither inside nor outside "
                       f"the band [{lo_band:.3f}, {hi_band:.3f}]: more repetitions or a longer range are needed")
@@ -103,27 +137,36 @@ def _decide_trend(claim, envs, batch, alpha, seed):
     samples = [_side(claim.left.expr, env, batch) for env in envs]
     means = [float(v.mean()) for v in samples]
     intervals = [stats.mean_interval(v, alpha) for v in samples]
-    pairs, worst = [], None
-    sign = 1.0 if claim.rel == "<=" else -1.0  # increments must be <= 0 (non-increasing) or >= 0
-    for k in range(len(values) - 1):
-        a, b = samples[k], samples[k + 1]
-        diff = float(b.mean() - a.mean())
-        va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-        se = math.sqrt(va + vb)
-        df = (va + vb) ** 2 / max(va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1), 1e-300)
-        q = float(scipy.stats.t.ppf(1 - alpha / 2, df)) if se > 0 else 0.0
-        slack = claim.tol * max(abs(means[k]), abs(means[k + 1]))
-        excess = sign * diff - q * se - slack  # > 0: the wrong-way change is significant
-        pairs.append({"from": values[k], "to": values[k + 1], "difference": diff, "interval": [diff - q * se,
-                                                                                                 diff + q * se]})
-        if excess > 0 and (worst is None or excess > worst[0]):
-            worst = (excess, k)
-    ev = {"means": [iv.to_json() for iv in intervals], "differences": pairs,
-          "overall_change": means[-1] - means[0]}
-    if worst is not None:
-        k = worst[1]
-        return VIOLATED, ev, {"from": values[k], "to": values[k + 1], "mean_from": means[k],
-                              "mean_to": means[k + 1], "interval": pairs[k]["interval"]}
+    K, size = len(values), max(abs(m) for m in means)
+    sign = 1.0 if claim.rel == "<=" else -1.0  # changes must be <= 0 (non-increasing) or >= 0
+    slack = claim.tol * size  # the claim, for '<=': mean_k <= mean_j + slack whenever j < k
+
+    def contrast(weights):
+        return stats.contrast_interval(samples, weights, alpha)
+
+    def wrong_way(test):  # > 0: the change is surely the wrong way, beyond its slack
+        _, _, _, iv, allowed = test
+        return (iv.lo if sign > 0 else -iv.hi) - allowed
+
+    steps = [contrast([0] * k + [-1, 1] + [0] * (K - k - 2)) for k in range(K - 1)]
+    first_last = contrast([-1] + [0] * (K - 2) + [1])
+    rank = np.arange(K) - (K - 1) / 2
+    slope = contrast(rank / (rank ** 2).sum())  # per step; at most 2 slack / K under the claim
+    tests = [("first to last", 0, K - 1, first_last, slack), ("fitted slope", 0, K - 1, slope, 2 * slack / K)]
+    tests += sorted((("neighbours", k, k + 1, iv, slack) for k, iv in enumerate(steps)), key=wrong_way, reverse=True)
+    detectable = 2 * first_last.half_width + slack  # a wrong-way change this large fails the first-to-last test
+    ev = {"means": [iv.to_json() for iv in intervals],
+          "differences": [{"from": values[k], "to": values[k + 1], "difference": iv.estimate,
+                           "interval": [iv.lo, iv.hi]} for k, iv in enumerate(steps)],
+          "overall_change": means[-1] - means[0],
+          "first_to_last": {"difference": first_last.estimate, "interval": [first_last.lo, first_last.hi]},
+          "trend_slope": {"estimate": slope.estimate, "interval": [slope.lo, slope.hi], "per": "step"},
+          "detectable": detectable, "detectable_relative": _relative(detectable, size)}
+    failed = [t for t in tests if wrong_way(t) > 0]
+    if failed:
+        test, a, b, iv, _ = failed[0]
+        return VIOLATED, ev, {"test": test, "from": values[a], "to": values[b], "mean_from": means[a],
+                              "mean_to": means[b], "interval": [iv.lo, iv.hi]}
     rel_hw = max(iv.half_width / max(abs(iv.estimate), 1e-300) for iv in intervals)
     if rel_hw > claim.resolution:
         ev["note"] = (f"a mean is known only to {rel_hw:.1%} (resolution {claim.resolution:.0%}): "
@@ -142,9 +185,11 @@ def _decide_bound(claim, envs, batch, alpha, seed):
     features = np.array([[float(_side(e, env, batch).mean()) for e in coeffs] for env in envs])
     offset = np.array([float(_side(offset_expr, env, batch).mean()) for env in envs])
     means = np.array([c.mean() for c in curves])
+    exact = all(_constant(c) for c in curves)
+    few = _too_few(batch, exact)
     # where no constant enters, the bound is a plain inequality: refuted when the mean is surely above it
     z = scipy.stats.norm.ppf(1 - alpha / 2)
-    for k in np.flatnonzero((np.abs(features) == 0).all(axis=1)):
+    for k in [] if few else np.flatnonzero((np.abs(features) == 0).all(axis=1)):
         lo = means[k] - z * curves[k].std(ddof=1) / math.sqrt(curves[k].size)
         if lo > offset[k]:
             return VIOLATED, {"note": "no constant enters the bound here"}, {
@@ -160,6 +205,13 @@ def _decide_bound(claim, envs, batch, alpha, seed):
           "decided_on": [n for n, d in zip(names, decided) if d]}
     tol = claim.resolution
     tested = [(n, e) for n, e, d in zip(names, drift.exponents, decided) if d and e is not None]
+    if exact:
+        ev["deterministic"] = True
+    if tested:  # a drift beyond the tolerance by more than the interval's width is always seen
+        ev["detectable"] = ev["detectable_relative"] = tol + 2 * max(e.half_width for _, e in tested)
+    if few:
+        ev["note"] = few
+        return INCONCLUSIVE, ev, None
     grown = [(n, e) for n, e in tested if e.lo > tol]
     if grown:
         n, e = max(grown, key=lambda t: t[1].lo)

@@ -11,6 +11,7 @@ import time
 from theory.derivation import Derivation
 
 from .check import check
+from .limits import DEFAULT_SECONDS
 from .verdict import CERTIFIED, CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 ORDER = (PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED, ERROR)
@@ -20,8 +21,10 @@ def weakest(verdicts) -> str:
     return max(verdicts, key=ORDER.index)
 
 
-def check_derivation(derivation: Derivation, registry=None, seed: int = 0) -> Result:
-    """The verdict on a derivation; `evidence["steps"]` holds each step's own result."""
+def check_derivation(derivation: Derivation, registry=None, seed: int = 0,
+                     seconds: float | None = DEFAULT_SECONDS) -> Result:
+    """The verdict on a derivation; `evidence["steps"]` holds each step's own result, each step checked within
+    `seconds` of CPU time."""
     start = time.perf_counter()
     unknown = [(i, s.uses) for i, s in enumerate(derivation.steps, 1)
                if s.uses and (registry is None or not registry.has_claim(s.uses))]
@@ -31,7 +34,7 @@ def check_derivation(derivation: Derivation, registry=None, seed: int = 0) -> Re
                         {"error": f"derivation {derivation.id}: step {i} uses claim {name!r}, which is not in the "
                                   f"catalogue or the loaded files (`boundlab list` shows the ids)"})
     else:
-        steps = [check(c, seed=seed) for c in derivation.step_claims]
+        steps = [check(c, seed=seed, seconds=seconds) for c in derivation.step_claims]
         verdict = weakest(r.verdict for r in steps)
         evidence = {"relation": derivation.relation, "steps": [_step_json(i, derivation, r)
                                                                for i, r in enumerate(steps, 1)]}

@@ -24,9 +24,9 @@ from numerics.evaluate import scipy_distribution
 from theory.claim import Claim
 
 from . import stats
-from .check import _side, _validate_grid, budget, measure_point, tightness
+from .check import _side, _validate_grid, budget, measure_stages, tightness
 from .scenarios import get_scenario
-from .verdict import CERTIFIED, ERROR
+from .verdict import CERTIFIED, ERROR, worst_point
 
 PP_POINTS = 101  # points of each P-P curve stored in report.json
 
@@ -105,11 +105,11 @@ def _interval_panel(claim, result, seed, quick) -> dict:
     lo, hi = [p["interval"]["lo"] for p in pts], [p["interval"]["hi"] for p in pts]
     claimed = [p["claimed"] for p in pts]
     level = 1 - (1 - pts[0]["interval"]["level"]) * len(pts)  # simultaneous over the grid points (Bonferroni)
-    side = _quantity_tex(claim, claim.left)
+    side, worst = _quantity_tex(claim, claim.left), worst_point(pts)
     if claim.statistic == "prob":
         return {"kind": "intervals", **_axis(claim, [p["point"] for p in pts]), "estimate": est, "lo": lo, "hi": hi,
                 "claimed": claimed, "reference": None, "ylabel": "probability",
-                "legend": ["measured frequency", "claimed lower bound"], "level": level}
+                "legend": ["measured frequency", "claimed lower bound"], "level": level, "worst": worst}
     ratio = all(c > 0 for c in claimed)
     scale = [c if ratio else 1.0 for c in claimed]
     shift = [0.0 if ratio else c for c in claimed]
@@ -121,15 +121,17 @@ def _interval_panel(claim, result, seed, quick) -> dict:
             "claimed": None, "reference": 1.0 if ratio else 0.0, "tolerance": tol,
             "ylabel": "measured / claimed" if ratio else "measured $-$ claimed",
             "legend": [f"{'Var' if claim.statistic == 'var' else 'mean'} of {side}", f"claimed ({claim.rel})"],
-            "level": level}
+            "level": level, "worst": worst}
 
 
 def _measured(claim, seed, quick):
-    """(batch, grid, measure): `measure(i)` gives the check's own measurements at grid point i (from the reuse
-    cache when called inside `reuse_measurements()`)."""
+    """(batch, grid, measure): `measure(i, stages)` gives the check's own measurements at grid point i, all the
+    stages it drew, and their number of instances (from the reuse cache when called inside
+    `reuse_measurements()`)."""
     grid = _validate_grid(claim, get_scenario(claim.scenario))
     batch = budget(claim, quick)
-    return batch, grid, (lambda i: measure_point(claim, seed, i, batch, grid))
+    return batch, grid, (lambda i, stages=1: (measure_stages(claim, seed, i, batch, stages, grid),
+                                              batch << (stages - 1)))
 
 
 def _box(values: np.ndarray) -> dict:
@@ -138,12 +140,12 @@ def _box(values: np.ndarray) -> dict:
 
 
 def _as_panel(claim, result, seed, quick) -> dict:
-    batch, _, measure = _measured(claim, seed, quick)
+    _, _, measure = _measured(claim, seed, quick)
     pts = result.evidence["points"]
     sides = []
     for i in range(len(pts)):
-        env = measure(i)
-        sides.append((_side(claim.left.expr, env, batch), _side(claim.right.expr, env, batch)))
+        env, n = measure(i)
+        sides.append((_side(claim.left.expr, env, n), _side(claim.right.expr, env, n)))
     axis = _axis(claim, [p["point"] for p in pts])
     ratios = [tightness(claim, lhs, rhs) for lhs, rhs in sides]
     if all(r is not None for r in ratios):
@@ -159,12 +161,12 @@ def _as_panel(claim, result, seed, quick) -> dict:
 
 
 def _dist_panel(claim, result, seed, quick) -> dict:
-    batch, _, measure = _measured(claim, seed, quick)
+    _, _, measure = _measured(claim, seed, quick)
     pts, curves, band = result.evidence["points"], [], 0.0
     grid_q = np.linspace(0, 1, PP_POINTS)
     for i, p in enumerate(pts):
-        env = measure(i)
-        x = np.sort(_side(claim.left.expr, env, batch))
+        env, n = measure(i, p.get("stages", 1))
+        x = np.sort(_side(claim.left.expr, env, n))
         dist = scipy_distribution(claim.right.expr, {s: v for s, v in env.items() if not isinstance(v, np.ndarray)})
         u = dist.cdf(x)
         ecdf = np.searchsorted(u, grid_q, side="right") / u.size  # empirical CDF at claimed probabilities
@@ -186,7 +188,7 @@ def _curve_panel(claim, result, seed, quick) -> dict:
     for g in range(G):
         means, lo, hi, fit = [], [], [], []
         for k in range(K):
-            env = measure(g * K + k)
+            env, _ = measure(g * K + k)
             iv = stats.mean_interval(_side(claim.left.expr, env, batch), alpha)
             means.append(iv.estimate), lo.append(iv.lo), hi.append(iv.hi)
             if claim.statistic == "bound":
@@ -285,6 +287,9 @@ def _draw_intervals(ax, p):
         if p.get("tolerance"):
             ax.axhspan(1 - p["tolerance"], 1 + p["tolerance"], color=LIGHT, alpha=0.5, lw=0,
                        label="claimed tolerance")
+    if len(x) > 1 and p.get("worst") is not None:
+        k = p["worst"]
+        ax.plot(x[k], est[k], ls="none", marker="o", ms=9, mfc="none", color=INK, label="worst point")
     _x_axis(ax, p, x)
     ax.legend(loc="best")
 
@@ -380,7 +385,9 @@ def caption(claim: Claim, data: dict) -> str:
         if kind == "intervals":
             parts.append("Measured against claimed at each grid point; bars are the check's confidence intervals "
                          f"(simultaneous level {_level(p['level'])})"
-                         + (", with the claimed tolerance shaded" if p.get("tolerance") else "") + ".")
+                         + (", with the claimed tolerance shaded" if p.get("tolerance") else "")
+                         + ("; circled, the worst point (nearest to refuting the claim)"
+                            if len(p["x"]) > 1 and p.get("worst") is not None else "") + ".")
         elif kind == "boxes":
             parts.append("Per grid point, the distribution over instances (box: quartiles; whiskers: range) of "
                          + ("the claimed-smaller side over the larger, against the bound (1)."

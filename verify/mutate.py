@@ -15,10 +15,7 @@ kill rate = killed / (killed + survived). Only claims that hold and come out as 
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +25,7 @@ from theory.claim import Claim, ClaimError
 from theory.provenance import Provenance
 
 from .check import check, reuse_measurements
+from .limits import TimeLimitExceeded, time_limit
 from .verdict import ERROR, PROVED, VIOLATED
 
 REVERSED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
@@ -202,34 +200,15 @@ def _survival_reason(claim: Claim, mutant: Mutant) -> str:
     return "not refuted at the claim's grid points and budget (outside the scenario's reach or budget too small)"
 
 
-MUTANT_SECONDS = 60  # a mutant whose check runs longer is reported as a survivor (budget), not waited for
+MUTANT_SECONDS = 60.0  # CPU seconds: a mutant whose check runs longer is a survivor (budget), not waited for
 
 
-class _Timeout(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the block after `seconds` (SIGALRM; only in the main thread, elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise _Timeout()
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _judge(claim: Claim, m: Mutant, seed: int, quick: bool) -> None:
-    res = check(m.claim, seed=seed, quick=quick)
+def _judge(claim: Claim, m: Mutant, seed: int, quick: bool, seconds: float) -> None:
+    res = check(m.claim, seed=seed, quick=quick, seconds=seconds)
     m.verdict = res.verdict
+    if res.method == "time limit":
+        m.outcome, m.reason = "survived", f"budget too small: the check ran past {seconds:g} s of CPU time"
+        return
     if res.verdict == VIOLATED:
         m.outcome = "killed"
     elif res.verdict == ERROR:
@@ -241,7 +220,8 @@ def _judge(claim: Claim, m: Mutant, seed: int, quick: bool) -> None:
         m.outcome, m.reason = ("true", why) if why else ("survived", _survival_reason(claim, m))
 
 
-def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True) -> ClaimReport:
+def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True, seconds: float = MUTANT_SECONDS) -> ClaimReport:
+    """Check the claim, then each of its mutants within `seconds` of CPU time (a slower one survives)."""
     start = time.perf_counter()
     with reuse_measurements():
         original = check(claim, seed=seed, quick=quick)
@@ -252,12 +232,12 @@ def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True) -> ClaimReport
         else:
             for m in claim_mutants(claim):
                 try:
-                    with _time_limit(MUTANT_SECONDS):
-                        _judge(claim, m, seed, quick)
-                except _Timeout:
+                    with time_limit(seconds):  # the check and the implication proof together
+                        _judge(claim, m, seed, quick, seconds)
+                except TimeLimitExceeded:
                     m.outcome = "survived"
-                    m.verdict = m.verdict or "TIMEOUT"
-                    m.reason = f"budget too small: the check (or the implication proof) ran past {MUTANT_SECONDS} s"
+                    m.verdict = m.verdict or "INCONCLUSIVE"
+                    m.reason = f"budget too small: the check and the implication proof ran past {seconds:g} s"
                 except Exception as exc:  # noqa: BLE001 - one mutant must not stop the run
                     m.outcome, m.reason = "invalid", f"{type(exc).__name__}: {exc}"[:200]
                 report.mutants.append(m)

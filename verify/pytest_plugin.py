@@ -7,8 +7,12 @@ Configuration (pytest.ini, tox.ini, setup.cfg or pyproject's [tool.pytest.ini_op
     boundlab_snapshot = claims.snapshot.json   optional: a golden snapshot, checked as one more test
 
 When `boundlab_files` is unset the plugin does nothing, so it never touches projects that do not use it.
+    boundlab_time_limit = 300                  optional: CPU seconds per claim (or derivation step)
+
 Command-line options: `--boundlab-full` (each claim's full simulation budget; the default is the quick one, as
-`boundlab check --quick`) and `--boundlab-seed N` (default 0).
+`boundlab check --quick`), `--boundlab-seed N` (default 0) and `--boundlab-time-limit S` (a claim that runs past S
+CPU seconds is INCONCLUSIVE, so a run never hangs). A project folder named `theory`, `numerics` or `verify` would
+shadow boundlab's own packages: the plugin stops with a message saying so.
 
 Collection. A listed module is loaded as `boundlab check --file` loads it (its own claims and derivations, not
 the catalogue claims it imports) and gives one item per claim and per derivation, with node ids such as
@@ -21,7 +25,7 @@ Listed modules are collected where pytest's own walk reaches them (so `pytest cl
 claims.py::mine.claim_id` select as usual). When pytest runs without path arguments, modules the walk does not
 reach (e.g. outside `testpaths`) are collected too, after everything else: listing a file is asking for it. The
 snapshot item (node id `<snapshot file>::snapshot`) follows the same rule; it calls
-`verify.snapshot.check_snapshot(path, claims)` on the claims of all listed modules and fails with the report's
+`verify.snapshot.check_snapshot(path, claims, derivations)` on the claims and derivations of all listed modules and fails with the report's
 text, or with the message of a `SnapshotError` for a missing or corrupt file.
 
 Errors are collection errors that name the file and the cause: a `boundlab_files` entry that matches no file, a
@@ -52,6 +56,7 @@ class _State:
     snapshot: Path | None
     quick: bool
     seed: int
+    seconds: float  # the per-claim CPU-time limit
     source: str  # the ini file, for messages
     seen: set[Path] = field(default_factory=set)  # files whose collector has run
     loaded: dict[Path, object] = field(default_factory=dict)  # path -> Registry or the RegistryError
@@ -88,10 +93,15 @@ def pytest_addoption(parser):
                     help="check claims with their full simulation budget (default: the quick budget)")
     group.addoption("--boundlab-seed", type=int, default=0, metavar="N",
                     help="seed of every random draw of the claim checks (default 0)")
+    group.addoption("--boundlab-time-limit", type=float, default=None, metavar="S",
+                    help="CPU seconds one claim or derivation step may take before it is INCONCLUSIVE (default: "
+                         "the ini's boundlab_time_limit, else 300)")
     parser.addini("boundlab_files", type="linelist", default=[],
                   help="boundlab: claim modules to collect, paths or globs relative to the rootdir")
     parser.addini("boundlab_snapshot", type="string", default="",
                   help="boundlab: a golden snapshot file, checked as one test")
+    parser.addini("boundlab_time_limit", type="string", default="",
+                  help="boundlab: CPU seconds one claim may take before it is INCONCLUSIVE (default 300)")
 
 
 def pytest_configure(config):
@@ -109,9 +119,41 @@ def pytest_configure(config):
         files += [p for p in found if p not in files]
     snap = config.getini("boundlab_snapshot")
     source = str(config.inipath) if config.inipath else "the ini file"
+    _refuse_shadowing(files)
     config.stash[STATE] = _State(files, unmatched, (root / snap).resolve() if snap else None,
                                  quick=not config.getoption("boundlab_full"),
-                                 seed=config.getoption("boundlab_seed"), source=source)
+                                 seed=config.getoption("boundlab_seed"), seconds=_time_limit(config, source),
+                                 source=source)
+
+
+def _time_limit(config, source: str) -> float:
+    from verify.limits import DEFAULT_SECONDS
+
+    given = config.getoption("boundlab_time_limit")
+    text = config.getini("boundlab_time_limit").strip()
+    try:
+        seconds = given if given is not None else float(text) if text else DEFAULT_SECONDS
+    except ValueError:
+        raise pytest.UsageError(f"boundlab_time_limit = {text!r} (in {source}) is not a number of seconds") from None
+    if not seconds > 0:
+        raise pytest.UsageError(f"the boundlab time limit must be positive, got {seconds}")
+    return seconds
+
+
+def _refuse_shadowing(files) -> None:
+    """boundlab's own import names are `theory`, `numerics` and `verify`: a project folder of one of those names on
+    sys.path would replace boundlab's package and fail in confusing ways, so say so before anything is loaded."""
+    import importlib.util
+
+    home = Path(__file__).resolve().parent.parent
+    for name in ("theory", "numerics", "verify"):
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+        if origin is not None and home not in origin.parents:
+            raise pytest.UsageError(
+                f"boundlab: the folder {origin.parent} is imported as `{name}`, which is the name of one of "
+                f"boundlab's own packages (theory, numerics, verify), so boundlab cannot load. Rename that folder "
+                f"(e.g. to `claims/`) and update boundlab_files.")
 
 
 def pytest_report_header(config):
@@ -279,12 +321,9 @@ def _evidence(r) -> str:
     if r.verdict == "VIOLATED" and "seed" not in w and {"point", "lhs", "rhs"} <= set(w):
         point = ", ".join(f"{k} = {_short(v)}" for k, v in w["point"].items())
         return f"counterexample {point}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
-    from verify.cli import _brief
+    from verify.verdict import brief
 
-    try:
-        return _brief(r)
-    except Exception:  # a witness of an unforeseen shape: the JSON shown beside it still has everything
-        return ""
+    return brief(r)
 
 
 class ClaimItem(_CheckItem):
@@ -299,7 +338,7 @@ class ClaimItem(_CheckItem):
         from verify.check import check
 
         state = self.config.stash[STATE]
-        result = check(self.claim, seed=state.seed, quick=state.quick)
+        result = check(self.claim, seed=state.seed, quick=state.quick, seconds=state.seconds)
         self._record(result)
         if not result.as_expected:
             raise NotAsExpected(*self._failure(result))
@@ -339,7 +378,8 @@ class DerivationItem(_CheckItem):
     def runtest(self):
         from verify.derive import check_derivation
 
-        result = check_derivation(self.derivation, self.registry, seed=self.config.stash[STATE].seed)
+        state = self.config.stash[STATE]
+        result = check_derivation(self.derivation, self.registry, seed=state.seed, seconds=state.seconds)
         self._record(result)
         if not result.as_expected:
             raise NotAsExpected(*self._failure(result))
@@ -373,10 +413,11 @@ class SnapshotItem(_CheckItem):
         from theory.registry import RegistryError
 
         state = self.config.stash[STATE]
-        claims = []
+        claims, derivations = [], []
         for path in state.files:
             try:
                 claims += state.registry(path).from_files
+                derivations += state.registry(path).derivations_from_files
             except RegistryError as exc:
                 raise NotAsExpected(f"snapshot {_shown(self.path)}: cannot load the claims: {exc}",
                                     "a claim file fails to load") from None
@@ -385,7 +426,7 @@ class SnapshotItem(_CheckItem):
         files = " ".join(f"--file {_shown(p)}" for p in state.files)
         write = f"boundlab snapshot {files} -o {_shown(self.path)}"
         try:
-            report = snapshot.check_snapshot(self.path, claims)
+            report = snapshot.check_snapshot(self.path, claims, derivations)
         except snapshot.SnapshotError as exc:
             raise NotAsExpected(f"snapshot {_shown(self.path)}: {exc}\n  for these claims: {write}"
                                 + (" --update" if self.path.exists() else ""), str(exc).splitlines()[0]) from None

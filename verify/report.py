@@ -28,10 +28,9 @@ from theory.latex import (claim_latex, derivation_latex, document_setup, environ
                           number_text, text_latex, tt)
 
 from .stats import DEFAULT_ALPHA
-from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, farthest_point, strict_json
+from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, strict_json, worst_point
 
 FORMAT = 1
-DIRECTIONS = 2000  # random directions per worst-case instance, for the distribution of the ratio
 TABLE_ROWS = 26  # rows per verification table (a table never breaks across pages; long ones are split)
 PROVENANCE_SHORT = {"stated": "stated", "reconstructed": "recon.", "derived": "derived", "classical": "classical"}
 
@@ -67,21 +66,21 @@ def prepare_folder(folder) -> Path:
     return path
 
 
-def run(claims, derivations=(), registry=None, seed: int = 0, quick: bool = False, progress=None):
+def run(claims, derivations=(), registry=None, seed: int = 0, quick: bool = False, progress=None,
+        seconds: float | None = None):
     """Check every claim, with its worst cases and figure numbers; then the derivations. `progress(line)` is
     called with one line per finished item."""
     from .check import check, reuse_measurements
     from .derive import check_derivation
     from .figures import figure_data
-    from .worstcase import run_worstcase
+    from .worstcase import DIRECTIONS, run_worst_cases
 
     entries = []
     for i, claim in enumerate(claims):
         start = time.perf_counter()
         with reuse_measurements():  # the figure reads the check's own measurements, not new ones
-            result = check(claim, seed=seed, quick=quick)
-            worst = [run_worstcase(claim, seed=seed, point_index=j, directions=DIRECTIONS)
-                     for j in range(len(claim.grid))] if claim.worstcase else []
+            result = check(claim, seed=seed, quick=quick, seconds=seconds)
+            worst = run_worst_cases(claim, seed, directions=DIRECTIONS) if claim.worstcase else []  # check's own
             try:
                 data = figure_data(claim, result, seed, quick, worst)
             except Exception as exc:  # a figure that cannot be drawn must not cost the report
@@ -93,7 +92,7 @@ def run(claims, derivations=(), registry=None, seed: int = 0, quick: bool = Fals
                      f"({time.perf_counter() - start:.1f}s)")
     derived = []
     for d in derivations:
-        res = check_derivation(d, registry, seed=seed)
+        res = check_derivation(d, registry, seed=seed, seconds=seconds)
         derived.append((d, res))
         if progress:
             progress(f"[derivation] {d.id}: {res.verdict} ({res.seconds:.1f}s)")
@@ -210,15 +209,18 @@ def macros(doc: dict) -> dict:
                         f"worst-case constant (SDP) at grid point {j + 1}")
         points = ev.get("points") if isinstance(ev.get("points"), list) else []
         if points and "interval" in points[0] and "claimed" in points[0]:
-            k = farthest_point(points)
+            k = worst_point(points)
             add(cid, "Measured", f"{base}/result/evidence/points/{k}/interval/estimate",
-                f"measured value at grid point {k + 1}, the one farthest from the claim")
+                f"measured value at grid point {k + 1}, the one nearest to refuting the claim")
             add(cid, "Claimed", f"{base}/result/evidence/points/{k}/claimed", f"claimed value at grid point {k + 1}")
+        if "detectable_relative" in ev:
+            add(cid, "DetectableRelative", f"{base}/result/evidence/detectable_relative",
+                "the smallest error the check detects, relative (power; the largest over the grid points)")
         if points and "p_value" in points[0]:
             k = min(range(len(points)), key=lambda k: points[k]["p_value"])
             add(cid, "KsPValue", f"{base}/result/evidence/points/{k}/p_value", "smallest Kolmogorov-Smirnov p-value")
         if points and "slope" in points[0]:
-            k = max(range(len(points)), key=lambda k: abs(points[k]["slope"]["estimate"] - points[k]["claimed_slope"]))
+            k = worst_point(points)
             for what, key in (("Slope", "estimate"), ("SlopeLow", "lo"), ("SlopeHigh", "hi")):
                 add(cid, what, f"{base}/result/evidence/points/{k}/slope/{key}",
                     f"fitted log-log slope ({key}) at grid point {k + 1}")
@@ -492,11 +494,11 @@ def compile_pdf(folder: Path) -> dict:
 
 
 def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = False, command: str = "",
-          progress=None) -> tuple[dict, list[Result]]:
-    """The whole report: check, write, compile. Returns the JSON document (with its `latex` outcome) and the
-    claims' results."""
+          progress=None, seconds: float | None = None) -> tuple[dict, list[Result]]:
+    """The whole report: check (each claim within `seconds` of CPU time), write, compile. Returns the JSON document
+    (with its `latex` outcome) and the claims' results."""
     path = prepare_folder(folder)
-    entries, derived = run(claims, derivations, registry, seed, quick, progress)
+    entries, derived = run(claims, derivations, registry, seed, quick, progress, seconds)
     doc = document(entries, derived, seed, quick, command)
     if progress:
         progress(f"writing {path}/: figures, LaTeX, report.json")

@@ -269,6 +269,29 @@ def compare(doc: dict, claims, results=None, worsts=None) -> Report:
     return report
 
 
+def subjects(claims, derivations=()) -> list:
+    """What a snapshot records: the claims, and every step of the derivations as the claim `<id>.step<i>`, so that
+    a rewritten step is compared like any claim."""
+    return [*claims, *(c for d in derivations for c in d.step_claims)]
+
+
+def unexpected(claims, derivations, results: dict) -> list[str]:
+    """Ids (of claims and derivations) whose results are missing or not as expected: a golden file must not record
+    an ERROR or an INCONCLUSIVE as the baseline. A derivation is judged as a whole (its weakest step)."""
+    from .derive import weakest
+
+    bad = [c.id for c in claims if c.id not in results or not results[c.id].as_expected]
+    for d in derivations:
+        steps = [results.get(c.id) for c in d.step_claims]
+        if None in steps:
+            bad.append(d.id)
+            continue
+        verdict = weakest(r.verdict for r in steps)
+        if (verdict == "VIOLATED") != (d.expect == "VIOLATED") or verdict in ("ERROR", "INCONCLUSIVE"):
+            bad.append(d.id)
+    return bad
+
+
 def worst_cases(claims, seed: int = 0) -> dict:
     """The worst-case constant of every claim with a worst-case program, at grid point 0."""
     from .worstcase import run_worstcase
@@ -276,7 +299,7 @@ def worst_cases(claims, seed: int = 0) -> dict:
     return {c.id: run_worstcase(c, seed=seed) for c in claims if c.worstcase}
 
 
-def check_snapshot(path: str | Path, claims) -> Report:
+def check_snapshot(path: str | Path, claims, derivations=()) -> Report:
     """The pytest plugin's entry: statements, hypotheses, provenance and worst-case constants against `path`."""
-    claims = list(claims)
+    claims = subjects(claims, derivations)
     return compare(load(path), claims, worsts=worst_cases(claims))

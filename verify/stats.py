@@ -74,3 +74,49 @@ def ks_test(x: np.ndarray, dist) -> tuple[float, float]:
     """Kolmogorov-Smirnov statistic and p-value of the samples against a frozen scipy distribution."""
     res = scipy.stats.kstest(np.asarray(x, dtype=np.float64), dist.cdf)
     return float(res.statistic), float(res.pvalue)
+
+
+def contrast_interval(samples: list[np.ndarray], weights, alpha: float) -> Interval:
+    """Interval for sum_k w_k E[x_k] from independent samples x_k (Welch-Satterthwaite degrees of freedom): a
+    difference of two means with weights (-1, 1), a fitted slope of the means with least-squares weights."""
+    terms = [(float(w), np.asarray(x, dtype=np.float64)) for w, x in zip(weights, samples) if w != 0]
+    if any(x.size < 2 for _, x in terms):
+        raise ValueError("a contrast of means needs at least 2 samples at each value")
+    est = sum(w * float(x.mean()) for w, x in terms)
+    parts = [w * w * float(x.var(ddof=1)) / x.size for w, x in terms]
+    se = math.sqrt(sum(parts))
+    df = sum(parts) ** 2 / max(sum(v * v / (x.size - 1) for v, (_, x) in zip(parts, terms)), 1e-300)
+    q = float(scipy.stats.t.ppf(1 - alpha / 2, df)) if se > 0 else 0.0
+    return Interval(est, est - q * se, est + q * se, sum(x.size for _, x in terms), 1 - alpha)
+
+
+# ---- power: the smallest error each test detects with probability at least 1 - alpha -----------------------
+def detectable_shortfall(claimed: float, n: int, alpha: float) -> float:
+    """The smallest shortfall s such that a true probability of claimed - s or less is detected (the Clopper-Pearson
+    interval at level 1 - alpha lies below `claimed`) with probability at least 1 - alpha in n trials; inf when no
+    count of n trials can refute `claimed`. Detection happens exactly when the count is at most k*, the largest
+    count whose upper end is below `claimed`, and P(Bin(n, p) <= k*) >= 1 - alpha exactly when
+    p <= the alpha-quantile of Beta(k* + 1, n - k*)."""
+    def upper(k):
+        return 1.0 if k == n else float(scipy.stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+
+    if upper(0) >= claimed:
+        return math.inf
+    lo, hi = 0, n  # upper() increases with k: bisect for the last k with upper(k) < claimed
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if upper(mid) < claimed else (lo, mid)
+    return claimed - float(scipy.stats.beta.ppf(alpha, lo + 1, n - lo))
+
+
+def detectable_rate(n: int, alpha: float) -> float:
+    """The smallest violation rate that n instances reveal (at least one violating instance) with probability at
+    least 1 - alpha: 1 - alpha^(1/n), about -log(alpha)/n (the rule of three at alpha = 0.05)."""
+    return -math.expm1(math.log(alpha) / n)
+
+
+def detectable_ks(n: int, alpha: float) -> float:
+    """The Kolmogorov-Smirnov distance from the claimed law that n samples detect (p-value below alpha) with
+    probability at least 1 - alpha: twice the critical distance, since the empirical CDF is within the critical
+    distance of the true one with probability 1 - alpha."""
+    return 2 * float(scipy.stats.kstwo.ppf(1 - alpha, n))

@@ -50,16 +50,57 @@ def strict_json(obj):
     return obj
 
 
-def farthest_point(points: list[dict]) -> int:
-    """The index of the grid point whose interval lies farthest from the claimed value, in interval widths."""
-    def off(p):
-        iv = p["interval"]
-        return abs(iv["estimate"] - p["claimed"]) / max(iv["hi"] - iv["lo"], 1e-300)
-    return max(range(len(points)), key=lambda k: off(points[k]))
+_TOWARDS_VIOLATION = {"=": abs, "<=": lambda d: d, "<": lambda d: d, ">=": lambda d: -d, ">": lambda d: -d}
+
+
+def worst_point(points: list[dict]) -> int:
+    """The index of the grid point nearest to refuting the claim, in widths of its interval (of the measured value,
+    or of a rate's slope): for a bound (the point's "relation" `<=`, `<`, `>=`, `>`) the one with the least slack,
+    a violating one first; for an identity (`=`, also when no relation is recorded) the one farthest from the
+    claimed value in either direction."""
+    def excess(p):
+        iv, claimed = (p["slope"], p["claimed_slope"]) if "slope" in p else (p["interval"], p["claimed"])
+        off = _TOWARDS_VIOLATION[p.get("relation", "=")](iv["estimate"] - claimed) - p.get("tolerance", 0.0)
+        return off / max(iv["hi"] - iv["lo"], 1e-300)
+    return max(range(len(points)), key=lambda k: excess(points[k]))
 
 
 def _num(x) -> str:
     return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
+
+
+def _finite(x) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.2g}%"
+
+
+def _power(e: dict, p: dict) -> str:
+    """What a check that found nothing could have found: the smallest error it detects (at its error rate), from
+    the claim's evidence `e` and its first point `p`."""
+    det, rel = e.get("detectable"), e.get("detectable_relative")
+    if det is None:
+        return ""
+    if "violations" in p:
+        return f"; a violation rate of {_percent(det)} or more would have shown"
+    if not _finite(det):
+        return "; detects no error at this budget"
+    size = _percent(rel) if _finite(rel) else _num(det)
+    if "slope" in p:
+        what = f"a slope off by {det:.3g} or more"
+    elif "differences" in p:
+        what = f"a wrong-way change of {size} or more from first to last"
+    elif "drift_exponents" in p:
+        what = f"a drift exponent of {det:.3g} or more"
+    elif "p_value" in p:
+        what = f"a Kolmogorov-Smirnov distance of {det:.3g} or more"
+    elif "events" in p:
+        what = f"a probability {det:.3g} or more below the claimed"
+    else:
+        what = f"a deviation of {size} or more"
+    return f"; detects {what}"
 
 
 def brief(r) -> str:
@@ -71,20 +112,28 @@ def brief(r) -> str:
         point = json.dumps(strict_json(w.get("point")), default=str)
         where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
         if "measured_slope" in w:
-            return f"{where}: log-log slope {w['measured_slope']:.3f} in [{w['interval'][0]:.3f}, " \
-                   f"{w['interval'][1]:.3f}] vs claimed {w['claimed']:.3f} +- {w['tolerance']:g}"
+            measured = "exact (deterministic)" if w.get("deterministic") else \
+                f"in [{w['interval'][0]:.3f}, {w['interval'][1]:.3f}]"
+            return f"{where}: log-log slope {w['measured_slope']:.3f} {measured} vs claimed {w['claimed']:.3f} " \
+                   f"+- {w['tolerance']:g}"
         if "drift_exponent" in w:
             return f"{where}: constant {w['constant']} grows like {w.get('over', 'x')}^{w['drift_exponent']:.3f} (interval " \
                    f"[{w['interval'][0]:.3f}, {w['interval'][1]:.3f}], tolerance {w['tolerance']:g}) as the range grows"
         if "mean_from" in w:
-            return f"{where}: mean {_num(w['mean_from'])} at {w['from']} rises to {_num(w['mean_to'])} at {w['to']} " \
-                   f"(difference in [{_num(w['interval'][0])}, {_num(w['interval'][1])}])"
+            moves = "rises" if w["mean_to"] > w["mean_from"] else "falls"
+            what = {"fitted slope": "fitted slope of the mean per step",
+                    "first to last": "first-to-last difference"}.get(w.get("test"), "difference")
+            return f"{where}: mean {_num(w['mean_from'])} at {w['from']} {moves} to {_num(w['mean_to'])} at " \
+                   f"{w['to']} ({what} in [{_num(w['interval'][0])}, {_num(w['interval'][1])}])"
         if "lhs" in w:
             return f"{where}, instance {w.get('instance', '-')}: lhs {_num(w['lhs'])} vs rhs {_num(w['rhs'])}" + \
                 (f" ({w['violations']} of {w['batch']} instances violate)" if "violations" in w else "")
         if "interval" in w:
             return f"{where}: measured {_num(w['measured'])} in [{_num(w['interval'][0])}, " \
                    f"{_num(w['interval'][1])}] vs claimed {_num(w['claimed'])}"
+        if "ks_statistic" in w:
+            return f"{where}: Kolmogorov-Smirnov distance {w['ks_statistic']:.3g} from the claimed law (p-value " \
+                   f"{w['p_value']:.3g}); sample mean {_num(w['sample_mean'])} vs {_num(w['claimed_mean'])}"
         return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
     if "certificate" in e:
         from numerics.prover import describe
@@ -92,32 +141,42 @@ def brief(r) -> str:
         return describe(e["certificate"])
     points = e.get("points")
     if isinstance(points, list) and points:
-        if "slope" in points[0]:
-            return "; ".join(f"slope {p['slope']['estimate']:.3f} in [{p['slope']['lo']:.3f}, {p['slope']['hi']:.3f}] "
-                             f"vs claimed {p['claimed_slope']:.3f} +- {p['tolerance']:g}" for p in points)
-        if "differences" in points[0]:
-            return "; ".join("means " + " -> ".join(_num(m["estimate"]) for m in p["means"]) for p in points)
-        if "drift_exponents" in points[0]:
-            p = points[0]
-            drift = ", ".join(f"{k} {_num(v)} (drift {d['estimate']:.3f})" if d else f"{k} {_num(v)}"
-                              for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
-            return f"smallest constants {drift}"
-        if "violations" in points[0]:
-            total = sum(p["instances"] for p in points)
-            tight = e.get("tightness")
-            return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
-                   f"{max(p['worst_excess'] for p in points):.3g}" + \
-                (f"; tightness, the claimed-smaller side over the larger, in [{tight['min']:.3g}, {tight['max']:.3g}])"
-                 if tight else ")")
-        if "p_value" in points[0]:
-            return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
-                   f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
-        if "interval" in points[0]:
-            p = points[farthest_point(points)]
-            iv = p["interval"]
-            return f"worst of {len(points)} point(s): measured {_num(iv['estimate'])} in [{_num(iv['lo'])}, " \
-                   f"{_num(iv['hi'])}] vs claimed {_num(p['claimed'])}" + (f"; {p['note']}" if "note" in p else "")
+        notes = [p["note"] for p in points if "note" in p]
+        return _brief_points(e, points) + (_power(e, points[0]) if r.verdict == "CONSISTENT" else "") + \
+            (f"; {notes[0]}" if r.verdict == "INCONCLUSIVE" and notes else "")
     if "worst_relative_gap" in e:
         return f"no proof; no counterexample in {e['points']} points (smallest relative gap " \
                f"{e['worst_relative_gap']:.3g})"
+    return ""
+
+
+def _brief_points(e: dict, points: list[dict]) -> str:
+    if "slope" in points[0]:
+        return "; ".join(f"slope {p['slope']['estimate']:.3f} "
+                         + (f"exact (deterministic: all {e['repetitions']} repetitions equal)" if p.get("deterministic")
+                            else f"in [{p['slope']['lo']:.3f}, {p['slope']['hi']:.3f}]")
+                         + f" vs claimed {p['claimed_slope']:.3f} +- {p['tolerance']:g}" for p in points)
+    if "differences" in points[0]:
+        return "; ".join("means " + " -> ".join(_num(m["estimate"]) for m in p["means"]) for p in points)
+    if "drift_exponents" in points[0]:
+        p = points[0]
+        drift = ", ".join(f"{k} {_num(v)} (drift {d['estimate']:.3f})" if d else f"{k} {_num(v)}"
+                          for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
+        return f"smallest constants {drift}"
+    if "violations" in points[0]:
+        total = sum(p["instances"] for p in points)
+        tight = e.get("tightness")
+        return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
+               f"{max(p['worst_excess'] for p in points):.3g}" + \
+            (f"; tightness, the claimed-smaller side over the larger, in [{tight['min']:.3g}, {tight['max']:.3g}])"
+             if tight else ")")
+    if "p_value" in points[0]:
+        return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
+               f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
+    if "interval" in points[0]:
+        p = points[worst_point(points)]
+        iv = p["interval"]
+        measured = (f"{_num(iv['estimate'])} exact (all {iv['n']} instances equal)" if p.get("deterministic") else
+                    f"{_num(iv['estimate'])} in [{_num(iv['lo'])}, {_num(iv['hi'])}]")
+        return f"worst of {len(points)} point(s): measured {measured} vs claimed {_num(p['claimed'])}"
     return ""

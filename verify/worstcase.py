@@ -9,16 +9,18 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import sympy as sp
 import torch
 
 from numerics.worstcase import SolverError, max_rayleigh, max_rayleigh_eig
 from theory.claim import Claim, ClaimError
 
-from .check import point_seed
+from .check import _MEASURED, point_seed
 from .scenarios import ScenarioError, get_scenario
-from .verdict import CERTIFIED, ERROR, Result
+from .verdict import CERTIFIED, ERROR, INCONCLUSIVE, VIOLATED, Result
 
 AGREEMENT = 1e-6  # relative tolerance between the SDP and the eigenvalue form, and for the replay
+DIRECTIONS = 2000  # random directions per worst-case instance, for the distribution of the ratio (report figures)
 
 
 def parse_target(claim: Claim, scenario) -> tuple[str, str | None]:
@@ -80,13 +82,87 @@ def _run(claim, seed, point_index, solver, solver_opts, directions) -> Result:
     if directions > 0:
         evidence["direction_ratios"] = _direction_ratios(a, b, directions, seed)
     witness = {inst.variable: w.tolist(), **{k: np.asarray(v).tolist() for k, v in inst.data.items()}}
-    ok = agree <= AGREEMENT and replay_gap <= AGREEMENT
-    if not ok:
+    method = f"SDP ({wc.solver}) vs eigenvalue form, witness replayed through scenario {claim.scenario}"
+    if not (agree <= AGREEMENT and replay_gap <= AGREEMENT):
         evidence["error"] = (f"claim {claim.id}: the SDP value and the eigenvalue form or the replay differ by "
                              f"more than {AGREEMENT:g} relative: the solver result is inaccurate")
-    verdict = CERTIFIED if ok else ERROR
-    return Result(claim.id, verdict, f"SDP ({wc.solver}) vs eigenvalue form, witness replayed through "
-                                     f"scenario {claim.scenario}", evidence, witness)
+        return Result(claim.id, ERROR, method, evidence, witness)
+    bound = claimed_bound(claim, num, den, values, {**replayed, **getattr(inst, "quantities", {})})
+    upper = max(wc.constant, float(wc.diagnostics["certified_upper"]))  # no larger value exists
+    lower = replay_value  # attained by the replayed witness
+    slack = max(claim.tol, AGREEMENT) * max(1.0, abs(bound))
+    evidence.update({"bound": bound, "relation": claim.rel, "certified_upper": upper, "attained": lower})
+    breached = {"=": upper < bound - slack or lower > bound + slack, "<=": lower > bound + slack,
+                "<": lower > bound + slack, ">=": upper < bound - slack, ">": upper < bound - slack}[claim.rel]
+    if breached:
+        return Result(claim.id, VIOLATED, method + "; the constant breaks the claimed bound", evidence,
+                      {"seed": seed, "point_index": point_index, "point": claim.grid[point_index],
+                       "constant": wc.constant, "certified_upper": upper, "attained": lower, "bound": bound,
+                       "relation": claim.rel, **witness})
+    proved = {"=": upper <= bound + slack and lower >= bound - slack, "<=": upper <= bound + slack,
+              "<": upper <= bound + slack, ">=": lower >= bound - slack, ">": lower >= bound - slack}[claim.rel]
+    if not proved:  # between the attained value and the certified upper bound: the solver cannot tell
+        evidence["note"] = (f"the bound {bound:.12g} lies between the attained value {lower:.12g} and the certified "
+                            f"upper bound {upper:.12g}: solve more accurately to decide")
+        return Result(claim.id, INCONCLUSIVE, method, evidence, witness)
+    return Result(claim.id, CERTIFIED, method + "; the constant respects the claimed bound", evidence, witness)
+
+
+def claimed_bound(claim: Claim, num: str, den: str | None, values: dict, measured: dict) -> float:
+    """The claim's bound on the worst-case constant sup num/den at one grid point: the right-hand side, divided by
+    `den` when the left-hand side is `num` itself (a claim `Q <= c R` bounds sup Q/R by c). Parameters take the grid
+    point's values; measured quantities the worst-case instance's (its replay and `Instance.quantities`)."""
+    symbols = {s.name: s for s in claim.left.expr.free_symbols | claim.right.expr.free_symbols}
+    bound = claim.right.expr
+    if den and sp.simplify(claim.left.expr - symbols.get(num, sp.Symbol(num))) == 0:
+        bound = bound / symbols.get(den, sp.Symbol(den))
+    env = {claim.param(k).symbol: v for k, v in values.items()}
+    env.update({s: measured[s.name] for s in bound.free_symbols if s.name in measured})
+    value = bound.subs(env)
+    missing = sorted(str(s) for s in value.free_symbols)
+    if missing:
+        raise ClaimError(claim.id, f"the worst-case constant cannot be compared with the claimed bound "
+                                   f"{sp.sstr(bound)}: the instance gives no value for {', '.join(missing)} "
+                                   f"(a scenario's Instance.quantities may provide it)")
+    value = complex(sp.N(value, 30))
+    if value.imag or not np.isfinite(value.real):
+        raise ClaimError(claim.id, f"the claimed bound {sp.sstr(bound)} is not a finite real number at grid point "
+                                   f"{claim.grid}: {value}")
+    return value.real
+
+
+def run_worst_cases(claim: Claim, seed: int = 0, points=None, **kw) -> list[Result]:
+    """`run_worstcase` at every grid point (or at the indices `points`). Inside `verify.check.reuse_measurements`
+    a program solved once (by `check`) is not solved again (by the report's figures)."""
+    out = []
+    for j in range(len(claim.grid)) if points is None else points:
+        key = ("worstcase", claim.id, claim.worstcase, repr(claim.grid[j]), seed, j, repr(sorted(kw.items())))
+        cached = _MEASURED[-1].get(key) if _MEASURED else None
+        if cached is None:
+            cached = run_worstcase(claim, seed=seed, point_index=j, **kw)
+            if _MEASURED:
+                _MEASURED[-1][key] = cached
+        out.append(cached)
+    return out
+
+
+def with_worst_cases(claim: Claim, result: Result, worst: list[Result]) -> Result:
+    """The claim's result once its worst-case programs are judged: a breached bound at any grid point makes the
+    claim VIOLATED with the maximiser as its witness; a failed program makes it ERROR; an undecided one INCONCLUSIVE.
+    The worst cases' constants and bounds join the evidence."""
+    evidence = {**result.evidence, "worstcase": [{"point": claim.grid[j], "verdict": w.verdict,
+                                                  **{k: w.evidence[k] for k in ("constant", "bound", "relation",
+                                                                                "certified_upper", "error", "note")
+                                                     if k in w.evidence}} for j, w in enumerate(worst)]}
+    method = f"{result.method}; worst-case program at {len(worst)} point(s)"
+    for verdict in (VIOLATED, ERROR, INCONCLUSIVE):
+        bad = next((w for w in worst if w.verdict == verdict), None)
+        if bad is not None:
+            if verdict == ERROR:
+                evidence["error"] = bad.evidence.get("error")
+            return Result(result.id, verdict, method, evidence, bad.witness if verdict == VIOLATED else None,
+                          result.expect, result.seconds)
+    return Result(result.id, result.verdict, method, evidence, result.witness, result.expect, result.seconds)
 
 
 def _direction_ratios(a, b, count: int, seed: int) -> dict:

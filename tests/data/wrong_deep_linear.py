@@ -1,4 +1,4 @@
-"""A slip in the fine-tuned deep linear network (shared/papers/shachaf2021.md, D1), as a user would write it in a
+"""A slip in the fine-tuned deep linear network (our study notes on Shachaf et al. (2021), D1), as a user would write it in a
 --file module: the null-space coefficient a = (|beta| / |theta_S|)^((N-1)/N) with the exponent 1/N instead. The two
 agree at N = 2 only; at N = 3 and 5, real gradient descent on the layers refutes it (VIOLATED)."""
 from theory import Claim, Provenance
@@ -11,6 +11,6 @@ wrong_exponent = Claim(
     lhs="coef", rel="=", rhs="norm_ratio**(1/N)", statistic="as", samples=48, tol=0.01,
     params=(N,), quantities=(coef, norm_ratio), scenario="deep_linear",
     provenance=Provenance("derived", "shachaf2021", "Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641",
-                          note="a deliberate slip in shared/papers/shachaf2021.md, D1"),
+                          note="a deliberate slip in our study notes on Shachaf et al. (2021), D1"),
     grid=({"d": 30, "n": 6, "N": 3, "alpha": 2.0, "e": 0.3}, {"d": 30, "n": 6, "N": 5, "alpha": 0.5, "e": 0.3}),
 )

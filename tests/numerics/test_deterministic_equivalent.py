@@ -1,5 +1,5 @@
 """numerics.deterministic_equivalent against the closed forms of Hastie, Montanari, Rosset and Tibshirani for
-isotropic features (shared/papers/linear_transfer.md, C4), and its fixed point. (Against simulation: the catalogue
+isotropic features (our study notes on linear transfer, C4), and its fixed point. (Against simulation: the catalogue
 claims classical.ridgeless_equivalent and classical.projection_equivalent.)"""
 import math
 

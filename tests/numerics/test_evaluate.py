@@ -22,7 +22,7 @@ def test_backends_agree_on_a_formula():
 
 
 def test_beta_quantile_matches_the_notes_published_value_in_every_backend():
-    # shared/papers/shachaf2021.md 3.2: d = 50, n = 25 gives q_0.95 = 0.6616 and q_0.05 = 0.3384
+    # our study notes on Shachaf et al. (2021) 3.2: d = 50, n = 25 gives q_0.95 = 0.6616 and q_0.05 = 0.3384
     for backend in ("numpy", "torch", "mpmath"):
         hi = float(evaluate(BetaQuantile(p, a, b), {p: 0.95, a: 12.5, b: 12.5}, backend))
         lo = float(evaluate(BetaQuantile(p, a, b), {p: 0.05, a: 12.5, b: 12.5}, backend))

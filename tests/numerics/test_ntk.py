@@ -1,5 +1,5 @@
 """numerics/ntk.py: H_inf against a Monte Carlo average of the empirical NTK over Gaussian first-layer weights, and
-against the arcsin decomposition of shared/papers/shachaf2021.md 2.3 (a second derivation); positive definiteness."""
+against the arcsin decomposition of our study notes on Shachaf et al. (2021) 2.3 (a second derivation); positive definiteness."""
 import math
 
 import numpy as np

@@ -3,7 +3,7 @@ import math
 import pytest
 import sympy as sp
 
-from theory.symbols import POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
+from theory.symbols import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
 
 
 def test_domain_membership():
@@ -48,3 +48,16 @@ def test_domain_latex():
     assert UNIT_OPEN.latex(r"\delta") == r"\delta \in (0, 1)"
     assert POSITIVE.latex(r"\sigma") == r"\sigma > 0"
     assert Domain(0, math.inf).latex("x") == r"x \ge 0"
+
+
+def test_param_takes_a_domain_by_name_in_any_case():
+    for name, domain in (("positive", POSITIVE), ("NonNegative", NONNEGATIVE), ("SIZE", SIZE),
+                         ("unit_open", UNIT_OPEN)):
+        assert Param("n", name) == Param("n", domain)
+    assert Param("n", "size").symbol.is_integer and Param("x", "positive").symbol.is_positive
+    with pytest.raises(TypeError, match=r"parameter n: domain 'postive' is not a theory.Domain; use POSITIVE, "
+                                        r"NONNEGATIVE, SIZE, UNIT_OPEN, their names as strings \('positive', "
+                                        r"'nonnegative', 'size', 'unit_open'\) or Domain\(lo, hi, ...\)"):
+        Param("n", "postive")
+    with pytest.raises(TypeError, match="domain 3 is not a theory.Domain"):
+        Param("n", 3)

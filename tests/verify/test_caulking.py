@@ -6,7 +6,7 @@
 - the whole estimator pipeline against a numpy recomputation on the very samples the scenario drew (the target
   a*(u) summed with np.cos term by term, the OLS feature by np.linalg.lstsq);
 - feature_err against Monte Carlo over 1e6 points and its 1/m decay; the Holder exponent of the Weierstrass adapter;
-- the rates -2ab/(2ab + 1) (caulk) and -2ab/(2ab + D) (scratch) of shared/papers/caulking2026.md section 5, the
+- the rates -2ab/(2ab + 1) (caulk) and -2ab/(2ab + D) (scratch) of our study notes on caulking section 5, the
   error floor left by pre-training on m samples, and the sample complexity nstar;
 - determinism, and bad input against ScenarioError messages.
 """

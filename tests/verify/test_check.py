@@ -42,7 +42,7 @@ def test_witness_of_an_almost_sure_violation_replays():
 
 
 def test_known_false_claim_is_refuted_at_the_notes_instance():
-    """shared/papers/shachaf2021.md 2.1: d = 2, n = 1, Sigma = diag(1, 0.01), Delta = e_2: L > L_S w.p. 0.994."""
+    """our study notes on Shachaf et al. (2021) 2.1: d = 2, n = 1, Sigma = diag(1, 0.01), Delta = e_2: L > L_S w.p. 0.994."""
     claim = REG.get("shachaf2021.never_hurts")
     res = check(claim, seed=0)
     assert res.verdict == VIOLATED and res.as_expected
@@ -94,3 +94,68 @@ def test_consistent_carries_evidence():
     # the probability is exactly 1 - delta, so each Clopper-Pearson interval must cover it
     for point in res.evidence["points"]:
         assert point["interval"]["lo"] <= point["claimed"] <= point["interval"]["hi"]
+
+
+CLAIM_FILE = '''
+import torch
+from theory import Claim, Param, Provenance, Quantity, POSITIVE
+from verify.scenarios import Scenario, register_scenario
+
+
+class Shifted(Scenario):
+    """x ~ N(mu, 1)."""
+    name = "test_check_user_shifted_normal"
+    quantities = {"x": "normal draws"}
+    inputs = {"mu": 1.0}
+
+    def measure(self, point, batch, gen, wanted):
+        return {"x": point["mu"] + torch.randn(batch, generator=gen, dtype=torch.float64)}
+
+
+register_scenario(Shifted)
+mu = Param("mu", POSITIVE, r"\\mu")
+x = Quantity("x", "x")
+mine = Provenance("derived", "mine", "Me (2026)")
+# E[x] = mu <= 2: loose at mu = 0.5, nearly tight at mu = 1.9
+bound = Claim(id="mine.bound", title="A bound with room at one point only", lhs="x", rel="<=", rhs="2",
+              statistic="mean", params=(mu,), quantities=(x,), provenance=mine, scenario="%s",
+              grid=({"mu": 0.5}, {"mu": 1.9}), samples=%d)
+# P(x <= mu + 1.2816) = 0.9: claimed at level 0.9 with 32 trials
+rare = Claim(id="mine.rare", title="A probability checked on 32 trials", lhs="x", rel="<=", rhs="mu + 1.2816",
+             statistic="prob", prob="0.9", params=(mu,), quantities=(x,), provenance=mine,
+             scenario="test_check_user_shifted_normal", grid=({"mu": 0.5},), samples=32)
+'''
+
+
+def test_the_table_names_the_point_nearest_to_violating_a_bound(tmp_path, capsys):
+    """From the user's side: a claim file through `boundlab check --file`; the table, the JSON and the exit status.
+    The worst point of E[x] <= 2 is mu = 1.9 (nearly tight), not mu = 0.5 (farthest from 2)."""
+    from verify.cli import main
+
+    path = tmp_path / "mine.py"
+    path.write_text(CLAIM_FILE % ("test_check_user_shifted_normal", 4000))
+    out = tmp_path / "out.json"
+    status = main(["check", "--file", str(path), "mine.bound", "mine.rare", "--json", str(out)])
+    table = capsys.readouterr().out
+    assert status == 1  # the 32-trial probability cannot be confirmed
+    bound_line = table.split("mine.bound")[1].split("mine.rare")[0]
+    measured = float(bound_line.split("worst of 2 point(s): measured ")[1].split()[0])
+    assert abs(measured - 1.9) < 0.1 and "detects a deviation of" in bound_line
+    rows = {r["id"]: r for r in json.loads(out.read_text())["results"]}
+    assert rows["mine.bound"]["verdict"] == CONSISTENT
+    assert rows["mine.bound"]["evidence"]["detectable_relative"] > 0
+    assert rows["mine.rare"]["verdict"] == "INCONCLUSIVE"
+    rare = rows["mine.rare"]["evidence"]["points"][0]
+    assert rare["stages"] == 5 and rare["instances"] == 512 and "too few trials to confirm" in rare["note"]
+
+
+def test_the_issue_probability_claim_states_its_power():
+    """shachaf2021.ntk_finetune_beats_scratch was CONSISTENT on 31 of 32 trials, which could not have detected
+    even a true probability of 0.14 against the claimed 0.9; now it runs enough trials to detect 0.52 or less."""
+    res = check(REG.get("shachaf2021.ntk_finetune_beats_scratch"), quick=True)
+    from verify.verdict import brief
+
+    assert res.verdict == CONSISTENT, brief(res)
+    p = res.evidence["points"][0]
+    assert p["interval"]["n"] >= 128 and p["detectable"] <= 2 * 0.25 * 0.9
+    assert "detects a probability 0.381 or more below the claimed" in brief(res)

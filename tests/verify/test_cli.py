@@ -126,3 +126,104 @@ def test_progress_goes_to_standard_error():
     assert "[1/2] shachaf2021.beta_mean_identity: PROVED" in run.stderr
     assert "[2/2] shachaf2021.never_hurts: VIOLATED" in run.stderr
     assert "2 of 2 claims as expected" in run.stdout
+
+
+USER_FILE = '''
+from theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
+
+x = Param("x", POSITIVE)
+n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN)
+mine = Provenance("derived", "mine", "Me (2026)")
+square = Claim(id="mine.square", title="x^2 + 1 >= 2x", lhs="x**2 + 1", rel=">=", rhs="2*x", params=(x,),
+               provenance=mine)
+radius = Derivation(id="mine.radius", title="Splitting a radius", params=(n, delta), provenance=mine,
+                    start="sqrt(log(2/delta)/n)",
+                    steps=[("=", "sqrt((log(2) + log(1/delta))/n)"),
+                           ("<=", "sqrt(log(2)/n) + sqrt(log(1/delta)/n)")])
+'''
+
+
+@pytest.fixture
+def user_file(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(USER_FILE)
+    return path
+
+
+def test_version():
+    run = boundlab("--version")
+    assert run.returncode == 0 and run.stdout.startswith("boundlab 0.")
+
+
+def test_list_file_lists_the_files_claims_and_derivations_only(user_file, capsys):
+    assert main(["list", "--file", str(user_file), "--json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["mine.square", "mine.radius"]
+
+
+def test_check_takes_derivation_ids_and_a_files_derivations(user_file, capsys):
+    """`boundlab list` lists derivations, so `check` accepts their ids; `check --file` checks the file's chains."""
+    assert main(["check", "classical.uniform_radius_split"]) == 0
+    out = capsys.readouterr().out
+    assert "classical.uniform_radius_split: " in out and "1 of 1 derivations as expected" in out
+    assert main(["check", "--file", str(user_file), "--json", "-"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    assert rows["mine.square"]["verdict"] == "PROVED" and rows["mine.radius"]["verdict"] == "PROVED"
+    assert [s["verdict"] for s in rows["mine.radius"]["evidence"]["steps"]] == ["PROVED", "PROVED"]
+
+
+def test_a_runaway_claim_stops_at_the_time_limit_as_inconclusive(tmp_path):
+    """--time-limit counts CPU seconds: a scenario that spins is stopped and reported, and the run goes on."""
+    path = tmp_path / "spin.py"
+    path.write_text('''
+import time
+import torch
+from theory import Claim, Provenance, Quantity
+from verify.scenarios import Scenario, register_scenario
+
+class Spin(Scenario):
+    name = "cli_spin_demo"
+    quantities = {"u": "a uniform draw, after spinning the CPU for `spin` seconds"}
+    inputs = {"spin": 0.0}
+
+    def measure(self, point, batch, gen, wanted):
+        end = time.process_time() + point["spin"]
+        while time.process_time() < end:
+            pass
+        return {"u": torch.rand(batch, generator=gen, dtype=torch.float64)}
+
+register_scenario(Spin())
+u = Quantity("u", "U", "a uniform draw")
+P = Provenance("derived", "mine", "Me (2026)")
+slow = Claim(id="mine.slow", title="slow", lhs="u", rel="<=", rhs="1", statistic="as", quantities=(u,),
+             scenario="cli_spin_demo", grid=({"spin": 60.0},), provenance=P)
+fast = Claim(id="mine.fast", title="fast", lhs="u", rel="<=", rhs="1", statistic="as", quantities=(u,),
+             scenario="cli_spin_demo", grid=({"spin": 0.0},), provenance=P)
+''')
+    run = boundlab("check", "--file", str(path), "--time-limit", "2", "--json", "-")
+    assert run.returncode == 1, run.stderr
+    rows = {r["id"]: r for r in json.loads(run.stdout)["results"]}
+    assert rows["mine.slow"]["verdict"] == "INCONCLUSIVE"
+    assert "ran past 2 s of CPU time" in rows["mine.slow"]["evidence"]["note"]
+    assert rows["mine.fast"]["verdict"] == "CONSISTENT"
+    assert "Traceback" not in run.stderr
+    assert boundlab("check", "--file", str(path), "--time-limit", "0").returncode == 2  # a usage error
+
+
+def test_snapshot_of_a_file_keeps_its_derivations_and_refuses_a_failing_baseline(user_file, tmp_path, capsys):
+    golden = tmp_path / "golden.json"
+    assert main(["snapshot", "--file", str(user_file), "-o", str(golden)]) == 0
+    recorded = json.loads(golden.read_text())["claims"]
+    assert set(recorded) == {"mine.square", "mine.radius.step1", "mine.radius.step2"}
+    user_file.write_text(USER_FILE.replace('"sqrt(log(2)/n) + sqrt(log(1/delta)/n)"', '"sqrt(log(2)/n)"'))
+    assert main(["snapshot", "--check", "--file", str(user_file), "--golden", str(golden)]) == 1
+    assert "mine.radius.step2: changed meaning" in capsys.readouterr().out
+    # a golden file must not record a broken claim as the baseline
+    user_file.write_text(USER_FILE + '''
+broken = Claim(id="mine.broken", title="no scenario point", lhs="x", rel="<=", rhs="x + 1", params=(x,),
+               hypotheses=("x > 2", "x < 1"), provenance=mine)
+''')
+    fresh = tmp_path / "fresh.json"
+    assert main(["snapshot", "--file", str(user_file), "-o", str(fresh)]) == 1
+    assert "not as expected" in capsys.readouterr().err and not fresh.exists()
+    assert main(["snapshot", "--file", str(user_file), "-o", str(fresh), "--allow-unexpected"]) == 1
+    assert json.loads(fresh.read_text())["claims"]["mine.broken"]["verdict"] == "ERROR"

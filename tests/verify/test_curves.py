@@ -11,7 +11,7 @@ from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quan
 from theory.claim import ClaimError
 from verify.check import check
 from verify.scenarios import Scenario, register_scenario
-from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED
+from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED, brief
 
 
 class PowerLaw(Scenario):
@@ -161,3 +161,75 @@ def test_malformed_bound_claims_are_refused():
         Claim(rhs="n**(-r)", **base)
     with pytest.raises(ClaimError, match="must appear"):
         Claim(rhs="n**(-r)", constants=(C1,), **base)
+
+
+# ---- power: deterministic curves, too few repetitions, trends over the whole sweep -------------------------
+def test_a_deterministic_curve_is_judged_exactly_not_by_a_bootstrap():
+    """noise = 0: every repetition equal; two suffice, the slope is exact (no interval) and decides against the band."""
+    exact = dict(id="t.exact", title="t", lhs="q", statistic="rate", over=("n", SIZES), params=(r, n),
+                 quantities=(q,), scenario="test_power_law", samples=2, grid=({"r": 0.5, "noise": 0.0},),
+                 provenance=PROV, resolution=0.05)
+    res = check(Claim(rel="=", rhs="-r", **exact))
+    p = res.evidence["points"][0]
+    assert res.verdict == CONSISTENT and p["deterministic"] and p["slope"]["estimate"] == pytest.approx(-0.5)
+    assert "exact (deterministic: all 2 repetitions equal)" in brief(res) and "in [" not in brief(res)
+    bad = check(Claim(rel="=", rhs="-0.6", **exact))
+    assert bad.verdict == VIOLATED and "exact (deterministic)" in brief(bad)
+
+
+def test_a_bootstrap_over_a_handful_of_random_repetitions_decides_nothing():
+    for statistic, rhs, kw in (("rate", "-2*r", {}), ("bound", "C1*n**(-r)", {"constants": (C1,)})):
+        claim = Claim(id="t.few", title="t", lhs="q", rel="=" if statistic == "rate" else "<=", rhs=rhs,
+                      statistic=statistic, over=("n", SIZES), params=(r, n), quantities=(q,),
+                      scenario="test_power_law", samples=4, grid=({"r": 0.5},), provenance=PROV, **kw)
+        res = check(claim)  # a slope of -1 is far from -0.5, but 4 repetitions cannot say so at 1e-6
+        assert res.verdict == INCONCLUSIVE and "at least 8 are needed" in brief(res), brief(res)
+
+
+ISSUE_MEANS = {100: 5838.0, 300: 4400.0, 1000: 4094.0, 3000: 3530.0, 10000: 3628.0}  # the last at m = inf there
+
+
+class FixedMeans(Scenario):
+    """nstar = the issue's means of n*(eps, m) along m, times 1 + 0.4 Z: each step is within the noise of its
+    neighbours, the fall over the whole sweep is not."""
+
+    name = "test_curves_issue_means"
+    quantities = {"nstar": "a sample complexity"}
+    inputs = {"m": 100, "sigma": 0.4}
+
+    def measure(self, point, batch, gen, wanted):
+        z = torch.randn(batch, generator=gen, dtype=torch.float64)
+        return {"nstar": ISSUE_MEANS[point["m"]] * (1 + point["sigma"] * z)}
+
+
+register_scenario(FixedMeans())
+nstar = Quantity("nstar", "n^*")
+
+
+def issue_trend(rel, means_over=tuple(ISSUE_MEANS), **kw):
+    return Claim(id="t.issue_trend", title="t", lhs="nstar", rel=rel, rhs="0", statistic="trend",
+                 over=("m", means_over), quantities=(nstar,), scenario="test_curves_issue_means",
+                 samples=64, resolution=0.35, grid=({"sigma": 0.4, **kw},), provenance=PROV)
+
+
+def test_a_trend_is_refuted_over_the_whole_sweep_where_no_neighbours_differ():
+    """The issue's means 5838 -> 4400 -> 4094 -> 3530 -> 3628 against "n* grows with m": no step between
+    neighbours is significant, but the first-to-last change and the slope over the sweep are."""
+    res = check(issue_trend(">="))
+    ev = res.evidence["points"][0]
+    assert res.verdict == VIOLATED, brief(res)
+    assert all(d["interval"][0] < 0 < d["interval"][1] for d in ev["differences"])  # neighbours: nothing
+    assert ev["first_to_last"]["interval"][1] < 0 and ev["trend_slope"]["interval"][1] < 0
+    assert res.witness["mean_to"] < res.witness["mean_from"] and " falls to " in brief(res)
+    assert res.witness["test"] in ("first to last", "fitted slope")
+    held = check(issue_trend("<="))  # the claim the catalogue makes: n* falls with m
+    assert held.verdict == CONSISTENT and "detects a wrong-way change of" in brief(held)
+
+
+@pytest.mark.parametrize("rel", ["<=", ">="])
+def test_a_flat_trend_is_both_non_increasing_and_non_decreasing_for_every_seed(rel):
+    flat = Claim(id="t.flat", title="t", lhs="q", rel=rel, rhs="0", statistic="trend",
+                 over=("noise", (0.05, 0.1, 0.15, 0.2, 0.3)), params=(r,), quantities=(q,), scenario="test_power_law",
+                 samples=200, resolution=0.2, grid=({"r": 0.5},), provenance=PROV)  # E[q] = 100^-0.5 at every noise
+    for seed in range(20):
+        assert check(flat, seed=seed).verdict == CONSISTENT, seed

@@ -3,7 +3,7 @@
 - the batched exact risk against a per-instance numpy computation (numpy.linalg.pinv, explicit theta_S, theta_T, y),
   on the very instances the scenario drew (measure and draw both start by calling draw with the generator);
 - the design's covariance against Sigma built from the inputs (not from the scenario's eigen-decomposition);
-- Monte-Carlo means against the published numbers of shared/papers/shachaf2021.md section 3, and the exact
+- Monte-Carlo means against the published numbers of our study notes on Shachaf et al. (2021) section 3, and the exact
   isotropic Beta law of section 3.2;
 - the law of the risk against the second, independent estimator of section 3.4 (Haar subspaces built with numpy);
 - gradient descent against the closed form and its step-size rule; worst-case forms against numpy projectors;

@@ -57,3 +57,28 @@ def test_cli_reports_kill_rate_and_min_kill_exit_status(tmp_path, capsys):
     assert "kill rate 100.0%" in capsys.readouterr().out
     assert main(["mutate", "classical.ols_risk", "--min-kill", "1.0"]) == 1
     assert main(["mutate"]) == 2
+
+
+def test_a_mutant_past_the_time_limit_survives_and_is_not_invalid(monkeypatch):
+    """The limit interrupts the mutant's check whatever it is doing (here spinning the CPU before checking), and
+    the mutant counts as a survivor with that reason, not as a malformed (invalid) mutant."""
+    import time
+
+    import verify.mutate as mutate
+
+    real = mutate.check
+    calls = []
+
+    def slow_check(claim, **kw):
+        calls.append(claim)
+        if len(calls) > 1:  # the original is checked at once; every mutant spins first
+            end = time.process_time() + 30
+            while time.process_time() < end:
+                pass
+        return real(claim, **kw)
+
+    monkeypatch.setattr(mutate, "check", slow_check)
+    report = mutate.mutate_claim(Registry.catalogue().get("classical.am_gm"), seconds=0.5)
+    assert report.mutants and all(m.outcome == "survived" for m in report.mutants), \
+        [(m.outcome, m.reason) for m in report.mutants]
+    assert all("ran past 0.5 s" in m.reason for m in report.mutants)

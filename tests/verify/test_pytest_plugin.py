@@ -87,9 +87,9 @@ def test_seed_and_budget_reach_the_checks(pytester, monkeypatch):
     seen = []
     real = verify.check.check
 
-    def spy(claim, seed=0, quick=False):
+    def spy(claim, seed=0, quick=False, seconds=None):
         seen.append((claim.id, seed, quick))
-        return real(claim, seed=seed, quick=quick)
+        return real(claim, seed=seed, quick=quick, seconds=seconds)
 
     monkeypatch.setattr(verify.check, "check", spy)
     project(pytester, "boundlab_files = claims.py\n", claims=CLAIMS)
@@ -112,7 +112,7 @@ def test_bad_entries_and_broken_modules_are_collection_errors_naming_the_file(py
                               f"boundlab_files entry 'theory/*.py' (in {pytester.path}/pytest.ini) matches no file "
                               f"under {pytester.path}"])
     run.stdout.fnmatch_lines(["*ERROR collecting broken.py*",
-                              "broken.py: the file failed to load: RuntimeError: a bug in my module"])
+                              "broken.py, line 2: the file failed to load: RuntimeError: a bug in my module"])
     assert "Traceback" not in run.stdout.str()
 
 
@@ -177,3 +177,74 @@ def test_the_readme_example_fails_as_shown(pytester):
             continue
         assert (line[:60] if line.endswith("...") else line) in out, line  # '...': cut to the terminal's width
     run.assert_outcomes(passed=2, failed=1)
+
+
+SIMULATED = '''
+import time
+import torch
+from theory import Claim, Param, Provenance, Quantity, POSITIVE
+from verify.scenarios import Scenario, register_scenario
+
+
+class Coin(Scenario):
+    """Means of n fair coin flips; with spin > 0, burns that many CPU seconds first (a runaway simulator)."""
+    name = "plugin_test_coin_NAME"
+    quantities = {"mean": "the mean of n fair coin flips"}
+    inputs = {"n": 10, "spin": 0.0}
+
+    def measure(self, point, batch, gen, wanted):
+        end = time.process_time() + point["spin"]
+        while time.process_time() < end:
+            pass
+        flips = torch.rand(batch, point["n"], generator=gen, dtype=torch.float64) < 0.5
+        return {"mean": flips.double().mean(dim=1)}
+
+
+register_scenario(Coin())
+n = Param("n", POSITIVE)
+mean = Quantity("mean", r"\\bar X", "the mean of n fair coin flips")
+mine = Provenance("derived", "mine", "Me (2026)")
+common = dict(statistic="mean", lhs="mean", rel="=", params=(n,), quantities=(mean,), scenario="plugin_test_coin_NAME",
+              provenance=mine, samples=2000)
+fair = Claim(id="mine.fair", title="E[mean] = 1/2", rhs="1/2", grid=({"n": 10},), **common)
+biased = Claim(id="mine.biased", title="E[mean] = 0.6 (wrong)", rhs="0.6", grid=({"n": 10},), **common)
+outside = Claim(id="mine.outside", title="outside its hypotheses", rhs="1/2", grid=({"n": 1},),
+                hypotheses=("n >= 2",), **common)
+slow = Claim(id="mine.slow", title="a runaway simulator", rhs="1/2", grid=({"n": 10, "spin": 30.0},), **common)
+'''
+
+
+def test_empirical_failures_and_errors_show_their_evidence(pytester):
+    """A simulated VIOLATED and an ERROR fail with the claim's evidence, not with an ImportError from the plugin."""
+    project(pytester, "boundlab_files = claims.py\n", claims=SIMULATED.replace("NAME", "evidence"))
+    run = pytester.runpytest(*INNER, "-v", "-ra", "-k", "not slow")
+    run.assert_outcomes(passed=1, failed=2)
+    out = run.stdout.str()
+    run.stdout.fnmatch_lines(["*claim mine.biased: E[[]mean[]] = 0.6 (wrong)*", "  verdict   : VIOLATED, expected to hold",
+                              "  evidence  : seed 0, point {\"n\": 10}: measured 0.* in [[]0.*, 0.*[]] vs claimed 0.6",
+                              "  witness   : {*"])
+    run.stdout.fnmatch_lines(["  verdict   : ERROR, expected to hold",
+                              "  error     : claim mine.outside: grid point 0 *outside the claim's hypotheses*"])
+    assert "ImportError" not in out and "Traceback" not in out
+
+
+def test_a_runaway_claim_is_inconclusive_at_the_time_limit(pytester):
+    """A claim past its CPU-time limit fails as INCONCLUSIVE "ran past" instead of hanging the run."""
+    project(pytester, "boundlab_files = claims.py\nboundlab_time_limit = 1\n", claims=SIMULATED.replace("NAME", "slow"))
+    run = pytester.runpytest(*INNER, "-v", "-ra", "-k", "slow")
+    run.assert_outcomes(failed=1, deselected=3)
+    run.stdout.fnmatch_lines(["  verdict   : INCONCLUSIVE, expected to hold",
+                              "  evidence  : claim mine.slow: the check ran past 1 s of CPU time*"])
+    assert run.duration < 20
+
+
+def test_a_project_folder_named_theory_is_a_clear_error(pytester):
+    """A user project whose claims live in `theory/` (a name boundlab uses) gets a message, not an import maze."""
+    pytester.mkdir("theory")
+    (pytester.path / "theory" / "__init__.py").write_text("")
+    (pytester.path / "theory" / "claims.py").write_text(CLAIMS)
+    project(pytester, "boundlab_files = theory/*.py\n")
+    run = pytester.runpytest_subprocess(*INNER, "-o", "addopts=")
+    assert run.ret != 0
+    run.stderr.fnmatch_lines(["*boundlab: the folder * is imported as `theory`, which is the name of one of "
+                              "boundlab's own packages*Rename that folder*"])

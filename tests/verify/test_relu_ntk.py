@@ -1,6 +1,6 @@
 """verify/scenarios/relu_ntk.py: real gradient descent reaches small loss, the pre-trained network fits the source
 teacher, the hand-written gradient is autograd's, batching equals one instance at a time, the lemma's quadratic form
-matches numpy (shared/papers/shachaf2021.md 2.3), and bad input gives ScenarioError naming the cause."""
+matches numpy (our study notes on Shachaf et al. (2021) 2.3), and bad input gives ScenarioError naming the cause."""
 import math
 
 import numpy as np

@@ -222,3 +222,24 @@ def test_a_tex_error_keeps_the_tex_and_names_the_error(tmp_path, capsys):
     assert "pdflatex failed" in err and "Undefined control sequence" in err and "report.log" in err
     assert (folder / "appendix.tex").is_file() and (folder / "report.json").is_file()
     assert json.loads((folder / "report.json").read_text())["latex"]["compiled"] is False
+
+
+def test_a_files_derivations_are_in_its_report(tmp_path):
+    """`report --file F` reports the file's claims and its derivations (they used to be left out)."""
+    src = tmp_path / "mine.py"
+    src.write_text('''
+from theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
+x = Param("x", POSITIVE)
+n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN, r"\\delta")
+P = Provenance("derived", "mine", "Me (2026)")
+square = Claim(id="mine.square", title="x^2 + 1 >= 2x", lhs="x**2 + 1", rel=">=", rhs="2*x", params=(x,),
+               provenance=P)
+radius = Derivation(id="mine.radius", title="Splitting a radius", params=(n, delta), provenance=P,
+                    start="sqrt(log(2/delta)/n)", steps=[("=", "sqrt((log(2) + log(1/delta))/n)")])
+''')
+    folder = tmp_path / "out"
+    assert main(["report", "--file", str(src), "-o", str(folder)]) == 0
+    doc = json.loads((folder / "report.json").read_text())
+    assert [c["id"] for c in doc["claims"]] == ["mine.square"]
+    assert [d["id"] for d in doc["derivations"]] == ["mine.radius"]
+    assert "derivation:mine:radius" in (folder / "appendix.tex").read_text()

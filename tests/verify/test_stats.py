@@ -3,7 +3,8 @@
 Coverage is measured by seeded simulation from laws whose mean / variance is known in closed form, and compared
 with the nominal level through a binomial acceptance region (error rate 1e-4) computed with scipy.stats.binom.
 Clopper-Pearson is also checked by exact enumeration over k and against its defining binomial tail equations;
-the KS statistic against a hand computation of sup |F_n - F|; p-values by their uniformity under the null.
+the KS statistic against a hand computation of sup |F_n - F|; p-values by their uniformity under the null. The power
+of each test (the smallest error it detects) by brute force over every count, and by simulating the test itself.
 """
 import math
 
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from verify.stats import bonferroni, clopper_pearson, ks_test, mean_interval, variance_interval
+from verify.stats import (bonferroni, clopper_pearson, contrast_interval, detectable_ks, detectable_rate,
+                          detectable_shortfall, ks_test, mean_interval, variance_interval)
 
 ERR = 1e-4  # error rate of every binomial acceptance region below
 
@@ -189,3 +191,76 @@ def test_ks_p_values_are_uniform_under_the_right_law():
         lo, hi = binomial_region(reps, level)
         assert lo <= float(np.mean(ps <= level)) <= hi, (level, float(np.mean(ps <= level)))
     assert ps[0] > 1e-3  # one seeded draw from the right law is not rejected
+
+
+# ------------------------------------------------------------------------------------- contrast_interval
+
+def test_a_difference_of_two_means_is_welchs_interval():
+    rng = np.random.default_rng(81)
+    a, b = rng.normal(0.0, 1.0, 30), rng.exponential(2.0, 50)
+    iv = contrast_interval([a, b], [-1, 1], 0.05)
+    ref = scipy.stats.ttest_ind(b, a, equal_var=False).confidence_interval(0.95)
+    assert (iv.lo, iv.hi) == pytest.approx((ref.low, ref.high), rel=1e-10)
+    assert iv.estimate == pytest.approx(b.mean() - a.mean())
+
+
+def test_a_least_squares_slope_of_means_covers_the_true_slope():
+    """Means 3 - 0.2 k at k = 0..4 with unequal noise and sample sizes; the slope's interval at alpha = 0.1 covers
+    -0.2 at the nominal rate."""
+    rng = np.random.default_rng(83)
+    k = np.arange(5) - 2.0
+    w = k / (k ** 2).sum()
+    sizes, sds = (8, 12, 20, 9, 15), (0.5, 1.0, 2.0, 0.3, 1.5)
+    reps, hits = 2000, 0
+    for _ in range(reps):
+        iv = contrast_interval([rng.normal(3 - 0.2 * j, sd, m) for j, (m, sd) in enumerate(zip(sizes, sds))], w, 0.1)
+        hits += iv.lo <= -0.2 <= iv.hi
+    lo, _ = binomial_region(reps, 0.9)
+    assert hits / reps >= lo - 0.01, hits / reps  # Welch-Satterthwaite is approximate: a point of slack
+
+
+# ---------------------------------------------------------------------------------------------------- power
+
+@pytest.mark.parametrize("claimed,n,alpha", [(0.9, 32, 2e-7), (0.95, 800, 1e-6), (0.5, 300, 0.01), (0.8, 60, 0.1)])
+def test_detectable_shortfall_by_brute_force_over_every_count(claimed, n, alpha):
+    """The test refutes exactly at counts k <= k* (every k whose upper Clopper-Pearson end is below `claimed`);
+    at the stated true probability it does so with probability exactly 1 - alpha, and less just above."""
+    refuting = [k for k in range(n + 1) if clopper_pearson(k, n, alpha).hi < claimed]
+    s = detectable_shortfall(claimed, n, alpha)
+    k_star = max(refuting)
+    assert refuting == list(range(k_star + 1))
+    p = claimed - s
+    assert scipy.stats.binom.cdf(k_star, n, p) == pytest.approx(1 - alpha, rel=1e-9)
+    assert scipy.stats.binom.cdf(k_star, n, p + 1e-3) < 1 - alpha
+
+
+def test_detectable_shortfall_by_simulating_the_test():
+    claimed, n, alpha, reps = 0.8, 200, 0.1, 4000
+    s = detectable_shortfall(claimed, n, alpha)
+    counts = np.random.default_rng(85).binomial(n, claimed - s, reps)
+    refutes = {k: clopper_pearson(k, n, alpha).hi < claimed for k in set(counts.tolist())}
+    refuted = np.mean([refutes[k] for k in counts.tolist()])
+    assert refuted >= binomial_region(reps, 1 - alpha)[0], refuted
+
+
+def test_no_count_refutes_a_probability_claimed_below_what_n_trials_can_reach():
+    assert detectable_shortfall(0.05, 20, 1e-6) == math.inf  # even 0 events of 20 leave 0.05 inside the interval
+
+
+def test_detectable_violation_rate_is_missed_with_probability_alpha():
+    n, alpha, reps = 100, 0.05, 20000
+    rate = detectable_rate(n, alpha)
+    assert (1 - rate) ** n == pytest.approx(alpha, rel=1e-12) and rate == pytest.approx(-math.log(alpha) / n, rel=0.1)
+    missed = float(np.mean(np.random.default_rng(87).binomial(n, rate, reps) == 0))
+    assert binomial_region(reps, alpha)[0] <= missed <= binomial_region(reps, alpha)[1], missed
+
+
+def test_a_law_at_the_detectable_ks_distance_is_rejected():
+    """N(shift, 1) against N(0, 1): KS distance 2 Phi(shift / 2) - 1; at the stated detectable distance the test at
+    alpha rejects in at least 1 - alpha of the runs."""
+    n, alpha, reps = 200, 0.05, 500
+    d = detectable_ks(n, alpha)
+    shift = 2 * scipy.stats.norm.ppf((1 + d) / 2)
+    rng = np.random.default_rng(89)
+    rejected = np.mean([ks_test(rng.normal(shift, 1.0, n), scipy.stats.norm())[1] < alpha for _ in range(reps)])
+    assert rejected >= binomial_region(reps, 1 - alpha)[0], rejected

@@ -22,7 +22,7 @@ def shachaf_truth(target: str, w: dict) -> tuple[float, float]:
     truth = float(scipy.linalg.eigh(risk, sigma, eigvals_only=True)[-1] if ratio else np.linalg.eigvalsh(risk)[-1])
     value = (null @ delta) @ sigma @ (null @ delta) / (delta @ sigma @ delta if ratio else delta @ delta)
     if ratio:
-        assert truth >= 1 - 1e-9  # shared/papers/shachaf2021.md 3.9: a nonzero idempotent has norm >= 1
+        assert truth >= 1 - 1e-9  # our study notes on Shachaf et al. (2021) 3.9: a nonzero idempotent has norm >= 1
     return truth, value
 
 
@@ -71,7 +71,7 @@ def relu_ntk_truth(w: dict) -> tuple[float, float]:
     np.fill_diagonal(g, 1.0)  # unit rows
     h = g / 4 + g * np.arcsin(g) / (2 * np.pi)
     truth = float(scipy.linalg.eigh(g, h, eigvals_only=True)[-1])
-    assert truth <= 4 + 1e-9  # the inequality of shared/papers/shachaf2021.md 2.3
+    assert truth <= 4 + 1e-9  # the inequality of our study notes on Shachaf et al. (2021) 2.3
     delta = q @ z
     r = x @ delta
     proj = np.linalg.pinv(x, rcond=1e-10) @ (x @ delta)
@@ -133,3 +133,42 @@ def test_label_noise_has_no_quadratic_form(tmp_path):
                   id="t.noisy", grid=({"d": 10, "n": 3, "s": 0.5},))
     res = run_worstcase(noisy)
     assert res.verdict == ERROR and "s = 0" in res.evidence["error"]
+
+
+def test_the_constant_is_judged_against_the_claimed_bound_at_every_point():
+    """A user's bound lam/8 on sup Q = lam/4 (the top eigenvalue of their own matrix, computed here by numpy): random
+    directions never reach it, the worst-case program does, at every grid point, with the maximiser as witness."""
+    from theory import load_file
+    from verify.check import check
+    from verify.verdict import VIOLATED
+    from verify.worstcase import run_worst_cases
+
+    module = load_file(__file__.rsplit("/", 2)[0] + "/data/user_worstcase.py")
+    for claim, factor in ((module.halved, 8), (module.exact, 4)):
+        results = run_worst_cases(claim)
+        assert len(results) == len(claim.grid) == 2
+        for res, point in zip(results, claim.grid):
+            top = float(np.linalg.eigvalsh(module.spectrum(point["lam"]) * np.eye(module.D))[-1])
+            assert res.evidence["constant"] == pytest.approx(top, rel=1e-6)
+            assert res.evidence["bound"] == pytest.approx(point["lam"] / factor)
+            assert res.verdict == (VIOLATED if top > point["lam"] / factor else CERTIFIED), res.evidence
+    res = check(module.halved)
+    assert res.verdict == VIOLATED and res.witness["bound"] == pytest.approx(0.5 / 8)
+    v = np.array(res.witness["v"])
+    assert v @ np.diag(module.spectrum(0.5)) @ v > 0.5 / 8  # the witness itself breaks the bound
+    assert check(module.exact).verdict == "CONSISTENT"
+
+
+def test_a_bound_written_as_a_multiple_of_the_denominator_is_divided_out():
+    """`L <= c L_S` with worstcase "L/L_S" bounds sup L/L_S by c; `sup_L <= op_gap` takes op_gap from the instance."""
+    from theory import Claim
+    from theory.catalogue.shachaf2021 import L, L_S, worst_ratio, worst_risk
+    from verify.worstcase import claimed_bound
+
+    multiple = Claim(id="t.multiple", title="L <= 4 L_S", lhs="L", rel="<=", rhs="4*L_S", quantities=(L, L_S),
+                     **{k: getattr(worst_ratio, k) for k in ("provenance", "statistic", "scenario", "grid",
+                                                             "worstcase")})
+    assert claimed_bound(multiple, "L", "L_S", {}, {"L": 2.0, "L_S": 3.0}) == 4.0
+    assert claimed_bound(worst_risk, "L", None, {}, {"op_gap": 0.7}) == 0.7
+    with pytest.raises(Exception, match="gives no value for op_gap"):
+        claimed_bound(worst_risk, "L", None, {}, {})

@@ -1,6 +1,6 @@
 """Barnett (2024), "An Empirical Study of Scaling Laws for Transfer", arXiv:2408.16947.
 
-Only the abstract and the opening of the introduction were read (shared/papers/scaling_laws_transfer.md, section 2).
+Only the abstract and the opening of the introduction were read (our study notes on scaling laws for transfer, section 2).
 Verified: the law has power laws in pre-training data p and fine-tuning data f, an irreducible loss and a
 "transfer gap" term; model size is not a variable. The exact functional form was NOT seen. The claims below use the
 notes' working hypothesis (H-main, confidence about 60%),
@@ -15,7 +15,7 @@ import math
 from theory import NONNEGATIVE, POSITIVE, Claim, Derivation, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="barnett2024", citation="Barnett (2024)", arxiv="2408.16947")
-NOTE = "shared/papers/scaling_laws_transfer.md"
+NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 2.2: working hypothesis H-main for the law's form (not seen)")
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, section 2.4 (derived under the working hypothesis H-main)")

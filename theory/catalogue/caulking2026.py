@@ -1,7 +1,7 @@
 """Fukuchi, Hataya and Matsui (AISTATS 2026), "Provable Target Sample Complexity Improvements as Pre-Trained Models
 Scale" (caulking), arXiv:2602.04233.
 
-The full text was not available (see shared/papers/caulking2026.md, section 0). What is verified from public
+The full text was not available (see our study notes on caulking, section 0). What is verified from public
 summaries is the shape of the result: a pre-trained model head o feature extractor with an adapter (the "caulk")
 between them, and a target error rate up to n^(-2 alpha beta / (2 alpha beta + 1)) plus an o(1) term in the source
 size m. Everything below is either our reconstruction of that rate (`reconstructed`), a consequence we derived
@@ -21,7 +21,7 @@ import math
 from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="caulking2026", citation="Fukuchi, Hataya and Matsui (2026)", arxiv="2602.04233")
-NOTE = "shared/papers/caulking2026.md"
+NOTE = "our study notes on caulking"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, T1 and section 3: exponent 2ab/(2ab+1) verified from a summary; "
                                 "the bound's exact form is reconstructed")

@@ -1,8 +1,8 @@
 """Textbook facts that the transfer-learning claims and derivations rely on (`classical` provenance).
 
-Gaussian moments (Isserlis; shared/papers/linear_transfer.md, T1: the fourth moment 3 sigma^4 is why alpha = 3 in
+Gaussian moments (Isserlis; our study notes on linear transfer, T1: the fourth moment 3 sigma^4 is why alpha = 3 in
 the Zou/Wu fourth-moment assumption), Beta moments (the isotropic fine-tuning risk is Beta distributed,
-shared/papers/shachaf2021.md), and the elementary inequalities used in concentration bounds.
+our study notes on Shachaf et al. (2021)), and the elementary inequalities used in concentration bounds.
 """
 import math
 

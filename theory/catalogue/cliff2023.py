@@ -1,6 +1,6 @@
 """Wang, Zablotchi, Shavit and Rosenfeld (2023), "Cliff-Learning", arXiv:2302.07348.
 
-Only the abstract, the introduction and Eq. 1.1 were read (shared/papers/scaling_laws_transfer.md, section 3).
+Only the abstract, the introduction and Eq. 1.1 were read (our study notes on scaling laws for transfer, section 3).
 Verified: cliff-learning is a region of a data-scaling law where performance improves faster than a power law, i.e.
 a region of concavity on a log-log plot; the large-n baseline is E[test error] = A n^(-alpha) + E (their Eq. 1.1,
 attributed to Hernandez et al.). The formal criterion below is our reading (`reconstructed`): with t = log n and
@@ -12,7 +12,7 @@ import math
 from theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Derivation, Domain, Param, Provenance
 
 PAPER = dict(paper="cliff2023", citation="Wang, Zablotchi, Shavit and Rosenfeld (2023)", arxiv="2302.07348")
-NOTE = "shared/papers/scaling_laws_transfer.md"
+NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 3.2: the cliff criterion l''(t) < 0 is our reading of "
                                 "'concavity on a log-log plot'")

@@ -1,7 +1,7 @@
 """Hernandez, Kaplan, Henighan and McCandlish (2021), "Scaling Laws for Transfer", arXiv:2102.01293.
 
 The paper itself was not read; its law, its Table 1 constants and its extrapolated numbers come from public study
-notes (shared/papers/scaling_laws_transfer.md, section 1, status [V2]). So the law's forms (Eq. 1.1, B.2, C.1 in
+notes (our study notes on scaling laws for transfer, section 1, status [V2]). So the law's forms (Eq. 1.1, B.2, C.1 in
 the notes' numbering) and the numbers are `reconstructed`; their consequences (crossover, marginal value,
 elasticities, exchange rate) are our own derivations (`derived`).
 
@@ -15,7 +15,7 @@ import math
 from theory import UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance
 
 PAPER = dict(paper="hernandez2021", citation="Hernandez, Kaplan, Henighan and McCandlish (2021)", arxiv="2102.01293")
-NOTE = "shared/papers/scaling_laws_transfer.md"
+NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 1.2-1.4: the law's forms as restated by public study notes [V2]")
 TABLE = Provenance("reconstructed", **PAPER,

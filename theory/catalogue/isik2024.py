@@ -1,7 +1,7 @@
 """Isik, Ponomareva, Hazimeh, Paparas, Vassilvitskii and Koyejo, "Scaling Laws for Downstream Task Performance in
 Machine Translation", arXiv:2402.04177 (ICLR 2025).
 
-The laws come from a figure caption quoted by a secondary review (shared/papers/scaling_laws_transfer.md,
+The laws come from a figure caption quoted by a secondary review (our study notes on scaling laws for transfer,
 section 4, [V2]): translation quality f(D_p) = (log(A D_p^alpha))^beta and downstream cross-entropy
 L(D_p) = E + A/D_p^alpha, with D_p the pre-training data. The laws are `reconstructed`; their shape properties are
 our derivations (`derived`). The log base is not stated; natural log is assumed.
@@ -11,7 +11,7 @@ import math
 from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance
 
 PAPER = dict(paper="isik2024", citation="Isik et al. (2024)", arxiv="2402.04177")
-NOTE = "shared/papers/scaling_laws_transfer.md"
+NOTE = "our study notes on scaling laws for transfer"
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, section 4 (derived from the laws quoted there [V2])")
 
 POS_LOG = Domain(0, math.inf, lo_open=True, hi_open=True, scale="log")

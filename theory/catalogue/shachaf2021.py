@@ -1,7 +1,7 @@
 """Shachaf, Brutzkus and Globerson (NeurIPS 2021), "A Theoretical Analysis of Fine-tuning with Linear Teachers",
 arXiv:2107.01641: the linear-regression part.
 
-The paper's theorem text was not available (see shared/papers/shachaf2021.md). Every claim below is our own
+The paper's theorem text was not available (see our study notes on Shachaf et al. (2021)). Every claim below is our own
 derivation in the paper's setting (`derived`) or a textbook fact (`classical`); none is the paper's theorem.
 Setting: x ~ N(0, Sigma) in R^d, n target samples X, labels y = X theta_T (+ noise), Delta = theta_T - theta_S;
 fine-tuning is gradient descent from theta_S to convergence; L is the population risk of its limit.
@@ -9,7 +9,7 @@ fine-tuning is gradient descent from theta_S to convergence; L is the population
 from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
-DERIVED = Provenance("derived", **PAPER, note="shared/papers/shachaf2021.md, section 3 (num-checked there)")
+DERIVED = Provenance("derived", **PAPER, note="our study notes on Shachaf et al. (2021), section 3 (num-checked there)")
 SCENARIO = "linear_finetune"
 
 # parameters
@@ -200,7 +200,7 @@ never_hurts = Claim(
     title="Known false: fine-tuning never increases the risk",
     doc="Registered as a false claim the tool must refute. For d = 2, n = 1, Sigma = diag(1, 0.01) and Delta "
         "along e_2, E[L] = 0.05 > L(theta_S) = 0.01, and L > L(theta_S) with probability 0.994 "
-        "(shared/papers/shachaf2021.md, section 2.1).",
+        "(our study notes on Shachaf et al. (2021), section 2.1).",
     lhs="L", rel="<=", rhs="L_S", statistic="as", samples=500, expect="VIOLATED",
     quantities=(L, L_S), scenario=SCENARIO, provenance=DERIVED,
     grid=FAMILIES[:2] + FAMILIES[4:],

@@ -1,7 +1,7 @@
 """Shachaf, Brutzkus and Globerson (NeurIPS 2021), "A Theoretical Analysis of Fine-tuning with Linear Teachers",
 arXiv:2107.01641: the deep-linear part.
 
-The paper's theorem text was not available (shared/papers/shachaf2021.md). Every claim below is the note's own
+The paper's theorem text was not available (our study notes on Shachaf et al. (2021)). Every claim below is the note's own
 derivation in the paper's setting (`derived`, sections 2.2 D1-D4 and 3.8), never the paper's theorem. Setting: a deep
 linear network f(x) = W_N ... W_1 x started at balanced rank-one layers with end-to-end vector theta_S, fine-tuned by
 full-batch gradient descent on the layers on n target samples y = X theta_T, x ~ N(0, Sigma). P is the projector onto
@@ -11,7 +11,7 @@ the closed forms (numerics.deep_linear) enter only where they have first been ch
 from theory import SIZE, Claim, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
-NOTE = "shared/papers/shachaf2021.md"
+NOTE = "our study notes on Shachaf et al. (2021)"
 D1 = Provenance("derived", **PAPER, note=f"{NOTE}, D1: the limit of fine-tuning a balanced deep linear network "
                                          "(our derivation from Arora, Cohen and Hazan's end-to-end dynamics)")
 D2 = Provenance("derived", **PAPER, note=f"{NOTE}, D2: the population risk of the D1 limit")

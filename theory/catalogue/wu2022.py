@@ -1,7 +1,7 @@
 """Wu, Zou, Braverman, Gu and Kakade (2022), "The Power and Limitation of Pretraining-Finetuning for Linear Regression
 under Covariate Shift", arXiv:2208.01857.
 
-Only the abstract was read (shared/papers/linear_transfer.md, section A): online SGD pre-training on a source
+Only the abstract was read (our study notes on linear transfer, section A): online SGD pre-training on a source
 distribution, then SGD fine-tuning on the target, with sharp instance-dependent bounds and the claim that O(N^2)
 source samples can do the work of N target samples for a large class of instances. The theorem text was NOT
 available. What is here: the exact second-moment recursion of SGD on Gaussian data (note T2) and its mean-square
@@ -14,7 +14,7 @@ O(N^2) statement with the hypothesis under which it holds (`derived`, note A4).
 from theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 
 PAPER = dict(paper="wu2022", citation="Wu, Zou, Braverman, Gu and Kakade (2022)", arxiv="2208.01857")
-NOTE = "shared/papers/linear_transfer.md"
+NOTE = "our study notes on linear transfer"
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, T2: exact expected risk of online SGD on Gaussian data "
                                               "(our derivation in the paper's setting)")
 

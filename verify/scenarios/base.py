@@ -1,9 +1,12 @@
-"""The scenario interface: a torch generator of instance batches and the quantities measured on them."""
+"""The scenario contract (a torch generator of instance batches and the quantities measured on them), and the
+scenarios by name: the built-in ones and those a user registers."""
 from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
+import os
+import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,17 +35,49 @@ class ScenarioError(ValueError):
 
 @dataclass
 class Instance:
-    """One drawn instance for worst-case programs: quadratic forms in a vector variable, and a replay."""
+    """One drawn instance for worst-case programs: quadratic forms in a vector variable, and a replay.
+
+    `boundlab worstcase` maximises forms[Q] (or forms[Q]/forms[R]) over the variable by an SDP, compares the result
+    with the largest (generalised) eigenvalue, and calls `replay` on the maximiser: it must compute the quantities
+    through the scenario's own code path, not from the forms, so that a wrong form is caught.
+    """
 
     forms: dict[str, np.ndarray]  # quantity name -> matrix M with quantity = v^T M v
     variable: str  # what the vector variable is, e.g. "Delta"
     replay: Any  # callable(vector) -> dict of quantity values, through the scenario's own code path
     data: dict[str, Any]  # the instance itself (e.g. X, Sigma), for witnesses
+    quantities: dict[str, float] = field(default_factory=dict)  # other measured values of this instance (e.g. a
+    # norm a claim's bound uses), so that the worst-case constant can be compared with the claim's right-hand side
 
 
 class Scenario:
-    """Subclasses set `name`, `description`, `quantities` (name -> meaning) and `inputs` (name -> default,
-    REQUIRED when there is none), and implement `measure`; `instance` when worst-case programs apply."""
+    """A simulator: draws a batch of random instances at a point and measures quantities on each.
+
+    A subclass sets the class attributes
+      name         the name claims use (`Claim(scenario="name")`), unique among registered scenarios;
+      description  one line for `boundlab scenarios`;
+      quantities   measured quantity name -> its meaning; a claim's Quantity names must be among them;
+      inputs       input name -> default, or REQUIRED; a grid point's parameters that are inputs, and every other
+                   key of the point, reach `measure`;
+    and implements
+      measure(point, batch, gen, wanted) -> {name: values}  for each name in `wanted` (a subset of `quantities`),
+                   a torch tensor or numpy array of shape (batch,): one float64, finite value per instance.
+                   `point` has passed `resolve`. Draw every random number from `gen` (a torch.Generator seeded
+                   per claim, run and grid point), so that a witness replays; draw the batch as tensors, not by a
+                   Python loop over instances.
+    and may override
+      resolve(point) -> point  to validate inputs (raise ScenarioError saying which input and why); call super();
+      instance(point, gen) -> Instance  for worst-case programs: one instance whose quantities are quadratic
+                   forms v^T M v in a vector variable v (see Instance).
+
+    What each statistic of a claim needs: `mean`, `var`, `as` and `dist` one measured value per instance of each
+    quantity the claim uses; `prob` the same, the event `lhs REL rhs` being judged on each instance; `rate`, `trend`
+    and `bound` an input that the claim's `over` sweeps; a `worstcase` target (`"Q"` or `"Q/R"`) the method
+    `instance`, with a form for each quantity of the target.
+
+    `register_scenario(MyScenario)` makes a scenario available by name; a claim may also hold it directly
+    (`Claim(..., scenario=MyScenario())`), which registers it.
+    """
 
     name = ""
     description = ""
@@ -65,10 +100,22 @@ class Scenario:
         return full
 
     def measure(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, torch.Tensor]:
-        raise NotImplementedError
+        raise ScenarioError(f"scenario {self.name} does not implement measure(point, batch, gen, wanted)")
 
     def instance(self, point: dict, gen: torch.Generator) -> Instance:
-        raise ScenarioError(f"scenario {self.name} has no worst-case programs")
+        raise ScenarioError(f"scenario {self.name} has no worst-case programs (it does not implement instance)")
+
+    def register(self) -> str:
+        """Register this scenario (`register_scenario`) and return its name: what a Claim holding it calls."""
+        return register_scenario(self).name
+
+    def summary(self) -> dict:
+        """What `boundlab scenarios` shows: name, description, inputs (default or "required"), quantities, and
+        whether it has worst-case programs."""
+        return {"name": self.name, "description": self.description,
+                "inputs": {k: "required" if v is REQUIRED else v for k, v in self.inputs.items()},
+                "quantities": dict(self.quantities), "worstcase": type(self).instance is not Scenario.instance,
+                "defined_in": _origin(self)}
 
     def run(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, np.ndarray]:
         """`measure`, with checks: every wanted quantity present, shaped (batch,), finite."""
@@ -77,18 +124,72 @@ class Scenario:
             raise ScenarioError(f"scenario {self.name} does not measure {', '.join(unknown)}; "
                                 f"it measures {', '.join(self.quantities)}")
         out = self.measure(self.resolve(point), batch, gen, set(wanted))
+        if not isinstance(out, dict):
+            raise ScenarioError(f"scenario {self.name}: measure returned a {type(out).__name__}, not a dict of "
+                                f"quantity name -> values of shape ({batch},)")
         result = {}
         for name in wanted:
             value = out.get(name)
             if value is None:
                 raise ScenarioError(f"scenario {self.name} did not return {name}")
-            arr = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value)
-            arr = np.asarray(arr, dtype=np.float64).reshape(-1)
+            try:
+                arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ScenarioError(f"scenario {self.name} returned {name} as {type(value).__name__}, not numbers: "
+                                    f"{exc}") from None
             if arr.shape != (batch,):
-                raise ScenarioError(f"scenario {self.name} returned {name} of shape {arr.shape}, not ({batch},)")
+                raise ScenarioError(f"scenario {self.name} returned {name} of shape {tuple(arr.shape)}; expected "
+                                    f"({batch},): one value per instance of the batch")
             bad = ~np.isfinite(arr)
             if bad.any():
                 raise ScenarioError(f"scenario {self.name} returned {int(bad.sum())} non-finite value(s) of "
                                     f"{name} at {point} (first at instance {int(np.argmax(bad))})")
             result[name] = arr
         return result
+
+
+SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones (verify.scenarios) and the registered
+
+
+def get_scenario(name: str) -> Scenario:
+    try:
+        return SCENARIOS[name]
+    except KeyError:
+        raise ScenarioError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)} (`boundlab scenarios` "
+                            f"describes them)") from None
+
+
+def register_scenario(scenario: Scenario | type[Scenario], replace: bool = False) -> Scenario:
+    """Make a scenario (an instance, or a subclass of Scenario, which is instantiated) available by its name, and
+    return it. A name held by a different scenario is refused unless `replace=True`: a claim file must not silently
+    change what the catalogue's claims measure. The same scenario again (the same object, or the same class when a
+    file is loaded twice) is harmless."""
+    if isinstance(scenario, type) and issubclass(scenario, Scenario):
+        scenario = scenario()
+    if not isinstance(scenario, Scenario) or not isinstance(scenario.name, str) or not scenario.name:
+        raise ScenarioError(f"not a named scenario: {scenario!r}; subclass verify.scenarios.Scenario and set its "
+                            f"`name`")
+    held = SCENARIOS.get(scenario.name)
+    if held is not None and not replace and _source(held) != _source(scenario):
+        raise ScenarioError(f"scenario name {scenario.name!r} is taken by {_origin(held)}; registering "
+                            f"{_origin(scenario)} under it would change what every claim naming {scenario.name!r} "
+                            f"measures. Give yours another `name`, or call register_scenario(..., replace=True) to "
+                            f"replace it on purpose")
+    SCENARIOS[scenario.name] = scenario
+    return scenario
+
+
+def _source(scenario: Scenario) -> tuple[str, str]:
+    """The class of a scenario and the file defining it: what tells two scenarios of the same name apart (a file
+    loaded twice defines the same class again)."""
+    cls = type(scenario)
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return cls.__qualname__, os.path.realpath(file) if file else cls.__module__
+
+
+def _origin(scenario: Scenario) -> str:
+    """`Class (file)` for messages, the file relative to the current folder when inside it."""
+    cls, where = _source(scenario)
+    if os.path.isabs(where) and not os.path.relpath(where).startswith(".."):
+        where = os.path.relpath(where)
+    return f"{cls} ({where})"

@@ -1,5 +1,5 @@
 """Caulking: fine-tune only a small adapter between a frozen pre-trained feature extractor and a frozen head
-(Fukuchi, Hataya and Matsui 2026), simulated by the recipe of shared/papers/caulking2026.md, section 5.
+(Fukuchi, Hataya and Matsui 2026), simulated by the recipe of our study notes on caulking, section 5.
 
 Inputs alpha and beta are the exponents a and b below.
 Instance (caulkable by construction): X ~ U[0,1]^D, shared feature g*(x) = mean(x), task adapter

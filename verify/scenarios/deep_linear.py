@@ -1,5 +1,5 @@
 """Deep linear networks fine-tuned from balanced pre-trained layers (Shachaf, Brutzkus and Globerson 2021; the
-note shared/papers/shachaf2021.md, sections 1, 2.2 D1-D4, 3.8 and 4).
+our study notes on Shachaf et al. (2021), sections 1, 2.2 D1-D4, 3.8 and 4).
 
 Instance: x ~ N(0, Sigma) in R^d (isotropic, as in the note's Figure 2 protocol, or a power-law spectrum in a random
 basis), theta_S uniform on the sphere of radius s, theta_T = alpha theta_S + e xi with xi a uniform unit direction

@@ -1,4 +1,4 @@
-"""Gaussian designs for the classical ground truth (shared/papers/linear_transfer.md, T1, T4, C1-C4).
+"""Gaussian designs for the classical ground truth (our study notes on linear transfer, T1, T4, C1-C4).
 
 Per grid point (drawn once from the generator): Sigma = V diag(i^-spectrum) V^T in a Haar-random basis V, two random
 PSD test matrices A and B (W W^T / d, W Gaussian) that turn matrix identities into scalar ones (with probe "top",

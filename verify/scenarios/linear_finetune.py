@@ -253,8 +253,10 @@ class LinearFinetune(Scenario):
             err = pinv.project(delta_k) - delta_k
             return {"L": float((err ** 2 @ dr.lam_k)[0]), "L_S": float(quad(dr.lam, dr.vecs, delta)[0])}
 
+        x = dr.x()[0]
+        op_gap = float(torch.linalg.eigvalsh(sigma - x.T @ x / x.shape[0]).abs().max())
         return Instance(forms=forms, variable="Delta", replay=replay,
-                        data={"X": dr.x()[0].numpy(), "Sigma": sigma.numpy()})
+                        data={"X": x.numpy(), "Sigma": sigma.numpy()}, quantities={"op_gap": op_gap})
 
 
 def null_form(lam_k: torch.Tensor, pinv: Pseudoinverse) -> torch.Tensor:

@@ -1,5 +1,5 @@
 """Wide two-layer ReLU networks fine-tuned in the NTK regime (Shachaf, Brutzkus and Globerson 2021, section 2.3 of
-shared/papers/shachaf2021.md; setting in its section 1).
+our study notes on Shachaf et al. (2021); setting in its section 1).
 
 Instance: n target inputs uniform on the unit sphere of R^d, a source teacher theta_S (norm `theta`, uniform
 direction) and a target teacher theta_T = theta_S + Delta (|Delta| = `delta`, uniform direction). The network is

@@ -1,5 +1,5 @@
 """Online SGD pre-training on a source covariance G, then fine-tuning on a target covariance H (Wu, Zou, Braverman,
-Gu and Kakade 2022 setting; shared/papers/linear_transfer.md, T2 and A5).
+Gu and Kakade 2022 setting; our study notes on linear transfer, T2 and A5).
 
 Instance (one per grid point, shared by all runs): target spectrum lambda_i ~ i^-a, source spectrum mu_i ~ i^-b, each
 scaled to trace 1; geometry "commuting" (both diagonal), "permuted" (the source spectrum in a random order) or

@@ -1,5 +1,5 @@
 """Transfer curves: losses over the pre-training size p and the fine-tuning size f, for scaling-law fits
-(shared/papers/scaling_laws_transfer.md), of two kinds.
+(our study notes on scaling laws for transfer), of two kinds.
 
 kind = "train", real training in a linear transfer setting with a controllable source-target mismatch:
 features x ~ N(0, Sigma), Sigma = diag(i^-spectrum), i = 1..d; source teacher w_s with independent N(0, i^-decay)

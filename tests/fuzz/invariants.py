@@ -1,0 +1,382 @@
+"""The invariants a generated claim must satisfy, each judged by means independent of the checker under test.
+
+- never an internal error: ERROR only with a named, informative cause;
+- never PROVED where our own sampler (mpmath at 50 digits, checked at 80) finds a violation, nor on a claim known
+  false; and every proof's certificate replays in the independent checker (tests/numerics/certificate_checker.py);
+- every VIOLATED witness replays: at the printed point, which lies in the domains and satisfies the hypotheses,
+  the relation fails at 50 digits; and a claim known true is never VIOLATED;
+- a snapshot compared with itself is unchanged; a claim whose constant changed is flagged as changed meaning;
+- the LaTeX round-trips (a hook: `latex_roundtrip`, active when the LaTeX round-trip helper exists);
+- a simulated mean (or variance) claimed exactly is never VIOLATED, and the same claim shifted by more than the
+  deviation the check reports as detectable is VIOLATED.
+
+`judge(generated, seed)` runs the pipeline on one generated claim and returns an `Outcome`: the verdict, the
+invariant failures (each a sentence) and the misses (a weaker check than hoped, not a defect: a false claim left
+CONSISTENT, a true one left unproved).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import re
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from theory import Claim
+from verify import snapshot
+from verify.check import check
+from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
+
+from claims import Generated, simulated
+
+DIGITS, CONFIRM_DIGITS = 50, 80
+PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
+SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
+
+
+@dataclass
+class Outcome:
+    kind: str
+    verdict: str
+    failures: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# ---- our own sampler -----------------------------------------------------------------------------------------
+def _draw(domain, rnd: random.Random) -> float:
+    """A point of a domain: uniform or log-uniform inside finite ends, spread over many magnitudes otherwise,
+    sometimes an end or a point just inside one."""
+    lo, hi = domain.lo, domain.hi
+    u = rnd.random()
+    if u < 0.1 and math.isfinite(lo):
+        v = lo + (abs(lo) + 1) * 10 ** rnd.uniform(-12, -3) if domain.lo_open else lo
+    elif u < 0.2 and math.isfinite(hi):
+        v = hi - (abs(hi) + 1) * 10 ** rnd.uniform(-12, -3) if domain.hi_open else hi
+    elif math.isfinite(lo) and math.isfinite(hi):
+        v = (math.exp(rnd.uniform(math.log(lo), math.log(hi))) if domain.scale == "log" and lo > 0
+             else rnd.uniform(lo, hi))
+    elif math.isfinite(lo):
+        v = lo + 10 ** rnd.uniform(-8, 8) if u < 0.6 else lo + rnd.uniform(0, 10)
+    elif math.isfinite(hi):
+        v = hi - 10 ** rnd.uniform(-8, 8) if u < 0.6 else hi - rnd.uniform(0, 10)
+    else:
+        v = rnd.choice((-1, 1)) * (10 ** rnd.uniform(-8, 8) if u < 0.6 else rnd.uniform(0, 10))
+    if domain.integer:
+        v = float(math.floor(v) if rnd.random() < 0.5 else math.ceil(v))
+    return v
+
+
+def _decimal(expr: sp.Expr) -> sp.Expr:
+    """Floats as the decimals the user wrote (0.1 is 1/10)."""
+    return expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)})
+
+
+def _relations(h) -> list:
+    if h is sp.true:
+        return []
+    if isinstance(h, sp.And):
+        return [r for a in h.args for r in _relations(a)]
+    return [h]
+
+
+class Oracle:
+    """The claim's relation and hypotheses at points, in mpmath at a given precision (floats as decimals)."""
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self.syms = [p.symbol for p in claim.params]
+        self.kinds = [type(r) for h in claim.conditions for r in _relations(h.expr)]
+        hyp_sides = [side for h in claim.conditions for r in _relations(h.expr) for side in (r.lhs, r.rhs)]
+        exprs = [_decimal(e) for e in (claim.left.expr, claim.right.expr, *hyp_sides)]
+        self.fn = sp.lambdify(self.syms, exprs, "mpmath")
+        self.sides = exprs[:2]
+        self.has_float = bool(claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float))
+
+    def values(self, point: dict, digits: int) -> list | None:
+        """[lhs, rhs, then both sides of each hypothesis] as mpf at `digits` digits; None where a value is not a
+        finite real number."""
+        with mpmath.workdps(digits):
+            try:
+                out = self.fn(*(mpmath.mpf(point[s.name]) for s in self.syms))
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                return None
+            real = []
+            for v in out:
+                v = mpmath.mpmathify(v)
+                if isinstance(v, mpmath.mpc):
+                    if v.imag != 0:
+                        return None
+                    v = v.real
+                if not mpmath.isfinite(v):
+                    return None
+                real.append(+v)
+            return real
+
+    @staticmethod
+    def _holds(kind, a, b, digits: int, ties: bool, tol=None) -> bool:
+        """a KIND b certainly, by more than rounding at `digits` digits (or the relative `tol`); with `ties`, an
+        exact equality counts for a non-strict relation (and the values are then exact, not rounded)."""
+        margin = (abs(a) + abs(b)) * (tol if tol is not None else mpmath.mpf(10) ** (12 - digits))
+        gap = a - b
+        tie = ties and gap == 0
+        return {sp.StrictGreaterThan: gap > margin, sp.GreaterThan: gap > margin or tie,
+                sp.StrictLessThan: gap < -margin, sp.LessThan: gap < -margin or tie,
+                sp.Equality: abs(gap) <= margin, sp.Unequality: abs(gap) > margin}[kind]
+
+    def inside(self, values: list, digits: int, ties: bool = False) -> bool:
+        """The hypotheses hold at the point."""
+        return all(self._holds(k, values[2 + 2 * i], values[3 + 2 * i], digits, ties)
+                   for i, k in enumerate(self.kinds))
+
+    def fails(self, values: list, digits: int, ties: bool = False) -> bool:
+        """The relation certainly fails (for claims with decimals, by more than the checker's 1e-12 relative)."""
+        negation = {"<=": sp.StrictGreaterThan, "<": sp.GreaterThan, ">=": sp.StrictLessThan, ">": sp.LessThan,
+                    "=": sp.Unequality}[self.claim.rel]
+        tol = mpmath.mpf(10) ** -12 if self.has_float and self.claim.rel == "=" else None
+        return self._holds(negation, values[0], values[1], digits, ties, tol)
+
+    def violation(self, point: dict) -> dict | None:
+        """The point, with lhs and rhs, when the claim fails there at 50 digits and again at 80 (so that
+        cancellation at 50 digits is not a violation)."""
+        for digits in (DIGITS, CONFIRM_DIGITS):
+            values = self.values(point, digits)
+            if values is None or not self.inside(values, digits) or not self.fails(values, digits):
+                return None
+        return {**point, "lhs": mpmath.nstr(values[0], 15), "rhs": mpmath.nstr(values[1], 15)}
+
+    def search(self, rnd: random.Random) -> dict | None:
+        """A violation among random points of the domains: the float64 points closest to failing and random
+        ones, checked at 50 digits."""
+        if not self.syms:
+            return self.violation({})
+        pts = [{p.name: _draw(p.domain, rnd) for p in self.claim.params} for _ in range(PRESCREEN)]
+        pts = [q for q in pts if all(p.domain.contains(q[p.name]) for p in self.claim.params)]
+        chosen = rnd.sample(pts, min(EXACT_POINTS, len(pts)))
+        chosen += [pts[i] for i in self._nearest(pts)]
+        for q in chosen:
+            found = self.violation(q)
+            if found is not None:
+                return found
+        return None
+
+    def _nearest(self, pts: list[dict]) -> list[int]:
+        """The points whose float64 relative gap is smallest (where a violation is likeliest)."""
+        try:
+            fn = sp.lambdify(self.syms, self.sides, ["numpy", "scipy"])
+            with np.errstate(all="ignore"):
+                lhs, rhs = (np.broadcast_to(np.real_if_close(np.asarray(v, dtype=complex)).real, (len(pts),))
+                            for v in fn(*(np.array([q[s.name] for q in pts]) for s in self.syms)))
+                gap = (rhs - lhs if self.claim.rel in ("<=", "<") else lhs - rhs if self.claim.rel != "=" else
+                       -np.abs(lhs - rhs)) / (np.abs(lhs) + np.abs(rhs) + 1e-300)
+        except Exception:  # noqa: BLE001 - a function numpy lacks: the random points alone then
+            return []
+        gap = np.where(np.isfinite(gap), gap, np.inf)
+        return [int(i) for i in np.argsort(gap)[:NEAREST]]
+
+
+def replay(claim: Claim, witness: dict) -> str | None:
+    """None when the witness is one: at its printed point (in the domains, hypotheses holding) the relation
+    fails at the precision it was found at; else what is wrong with it."""
+    try:
+        point = {k: str(v) for k, v in witness["point"].items()}
+    except (KeyError, AttributeError):
+        return f"the witness has no point: {witness}"
+    missing = sorted(p.name for p in claim.params if p.name not in point)
+    if missing:
+        return f"the witness point gives no value for {', '.join(missing)}"
+    for p in claim.params:
+        if not _contains(p.domain, mpmath.mpf(point[p.name])):
+            return f"the witness has {p.name} = {point[p.name]}, outside {p.domain.describe()}"
+    oracle = Oracle(claim)
+    digits = max(DIGITS, int(witness.get("digits", DIGITS)) + 10)
+    values = oracle.values(point, digits)
+    if values is None:
+        return f"a side or hypothesis is not a finite real number at the witness {point}"
+    if not oracle.inside(values, digits, ties=True):
+        return f"the witness {point} does not satisfy the hypotheses at {digits} digits"
+    if not oracle.fails(values, digits, ties=True):
+        return (f"at the witness {point} the claim holds: lhs {mpmath.nstr(values[0], 20)}, "
+                f"rhs {mpmath.nstr(values[1], 20)}")
+    printed = [mpmath.mpf(witness["lhs"]), mpmath.mpf(witness["rhs"])]
+    for mine, theirs in zip(values[:2], printed):
+        if abs(mine - theirs) > mpmath.mpf(10) ** -15 * (abs(mine) + 1):
+            return f"the witness's printed sides {printed} differ from the values at its point {values[:2]}"
+    return None
+
+
+def _contains(domain, v) -> bool:
+    if domain.integer and v != mpmath.floor(v):
+        return False
+    above = v > domain.lo if domain.lo_open else v >= domain.lo
+    below = v < domain.hi if domain.hi_open else v <= domain.hi
+    return bool(above and below)
+
+
+# ---- analytic invariants -------------------------------------------------------------------------------------
+def error_named(result) -> str | None:
+    """None when an ERROR verdict names its cause (never an internal error), else the failure."""
+    if result.verdict != ERROR:
+        return None
+    text = str(result.evidence.get("error", ""))
+    cause = text.split(": ", 1)[1] if text.startswith(f"claim {result.id}: ") else text
+    if result.method == "internal error":
+        return f"internal error: {result.evidence.get('type')}: {text!r} at {result.evidence.get('where')}"
+    if len(cause.strip()) < 10:
+        return f"ERROR without an informative cause: {text!r}"
+    return None
+
+
+def certificate_replays(certificate: dict) -> str | None:
+    from certificate_checker import check as check_certificate
+
+    ok, why = check_certificate(certificate)
+    return None if ok else f"the proof's certificate does not replay: {why}"
+
+
+def judge_analytic(gen: Generated, seed: int, rnd: random.Random, snapshots: bool = True) -> Outcome:
+    claim = gen.claim()
+    result = check(claim, seed=seed)
+    out = Outcome(gen.kind, result.verdict, source=gen.source)
+    failure = error_named(result)
+    if failure:
+        out.failures.append(failure)
+    if result.verdict == VIOLATED:
+        why = replay(claim, result.witness or {})
+        if why:
+            out.failures.append(f"VIOLATED, but the witness does not replay: {why}")
+        if gen.truth is True:
+            out.failures.append(f"a true claim is VIOLATED (witness {result.witness})")
+    elif result.verdict in (PROVED, CONSISTENT):
+        found = Oracle(claim).search(rnd)
+        if result.verdict == PROVED:
+            if found is not None:
+                out.failures.append(f"PROVED, but it fails at 50 and 80 digits at {found}")
+            if gen.truth is False:
+                out.failures.append("PROVED, but the claim is false at every point of its domain")
+            why = certificate_replays(result.evidence["certificate"])
+            if why:
+                out.failures.append(why)
+        elif found is not None or gen.truth is False:
+            out.misses.append(f"CONSISTENT, but false ({'at ' + str(found) if found else 'everywhere'})")
+    if gen.truth is True and result.verdict == CONSISTENT:
+        out.misses.append("true, not proved")
+    if snapshots:
+        out.failures += snapshot_failures(claim, rnd)
+    why = latex_roundtrip(claim)
+    if why:
+        out.failures.append(why)
+    return out
+
+
+# ---- snapshots ---------------------------------------------------------------------------------------------
+NUMBER = re.compile(r"(?<![\w.])(\d+)(?![\w.])")
+
+
+def changed_constant(claim: Claim) -> Claim | None:
+    """The claim with the first integer of its right-hand side doubled (None when it has none)."""
+    m = NUMBER.search(claim.right.source)
+    if m is None:
+        return None
+    rhs = claim.right.source[:m.start()] + f"(2*{m.group(1)})" + claim.right.source[m.end():]
+    return dataclasses.replace(claim, rhs=rhs)
+
+
+def _differs(old: Claim, new: Claim, rnd: random.Random, tries: int = 40) -> float:
+    """The share of sampled points of the domains (hypotheses holding) where the two right-hand sides differ."""
+    a, b = Oracle(old), Oracle(new)
+    differ = seen = 0
+    for _ in range(tries):
+        point = {p.name: _draw(p.domain, rnd) for p in old.params}
+        va, vb = a.values(point, DIGITS), b.values(point, DIGITS)
+        if va is None or vb is None or not a.inside(va, DIGITS):
+            continue
+        seen += 1
+        differ += abs(va[1] - vb[1]) > mpmath.mpf(10) ** -30 * (abs(va[1]) + abs(vb[1]))
+    return differ / seen if seen else 0.0
+
+
+def snapshot_failures(claim: Claim, rnd: random.Random) -> list[str]:
+    """A snapshot of the claim compared with itself is unchanged; with a constant of the rhs doubled, the
+    comparison flags a changed meaning (when the two right-hand sides differ at most sampled points)."""
+    doc = snapshot.take([claim])
+    out = []
+    report = snapshot.compare(doc, [claim])
+    if not report.ok or [f.kind for f in report.claims[claim.id]] != ["unchanged"]:
+        out.append(f"a snapshot compared with itself is not unchanged: {report.text()}")
+    changed = changed_constant(claim)
+    if changed is not None and _differs(claim, changed, rnd) > 0.5:
+        kinds = [f.kind for f in snapshot.compare(doc, [changed]).claims[claim.id]]
+        if "changed meaning" not in kinds:
+            out.append(f"rhs {claim.right.source!r} -> {changed.right.source!r} is not flagged as a changed "
+                       f"meaning (findings: {kinds})")
+    return out
+
+
+# ---- LaTeX ------------------------------------------------------------------------------------------------
+def latex_roundtrip(claim: Claim) -> str | None:
+    """Hook for the LaTeX round-trip: None when the claim's typeset formulas parse back to the verified ones (or
+    when no round-trip helper is installed yet: `tests/latex_parse.py`), else why not."""
+    try:
+        import latex_parse
+    except ImportError:
+        return None
+    return latex_parse.roundtrip_failure(claim)
+
+
+# ---- simulated invariants -----------------------------------------------------------------------------------
+def detectable(result) -> tuple[float, str]:
+    """The largest deviation the check detects at any point, and where it was read: the evidence's own
+    `detectable` when the check reports it, else twice the interval's half-width."""
+    points = result.evidence["points"]
+    if all("detectable" in p for p in points):
+        return max(p["detectable"] for p in points), "detectable"
+    return max(p["interval"]["hi"] - p["interval"]["lo"] for p in points), "twice the half-width"
+
+
+def judge_simulated(gen: Generated, seed: int, rnd: random.Random) -> list[Outcome]:
+    """The exact claim, then (when it was measured) its twin shifted by SHIFT detectable deviations."""
+    claim = gen.claim()
+    result = check(claim, seed=seed)
+    exact = Outcome(gen.kind, result.verdict, source=gen.source)
+    failure = error_named(result)
+    if failure or result.verdict == ERROR:
+        exact.failures.append(failure or f"ERROR on a well-formed simulated claim: {result.evidence}")
+        return [exact]
+    if result.verdict == VIOLATED:
+        exact.failures.append(f"the exact {gen.info['statistic']} is VIOLATED: {result.witness}")
+        return [exact]
+    if result.verdict == INCONCLUSIVE:
+        exact.misses.append("INCONCLUSIVE on an exact claim")
+    size, source = detectable(result)
+    sign = rnd.choice((-1, 1))
+    info = gen.info
+    twin = simulated(rnd, claim.id + "_shifted", shift=sign * SHIFT * size, law=info["law"],
+                     point_values=info["points"], statistic=info["statistic"], samples=info["samples"],
+                     lhs_form=info["lhs"])
+    shifted = check(twin.claim(), seed=seed)
+    out = Outcome(twin.kind, shifted.verdict, source=twin.source, extra={"detectable from": source})
+    failure = error_named(shifted)
+    if failure:
+        out.failures.append(failure)
+    elif shifted.verdict != VIOLATED:
+        out.failures.append(f"shifted by {SHIFT} x the detectable deviation {size:.4g} ({source}), the claim is "
+                            f"{shifted.verdict}, not VIOLATED")
+    return [exact, out]
+
+
+def judge(gen: Generated, seed: int, rnd: random.Random, snapshots: bool = True) -> list[Outcome]:
+    """Every outcome of one generated claim (a simulated one brings its shifted twin), timed."""
+    start = time.perf_counter()
+    outs = (judge_simulated(gen, seed, rnd) if gen.kind.startswith("simulated")
+            else [judge_analytic(gen, seed, rnd, snapshots)])
+    for o in outs:
+        o.seconds = (time.perf_counter() - start) / len(outs)
+    return outs

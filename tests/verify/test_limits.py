@@ -1,0 +1,55 @@
+"""verify/limits.py: a CPU-time limit that interrupts a runaway block, ignores time spent waiting, and nests."""
+import time
+
+import pytest
+
+from verify.limits import TimeLimitExceeded, time_limit
+
+
+def spin(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_a_busy_block_is_interrupted_near_its_limit():
+    start = time.process_time()
+    with pytest.raises(TimeLimitExceeded, match="ran past 0.3 s of CPU time"):
+        with time_limit(0.3):
+            spin(30)
+    assert 0.25 < time.process_time() - start < 2
+
+
+def test_waiting_does_not_count_so_a_busy_machine_does_not_trip_it():
+    with time_limit(0.2):
+        time.sleep(0.6)  # wall-clock time passes, CPU time does not
+
+
+def test_an_exception_handler_in_the_block_does_not_swallow_the_limit():
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.2):
+            try:
+                spin(30)
+            except Exception:  # what check() does with bugs: it must not turn a timeout into an ERROR
+                pytest.fail("the limit was caught as an ordinary exception")
+
+
+def test_limits_nest_and_an_inner_one_never_extends_an_outer_one():
+    with pytest.raises(TimeLimitExceeded) as outer:
+        with time_limit(0.3):
+            with time_limit(100):
+                spin(30)
+    assert outer.value.seconds == 0.3
+    with time_limit(100):
+        with pytest.raises(TimeLimitExceeded) as inner:
+            with time_limit(0.2):
+                spin(30)
+        assert inner.value.seconds == 0.2
+        spin(0.3)  # the outer limit still runs, and is not tripped by the inner one's expiry
+
+
+@pytest.mark.parametrize("seconds", [0, -1])
+def test_a_limit_must_be_positive(seconds):
+    with pytest.raises(ValueError, match="must be positive"):
+        with time_limit(seconds):
+            pass
