@@ -68,8 +68,16 @@ def _arb_modules():
     return [space]
 
 
+def _lambertw_real(x, k=0):
+    """scipy's lambertw, real where W is real and NaN elsewhere: its complex dtype would make the functions of
+    real arguments around it (beta, gamma) refuse their input."""
+    w = scipy.special.lambertw(x, k)
+    return np.where(np.imag(w) == 0, np.real(w), np.nan)
+
+
 MODULES = {
-    "numpy": lambda: [{"BetaQuantile": lambda p, a, b: scipy.special.betaincinv(a, b, p)}, "numpy", "scipy"],
+    "numpy": lambda: [{"BetaQuantile": lambda p, a, b: scipy.special.betaincinv(a, b, p), "lambertw": _lambertw_real},
+                      "numpy", "scipy"],
     "torch": _torch_modules,
     "mpmath": lambda: [{"BetaQuantile": _beta_quantile_mp}, "mpmath"],
     "arb": _arb_modules,

@@ -70,7 +70,7 @@ def _polynomial(names):
     """Small sums of products of integer powers (cheap to integrate and to take limits of)."""
     term = st.tuples(st.sampled_from(("1", "2", "3")), st.sampled_from(names), st.integers(0, 3)).map(
         lambda t: f"{t[0]}*{t[1]}**{t[2]}")
-    return st.lists(term, min_size=1, max_size=3).map(" + ".join)
+    return st.lists(term, min_size=1, max_size=2).map(" + ".join)
 
 
 @st.composite
@@ -82,20 +82,20 @@ def _calculus(draw) -> tuple[str, int]:
     return f"integrate({draw(_polynomial((DUMMY, DUMMY, 'n', 'delta')))}, ({DUMMY}, 0, 1))", ATOM
 
 
-def expressions(params=PARAMS, quantities=QUANTITIES, max_leaves: int = 6):
+def expressions(params=PARAMS, quantities=QUANTITIES, max_leaves: int = 5):
     """Source strings of random expressions over `params`, `quantities` and the formula language."""
     names = [p.name for p in params] + [q.name for q in quantities]
     leaf = st.one_of(st.sampled_from(names), st.sampled_from(_NUMBERS)).map(lambda s: (s, ATOM))
 
     @st.composite
     def node(draw, children):
-        return draw(_calculus()) if draw(st.integers(0, 19)) == 0 else _combine(draw, children)
+        return draw(_calculus()) if draw(st.integers(0, 39)) == 0 else _combine(draw, children)
 
     # the top is always an operator: bare leaves would be drawn over and over
     return node(st.recursive(leaf, node, max_leaves=max_leaves - 1)).map(lambda f: f[0])
 
 
-def formulas(max_leaves: int = 6):
+def formulas(max_leaves: int = 5):
     """(source, params, quantities): a random formula and the names it may use."""
     return expressions(PARAMS, QUANTITIES, max_leaves).map(lambda s: (s, PARAMS, QUANTITIES))
 

@@ -75,14 +75,13 @@ _CORE = ("latex_string", "_one_letter_symbol", "number", "_atomic_expr", "group_
          "_expression_power", "_expression_mul", "_expression", "superscript", "fraction", "_general_fraction",
          "_function")
 _GATED = {
-    ("d",): ("adjacent_expressions",),
+    ("d", r"\lim", r"\int"): ("adjacent_expressions", "_limit_dir", "limit_dir_expr", "group_curly_parentheses_lim",
+                              "limit", "differential", "_integral", "normal_integral", "group_curly_parentheses_int",
+                              "special_fraction", "integral_with_special_fraction"),
+    ("CALL", r"\min", r"\max", r"\log", r"\exp", r"\sqrt", "|", r"\lfloor", r"\lceil"): (
+        "list_of_expressions", "function_applied", "min", "max", "exponential", "log", "square_root",
+        "group_square_brackets", "abs", "floor", "ceil"),
     ("=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq"): ("_relation", "eq", "ne", "lt", "lte", "gt", "gte"),
-    (r"\lim",): ("_limit_dir", "limit_dir_expr", "group_curly_parentheses_lim", "limit"),
-    (r"\int",): ("differential", "_integral", "normal_integral", "group_curly_parentheses_int", "special_fraction",
-                 "integral_with_special_fraction"),
-    ("CALL", r"\min", r"\max"): ("list_of_expressions", "function_applied", "min", "max"),
-    (r"\log", r"\exp", r"\sqrt", "|", r"\lfloor", r"\lceil"): ("exponential", "log", "square_root",
-                                                              "group_square_brackets", "abs", "floor", "ceil"),
 }
 _RULES = _CORE + tuple(r for group in _GATED.values() for r in group)
 #: Terminals that normalised input never holds (names are one plain letter; no imaginary unit, prime or star):
@@ -225,13 +224,13 @@ def parser(rules=_RULES):
 
 
 @functools.lru_cache(maxsize=None)
-def _parse(s: str) -> tuple:
+def _parse(s: str, full: bool = False) -> tuple:
     toks = set(_TOKEN.findall(s))
     if re.search(r"(?<![\\A-Za-z])[A-Za-z] \(", s):
         toks.add("CALL")
     rules = _CORE + tuple(r for needs, group in _GATED.items() if toks & set(needs) for r in group)
     try:
-        return parser(rules)(s)
+        return parser(None if full else rules)(s)
     except LatexReadError:
         raise
     except Exception as exc:
@@ -479,13 +478,14 @@ _BUILD = {"log": sp.log, "exp": sp.exp, "erf": sp.erf, "gamma": sp.gamma, "beta"
           "LambertW_k": sp.LambertW, "Beta": Beta, **OPAQUE}
 
 
-def readings(tex: str, names: dict) -> list:
+def readings(tex: str, names: dict, full: bool = False) -> list:
     """Every reading of `tex` that uses only the symbols of `names` ({symbol: LaTeX name}) and known functions:
-    SymPy expressions (derivatives, integrals and limits done) or `Relation`s."""
+    SymPy expressions (derivatives, integrals and limits done) or `Relation`s. `full`: with SymPy's whole
+    grammar rather than the rules normalised input can use."""
     norm = _Normaliser(names)
     s = norm.normalise(tex)
     out = []
-    for r in _parse(s):
+    for r in _parse(s, full):
         try:
             out.append(_rebuild(r, norm))
         except _NotAReading:

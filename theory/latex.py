@@ -89,8 +89,6 @@ class _PaperPrinter(LatexPrinter):
         return over[-1] if over else None
 
     def _print_Mul(self, expr):
-        if not isinstance(expr, sp.Mul):  # SymPy's _print_Pow hands some powers to _print_Mul
-            return super()._print_Mul(expr)
         negative, factors = self._signed_factors(expr)
         last = self._division(factors)
         if last is not None:
@@ -139,11 +137,13 @@ class _PaperPrinter(LatexPrinter):
         return rf"\lim_{{{self._print(z)} \to {point}}}\left({self._print(body)}\right)"
 
     def _print_Pow(self, expr):
-        """A power of a function application is bracketed, (log x)^b, never log(x)^b, which reads both ways;
-        |x|, floor and ceiling carry their own brackets."""
-        root_or_inverse = expr.exp.is_Rational and (expr.exp.is_negative or expr.exp.q != 1)
+        """x**-k as \\frac{1}{x^{k}} (SymPy's own way loses or repeats signs); a power of a function application
+        bracketed, (log x)^b, never log(x)^b, which reads both ways (|x|, floor and ceiling carry brackets)."""
+        if expr.exp.is_Rational and expr.exp.is_negative:
+            inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp, evaluate=False)
+            return rf"\frac{{1}}{{{self._print(inverse)}}}"
         if expr.base.is_Function and not isinstance(expr.base, (sp.Abs, sp.floor, sp.ceiling)) \
-                and not root_or_inverse:
+                and not (expr.exp.is_Rational and expr.exp.q != 1):
             return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
         return super()._print_Pow(expr)
 

@@ -23,14 +23,15 @@ EPILOG = """examples:
   boundlab check --all --quick
   boundlab check shachaf2021.isotropic_risk_mean --seed 3 --json results.json
   boundlab check --file my_claims.py          (checks the claims defined in that file)
-  boundlab worstcase shachaf2021.worst_ratio
+  boundlab worstcase shachaf2021.worst_ratio   (the SDP at every grid point, judged against the claim's bound)
+  boundlab scenarios                           (the simulators: inputs, defaults, measured quantities)
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
   boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
   boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
   boundlab report --paper shachaf2021 -o appendix  (LaTeX appendix, figures, number macros, PDF)
 
 exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
-refuted); 2 usage error."""
+refuted); 2 usage error. Every claim gets at most --time-limit CPU seconds (default 300)."""
 
 
 CHECK_HELP = """Check claims and print a verdict table (progress on standard error).
@@ -173,8 +174,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_file(sp):
         sp.add_argument("--file", action="append", default=[], metavar="PY",
-                        help="a Python file defining claims (module-level Claim objects or a CLAIMS list); "
-                             "may be repeated")
+                        help="a Python file, or a quoted glob ('claims/*.py'), defining claims and derivations "
+                             "(module-level objects or CLAIMS / DERIVATIONS lists) and scenarios; may be repeated")
         return sp
 
     sp = with_file(sub.add_parser("list", help="claims and derivations in the catalogue, or in the --file modules "

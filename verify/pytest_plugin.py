@@ -3,7 +3,7 @@
 
 Configuration (pytest.ini, tox.ini, setup.cfg or pyproject's [tool.pytest.ini_options]):
 
-    boundlab_files = claims.py theory/*.py     paths or globs relative to the rootdir: the claim modules
+    boundlab_files = claims.py claims/*.py     paths or globs relative to the rootdir: the claim modules
     boundlab_snapshot = claims.snapshot.json   optional: a golden snapshot, checked as one more test
 
 When `boundlab_files` is unset the plugin does nothing, so it never touches projects that do not use it.
@@ -308,24 +308,6 @@ def _witness_json(witness) -> str:
     return text if len(text) <= WITNESS_CHARS else text[:WITNESS_CHARS] + f" ... ({len(text)} characters)"
 
 
-def _short(value) -> str:
-    try:
-        return f"{float(value):.7g}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _evidence(r) -> str:
-    """One line: an analytic counterexample with its values to 7 digits, else the `boundlab check` table's line."""
-    w = r.witness or {}
-    if r.verdict == "VIOLATED" and "seed" not in w and {"point", "lhs", "rhs"} <= set(w):
-        point = ", ".join(f"{k} = {_short(v)}" for k, v in w["point"].items())
-        return f"counterexample {point}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
-    from verify.verdict import brief
-
-    return brief(r)
-
-
 class ClaimItem(_CheckItem):
     """One claim, checked by `verify.check.check` with the session's seed and budget."""
 
@@ -345,7 +327,9 @@ class ClaimItem(_CheckItem):
 
     def _failure(self, r) -> tuple[str, str]:
         c, state = self.claim, self.config.stash[STATE]
-        brief = _evidence(r)
+        from verify.verdict import brief
+
+        evidence = brief(r)
         lines = [f"claim {c.id}: {c.title}",
                  f"  statement : {c.statement_text()}",
                  f"  verdict   : {r.verdict}, {_expected(r)}",
@@ -354,14 +338,14 @@ class ClaimItem(_CheckItem):
             lines.append(f"  error     : {r.evidence.get('error')}")
             lines += [f"  where     : {w}" for w in r.evidence.get("where", [])]
         else:
-            if brief:
-                lines.append(f"  evidence  : {brief}")
+            if evidence:
+                lines.append(f"  evidence  : {evidence}")
             if r.witness:
                 lines.append(f"  witness   : {_witness_json(r.witness)}")
         budget = " --quick" if state.quick else ""
         lines.append(f"  replay    : {self._replay('check --file')}{budget} {c.id}")
         summary = f"{r.verdict}, {_expected(r)}" + (f": {r.evidence.get('error')}" if r.verdict == "ERROR" else
-                                                    f": {brief}" if brief else "")
+                                                    f": {evidence}" if evidence else "")
         return "\n".join(lines), summary
 
 

@@ -108,6 +108,14 @@ def brief(r) -> str:
     e, w = r.evidence, r.witness
     if r.verdict == "ERROR":
         return str(e.get("error"))
+    if r.verdict == "VIOLATED" and w and "seed" not in w and {"point", "lhs", "rhs"} <= set(w):  # analytic
+        point = ", ".join(f"{k} = {_short(v)}" for k, v in w["point"].items())
+        return f"counterexample {point}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
+    if r.verdict == "VIOLATED" and w and "certified_upper" in w:  # a worst-case program broke the bound
+        point = json.dumps(strict_json(w.get("point")), default=str)
+        return f"seed {w['seed']}, point {point}: worst-case constant {w['constant']:.6g} (the maximiser replays to " \
+               f"{w['attained']:.6g}, certified at most {w['certified_upper']:.6g}) breaks the claimed " \
+               f"{w['relation']} {w['bound']:.6g}"
     if r.verdict == "VIOLATED" and w:
         point = json.dumps(strict_json(w.get("point")), default=str)
         where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
@@ -129,8 +137,9 @@ def brief(r) -> str:
             return f"{where}, instance {w.get('instance', '-')}: lhs {_num(w['lhs'])} vs rhs {_num(w['rhs'])}" + \
                 (f" ({w['violations']} of {w['batch']} instances violate)" if "violations" in w else "")
         if "interval" in w:
-            return f"{where}: measured {_num(w['measured'])} in [{_num(w['interval'][0])}, " \
-                   f"{_num(w['interval'][1])}] vs claimed {_num(w['claimed'])}"
+            num = _num if _num(w["measured"]) != _num(w["claimed"]) else "{:.10g}".format  # digits that differ
+            return f"{where}: measured {num(w['measured'])} in [{num(w['interval'][0])}, " \
+                   f"{num(w['interval'][1])}] vs claimed {num(w['claimed'])}"
         if "ks_statistic" in w:
             return f"{where}: Kolmogorov-Smirnov distance {w['ks_statistic']:.3g} from the claimed law (p-value " \
                    f"{w['p_value']:.3g}); sample mean {_num(w['sample_mean'])} vs {_num(w['claimed_mean'])}"
@@ -143,11 +152,30 @@ def brief(r) -> str:
     if isinstance(points, list) and points:
         notes = [p["note"] for p in points if "note" in p]
         return _brief_points(e, points) + (_power(e, points[0]) if r.verdict == "CONSISTENT" else "") + \
-            (f"; {notes[0]}" if r.verdict == "INCONCLUSIVE" and notes else "")
+            (f"; {notes[0]}" if r.verdict == "INCONCLUSIVE" and notes else "") + _worst_cases(e)
     if "worst_relative_gap" in e:
         return f"no proof; no counterexample in {e['points']} points (smallest relative gap " \
                f"{e['worst_relative_gap']:.3g})"
-    return ""
+    return str(e.get("note", ""))  # e.g. a check stopped at its time limit
+
+
+def _short(value) -> str:
+    """A number of a witness (often a 30-digit string) to 7 significant digits."""
+    try:
+        return f"{float(value):.7g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _worst_cases(e: dict) -> str:
+    """The worst-case programs' part of a claim that holds: the largest constant against its bound."""
+    worst = [w for w in e.get("worstcase", []) if "constant" in w and "bound" in w]
+    if not worst:
+        return ""
+    top = max(worst, key=lambda w: w["constant"] - w["bound"] if w["relation"] in ("<=", "<") else
+              w["bound"] - w["constant"])
+    return f"; worst case (SDP) within the bound at {len(worst)} point(s), tightest {top['constant']:.4g} " \
+           f"{top['relation']} {top['bound']:.4g}"
 
 
 def _brief_points(e: dict, points: list[dict]) -> str:

@@ -136,7 +136,7 @@ def run_worst_cases(claim: Claim, seed: int = 0, points=None, **kw) -> list[Resu
     a program solved once (by `check`) is not solved again (by the report's figures)."""
     out = []
     for j in range(len(claim.grid)) if points is None else points:
-        key = ("worstcase", claim.id, claim.worstcase, repr(claim.grid[j]), seed, j, repr(sorted(kw.items())))
+        key = ("worstcase", claim.id, claim.worstcase, repr(claim.grid[j:j + 1]), seed, j, repr(sorted(kw.items())))
         cached = _MEASURED[-1].get(key) if _MEASURED else None
         if cached is None:
             cached = run_worstcase(claim, seed=seed, point_index=j, **kw)

@@ -215,7 +215,12 @@ def _hypothesis(rnd: random.Random, ex: Exprs, domains: dict[str, Domain]) -> st
              f"{ex.pos(1)} {rel} {c}"]
     if domains[a].positive:
         forms.append(f"{a}**{par(ex.real(1))} {rel} {c}")
-    return rnd.choice(forms)
+    h = rnd.choice(forms)
+    return h if mentions(h, names) else _hypothesis(rnd, ex, domains)  # a false constant one would be refused
+
+
+def mentions(text: str, names) -> bool:
+    return bool(re.search(rf"\b({'|'.join(names)})\b", text))
 
 
 # ---- analytic generators --------------------------------------------------------------------------------
@@ -249,6 +254,8 @@ def under_hypothesis(rnd: random.Random, cid: str) -> Generated:
         domains = _domains(rnd, rnd.choice((1, 2, 2, 3)))
         ex = Exprs(rnd, domains)
         u, w = ex.pos(rnd.choice((0, 1))), ex.pos(rnd.choice((0, 1)))
+        if not mentions(u + w, domains):  # a hypothesis between constants could be false, and refused
+            return under_hypothesis(rnd, cid)
         if rnd.random() < 0.6:
             f = rnd.choice(INCREASING)
             lhs, rel, rhs = f.format(*[par(u)] * f.count("{}")), "<=", f.format(*[par(w)] * f.count("{}"))
@@ -309,7 +316,10 @@ def perturbed(rnd: random.Random, cid: str) -> Generated:
     point), or an inequality's larger side lowered or scaled down a little (false near its tight points, if the
     domain has them: truth unknown)."""
     base = known(rnd, cid) if rnd.random() < 0.7 else under_hypothesis(rnd, cid)
-    c = base.claim()
+    try:
+        c = base.claim()
+    except ClaimError:  # hypotheses SymPy finds false: a claim nobody can make, so nothing to perturb
+        return perturbed(rnd, cid)
     domains = {p.name: p.domain for p in c.params}
     lhs, rel, rhs = c.left.source, c.rel, c.right.source
     hyps = tuple(h.source for h in c.conditions)

@@ -17,25 +17,31 @@ CONSISTENT, a true one left unproved).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.util
 import math
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from theory import Claim
+from theory import Claim, ClaimError
 from verify import snapshot
 from verify.check import check
+from verify.limits import TimeLimitExceeded, time_limit
 from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
 
 from claims import Generated, simulated
 
 DIGITS, CONFIRM_DIGITS = 50, 80
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
+POINT_SECONDS = 2.0  # CPU time for the 50- and 80-digit look at one point
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
 
 
@@ -87,6 +93,13 @@ def _relations(h) -> list:
     return [h]
 
 
+def _exp(x):
+    """exp, refusing arguments whose result mpmath would need hours to compute (exp(exp(30)))."""
+    if abs(x) > 1e6:
+        raise OverflowError(f"exp({mpmath.nstr(x, 5)}) is out of reach")
+    return mpmath.exp(x)
+
+
 class Oracle:
     """The claim's relation and hypotheses at points, in mpmath at a given precision (floats as decimals)."""
 
@@ -96,7 +109,7 @@ class Oracle:
         self.kinds = [type(r) for h in claim.conditions for r in _relations(h.expr)]
         hyp_sides = [side for h in claim.conditions for r in _relations(h.expr) for side in (r.lhs, r.rhs)]
         exprs = [_decimal(e) for e in (claim.left.expr, claim.right.expr, *hyp_sides)]
-        self.fn = sp.lambdify(self.syms, exprs, "mpmath")
+        self.fn = sp.lambdify(self.syms, exprs, [{"exp": _exp}, "mpmath"])
         self.sides = exprs[:2]
         self.has_float = bool(claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float))
 
@@ -162,7 +175,11 @@ class Oracle:
         chosen = rnd.sample(pts, min(EXACT_POINTS, len(pts)))
         chosen += [pts[i] for i in self._nearest(pts)]
         for q in chosen:
-            found = self.violation(q)
+            try:
+                with time_limit(POINT_SECONDS):  # a power tower at a huge point: skip the point
+                    found = self.violation(q)
+            except TimeLimitExceeded:
+                continue
             if found is not None:
                 return found
         return None
@@ -268,6 +285,8 @@ def judge_analytic(gen: Generated, seed: int, rnd: random.Random, snapshots: boo
             out.misses.append(f"CONSISTENT, but false ({'at ' + str(found) if found else 'everywhere'})")
     if gen.truth is True and result.verdict == CONSISTENT:
         out.misses.append("true, not proved")
+    if result.method == "time limit":
+        out.misses.append(result.evidence["note"])
     if snapshots:
         out.failures += snapshot_failures(claim, rnd)
     why = latex_roundtrip(claim)
@@ -321,14 +340,49 @@ def snapshot_failures(claim: Claim, rnd: random.Random) -> list[str]:
 
 
 # ---- LaTeX ------------------------------------------------------------------------------------------------
-def latex_roundtrip(claim: Claim) -> str | None:
-    """Hook for the LaTeX round-trip: None when the claim's typeset formulas parse back to the verified ones (or
-    when no round-trip helper is installed yet: `tests/latex_parse.py`), else why not."""
-    try:
-        import latex_parse
-    except ImportError:
+LATEX_READER = Path(__file__).resolve().parents[1] / "latex_parse.py"
+
+
+@functools.cache
+def _latex_reader():
+    """tests/latex_parse.py as a module (loaded by path: putting tests/ on sys.path would shadow `theory` with
+    tests/theory), or None when it does not exist."""
+    if not LATEX_READER.exists():
         return None
-    return latex_parse.roundtrip_failure(claim)
+    spec = importlib.util.spec_from_file_location("latex_parse", LATEX_READER)
+    module = sys.modules.setdefault("latex_parse", importlib.util.module_from_spec(spec))
+    if module.__spec__ is spec:
+        spec.loader.exec_module(module)
+    return module
+
+
+def latex_roundtrip(claim: Claim) -> str | None:
+    """None when the claim block's statement and hypotheses read back (tests/latex_parse.py, SymPy's lark LaTeX
+    grammar) as the verified formulas, else why not. A hook: without that helper it checks nothing."""
+    lp = _latex_reader()
+    if lp is None:
+        return None
+    from theory.latex import claim_latex, tex_names
+
+    block = claim_latex(claim)
+    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\begin\{multline\*\}\n  (.*)\.\n\\end\{multline\*\}", block, re.S)
+    statement = (m.group(1) or m.group(2)).replace(" \\\\\n  {} ", " ")
+    names = tex_names(claim)
+    for f in (claim.left, claim.right):
+        names = lp.bound_names(f.display, names)
+    domains = {p.symbol: p.domain for p in claim.params}
+    items = re.findall(r"  \\item \$([^$]*)\$", block)[len(claim.params):]
+    try:
+        lp.check(statement, lp.Relation(claim.rel, claim.left.expr, claim.right.expr), names, domains)
+        for item, h in zip(items, claim.conditions, strict=True):
+            if h.expr is sp.true:  # SymPy decided it (y/y <= 2): what is typeset must be a relation that holds
+                if not all(sp.Rel(r.lhs, r.rhs, r.op) is sp.true for r in lp.readings(item, names)):
+                    return f"the hypothesis {h.source!r} is typeset as {item!r}, which does not always hold"
+            else:
+                lp.check(item, h.expr, names, domains)
+    except (lp.LatexReadError, ValueError) as exc:
+        return f"the LaTeX does not read back as the verified claim: {exc}\n{block}"
+    return None
 
 
 # ---- simulated invariants -----------------------------------------------------------------------------------
@@ -373,8 +427,15 @@ def judge_simulated(gen: Generated, seed: int, rnd: random.Random) -> list[Outco
 
 
 def judge(gen: Generated, seed: int, rnd: random.Random, snapshots: bool = True) -> list[Outcome]:
-    """Every outcome of one generated claim (a simulated one brings its shifted twin), timed."""
+    """Every outcome of one generated claim (a simulated one brings its shifted twin), timed. A claim refused
+    when it is made (hypotheses SymPy decides are false) must say which claim and why."""
     start = time.perf_counter()
+    try:
+        gen.claim()
+    except ClaimError as exc:
+        named = str(exc).startswith(f"claim {gen.claim_id}: ") and len(str(exc)) > len(gen.claim_id) + 20
+        return [Outcome(gen.kind, "REFUSED", [] if named else [f"refused without a named cause: {exc}"],
+                        source=gen.source)]
     outs = (judge_simulated(gen, seed, rnd) if gen.kind.startswith("simulated")
             else [judge_analytic(gen, seed, rnd, snapshots)])
     for o in outs:

@@ -119,7 +119,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("build/fuzz-failures"), help="where failing claims go")
     ap.add_argument("--prove-seconds", type=float, default=1.0,
                     help="the prover's time budget per claim (default 1 s; `boundlab check` gives it 8 s)")
-    ap.add_argument("--timeout", type=int, default=300, help="wall-clock limit per claim, in seconds (default 300)")
+    ap.add_argument("--timeout", type=int, default=900, help="wall-clock limit per claim, in seconds (default 900)")
     args = ap.parse_args(argv)
     import invariants  # noqa: F401 - imported once here, shared by the forked workers
 

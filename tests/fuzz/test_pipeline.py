@@ -5,7 +5,7 @@ import collections
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import numerics.prover
@@ -16,8 +16,10 @@ FUZZ_PROVER_SECONDS = 1.0  # as in `dev.py fuzz`: the budget bounds the run's ti
 
 
 def fuzz_settings(examples: int):
+    """Deterministic, and without shrinking: a failure prints its claim file, and shrinking slow checks would take
+    minutes."""
     return settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+                    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture(autouse=True)

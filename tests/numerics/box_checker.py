@@ -115,6 +115,8 @@ def _ev(e, env, pole):
     if e.func == sp.log:
         _require(a[0].a >= 0, f"log of a possibly negative number in {e}")
     simple = {sp.exp: iv.exp, sp.log: iv.log, sp.Abs: abs, sp.erf: lambda x: _arb_fn(x, arb.erf, True),
+              sp.floor: lambda x: iv.mpf([mpmath.floor(x.a), mpmath.floor(x.b)]),
+              sp.ceiling: lambda x: iv.mpf([mpmath.ceil(x.a), mpmath.ceil(x.b)]),
               sp.gamma: lambda x: _arb_gamma(x, arb.gamma), sp.loggamma: lambda x: _arb_gamma(x, arb.lgamma)}
     if e.func in simple:
         return simple[e.func](a[0])

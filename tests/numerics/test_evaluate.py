@@ -2,6 +2,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+import scipy.special
 import torch
 
 from numerics.evaluate import evaluate, scipy_distribution
@@ -48,3 +49,39 @@ def test_scipy_distribution():
     assert dist.mean() == pytest.approx(0.4)
     with pytest.raises(ValueError, match="positive"):
         scipy_distribution(Beta(a - 3, b), {a: 2.0, b: 3.0})
+
+
+def test_arb_back_end_is_rigorous_or_refuses():
+    # lambdify imports what the arb names lack from mpmath, at 15 digits: such a value was taken as an exact ball
+    from flint import arb, ctx
+
+    from numerics.evaluate import NoNumericForm, compile_expr
+
+    old, ctx.prec = ctx.prec, 200
+    try:
+        one = compile_expr(sp.sin(x) ** 2 + sp.cos(x) ** 2, (x,), "arb")(arb(2.37))
+        assert isinstance(one, arb) and one.contains(1) and one.rad() < 1e-50
+        low = compile_expr(sp.Min(x, 1 + x * 10 ** -70), (x,), "arb")(arb(1))  # min of balls, not of their centres
+        assert low.contains(1) and low.rad() < 1e-50
+        for refused in (sp.li(x), sp.uppergamma(x, 2), sp.Integral(sp.exp(-a ** 3), (a, 0, x))):
+            with pytest.raises(NoNumericForm):
+                compile_expr(refused, (x,), "arb")
+    finally:
+        ctx.prec = old
+
+
+def test_formulas_without_a_numeric_form_are_named():
+    from numerics.evaluate import NoNumericForm, compile_expr
+
+    with pytest.raises(NoNumericForm, match=r"Derivative\(ceiling\(x\), x\) unevaluated"):
+        compile_expr(sp.diff(sp.ceiling(x), x), (x,), "numpy")
+    with pytest.raises(NoNumericForm, match="no numpy form for li"):
+        compile_expr(sp.li(x), (x,), "numpy")
+    assert float(compile_expr(sp.li(x), (x,), "mpmath")(3)) == pytest.approx(2.1635885946866)
+
+
+def test_numpy_lambertw_is_real_where_w_is_real():
+    # scipy returns complex W, and beta(complex) raised TypeError inside the falsifier
+    f = evaluate(sp.beta(1, sp.LambertW(x)), {x: np.array([0.5, 1.0, 4.0])})
+    assert f.dtype == np.float64 and np.allclose(f, 1 / scipy.special.lambertw([0.5, 1.0, 4.0]).real)
+    assert np.isnan(evaluate(sp.LambertW(x), {x: np.array([-1.0])})[0])  # below -1/e W is not real

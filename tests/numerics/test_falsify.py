@@ -1,8 +1,11 @@
+import math
+
 import mpmath
+import numpy as np
 import pytest
 
-from numerics.falsify import DomainError, falsify
-from theory import SIZE, Claim, Domain, Param, Provenance
+from numerics.falsify import DomainError, falsify, hypotheses_mask
+from theory import SIZE, Claim, ClaimError, Domain, Param, Provenance
 
 d, n = Param("d", SIZE), Param("n", SIZE)
 x = Param("x", Domain(0, 10, lo_open=True))
@@ -55,3 +58,34 @@ def test_true_inequality_survives_search():
 def test_contradictory_hypotheses():
     with pytest.raises(DomainError, match="contradictory"):
         falsify(claim("n", "<=", "d", (d, n), ("n < d", "n > d + 1")), seed=0)
+
+
+def test_log_coordinates_beyond_the_float_range_end_the_local_search():
+    # Nelder-Mead in log coordinates reached exp(710): OverflowError, an internal error
+    big = Param("x", Domain(1, math.inf, hi_open=True, scale="log"))
+    w = falsify(claim("log(x)", "<=", "100", (big,)), seed=0).counterexample
+    assert w is not None and mpmath.log(mpmath.mpf(w["point"]["x"])) > 100
+
+
+def test_hypotheses_sympy_decides_and_boolean_combinations():
+    y = Param("y", Domain(0, 10, lo_open=True))
+    pts = {"y": np.array([0.5, 1.5, 2.5, 3.5])}
+    masks = {h: hypotheses_mask(claim("y", "<=", "10", (y,), (h,)), pts).tolist()
+             for h in ("y <= y", "(y > 1) & (y < 3)", "Or(y < 1, y > 3)", "~(y > 2)")}
+    assert masks == {"y <= y": [True] * 4, "(y > 1) & (y < 3)": [False, True, True, False],
+                     "Or(y < 1, y > 3)": [True, False, False, True], "~(y > 2)": [True, True, False, False]}
+    assert falsify(claim("y", ">=", "3", (y,), ("(y > 1) & (y < 3)",)), seed=0).counterexample is not None
+    assert falsify(claim("y", "<=", "y", (y,), ("y <= y",)), seed=0).counterexample is None
+
+
+def test_true_identities_of_functions_arb_lacked_have_no_counterexample():
+    # sin and cos came from mpmath at 15 digits into the confirmation: sin^2 + cos^2 = 1 was refuted
+    r = Param("x", Domain(-3, 3))
+    assert falsify(claim("sin(x)**2 + cos(x)**2", "=", "1", (r,)), seed=0).counterexample is None
+    assert falsify(claim("asinh(x)", "=", "log(x + sqrt(x**2 + 1))", (r,)), seed=0).counterexample is None
+    assert falsify(claim("sin(x)", "<=", "99/100", (r,)), seed=0).counterexample is not None
+
+
+def test_a_formula_without_numeric_form_is_a_named_claim_error():
+    with pytest.raises(ClaimError, match=r"claim t.c: .*Derivative\(ceiling\(x\), x\) unevaluated"):
+        falsify(claim("diff(ceiling(x), x)", ">=", "0", (x,)), seed=0)

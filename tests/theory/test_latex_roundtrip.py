@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 
 from theory import Claim, Derivation, Param, Provenance
-from theory.claim import namespace, parse_formula
+from theory.claim import ClaimError, namespace, parse_formula
 from theory.latex import _over_tex, claim_latex, derivation_latex, formula_latex, tex_names
 from theory.registry import Registry
 
@@ -184,7 +184,10 @@ def test_generated_formulas_read_as_verified():
     @given(strategies.expressions())
     def read_back(source):
         assume(source not in checked)  # Hypothesis draws some sources twice
-        formula = parse_formula("generated", source, NAMESPACE, "formula")
+        try:
+            formula = parse_formula("generated", source, NAMESPACE, "formula")
+        except ClaimError:  # e.g. Min(n, BetaQuantile(1, 1, 1)): SymPy cannot compare them; not a formula
+            assume(False)
         assume(not formula.expr.doit().has(sp.nan, sp.zoo))  # 0/0 and the like: nothing to compare
         tex = formula_latex(formula, NAMES)
         lp.check(tex, formula.expr, lp.bound_names(formula.display, NAMES), DOMAINS)
@@ -282,17 +285,16 @@ def test_reader_accepts_what_it_should():
 
 
 def test_trimmed_grammar_reads_like_sympys():
-    """The rules dropped from SymPy's grammar take part in no parse of normalised input: the full grammar gives
-    the same readings, ambiguous ones included."""
-    full = lp.parser(None)
+    """The rules dropped from SymPy's grammar give no reading of normalised input: with the full grammar, the
+    readings are the same, ambiguous ones included."""
     names = {P: "p", F: "f", G: "G", A: "A", AL: r"\alpha", BE: r"\beta", N: "n"}
     samples = [r"\frac{\beta p}{\alpha f} \left(1 + \frac{G}{A} p^{\alpha}\right) \le \sqrt{\left|{p - f}\right|}",
                r"\frac{\partial}{\partial p} \left(A p^{- \alpha} + G\right) - \min\left(p, f\right)^{2}",
                r"\lim_{n \to \infty}\left(\frac{n}{n + 1}\right) + \int\limits_{0}^{1} p^{2}\, \mathrm{d}p",
                r"\operatorname{W}_{-1}\left(- \frac{1}{A}\right) + \log{\left(p \right)} = e^{\pi}",
-               r"\left\lfloor{p}\right\rfloor + \left\lceil{f}\right\rceil > \frac{1}{2}"]
+               r"\left\lfloor{p}\right\rfloor + \left\lceil{f}\right\rceil > \frac{1}{2}",
+               r"\frac{\partial}{\partial p} p f"]
     for tex in samples:
-        s = lp._Normaliser(names).normalise(tex)
-        assert set(map(str, full(s))) == set(map(str, lp._parse(s))), tex
-    ambiguous = lp._Normaliser(names).normalise(r"\frac{\partial}{\partial p} p \cdot f")
-    assert len(full(ambiguous)) == len(lp._parse(ambiguous)) == 2
+        full, trimmed = lp.readings(tex, names, full=True), lp.readings(tex, names)
+        assert set(map(str, full)) == set(map(str, trimmed)), tex
+    assert len(trimmed) == 2  # d/dp (p f) and (d/dp p) f: both grammars see the ambiguity

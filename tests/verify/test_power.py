@@ -164,3 +164,20 @@ def test_a_bound_whose_interval_lies_on_its_side_is_established_however_wide():
     100, but the interval lies below 100: the bound is established at the first stage."""
     res = check(claim("mean", "x", "<=", "100*mu", grid=({"mu": 1.0, "sd": 30.0},), samples=400), seed=0)
     assert res.verdict == CONSISTENT and res.evidence["points"][0]["stages"] == 1
+
+
+def test_the_figure_circles_the_point_the_table_names(tmp_path):
+    """E[x] <= 2.2 at mu = 0.5 (loose) and mu = 2 (nearly tight): the brief, the figure's mark and the caption agree
+    on the tight one."""
+    from verify.figures import caption, draw, figure_data
+    from verify.verdict import worst_point
+
+    bound = claim("mean", "x", "<=", "2.2", grid=({"mu": 0.5, "sd": 1.0}, {"mu": 2.0, "sd": 1.0}))
+    res = check(bound, seed=0)
+    data = figure_data(bound, res, 0, False)
+    panel = data["panels"][0]
+    assert panel["worst"] == worst_point(res.evidence["points"]) == 1
+    assert f"measured {res.evidence['points'][1]['interval']['estimate']:.4g} in" in brief(res)
+    assert "circled, the worst point" in caption(bound, data)
+    draw(data, tmp_path / "figure.pdf")
+    assert (tmp_path / "figure.pdf").stat().st_size > 1000

@@ -54,7 +54,8 @@ def test_the_table_and_the_macros_quote_the_same_point():
     pts = [point(0.2, 0.01, 1.0, "<="), point(0.97, 0.01, 1.0, "<=")]
     res = Result("t.b", CONSISTENT, "simulation", {"points": pts, "detectable": 0.02, "detectable_relative": 0.02})
     assert "measured 0.97 in" in brief(res)
-    doc = {"summary": dict.fromkeys(_SUMMARY_MACROS, 0), "claims": [{"id": "t.b", "result": res.to_json(), "worstcase": []}]}
+    doc = {"summary": dict.fromkeys(_SUMMARY_MACROS, 0),
+           "claims": [{"id": "t.b", "result": res.to_json(), "worstcase": []}]}
     m = macros(doc)
     assert m["blTBMeasured"]["value"] == 0.97 and m["blTBMeasured"]["source"].endswith("/points/1/interval/estimate")
     assert m["blTBDetectableRelative"]["value"] == 0.02
