@@ -5,6 +5,10 @@
     python3 dev.py report [ARGS]  set up, then `boundlab report --all -o build/boundlab-report` (the whole catalogue
                                   as a paper-ready report, compiled to report.pdf; extra ARGS passed on)
     python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest)
+    python3 dev.py fuzz [N]       set up, then N generated claims (default 1000) through the whole pipeline and its
+                                  invariants on 2 processes, with a table of what was tried and found
+                                  (tests/fuzz/run.py; extra ARGS such as --seed S go to it; exit status 1 on any
+                                  invariant failure, the failing claims written to build/fuzz-failures/)
     python3 dev.py setup          set up only
 
 Set-up is idempotent: a virtual environment in .venv, the CPU build of torch first (so that no multi-GB CUDA
@@ -61,7 +65,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "check", "report", "test"):
+    if not argv or argv[0] not in ("setup", "check", "report", "test", "fuzz"):
         print(__doc__)
         return 2
     setup()
@@ -73,6 +77,8 @@ def main(argv: list[str]) -> int:
     if command == "report":
         return subprocess.run([BIN / "boundlab", "report", "--all", "-o", ROOT / "build" / "boundlab-report", *rest],
                               cwd=ROOT).returncode
+    if command == "fuzz":
+        return subprocess.run([PY, ROOT / "tests" / "fuzz" / "run.py", *rest], cwd=ROOT).returncode
     return subprocess.run([PY, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 

@@ -15,6 +15,7 @@ import sympy as sp
 from theory.claim import Claim, ClaimError
 
 from .evaluate import NoNumericForm, compile_expr
+from .intervals import exact_decimals
 
 MP_DIGITS = 50
 
@@ -126,12 +127,14 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
     """A witness when the claim certainly fails at `point`: with arb balls at 50 digits and, when those cannot
     decide, at 200 and 1000 digits, the hypotheses certainly hold and the relation certainly fails there. A point
     where no precision decides (a gap below 1e-1000, or an evaluation outside a function's domain) is not a
-    counterexample. The point is taken exactly as the float it is."""
+    counterexample. The point is taken exactly as the float it is; the claim's decimals as the decimals they denote
+    (0.1 is 1/10), as the prover reads them."""
     from flint import arb, ctx
 
     syms = tuple(p.symbol for p in claim.params)
     args_of = lambda: [arb(float(point[p.name])) for p in claim.params]  # noqa: E731  (exact: a float is dyadic)
     has_float = bool(claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float))
+    left, right, conditions = _exact_parts(claim)
     cls = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan}
     old = ctx.prec
     try:
@@ -139,9 +142,9 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
             ctx.prec = int(digits * 3.33) + 20
             try:
                 args = args_of()
-                hyps = [_decide(h.expr, syms, args) for h in claim.conditions]
-                lv = arb(compile_expr(claim.left.expr, syms, "arb")(*args))
-                rv = arb(compile_expr(claim.right.expr, syms, "arb")(*args))
+                hyps = [_decide(h, syms, args) for h in conditions]
+                lv = arb(compile_expr(left, syms, "arb")(*args))
+                rv = arb(compile_expr(right, syms, "arb")(*args))
             except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                 return None
             if any(outside for _, outside in hyps):
@@ -239,15 +242,16 @@ def audit(claim: Claim, count: int = 100_000, seed: int = 0, digits: int = 50) -
         pts = {k: v[mask] for k, v in pts.items()}
     n = len(next(iter(pts.values()))) if pts else 1
     syms = tuple(p.symbol for p in claim.params)
+    left, right, conditions = _exact_parts(claim)
     old, ctx.prec = ctx.prec, int(digits * 3.33) + 20
     try:
-        lhs, rhs = (compile_expr(f.expr, syms, "arb") for f in (claim.left, claim.right))
+        lhs, rhs = (compile_expr(f, syms, "arb") for f in (left, right))
         float_tol = arb(10) ** (-12 if claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float)
                                 else -(digits - 10))
         violations, undecided, skipped, worst = 0, 0, 0, None
         for i in range(n):
             args = [arb(float(pts[p.name][i])) for p in claim.params]
-            if not all(_decide(h.expr, syms, args)[0] for h in claim.conditions):
+            if not all(_decide(h, syms, args)[0] for h in conditions):
                 skipped += 1
                 continue
             try:
@@ -273,6 +277,12 @@ def audit(claim: Claim, count: int = 100_000, seed: int = 0, digits: int = 50) -
         ctx.prec = old
     return {"points": n - skipped, "violations": violations, "undecided": undecided, "digits": digits,
             "first_violation": worst}
+
+
+def _exact_parts(claim: Claim) -> tuple:
+    """The claim's sides and hypotheses with their decimals exact (`intervals.exact_decimals`)."""
+    return (exact_decimals(claim.left.expr), exact_decimals(claim.right.expr),
+            [exact_decimals(h.expr) for h in claim.conditions])
 
 
 def _certainly(rel, value) -> bool:

@@ -278,6 +278,12 @@ def _is_short(f: sp.Float) -> bool:
     return len(str(f).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")) <= SHORT_DECIMAL
 
 
+def exact_decimals(e: sp.Basic) -> sp.Basic:
+    """e with each short Float replaced by the decimal it denotes, as a Rational (0.7 is 7/10, not the binary
+    0.6999999999999999556): what a claim's author wrote. Long Floats (SymPy's rounding of 300**0.18) stay."""
+    return e.xreplace({f: sp.Rational(str(f)) for f in e.atoms(sp.Float) if _is_short(f)})
+
+
 def _float_interval(f: sp.Float) -> Interval:
     """A Float as the decimal it prints as; a long (computed-looking) decimal is widened by a few units in its
     last bit, to cover SymPy's own rounding when it folded e.g. 300**0.18 into a Float."""
@@ -628,12 +634,12 @@ class _Problem:
             self.scale.append(math.log(hi / lo) if self.logscale[-1] else float(hi - lo))
         self.gap, self.factor = _signed_form(gap, self.transform, self.doms)
         self.target = _Target.of((1, self.gap))
-        self.constraints = []  # (relation, expr, factor, strict)
-        for rel in constraints:
+        self.constraints = []  # (index among the constraints, expr, factor, strict)
+        for i, rel in enumerate(constraints):
             form = _relation(rel)
             if form is not None:
                 c, m = _signed_form(form[0], self.transform, self.doms)
-                self.constraints.append((rel, c, m, form[1]))
+                self.constraints.append((i, c, m, form[1]))
         self.cfns = [_compile(c) for _, c, _, _ in self.constraints]
         self.all_used = len(self.constraints) == len(constraints)
 
@@ -879,8 +885,8 @@ def prove_nonnegative(gap: sp.Expr, domains: dict[sp.Symbol, Domain], constraint
                                        if s.assumptions0.get(k)) for s in [*variables, *p.vars]},
         "transform": {str(x): sp.sstr(t) for x, t in p.transform.items()},
         "constraints": [sp.sstr(r) for r in rels],
-        "constraint_forms": [{"index": rels.index(rel), "expr": p.show(c), "factor": p.show(m), "strict": s}
-                             for rel, c, m, s in p.constraints],
+        "constraint_forms": [{"index": i, "expr": p.show(c), "factor": p.show(m), "strict": s}
+                             for i, c, m, s in p.constraints],
         "domain": {str(x): {"lo": _text(_exact(domains[x].lo)), "hi": _text(_exact(domains[x].hi)),
                             "lo_open": domains[x].lo_open, "hi_open": domains[x].hi_open,
                             "integer": domains[x].integer} for x in variables},

@@ -24,6 +24,7 @@ import sympy as sp
 from theory.claim import Claim
 from theory.symbols import Domain
 
+from .intervals import exact_decimals
 from .signs import Facts, SignProver, number_sign, relation_fact
 
 SIMPLIFIERS = {
@@ -75,11 +76,14 @@ class Goal:
 
     @classmethod
     def of(cls, claim: Claim) -> "Goal":
-        lhs, rhs = claim.left.expr, claim.right.expr
+        """The claim's goal, its decimals exact (every layer then reads 0.7 as 7/10) and its conjunctions split
+        into their relations."""
+        lhs, rhs = exact_decimals(claim.left.expr), exact_decimals(claim.right.expr)
         gap = lhs - rhs if claim.rel in (">=", ">", "=") else rhs - lhs
+        hypotheses = [exact_decimals(r) for h in claim.conditions
+                      for r in (h.expr.args if isinstance(h.expr, sp.And) else [h.expr])]
         return cls(gap, claim.rel in ("<", ">"), claim.rel == "=", {p.symbol: p.domain for p in claim.params},
-                   [r for h in claim.conditions for r in (h.expr.args if isinstance(h.expr, sp.And) else [h.expr])
-                    if r is not sp.true])  # conjunctions split into their relations
+                   [h for h in hypotheses if h is not sp.true])
 
     def header(self) -> dict:
         """The statement every certificate proves, for the checker."""
@@ -102,6 +106,8 @@ def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     """A proof of an analytic claim under its domains and hypotheses, or None (`seconds`: SECONDS by default)."""
     seconds = SECONDS if seconds is None else seconds
     goal = Goal.of(claim)
+    if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
+        return None
     _DEADLINE[0] = time.perf_counter() + seconds
     symbolic = time.perf_counter() + SYMBOLIC_SHARE * seconds  # the symbolic layers leave time for the intervals
     proof = (_identity(goal) if goal.equality else
@@ -238,7 +244,7 @@ def _critical_points(numerator, x) -> list:
         return []
     try:
         return sp.solve(numerator, x)[:3]
-    except (NotImplementedError, ValueError, TypeError):
+    except Exception:  # noqa: BLE001 - SymPy's solver fails in many ways (an AttributeError on sign(x + 1/10))
         return []
 
 

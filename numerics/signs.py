@@ -28,6 +28,7 @@ from theory.symbols import Domain
 MAX_DEPTH = 14
 MAX_REWRITES = 3  # rewrites in a row
 MAX_OPS = 120  # expressions larger than this are not factored or expanded (SymPy can take minutes)
+MAX_POWER = 24  # nor those with a power whose exponent holds a number above this: (1 + 1/z)**999 has 1000 terms
 
 
 @dataclass
@@ -144,7 +145,7 @@ class SignProver:
                 continue
             if f == e:
                 return _node(e, strict, "fact", fact=sp.sstr(f) + (" > 0" if fs else " >= 0"), factor="1")
-            if f.free_symbols and f.free_symbols == e.free_symbols:
+            if f.free_symbols and f.free_symbols == e.free_symbols and not _costly(e):
                 ratio = sp.cancel(e / f)
                 if ratio.is_number and number_sign(ratio) == 1:
                     return _node(e, strict, "fact", fact=sp.sstr(f) + (" > 0" if fs else " >= 0"),
@@ -242,8 +243,8 @@ class SignProver:
 
     def _squares(self, e, strict, depth):
         """A - B with A, B >= 0 has the sign of A**2 - B**2 (tried when e holds a square root)."""
-        if not isinstance(e, sp.Add) or not any(isinstance(q, sp.Pow) and q.exp == sp.S.Half
-                                                for q in e.atoms(sp.Pow)):
+        if not isinstance(e, sp.Add) or _costly(e) or not any(isinstance(q, sp.Pow) and q.exp == sp.S.Half
+                                                              for q in e.atoms(sp.Pow)):
             return None
         plus = sp.Add(*[t for t in e.args if not t.could_extract_minus_sign()])
         minus = -sp.Add(*[t for t in e.args if t.could_extract_minus_sign()])
@@ -274,7 +275,7 @@ class SignProver:
             if n_node is not None and d_node is not None:
                 return _node(e, strict, "quotient", [n_node, d_node], numerator=sp.sstr(-num),
                              denominator=sp.sstr(-den))
-        if sp.count_ops(e) > MAX_OPS:
+        if _costly(e):
             return None
         for how in (sp.factor, sp.expand, lambda x: sp.logcombine(x), sp.powsimp, sp.cancel):
             try:
@@ -290,18 +291,26 @@ class SignProver:
         return None
 
 
+def _costly(e) -> bool:
+    """Whether SymPy's algebra (factor, expand, cancel) on e could take minutes."""
+    return sp.count_ops(e) > MAX_OPS or any(abs(r.p) > MAX_POWER for q in e.atoms(sp.Pow)
+                                            for r in q.exp.atoms(sp.Rational))
+
+
 def _increasing_pair(pos, neg):
     """(kind, A, B, side conditions, exponent) when pos = f(A) and neg = f(B) for an increasing f, else None.
 
     Side conditions are expressions that must be > 0 for f to be increasing there (bases of powers); the exponent
-    is p for f(x) = x**p (None for exp and log)."""
+    is p for f(x) = x**p (None for exp and log). A constant c on one side is read as f(f^-1(c)) only when it is
+    exact: log(2.0) is a rounded Float, and exp(x) - 2.0 >= 0 does not follow from x >= 0.6931471805599452978."""
+    exact = lambda c: c.is_number and not c.has(sp.Float)  # noqa: E731
     if isinstance(pos, sp.exp) or isinstance(neg, sp.exp):
-        a = pos.args[0] if isinstance(pos, sp.exp) else (sp.log(pos) if pos.is_number and pos > 0 else None)
-        b = neg.args[0] if isinstance(neg, sp.exp) else (sp.log(neg) if neg.is_number and neg > 0 else None)
+        a = pos.args[0] if isinstance(pos, sp.exp) else (sp.log(pos) if exact(pos) and pos > 0 else None)
+        b = neg.args[0] if isinstance(neg, sp.exp) else (sp.log(neg) if exact(neg) and neg > 0 else None)
         return ("exp", a, b, (), None) if a is not None and b is not None else None
     if isinstance(pos, sp.log) or isinstance(neg, sp.log):
-        a = pos.args[0] if isinstance(pos, sp.log) else (sp.exp(pos) if pos.is_number else None)
-        b = neg.args[0] if isinstance(neg, sp.log) else (sp.exp(neg) if neg.is_number else None)
+        a = pos.args[0] if isinstance(pos, sp.log) else (sp.exp(pos) if exact(pos) else None)
+        b = neg.args[0] if isinstance(neg, sp.log) else (sp.exp(neg) if exact(neg) else None)
         return ("log", a, b, (a, b), None) if a is not None and b is not None else None
     for p_side, other in ((pos, neg), (neg, pos)):
         if isinstance(p_side, sp.Pow) and p_side.exp != 1 and p_side.base != sp.E and (
@@ -309,7 +318,7 @@ def _increasing_pair(pos, neg):
             p = p_side.exp
             if isinstance(other, sp.Pow) and other.exp == p:
                 o = other.base
-            elif other.is_number and other > 0 and p.is_number:
+            elif exact(other) and other > 0 and exact(p):
                 o = other ** (1 / p)
             else:
                 continue

@@ -1,10 +1,11 @@
 """Hypothesis strategies for formulas as a user writes them: source strings of random expression trees over the
 names the formula language knows (`theory.claim.MATH_NAMES`, `theory.functions`) and symbols with domains.
 
-`formulas()` draws `(source, params, quantities)`; parse the source with `theory.claim.parse_formula` and
-`theory.claim.namespace(...)`. Sources carry random redundant parentheses, since `a*(b*c)`, `(a/b)*c`, `a/b*c`
-and `a/(b*c)` are different unevaluated trees, printed differently. Calculus is kept cheap to evaluate:
-derivatives of anything, limits at infinity of rational functions, integrals of polynomials over [0, 1].
+`expressions(params, quantities)` draws sources; parse them with `theory.claim.parse_formula` in
+`theory.claim.namespace("id", params, quantities)`. Sources carry random redundant parentheses, since
+`a*(b*c)`, `(a/b)*c`, `a/b*c` and `a/(b*c)` are different unevaluated trees, printed differently. Calculus is
+kept cheap to evaluate: derivatives of anything, limits at infinity of rational functions, integrals of
+polynomials over [0, 1].
 """
 from __future__ import annotations
 
@@ -12,19 +13,19 @@ from hypothesis import strategies as st
 
 from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
 
-#: Parameters with varied domains and LaTeX names: Greek, norms, subscripts, `d` (the derivative's letter) and
-#: `W` (Lambert's W).
+#: Parameters with varied domains and LaTeX names: Greek, norms, subscripts, and letters that are also notation:
+#: `d` (the derivative's), `e` (Euler's number), `W` (Lambert's function).
 PARAMS = (Param("n", SIZE), Param("d", SIZE), Param("x", Domain()), Param("alpha", POSITIVE, tex=r"\alpha"),
           Param("sigma", POSITIVE, tex=r"\sigma"), Param("Delta", POSITIVE, tex=r"\|\Delta\|"),
           Param("l1", POSITIVE, tex=r"\lambda_1"), Param("delta", UNIT_OPEN, tex=r"\delta"),
-          Param("p0", NONNEGATIVE, tex="p_0"), Param("W", POSITIVE))
+          Param("p0", NONNEGATIVE, tex="p_0"), Param("W", POSITIVE), Param("e", POSITIVE))
 #: A measured quantity whose LaTeX name ends in an argument list.
 QUANTITIES = (Quantity("L", r"L(\hat\theta)", "a risk"),)
 #: Bound variable of the generated integrals (not a parameter).
 DUMMY = "t"
 
 ATOM, POWER, PRODUCT, SUM = 4, 3, 2, 1  # binding strength of what a source fragment is, loosest last
-_NUMBERS = ("1", "2", "3", "10", "Rational(1, 3)", "Rational(3, 2)", "0.5", "0.05", "pi", "E")
+_NUMBERS = ("1", "2", "3", "Rational(1, 3)", "Rational(3, 2)", "0.5", "0.05", "pi", "E")
 _UNARY = ("sqrt({})", "log({})", "exp({})", "Abs({})", "erf({})", "gamma({})", "floor({})", "ceiling({})",
           "LambertW({})", "LambertW({}, -1)")
 _BINARY_CALLS = ("Min({}, {})", "Max({}, {})", "beta({}, {})")
@@ -37,8 +38,8 @@ def _wrap(fragment, strength: int, extra: bool) -> str:
     return f"({text})" if own < strength or (extra and own < ATOM) else text
 
 
-def _combine(draw, children) -> tuple[str, int]:
-    """One operator node over fragments drawn from `children`."""
+def _combine(draw, children, names) -> tuple[str, int]:
+    """One operator node over fragments drawn from `children`; derivatives in one of `names`."""
     kind = draw(st.sampled_from(("+", "-", "*", "/", "**", "neg", "inv", "unary", "call", "quantile", "diff")))
     extra = draw(st.booleans())
     if kind in ("+", "-"):
@@ -61,7 +62,7 @@ def _combine(draw, children) -> tuple[str, int]:
         return draw(st.sampled_from(_BINARY_CALLS)).format(draw(children)[0], draw(children)[0]), ATOM
     if kind == "quantile":
         return f"BetaQuantile({draw(children)[0]}, {draw(children)[0]}, {draw(children)[0]})", ATOM
-    var = draw(st.sampled_from([p.name for p in PARAMS]))
+    var = draw(st.sampled_from(names))
     order = draw(st.sampled_from(("", ", 2")))
     return f"diff({draw(children)[0]}, {var}{order})", ATOM
 
@@ -74,12 +75,13 @@ def _polynomial(names):
 
 
 @st.composite
-def _calculus(draw) -> tuple[str, int]:
+def _calculus(draw, names) -> tuple[str, int]:
+    """A limit at infinity of a rational function, or an integral over [0, 1] of a polynomial."""
     if draw(st.booleans()):
-        var = draw(st.sampled_from(("n", "alpha", "sigma")))
-        names = (var, var, "x", "l1")
-        return f"limit(({draw(_polynomial(names))})/({draw(_polynomial(names))} + {var}**4), {var}, oo)", ATOM
-    return f"integrate({draw(_polynomial((DUMMY, DUMMY, 'n', 'delta')))}, ({DUMMY}, 0, 1))", ATOM
+        var = draw(st.sampled_from(names))
+        terms = _polynomial((var, var, *names))
+        return f"limit(({draw(terms)})/({draw(terms)} + {var}**4), {var}, oo)", ATOM
+    return f"integrate({draw(_polynomial((DUMMY, DUMMY, *names)))}, ({DUMMY}, 0, 1))", ATOM
 
 
 def expressions(params=PARAMS, quantities=QUANTITIES, max_leaves: int = 5):
@@ -89,13 +91,7 @@ def expressions(params=PARAMS, quantities=QUANTITIES, max_leaves: int = 5):
 
     @st.composite
     def node(draw, children):
-        return draw(_calculus()) if draw(st.integers(0, 39)) == 0 else _combine(draw, children)
+        return draw(_calculus(names)) if draw(st.integers(0, 39)) == 0 else _combine(draw, children, names)
 
     # the top is always an operator: bare leaves would be drawn over and over
     return node(st.recursive(leaf, node, max_leaves=max_leaves - 1)).map(lambda f: f[0])
-
-
-def formulas(max_leaves: int = 5):
-    """(source, params, quantities): a random formula and the names it may use."""
-    return expressions(PARAMS, QUANTITIES, max_leaves).map(lambda s: (s, PARAMS, QUANTITIES))
-

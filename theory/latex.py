@@ -5,6 +5,13 @@ keep the order the paper wrote them in. SymPy prints unevaluated products clumsi
 ``\\frac{\\left(-1\\right) n}{d}``, ``n - - d``), so `_PaperPrinter` reprints products and sums from their
 written factors: signs are pulled to the front and a written ``a/b`` becomes ``\\frac{a}{b}``.
 
+What is typeset must read as what was verified, and one way only (tests/theory/test_latex_roundtrip.py reads
+every formula back with SymPy's LaTeX parser), so: a sum that multiplies a fraction keeps its parentheses;
+a derivative's operand is bracketed unless it is one symbol, function, power or fraction, and a derivative or
+limit followed by another factor is bracketed whole; a power of a function is ``(\\log x)^{b}``, never
+``\\log(x)^{b}``; a total derivative is an upright ``\\mathrm{d}``, never a parameter d; Lambert's W is
+``\\operatorname{W}``, never a variable W.
+
 A claim's provenance is printed exactly as `Provenance.label()` gives it, so a reconstructed or derived claim is
 never typeset as a paper's theorem, and a claim registered as false (``expect="VIOLATED"``) is typeset in its own
 environment, "Refuted claim", never as a theorem.
@@ -67,17 +74,17 @@ class _PaperPrinter(LatexPrinter):
         return negative, out
 
     def _product(self, factors, lead: str = "") -> str:
-        """Juxtaposed factors after `lead` (a fraction already printed, if any): a sum, and a derivative or limit
-        that is not last, get parentheses (the operator would reach over what follows); a number after the first
-        factor gets a \\cdot."""
+        """Juxtaposed factors after `lead` (a fraction already printed, if any): a sum, a signed factor after
+        another, and a derivative or limit that is not last get parentheses (the operator would reach over what
+        follows); a number after the first factor gets a \\cdot."""
         parts = [lead] if lead else []
         many = len(factors) + bool(lead) > 1
         for i, f in enumerate(factors):
             tex = self._print(f)
-            if many and (precedence(f) < PRECEDENCE["Mul"]
+            if many and (precedence(f) < PRECEDENCE["Mul"] or parts and tex.startswith("-")
                          or isinstance(f, (sp.Derivative, sp.Limit)) and i < len(factors) - 1):
                 tex = rf"\left({tex}\right)"
-            if parts and (f.is_Number or tex[:1].isdigit()):
+            if parts and (f.is_Number or tex.lstrip("{")[:1].isdigit()):  # SymPy prints a decimal base as {0.5}^{2}
                 parts.append(r"\cdot")
             parts.append(tex)
         return " ".join(parts) or "1"
@@ -104,11 +111,7 @@ class _PaperPrinter(LatexPrinter):
         return ("- " if negative else "") + body
 
     def _is_fraction(self, expr) -> bool:
-        """Whether `expr` prints as one \\frac with nothing after it and no sign before it."""
-        if expr.is_Pow:
-            return expr.exp is sp.S.NegativeOne
-        if not isinstance(expr, sp.Mul):
-            return False
+        """Whether the product `expr` prints as one \\frac with nothing after it and no sign before it."""
         negative, factors = self._signed_factors(expr)
         return not negative and self._division(factors) == len(factors) - 1
 
@@ -116,11 +119,12 @@ class _PaperPrinter(LatexPrinter):
         """The operand of a derivative: in parentheses unless it is one symbol, number, function, power or
         fraction, so that the reach of the operator is plain to see."""
         tex = self._print(expr)
-        if precedence(expr) <= PRECEDENCE["Mul"] and not self._is_fraction(expr):
+        if precedence(expr) <= PRECEDENCE["Mul"] and not (isinstance(expr, sp.Mul) and self._is_fraction(expr)):
             return rf"\left({tex}\right)"
         return tex
 
     def _print_Derivative(self, expr):
+        """d/dx (\\partial when SymPy sees several variables) before its operand, bracketed as `_operand` says."""
         d = r"\partial" if requires_partial(expr.expr) else self._settings["diff_operator_latex"]
         order = sum(n for _, n in expr.variable_count)
         den = "".join(f"{d} {self._print(x)}" if n == 1 else f"{d} {self.parenthesize_super(self._print(x))}^{{{n}}}"
@@ -146,6 +150,21 @@ class _PaperPrinter(LatexPrinter):
                 and not (expr.exp.is_Rational and expr.exp.q != 1):
             return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
         return super()._print_Pow(expr)
+
+    def _e_is_a_symbol(self) -> bool:
+        return "e" in self._settings["symbol_names"].values()
+
+    def _print(self, expr, **kwargs):
+        """Euler's number upright when a symbol is named e (SymPy's E prints itself, as e, before any _print_)."""
+        if expr is sp.E and self._e_is_a_symbol():
+            return r"\mathrm{e}"
+        return super()._print(expr, **kwargs)
+
+    def _print_exp(self, expr):
+        """e^{x}, or \\exp(x) when a symbol is named e."""
+        if self._e_is_a_symbol():
+            return rf"\exp\left({self._print(expr.args[0])}\right)"
+        return rf"e^{{{self._print(expr.args[0])}}}"
 
     def _print_beta(self, expr):
         """B(a, b) with its arguments printed as LaTeX (SymPy's own printer inserts them as plain text)."""

@@ -32,6 +32,8 @@ import numpy as np
 import sympy as sp
 
 from theory import Claim, ClaimError
+from theory.claim import MATH_NAMES
+from theory.functions import FUNCTIONS
 from verify import snapshot
 from verify.check import check
 from verify.limits import TimeLimitExceeded, time_limit
@@ -42,6 +44,7 @@ from claims import Generated, simulated
 DIGITS, CONFIRM_DIGITS = 50, 80
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
 POINT_SECONDS = 2.0  # CPU time for the 50- and 80-digit look at one point
+CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
 
 
@@ -94,8 +97,8 @@ def _relations(h) -> list:
 
 
 def _exp(x):
-    """exp, refusing arguments whose result mpmath would need hours to compute (exp(exp(30)))."""
-    if abs(x) > 1e6:
+    """exp, refusing arguments so large that mpmath would need hours (exp(exp(exp(3))): log 2 to a million bits)."""
+    if abs(x) > 10 ** 50:
         raise OverflowError(f"exp({mpmath.nstr(x, 5)}) is out of reach")
     return mpmath.exp(x)
 
@@ -260,11 +263,13 @@ def certificate_replays(certificate: dict) -> str | None:
 
 def judge_analytic(gen: Generated, seed: int, rnd: random.Random, snapshots: bool = True) -> Outcome:
     claim = gen.claim()
-    result = check(claim, seed=seed)
+    result = check(claim, seed=seed, seconds=CHECK_SECONDS)
     out = Outcome(gen.kind, result.verdict, source=gen.source)
     failure = error_named(result)
     if failure:
         out.failures.append(failure)
+    if result.method == "time limit":  # the layers have budgets: a runaway is a defect
+        out.failures.append(result.evidence["note"])
     if result.verdict == VIOLATED:
         why = replay(claim, result.witness or {})
         if why:
@@ -285,11 +290,9 @@ def judge_analytic(gen: Generated, seed: int, rnd: random.Random, snapshots: boo
             out.misses.append(f"CONSISTENT, but false ({'at ' + str(found) if found else 'everywhere'})")
     if gen.truth is True and result.verdict == CONSISTENT:
         out.misses.append("true, not proved")
-    if result.method == "time limit":
-        out.misses.append(result.evidence["note"])
     if snapshots:
         out.failures += snapshot_failures(claim, rnd)
-    why = latex_roundtrip(claim)
+    why = latex_roundtrip(claim) if result.verdict != ERROR else None  # a malformed claim verifies nothing
     if why:
         out.failures.append(why)
     return out
@@ -356,11 +359,17 @@ def _latex_reader():
     return module
 
 
+LANGUAGE = {f for f in (*MATH_NAMES.values(), *FUNCTIONS.values()) if isinstance(f, type)}
+
+
 def latex_roundtrip(claim: Claim) -> str | None:
     """None when the claim block's statement and hypotheses read back (tests/latex_parse.py, SymPy's lark LaTeX
-    grammar) as the verified formulas, else why not. A hook: without that helper it checks nothing."""
+    grammar) as the verified formulas, else why not. A hook: without that helper it checks nothing. The contract
+    covers the formula language (theory.claim.MATH_NAMES); a function SymPy brings in beyond it (polygamma, from
+    diff(gamma(x), x)) is printed by its name, which the reader does not know."""
     lp = _latex_reader()
-    if lp is None:
+    formulas = [claim.left.display, claim.right.display, *(h.display for h in claim.conditions)]
+    if lp is None or any(type(f) not in LANGUAGE for e in formulas for f in e.atoms(sp.Function)):
         return None
     from theory.latex import claim_latex, tex_names
 

@@ -12,7 +12,7 @@ import numerics.prover
 from claims import ANALYTIC, simulated
 from invariants import judge
 
-FUZZ_PROVER_SECONDS = 1.0  # as in `dev.py fuzz`: the budget bounds the run's time, not what a proof must satisfy
+FUZZ_PROVER_SECONDS = 0.5  # the budget bounds the run's time, not what a proof must satisfy
 
 
 def fuzz_settings(examples: int):
@@ -38,24 +38,24 @@ def judged(gen, rnd) -> list:
 def test_generated_analytic_claims_keep_the_invariants():
     verdicts = collections.Counter()
 
-    @fuzz_settings(150)
+    @fuzz_settings(110)
     @given(kind=st.sampled_from(sorted(ANALYTIC)), rnd=st.randoms(use_true_random=False))
     def run(kind, rnd):
         gen = ANALYTIC[kind](rnd, "fuzz.generated")
         verdicts.update(o.verdict for o in judged(gen, rnd))
 
     run()
-    assert verdicts["PROVED"] >= 20 and verdicts["VIOLATED"] >= 20, verdicts  # both paths were exercised
+    assert verdicts["PROVED"] >= 15 and verdicts["VIOLATED"] >= 15, verdicts  # both paths were exercised
 
 
 def test_generated_simulated_claims_keep_the_invariants():
     verdicts = collections.Counter()
 
-    @fuzz_settings(60)
+    @fuzz_settings(90)
     @given(rnd=st.randoms(use_true_random=False))
     def run(rnd):
         verdicts.update((o.kind, o.verdict) for o in judged(simulated(rnd, "fuzz.simulated"), rnd))
 
     run()
     shifted = sum(n for (kind, _), n in verdicts.items() if kind.endswith("shifted"))
-    assert shifted >= 40, verdicts  # most exact claims were measured, so their shifted twins were checked
+    assert shifted >= 60, verdicts  # most exact claims were measured, so their shifted twins were checked

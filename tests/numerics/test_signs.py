@@ -37,3 +37,12 @@ def test_monotone_power_rule_records_its_exponent(gap, domains, hypotheses, expo
 
     assert any(n["rule"] == "monotone" and n.get("exponent") == exponent for n in rules(tree)), tree
     check_tree(tree, Context(header(domains, hypotheses)), gap, False)
+
+
+def test_a_rounded_constant_is_never_inverted():
+    # exp(x) - 2.0 was read as exp(x) - exp(log(2.0)) with log(2.0) = 0.693147180559945 (a Float below log 2), so
+    # the fact x >= 0.6931471805599452978 "proved" it; but exp(0.6931471805599452978) < 2
+    facts = Facts.of({x: Domain(0, 10, lo_open=True)}, (sp.Ge(x, sp.Float("0.6931471805599452978", 20)),))
+    assert SignProver(facts).prove(sp.exp(x) - sp.Float(2.0), False) is None
+    exact = SignProver(Facts.of({x: Domain(0, 10, lo_open=True)}, (sp.Ge(x, sp.log(2)),))).prove(sp.exp(x) - 2, False)
+    assert exact is not None and exact["rule"] == "monotone"

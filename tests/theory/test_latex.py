@@ -95,6 +95,27 @@ def test_unevaluated_printing_is_clean(source, expected):
     assert formula_latex(c.left, tex_names(c)) == expected
 
 
+@pytest.mark.parametrize("source, expected", [
+    ("n/d*(1 + n)", r"\frac{n}{d} \left(1 + n\right)"),  # was \frac{n}{d} 1 + n
+    ("n/d*3", r"\frac{n}{d} \cdot 3"),  # was \frac{n}{d} 3
+    ("diff(n/d*(1 + n), n)", r"\frac{\mathrm{d}}{\mathrm{d} n} \left(\frac{n}{d} \left(1 + n\right)\right)"),
+    ("diff(-n*log(n), n)", r"\frac{\mathrm{d}}{\mathrm{d} n} \left(- n \log{\left(n \right)}\right)"),
+    ("diff(n*sigma, n)*d", r"\left(\frac{\mathrm{d}}{\mathrm{d} n} \left(n \sigma\right)\right) d"),
+    ("diff(n/d, n)", r"\frac{\mathrm{d}}{\mathrm{d} n} \frac{n}{d}"),
+    ("log(n)**d", r"\left(\log{\left(n \right)}\right)^{d}"),  # was \log{\left(n \right)}^{d}
+    ("LambertW(-1/n, -1)", r"\operatorname{W}_{-1}\left(- \frac{1}{n}\right)"),
+    ("beta(sigma, n + 1)", r"\operatorname{B}\left(\sigma, n + 1\right)"),  # SymPy's printer gave (sigma, n + 1)
+    ("limit(n/(n + 1), n, oo) + 1", r"\lim_{n \to \infty}\left(\frac{n}{n + 1}\right) + 1"),
+    ("(-n)**(-1)", r"\frac{1}{- n}"),  # was \frac{1}{\left(-1\right) n}
+    ("(n/d)**sigma", r"\left(\frac{n}{d}\right)^{\sigma}"),
+    ("1/sigma/((-n)*d)", r"\frac{1}{\sigma \left(- n d\right)}"),  # was \frac{1}{\sigma - n d}
+    ("sigma**0.5*0.5**sigma", r"\sigma^{0.5} \cdot {0.5}^{\sigma}"),  # was \sigma^{0.5} {0.5}^{\sigma}
+])
+def test_printing_keeps_the_grouping_of_the_formula(source, expected):
+    c = Claim(id="t.t", title="t", lhs=source, rel="=", rhs="0", provenance=DERIVED, params=(d, n, sigma))
+    assert formula_latex(c.left, tex_names(c)) == expected
+
+
 def test_special_functions_and_distributions():
     prob, dist = CLAIMS["prob"], CLAIMS["dist"]
     assert r"q_{1 - \delta}\!\left(\mathrm{Beta}\left(\frac{d - n}{2}, \frac{n}{2}\right)\right)" in \
