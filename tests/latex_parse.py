@@ -320,7 +320,10 @@ class _Normaliser:
         return self._given[(obj, kind)]
 
     def normalise(self, tex: str) -> str:
-        toks = self._scopes(self._functions(self._operators(self._symbols(self._beta_quantiles(tokens(tex))))))
+        try:
+            toks = self._scopes(self._functions(self._operators(self._symbols(self._beta_quantiles(tokens(tex))))))
+        except LatexReadError as exc:
+            raise LatexReadError(f"{tex!r}: {exc}") from None
         out = []
         for tok in toks:
             if out and self._ends(out[-1]) and self._starts(tok):

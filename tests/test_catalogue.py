@@ -87,6 +87,7 @@ def test_catalogue_matches_its_golden_snapshot():
 
     from verify.snapshot import check_snapshot
 
-    report = check_snapshot(Path(__file__).resolve().parents[1] / "boundlab.snapshot.json", CLAIMS)
+    report = check_snapshot(Path(__file__).resolve().parents[1] / "boundlab.snapshot.json", CLAIMS,
+                            Registry.catalogue().derivations())
     assert report.ok, report.text() + "\nIf the change is intended: boundlab check --all --json r.json && " \
                                       "boundlab snapshot --update --results r.json"

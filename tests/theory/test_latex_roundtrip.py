@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 
 from theory import POSITIVE, Claim, Derivation, Domain, Param, Provenance
 from theory.claim import ClaimError, namespace, parse_formula
-from theory.latex import _over_tex, claim_latex, derivation_latex, formula_latex, tex_names
+from theory.latex import _over_tex, claim_latex, derivation_latex, formula_latex, statement_latex, tex_names
 from theory.registry import Registry
 
 
@@ -142,6 +142,7 @@ def test_catalogue_claim_block_reads_as_verified(claim_id):
     claim = REGISTRY.get(claim_id)
     block, names = claim_latex(claim), names_of(claim)
     doms = domains((*claim.params, *claim.constants), claim.quantities)
+    assert statement_of(block) == statement_latex(claim)  # the block shows the statement, broken into lines
     for tex, meaning in statement_parts(claim, statement_of(block)):
         lp.check(tex, meaning, names, doms)
     check_hypotheses(block, claim.params, claim.conditions, names, doms)
