@@ -278,3 +278,11 @@ def test_corrupted_monotone_and_constraint_proofs_are_rejected():
     for rec in bad["boxes"]:
         rec.pop("multiplier", None)
     assert any("multiplier" in r for r in cert["boxes"]) and not check_boxes(bad)[0]
+
+
+def test_a_constraint_with_a_long_decimal_keeps_its_index():
+    # the certificate looked the constraint up by value after its long Float became a constant: "not in list"
+    bound = sp.Float("0.69999999999999999", 17)
+    cert = prove_nonnegative(Q(7, 10) - x, {x: Domain(0, 1)}, [sp.Le(x, bound)], seconds=30)
+    assert cert is not None and [f["index"] for f in cert["constraint_forms"]] == [0]
+    assert check_boxes(cert)[0]
