@@ -219,8 +219,9 @@ def parser(rules=_RULES):
         def gte(self, tokens):
             return Relation(">=", tokens[0], tokens[2])
 
+    # ordered_sets=False: lark's Earley sets unordered (faster); it changes the order of readings, not the set
     lark_parser = lark.Lark(grammar(rules), source_path=str(Path(sympy_lark.__file__).parent / "grammar") + "/",
-                            **_LARK_OPTIONS)
+                            ordered_sets=False, **_LARK_OPTIONS)
     return lambda s: tuple(_merge([AllReadings().transform(lark_parser.parse(s))]))
 
 
@@ -253,7 +254,7 @@ _LETTERS = "abcfghjklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # no d: the gram
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 _OPENERS = {"(", "{", "[", "|(", r"\lfloor", r"\lceil", "{*"}
 _CLOSERS = {")", "}", "]", "|)", r"\rfloor", r"\rceil", "}*"}
-_TERMINATORS = {"+", "-", ",", "=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq", "&"}
+_TERMINATORS = {"+", "-", ",", "=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq"}
 _STARTS = {"{*", "(", "|(", r"\frac", r"\sqrt", r"\min", r"\max", r"\lfloor", r"\lceil", r"\infty", r"\log",
            r"\exp"}
 _ENDS = {"}*", ")", "|)", "}", r"\rfloor", r"\rceil", r"\infty"}

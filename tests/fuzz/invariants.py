@@ -222,11 +222,17 @@ def replay(claim: Claim, witness: dict) -> str | None:
     if not oracle.fails(values, digits, ties=True):
         return (f"at the witness {point} the claim holds: lhs {mpmath.nstr(values[0], 20)}, "
                 f"rhs {mpmath.nstr(values[1], 20)}")
-    printed = [mpmath.mpf(witness["lhs"]), mpmath.mpf(witness["rhs"])]
-    for mine, theirs in zip(values[:2], printed):
-        if abs(mine - theirs) > mpmath.mpf(10) ** -15 * (abs(mine) + 1):
-            return f"the witness's printed sides {printed} differ from the values at its point {values[:2]}"
+    for side, mine in zip(("lhs", "rhs"), values[:2]):
+        if abs(mine - mpmath.mpf(witness[side])) > _last_digit(witness[side]):
+            return f"the witness's {side} {witness[side]} is not its value at its point, {mpmath.nstr(mine, 20)}"
     return None
+
+
+def _last_digit(printed: str):
+    """One unit in the last digit of a printed number (arb prints only the digits it is sure of: "7e+0")."""
+    mantissa, _, exponent = printed.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return mpmath.mpf(10) ** (int(exponent or 0) - decimals)
 
 
 def _contains(domain, v) -> bool:

@@ -138,6 +138,8 @@ def main(argv=None) -> int:
     failing = [r for r in rows if r["failures"]]
     for r in failing[:KEEP]:
         print(f"\nclaim {r['index']} ({r['kind']}, {r['verdict']}):\n  " + "\n  ".join(r["failures"]))
+    if failing[KEEP:]:
+        print(f"\nand {len(failing) - KEEP} more: claims {', '.join(str(r['index']) for r in failing[KEEP:])}")
     if failing:
         files = write_failures(rows, args.out)
         print(f"\n{len(failing)} failing claim(s); the first {len(files)} written to {args.out}/ "
