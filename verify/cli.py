@@ -31,7 +31,7 @@ EPILOG = """examples:
   boundlab report --paper shachaf2021 -o appendix  (LaTeX appendix, figures, number macros, PDF)
 
 exit status: 0 all as expected; 1 a claim VIOLATED, ERROR or INCONCLUSIVE (or a known-false claim not
-refuted); 2 usage error. Every claim gets at most --time-limit CPU seconds (default 300)."""
+refuted); 2 usage error. Every claim gets at most --time-limit CPU seconds (default 1800)."""
 
 
 CHECK_HELP = """Check claims and print a verdict table (progress on standard error).

@@ -7,7 +7,7 @@ Configuration (pytest.ini, tox.ini, setup.cfg or pyproject's [tool.pytest.ini_op
     boundlab_snapshot = claims.snapshot.json   optional: a golden snapshot, checked as one more test
 
 When `boundlab_files` is unset the plugin does nothing, so it never touches projects that do not use it.
-    boundlab_time_limit = 300                  optional: CPU seconds per claim (or derivation step)
+    boundlab_time_limit = 1800                 optional: CPU seconds per claim (or derivation step)
 
 Command-line options: `--boundlab-full` (each claim's full simulation budget; the default is the quick one, as
 `boundlab check --quick`), `--boundlab-seed N` (default 0) and `--boundlab-time-limit S` (a claim that runs past S
@@ -95,13 +95,13 @@ def pytest_addoption(parser):
                     help="seed of every random draw of the claim checks (default 0)")
     group.addoption("--boundlab-time-limit", type=float, default=None, metavar="S",
                     help="CPU seconds one claim or derivation step may take before it is INCONCLUSIVE (default: "
-                         "the ini's boundlab_time_limit, else 300)")
+                         "the ini's boundlab_time_limit, else 1800)")
     parser.addini("boundlab_files", type="linelist", default=[],
                   help="boundlab: claim modules to collect, paths or globs relative to the rootdir")
     parser.addini("boundlab_snapshot", type="string", default="",
                   help="boundlab: a golden snapshot file, checked as one test")
     parser.addini("boundlab_time_limit", type="string", default="",
-                  help="boundlab: CPU seconds one claim may take before it is INCONCLUSIVE (default 300)")
+                  help="boundlab: CPU seconds one claim may take before it is INCONCLUSIVE (default 1800)")
 
 
 def pytest_configure(config):
