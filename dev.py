@@ -4,7 +4,9 @@
     python3 dev.py check [ARGS]   set up, then `boundlab check --all` (the whole catalogue; extra ARGS passed on)
     python3 dev.py report [ARGS]  set up, then `boundlab report --all -o build/boundlab-report` (the whole catalogue
                                   as a paper-ready report, compiled to report.pdf; extra ARGS passed on)
-    python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest)
+    python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest; under 10 minutes on 2 cores)
+    python3 dev.py sweep [ARGS]   set up, then the long tests the default run leaves out (`-m slow`: the catalogue at
+                                  20 seeds, 100,000-point replays of proofs, fitting coverage, the notebooks)
     python3 dev.py fuzz [N]       set up, then N generated claims (default 1000) through the whole pipeline and its
                                   invariants on 2 processes, with a table of what was tried and found
                                   (tests/fuzz/run.py; extra ARGS such as --seed S go to it; exit status 1 on any
@@ -65,7 +67,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "check", "report", "test", "fuzz"):
+    if not argv or argv[0] not in ("setup", "check", "report", "test", "sweep", "fuzz"):
         print(__doc__)
         return 2
     setup()
@@ -79,7 +81,8 @@ def main(argv: list[str]) -> int:
                               cwd=ROOT).returncode
     if command == "fuzz":
         return subprocess.run([PY, ROOT / "tests" / "fuzz" / "run.py", *rest], cwd=ROOT).returncode
-    return subprocess.run([PY, "-m", "pytest", *rest], cwd=ROOT).returncode
+    marker = ["-m", "slow"] if command == "sweep" else []
+    return subprocess.run([PY, "-m", "pytest", *marker, *rest], cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

@@ -274,8 +274,10 @@ def _abs(a: Interval) -> Interval:
 
 
 def _is_short(f: sp.Float) -> bool:
-    """Whether f prints with at most SHORT_DECIMAL significant digits (0.18, not 2.79178407657188)."""
-    return len(str(f).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")) <= SHORT_DECIMAL
+    """Whether f is a decimal as its author wrote it: at most SHORT_DECIMAL significant digits (0.18, not SymPy's
+    2.79178407657188 for 300**0.18), or more than double precision holds (SymPy keeps a typed 0.69999999999999999
+    at 60 bits; what it computes at parse time is 53-bit)."""
+    return f._prec > 53 or len(str(f).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")) <= SHORT_DECIMAL
 
 
 def exact_decimals(e: sp.Basic) -> sp.Basic:

@@ -36,6 +36,7 @@ SIMPLIFIERS = {
 }
 MONOTONE_DEPTH = 2
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
+FLOAT_SPREAD = 2.0 ** -48  # relative: a long Float stands for an unknown number this close to it (16 ulps)
 SYMBOLIC_SHARE = 0.5  # of a claim's time budget, for the sign and monotonicity layers
 _DEADLINE = [math.inf]  # when the current proof attempt must give up
 
@@ -76,14 +77,24 @@ class Goal:
 
     @classmethod
     def of(cls, claim: Claim) -> "Goal":
-        """The claim's goal, its decimals exact (every layer then reads 0.7 as 7/10) and its conjunctions split
-        into their relations."""
+        """The claim's goal, its conjunctions split into their relations, its decimals exact (0.7 is 7/10), and
+        each longer Float (SymPy's 15-digit rounding of a constant such as sqrt(1.5)) a symbol ranging over the
+        numbers within FLOAT_SPREAD of it: no layer then proves anything from a rounding error."""
         lhs, rhs = exact_decimals(claim.left.expr), exact_decimals(claim.right.expr)
         gap = lhs - rhs if claim.rel in (">=", ">", "=") else rhs - lhs
         hypotheses = [exact_decimals(r) for h in claim.conditions
                       for r in (h.expr.args if isinstance(h.expr, sp.And) else [h.expr])]
-        return cls(gap, claim.rel in ("<", ">"), claim.rel == "=", {p.symbol: p.domain for p in claim.params},
-                   [h for h in hypotheses if h is not sp.true])
+        domains = {p.symbol: p.domain for p in claim.params}
+        taken = {str(s) for s in domains}
+        for k, f in enumerate(sorted({f for e in (gap, *hypotheses) for f in e.atoms(sp.Float)}, key=float)):
+            name = f"float_{k}"
+            while name in taken:
+                name += "_"
+            lo, hi = sorted((float(f) * (1 - FLOAT_SPREAD), float(f) * (1 + FLOAT_SPREAD)))
+            c = sp.Symbol(name, positive=True) if lo > 0 else sp.Symbol(name, negative=True)
+            gap, hypotheses = gap.xreplace({f: c}), [h.xreplace({f: c}) for h in hypotheses]
+            domains[c] = Domain(lo, hi)
+        return cls(gap, claim.rel in ("<", ">"), claim.rel == "=", domains, [h for h in hypotheses if h is not sp.true])
 
     def header(self) -> dict:
         """The statement every certificate proves, for the checker."""

@@ -28,6 +28,7 @@ from theory.symbols import Domain
 MAX_DEPTH = 14
 MAX_REWRITES = 3  # rewrites in a row
 MAX_OPS = 120  # expressions larger than this are not factored or expanded (SymPy can take minutes)
+MAX_DIGITS = 10 ** 6  # nor those with a number whose numerator or denominator is above this (long decimals)
 MAX_POWER = 24  # nor those with a power whose exponent holds a number above this: (1 + 1/z)**999 has 1000 terms
 
 
@@ -292,9 +293,11 @@ class SignProver:
 
 
 def _costly(e) -> bool:
-    """Whether SymPy's algebra (factor, expand, cancel) on e could take minutes."""
+    """Whether SymPy's algebra (factor, expand, cancel) on e could take minutes, or all memory: a long decimal r
+    (6931471805599452978/10**19) makes exp(r) a polynomial generator of that degree and r*log(2) the power 2**r."""
     return sp.count_ops(e) > MAX_OPS or any(abs(r.p) > MAX_POWER for q in e.atoms(sp.Pow)
-                                            for r in q.exp.atoms(sp.Rational))
+                                            for r in q.exp.atoms(sp.Rational)) or any(
+        max(abs(r.p), r.q) > MAX_DIGITS for r in e.atoms(sp.Rational))
 
 
 def _increasing_pair(pos, neg):

@@ -35,6 +35,18 @@ def compile_tex(source: str, folder: Path) -> str:
     return log
 
 
+@pytest.fixture(autouse=True)
+def _scenario_registry():
+    """Scenarios a test registers (from its own claim files) leave with it: each test sees the built-in ones only,
+    whichever tests ran before it in the same worker."""
+    from verify.scenarios import SCENARIOS
+
+    before = dict(SCENARIOS)
+    yield
+    SCENARIOS.clear()
+    SCENARIOS.update(before)
+
+
 @pytest.fixture
 def pdflatex(tmp_path):
     """`pdflatex(source) -> log`, compiling in a fresh temporary folder."""

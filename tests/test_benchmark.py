@@ -75,6 +75,7 @@ def test_every_certificate_replays_in_the_independent_checker(results):
         assert ok, (claim.id, why)
 
 
+@pytest.mark.slow
 def test_no_proved_claim_fails_at_100000_points_at_50_digits(results):
     for claim, _ in _proved_claims(results):
         report = audit(claim, count=100_000, seed=1, digits=50)

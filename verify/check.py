@@ -80,7 +80,9 @@ def _judge_worst_cases(claim: Claim, seed: int, result: Result) -> Result:
 
 
 def _named(claim: Claim, exc: Exception) -> str:
-    text = str(exc)
+    """The error's message, prefixed by the claim; an exception with no message (MemoryError, StopIteration) is
+    named by its type."""
+    text = str(exc) or {MemoryError: "ran out of memory"}.get(type(exc), type(exc).__name__)
     return text if text.startswith(f"claim {claim.id}") else f"claim {claim.id}: {text}"
 
 

@@ -42,10 +42,15 @@ from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
 from claims import Generated, simulated
 
 DIGITS, CONFIRM_DIGITS = 50, 80
+SURE = 30  # of d digits, the first d - 30 count: a violation, and the agreement of d with d + 30 digits
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
 POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point
 CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
+RELATIONS = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan,
+             "=": sp.Equality}
+NEGATION = {sp.LessThan: sp.StrictGreaterThan, sp.StrictLessThan: sp.GreaterThan, sp.GreaterThan: sp.StrictLessThan,
+            sp.StrictGreaterThan: sp.LessThan, sp.Equality: sp.Unequality, sp.Unequality: sp.Equality}
 
 
 @dataclass
@@ -84,16 +89,10 @@ def _draw(domain, rnd: random.Random) -> float:
 
 
 def _decimal(expr: sp.Expr) -> sp.Expr:
-    """Floats as the decimals the user wrote (0.1 is 1/10)."""
-    return expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)})
-
-
-def _relations(h) -> list:
-    if h is sp.true:
-        return []
-    if isinstance(h, sp.And):
-        return [r for a in h.args for r in _relations(a)]
-    return [h]
+    """Floats the user wrote as the decimals they denote (0.1 is 1/10); longer ones, SymPy's 15-digit rounding of
+    e.g. exp(0.1) when it parsed exp(2*x + 0.1), as the binary numbers they are."""
+    return expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)
+                          if len(str(f).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")) <= 12})
 
 
 def _exp(x):
@@ -109,8 +108,10 @@ class Oracle:
     def __init__(self, claim: Claim):
         self.claim = claim
         self.syms = [p.symbol for p in claim.params]
-        self.kinds = [type(r) for h in claim.conditions for r in _relations(h.expr)]
-        hyp_sides = [side for h in claim.conditions for r in _relations(h.expr) for side in (r.lhs, r.rhs)]
+        # the relations inside the hypotheses (which may combine them with &, |, ~)
+        self.relations = sorted({r for h in claim.conditions for r in h.expr.atoms(sp.core.relational.Relational)},
+                                key=sp.default_sort_key)
+        hyp_sides = [side for r in self.relations for side in (r.lhs, r.rhs)]
         exprs = [_decimal(e) for e in (claim.left.expr, claim.right.expr, *hyp_sides)]
         self.fn = sp.lambdify(self.syms, exprs, [{"exp": _exp}, "mpmath"])
         self.sides = exprs[:2]
@@ -139,9 +140,9 @@ class Oracle:
 
     @staticmethod
     def _holds(kind, a, b, digits: int, ties: bool, tol=None) -> bool:
-        """a KIND b certainly, by more than rounding at `digits` digits (or the relative `tol`); with `ties`, an
+        """a KIND b certainly, by more than 10**(SURE - digits) relative (or the relative `tol`); with `ties`, an
         exact equality counts for a non-strict relation (and the values are then exact, not rounded)."""
-        margin = (abs(a) + abs(b)) * (tol if tol is not None else mpmath.mpf(10) ** (12 - digits))
+        margin = (abs(a) + abs(b)) * (tol if tol is not None else mpmath.mpf(10) ** (SURE - digits))
         gap = a - b
         tie = ties and gap == 0
         return {sp.StrictGreaterThan: gap > margin, sp.GreaterThan: gap > margin or tie,
@@ -149,16 +150,21 @@ class Oracle:
                 sp.Equality: abs(gap) <= margin, sp.Unequality: abs(gap) > margin}[kind]
 
     def inside(self, values: list, digits: int, ties: bool = False) -> bool:
-        """The hypotheses hold at the point."""
-        return all(self._holds(k, values[2 + 2 * i], values[3 + 2 * i], digits, ties)
-                   for i, k in enumerate(self.kinds))
+        """The hypotheses certainly hold at the point: each relation in them is certainly true or false, and
+        combined as they are written they hold."""
+        truth = {}
+        for i, r in enumerate(self.relations):
+            a, b = values[2 + 2 * i], values[3 + 2 * i]
+            yes, no = self._holds(type(r), a, b, digits, ties), self._holds(NEGATION[type(r)], a, b, digits, ties)
+            if yes == no:
+                return False
+            truth[r] = sp.true if yes else sp.false
+        return all(h.expr.xreplace(truth) is sp.true for h in self.claim.conditions)
 
     def fails(self, values: list, digits: int, ties: bool = False) -> bool:
         """The relation certainly fails (for claims with decimals, by more than the checker's 1e-12 relative)."""
-        negation = {"<=": sp.StrictGreaterThan, "<": sp.GreaterThan, ">=": sp.StrictLessThan, ">": sp.LessThan,
-                    "=": sp.Unequality}[self.claim.rel]
         tol = mpmath.mpf(10) ** -12 if self.has_float and self.claim.rel == "=" else None
-        return self._holds(negation, values[0], values[1], digits, ties, tol)
+        return self._holds(NEGATION[RELATIONS[self.claim.rel]], values[0], values[1], digits, ties, tol)
 
     def violation(self, point: dict) -> dict | None:
         """The point, with lhs and rhs, when the claim fails there at 50 digits, and at 80 digits where every value
@@ -169,14 +175,14 @@ class Oracle:
         return {**point, "lhs": mpmath.nstr(values[0], 15), "rhs": mpmath.nstr(values[1], 15)}
 
     def reliable(self, point: dict, digits: int, tries: int = 1) -> list | None:
-        """The values at `digits` digits when they agree to that many digits (less 12) with the values at 30 more;
-        else the same at twice the digits, up to `tries` times; None when they never agree (mpmath lost
-        precision) or cannot be computed."""
+        """The values at `digits` digits when they agree to that many digits (less SURE) with the values at 30
+        more; else the same at twice the digits, up to `tries` times; None when they never agree (mpmath lost
+        precision: gamma(1e18) at 50 digits) or cannot be computed."""
         for _ in range(tries):
             values, check = self.values(point, digits), self.values(point, digits + CONFIRM_DIGITS - DIGITS)
             if values is None or check is None:
                 return None
-            tol = mpmath.mpf(10) ** (12 - digits)
+            tol = mpmath.mpf(10) ** (SURE - digits)
             if all(abs(a - b) <= tol * abs(b) for a, b in zip(values, check)):
                 return values
             digits *= 2
@@ -236,9 +242,10 @@ def replay(claim: Claim, witness: dict) -> str | None:
         return (f"at the witness {point} the claim holds: lhs {mpmath.nstr(values[0], 20)}, "
                 f"rhs {mpmath.nstr(values[1], 20)}")
     tested = oracle.reliable({k: float(v) for k, v in point.items()}, digits, tries=3)  # the float it tried
-    for side, mine in zip(("lhs", "rhs"), tested[:2] if tested else ()):
-        if abs(mine - mpmath.mpf(witness[side])) > max(_last_digit(witness[side]), abs(mine) * 1e-25):
-            return f"the witness's {side} {witness[side]} is not its value at its point, {mpmath.nstr(mine, 30)}"
+    with mpmath.workdps(digits):
+        for side, mine in zip(("lhs", "rhs"), tested[:2] if tested else ()):
+            if abs(mine - mpmath.mpf(witness[side])) > max(_last_digit(witness[side]), abs(mine) * 1e-25):
+                return f"the witness's {side} {witness[side]} is not its value at its point, {mpmath.nstr(mine, 30)}"
     return None
 
 
@@ -401,14 +408,44 @@ def latex_roundtrip(claim: Claim) -> str | None:
     try:
         lp.check(statement, lp.Relation(claim.rel, claim.left.expr, claim.right.expr), names, domains)
         for item, h in zip(items, claim.conditions, strict=True):
-            if h.expr is sp.true:  # SymPy decided it (y/y <= 2): what is typeset must be a relation that holds
-                if not all(sp.Rel(r.lhs, r.rhs, r.op) is sp.true for r in lp.readings(item, names)):
-                    return f"the hypothesis {h.source!r} is typeset as {item!r}, which does not always hold"
-            else:
+            # SymPy may have rewritten a hypothesis as a relation with other sides (ceiling(b) <= t is b <= t
+            # for an integer t, y/y <= 2 is True): then the typeset one must hold exactly where it holds
+            if not _same_truth([r for r in lp.readings(item, names)], h.expr, domains):
                 lp.check(item, h.expr, names, domains)
     except (lp.LatexReadError, ValueError) as exc:
         return f"the LaTeX does not read back as the verified claim: {exc}\n{block}"
     return None
+
+
+def _same_truth(readings: list, relation, domains: dict, points: int = 40) -> bool:
+    """Whether each reading (a latex_parse.Relation) is true exactly where `relation` is, at random exact points of
+    the domains."""
+    lp, rng = _latex_reader(), random.Random(0)
+    if not readings or not all(isinstance(r, lp.Relation) for r in readings):
+        return False
+    for r in readings:
+        reading = sp.Rel(r.lhs, r.rhs, {"=": "=="}.get(r.op, r.op))
+        symbols = sorted(reading.free_symbols | relation.free_symbols, key=str)
+        for _ in range(points):
+            point = {s: lp.sample(domains.get(s), rng) for s in symbols}
+            a, b = _truth(reading, point), _truth(relation, point)
+            if a is None or b is None or a != b:
+                return False
+    return True
+
+
+def _truth(relation, point: dict) -> bool | None:
+    """Whether a relation holds at a point, from its sides at 30 digits (equal to 20 digits counts as equal: the
+    points are short decimals, so a tie is exact, as ceiling(6.58) = 7); None when a side is not a real number."""
+    if relation in (sp.true, sp.false):
+        return relation is sp.true
+    lhs, rhs = (side.evalf(30, subs=point) for side in (relation.lhs, relation.rhs))
+    if not all(v.is_number and v.is_real and v.is_finite for v in (lhs, rhs)):
+        return None
+    gap = float(lhs - rhs)
+    tie = abs(gap) <= 1e-20 * (1 + abs(float(lhs)) + abs(float(rhs)))
+    return {"<=": tie or gap < 0, "<": not tie and gap < 0, ">=": tie or gap > 0, ">": not tie and gap > 0,
+            "==": tie, "!=": not tie}[relation.rel_op]
 
 
 # ---- simulated invariants -----------------------------------------------------------------------------------

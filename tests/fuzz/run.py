@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "numerics")]
 
 KEEP = 10  # failing claims written out
+MEMORY = 8 * 2 ** 30  # bytes of address space per worker
 
 
 class ClaimTimeout(BaseException):
@@ -35,7 +36,13 @@ def _alarm(signum, frame):
 
 
 def _init(prove_seconds: float) -> None:
+    import resource
+
     import torch
+
+    # a claim that makes SymPy build a huge object fails with MemoryError, a finding, instead of the kernel's OOM
+    # killer taking the worker (and the pool) down
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
     import numerics.prover
 
@@ -119,7 +126,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("build/fuzz-failures"), help="where failing claims go")
     ap.add_argument("--prove-seconds", type=float, default=1.0,
                     help="the prover's time budget per claim (default 1 s; `boundlab check` gives it 8 s)")
-    ap.add_argument("--timeout", type=int, default=900, help="wall-clock limit per claim, in seconds (default 900)")
+    ap.add_argument("--timeout", type=int, default=300, help="wall-clock limit per claim, in seconds (default 300)")
     args = ap.parse_args(argv)
     import invariants  # noqa: F401 - imported once here, shared by the forked workers
 

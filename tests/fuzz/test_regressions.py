@@ -153,3 +153,14 @@ sums = Claim(id="mine.sums", title="t", lhs="0.1 + 0.2", rel="=", rhs="0.3", pro
     assert results["mine.binary"]["verdict"] != "PROVED"  # false at x = 0.69999999999999999
     assert results["mine.below"]["verdict"] == results["mine.tenth"]["verdict"] == "PROVED"
     assert results["mine.sums"]["verdict"] == "PROVED"
+
+
+def test_a_tiny_constant_is_not_proved_zero(tmp_path, quick_prover):
+    # the identity layer took nsimplify(d) == 0 as a proof for a constant difference d; nsimplify rounds to 15
+    # digits and calls exp(-100)*zeta(3) (about 4.5e-44) zero, and arb has no zeta to refute it first
+    results = check_file(tmp_path, '''
+tiny = Claim(id="mine.tiny", title="t", lhs="exp(-100)*zeta(3)", rel="=", rhs="0", provenance=P)
+small = Claim(id="mine.small", title="t", lhs="li(3)/10**50", rel="=", rhs="0", provenance=P)
+''')
+    assert mpmath.zeta(3) > 1 and mpmath.li(3) > 2  # so both sides differ: neither claim holds
+    assert {r["verdict"] for r in results.values()} <= {"CONSISTENT", "VIOLATED"}, results
