@@ -16,6 +16,7 @@ from theory.claim import Claim, ClaimError
 
 from .evaluate import NoNumericForm, compile_expr
 from .intervals import exact_decimals
+from .prover import INFINITIES
 
 MP_DIGITS = 50
 
@@ -120,6 +121,11 @@ def relative_gap(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     rel = gap / scale
     if claim.rel == "=":
         rel = -np.abs(rel)
+    # an infinite side (oo, a limit that is infinite) is compared in the extended reals: -1 where the relation fails
+    # there, a violation for `confirm` to decide exactly, +1 where it holds; NaN (undefined) is no evidence
+    infinite = (np.isinf(lhs) | np.isinf(rhs)) & ~np.isnan(lhs) & ~np.isnan(rhs)
+    compare = {"=": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}[claim.rel]
+    rel = np.where(infinite, np.where(compare(lhs, rhs), 1.0, -1.0), rel)
     return np.where(np.isfinite(rel), rel, np.inf)
 
 
@@ -135,6 +141,8 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
     args_of = lambda: [arb(float(point[p.name])) for p in claim.params]  # noqa: E731  (exact: a float is dyadic)
     has_float = bool(claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float))
     left, right, conditions = _exact_parts(claim)
+    if left.has(*INFINITIES) or right.has(*INFINITIES):
+        return _extended_witness(claim, point, left, right, conditions)
     cls = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan}
     old = ctx.prec
     try:
@@ -168,6 +176,23 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
         ctx.prec = old
 
 
+def _extended_witness(claim: Claim, point: dict, left, right, conditions) -> dict | None:
+    """A witness for a claim with an infinite side, when SymPy decides exactly that the relation fails at the
+    point in the extended reals (oo < oo, a limit claimed finite that is oo) and that the hypotheses hold there."""
+    exact = {p.symbol: sp.Rational(float(point[p.name])) for p in claim.params}  # a float is a dyadic rational
+    if not all(h.subs(exact) is sp.true for h in conditions):
+        return None
+    lv, rv = left.subs(exact), right.subs(exact)
+    if any(v.free_symbols or v.has(sp.nan, sp.zoo) or v.is_extended_real is not True for v in (lv, rv)):
+        return None
+    if sp.Rel(lv, rv, "==" if claim.rel == "=" else claim.rel) is not sp.false:
+        return None
+    text = lambda v: ("inf" if v == sp.oo else "-inf") if v in (sp.oo, -sp.oo) else mpmath.nstr(  # noqa: E731
+        mpmath.mpf(sp.Float(v, 40)), 30)
+    return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in point.items()}, "lhs": text(lv),
+            "rhs": text(rv), "relation": claim.rel, "digits": "exact (extended reals)"}
+
+
 def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -> Search:
     """Look for a point of the domain, under the hypotheses, where the claim fails."""
     rng = np.random.default_rng(seed)
@@ -182,6 +207,10 @@ def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -
     if not claim.params:
         pts, n = {}, 1
     gap = relative_gap(claim, pts) if claim.params else np.array([0.0])
+    if claim.params and np.all(gap == np.inf) and not _real_anywhere(claim, pts):
+        raise DomainError(f"claim {claim.id}: the sides {claim.left.source!r} and {claim.right.source!r} are not both "
+                          f"real numbers at any of {n} points of the domain: is a logarithm, root or limit taken "
+                          f"outside its domain?")
     order = np.argsort(gap)
     search = Search(points=n, worst_gap=float(gap[order[0]]),
                     worst_point={k: float(v[order[0]]) for k, v in pts.items()})
@@ -195,6 +224,13 @@ def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -
             search.counterexample = witness
             return search
     return search
+
+
+def _real_anywhere(claim: Claim, pts: dict[str, np.ndarray]) -> bool:
+    """Whether both sides are real numbers (finite or infinite, not NaN) at some point."""
+    with np.errstate(all="ignore"):
+        lhs, rhs = _numeric(claim.left.expr, claim, pts), _numeric(claim.right.expr, claim, pts)
+    return bool(np.any(~np.isnan(lhs) & ~np.isnan(rhs)))
 
 
 def _local_minimum(claim: Claim, start: dict[str, float]) -> dict[str, float] | None:

@@ -116,6 +116,8 @@ def _num(v: float):
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     """A proof of an analytic claim under its domains and hypotheses, or None (`seconds`: SECONDS by default)."""
     seconds = SECONDS if seconds is None else seconds
+    if has_infinity(claim):
+        return _extended(claim)
     goal = Goal.of(claim)
     if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
         return None
@@ -126,6 +128,29 @@ def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     if proof is not None:
         proof.certificate = {**goal.header(), **proof.certificate}
     return proof
+
+
+# ---- infinities ----------------------------------------------------------------------------------------------
+INFINITIES = (sp.oo, -sp.oo, sp.zoo, sp.nan)
+
+
+def has_infinity(claim: Claim) -> bool:
+    """Whether a side is or holds an infinity (oo, or a limit that SymPy evaluated to oo): lhs - rhs is then no
+    gap (oo - oo is nan), and the claim is decided in the extended reals."""
+    return any(side.expr.has(*INFINITIES) for side in (claim.left, claim.right))
+
+
+def _extended(claim: Claim) -> Proof | None:
+    """A proof of a claim between constants of the extended reals (oo = oo, limit(1/x, x, 0, '+') > 10**6): SymPy
+    decides such a relation exactly. Sides that still depend on the parameters are not proved (None)."""
+    lhs, rhs = exact_decimals(claim.left.expr), exact_decimals(claim.right.expr)
+    if lhs.free_symbols or rhs.free_symbols or lhs.has(sp.nan, sp.zoo) or rhs.has(sp.nan, sp.zoo):
+        return None
+    if sp.Rel(lhs, rhs, "==" if claim.rel == "=" else claim.rel) is not sp.true:
+        return None
+    return Proof("exact evaluation (extended reals)",
+                 {"kind": "extended", "lhs": sp.sstr(lhs), "rhs": sp.sstr(rhs), "relation": claim.rel,
+                  "gap": "nan", "symbols": {}, "hypotheses": []})
 
 
 # ---- identities ----------------------------------------------------------------------------------------------
@@ -345,6 +370,8 @@ def describe(cert: dict) -> str:
         return f"{cert['simplifier']}(lhs - rhs) = 0{with_subs}"
     if kind == "constant":
         return "exact evaluation of a constant (arb ball)"
+    if kind == "extended":
+        return f"{cert['lhs']} {cert['relation']} {cert['rhs']} in the extended reals"
     if kind == "sign":
         return f"sign rules ({_count(cert['tree'])} steps, top rule: {cert['tree']['rule']}){with_subs}"
     if kind == "monotone":

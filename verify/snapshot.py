@@ -158,8 +158,8 @@ def _points(claim: Claim, count: int = 48):
 
 
 def _same_expression(old: sp.Expr, new: sp.Expr, points) -> tuple[str | None, str]:
-    """('proved' | 'sampled', '') when old == new everywhere, else (None, a point where they differ); `points()`
-    gives the sample points (drawn only when a symbolic proof fails)."""
+    """('proved' | 'sampled', '') when old == new everywhere, else (None, a point where they differ, or why they
+    could not be compared); `points()` gives the sample points (drawn only when a symbolic proof fails)."""
     if old == new:
         return "identical", ""
     try:
@@ -167,13 +167,20 @@ def _same_expression(old: sp.Expr, new: sp.Expr, points) -> tuple[str | None, st
             return "proved", "proved symbolically (the difference simplifies to 0)"
     except Exception:  # noqa: BLE001 - fall through to sampling
         pass
-    for s in points():
-        a, b = old.evalf(50, subs=s), new.evalf(50, subs=s)
+    compared = 0
+    for s in points() if old.free_symbols | new.free_symbols else [{}]:
+        try:
+            a, b = old.evalf(50, subs=s), new.evalf(50, subs=s)
+        except (ArithmeticError, ValueError, TypeError):  # PrecisionExhausted: floor(x) at an integer x, ...
+            continue
         if not (a.is_real and b.is_real):
             continue
+        compared += 1
         if abs(a - b) > sp.Float(10, 50) ** -40 * max(1, abs(a), abs(b)):
-            where = ", ".join(f"{k} = {float(v):.6g}" for k, v in s.items())
+            where = ", ".join(f"{k} = {float(v):.6g}" for k, v in s.items()) or "every point (constants)"
             return None, f"at {where}: old {float(a):.6g}, new {float(b):.6g}"
+    if not compared:  # no evidence of equality is no evidence: a change nobody could compare is a change
+        return None, "at no sampled point could both be evaluated at 50 digits (treated as a change)"
     return "sampled", "equal at 50 digits at every sampled point (no symbolic proof)"
 
 

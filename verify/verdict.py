@@ -65,8 +65,14 @@ def worst_point(points: list[dict]) -> int:
     return max(range(len(points)), key=lambda k: excess(points[k]))
 
 
-def _num(x) -> str:
-    return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
+def _num(x, spec: str = ".4g") -> str:
+    """A number for the text: a float, or a non-finite one as JSON stores it ("inf", "-inf", "nan")."""
+    if isinstance(x, str):
+        try:
+            x = float(x)
+        except ValueError:
+            return x
+    return format(x, spec) if isinstance(x, (int, float)) else str(x)
 
 
 def _finite(x) -> bool:
@@ -74,7 +80,7 @@ def _finite(x) -> bool:
 
 
 def _percent(x: float) -> str:
-    return f"{100 * x:.2g}%"
+    return f"{_num(100 * x, '.2g')}%"
 
 
 def _power(e: dict, p: dict) -> str:
@@ -89,15 +95,15 @@ def _power(e: dict, p: dict) -> str:
         return "; detects no error at this budget"
     size = _percent(rel) if _finite(rel) else _num(det)
     if "slope" in p:
-        what = f"a slope off by {det:.3g} or more"
+        what = f"a slope off by {_num(det, '.3g')} or more"
     elif "differences" in p:
         what = f"a wrong-way change of {size} or more from first to last"
     elif "drift_exponents" in p:
-        what = f"a drift exponent of {det:.3g} or more"
+        what = f"a drift exponent of {_num(det, '.3g')} or more"
     elif "p_value" in p:
-        what = f"a Kolmogorov-Smirnov distance of {det:.3g} or more"
+        what = f"a Kolmogorov-Smirnov distance of {_num(det, '.3g')} or more"
     elif "events" in p:
-        what = f"a probability {det:.3g} or more below the claimed"
+        what = f"a probability {_num(det, '.3g')} or more below the claimed"
     else:
         what = f"a deviation of {size} or more"
     return f"; detects {what}"
@@ -110,23 +116,24 @@ def brief(r) -> str:
         return str(e.get("error"))
     if r.verdict == "VIOLATED" and w and "seed" not in w and {"point", "lhs", "rhs"} <= set(w):  # analytic
         point = ", ".join(f"{k} = {_short(v)}" for k, v in w["point"].items())
-        return f"counterexample {point}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
+        return f"counterexample{' ' + point if point else ''}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
     if r.verdict == "VIOLATED" and w and "certified_upper" in w:  # a worst-case program broke the bound
         point = json.dumps(strict_json(w.get("point")), default=str)
-        return f"seed {w['seed']}, point {point}: worst-case constant {w['constant']:.6g} (the maximiser replays to " \
-               f"{w['attained']:.6g}, certified at most {w['certified_upper']:.6g}) breaks the claimed " \
-               f"{w['relation']} {w['bound']:.6g}"
+        return f"seed {w['seed']}, point {point}: worst-case constant {_num(w['constant'], '.6g')} (the maximiser " \
+               f"replays to {_num(w['attained'], '.6g')}, certified at most {_num(w['certified_upper'], '.6g')}) " \
+               f"breaks the claimed {w['relation']} {_num(w['bound'], '.6g')}"
     if r.verdict == "VIOLATED" and w:
         point = json.dumps(strict_json(w.get("point")), default=str)
         where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"
         if "measured_slope" in w:
             measured = "exact (deterministic)" if w.get("deterministic") else \
-                f"in [{w['interval'][0]:.3f}, {w['interval'][1]:.3f}]"
-            return f"{where}: log-log slope {w['measured_slope']:.3f} {measured} vs claimed {w['claimed']:.3f} " \
-                   f"+- {w['tolerance']:g}"
+                f"in [{_num(w['interval'][0], '.3f')}, {_num(w['interval'][1], '.3f')}]"
+            return f"{where}: log-log slope {_num(w['measured_slope'], '.3f')} {measured} vs claimed " \
+                   f"{_num(w['claimed'], '.3f')} +- {_num(w['tolerance'], 'g')}"
         if "drift_exponent" in w:
-            return f"{where}: constant {w['constant']} grows like {w.get('over', 'x')}^{w['drift_exponent']:.3f} (interval " \
-                   f"[{w['interval'][0]:.3f}, {w['interval'][1]:.3f}], tolerance {w['tolerance']:g}) as the range grows"
+            return f"{where}: constant {w['constant']} grows like {w.get('over', 'x')}^" \
+                   f"{_num(w['drift_exponent'], '.3f')} (interval [{_num(w['interval'][0], '.3f')}, " \
+                   f"{_num(w['interval'][1], '.3f')}], tolerance {_num(w['tolerance'], 'g')}) as the range grows"
         if "mean_from" in w:
             moves = "rises" if w["mean_to"] > w["mean_from"] else "falls"
             what = {"fitted slope": "fitted slope of the mean per step",
@@ -141,8 +148,9 @@ def brief(r) -> str:
             return f"{where}: measured {num(w['measured'])} in [{num(w['interval'][0])}, " \
                    f"{num(w['interval'][1])}] vs claimed {num(w['claimed'])}"
         if "ks_statistic" in w:
-            return f"{where}: Kolmogorov-Smirnov distance {w['ks_statistic']:.3g} from the claimed law (p-value " \
-                   f"{w['p_value']:.3g}); sample mean {_num(w['sample_mean'])} vs {_num(w['claimed_mean'])}"
+            return f"{where}: Kolmogorov-Smirnov distance {_num(w['ks_statistic'], '.3g')} from the claimed law " \
+                   f"(p-value {_num(w['p_value'], '.3g')}); sample mean {_num(w['sample_mean'])} vs " \
+                   f"{_num(w['claimed_mean'])}"
         return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
     if "certificate" in e:
         from numerics.prover import describe
@@ -155,14 +163,14 @@ def brief(r) -> str:
             (f"; {notes[0]}" if r.verdict == "INCONCLUSIVE" and notes else "") + _worst_cases(e)
     if "worst_relative_gap" in e:
         return f"no proof; no counterexample in {e['points']} points (smallest relative gap " \
-               f"{e['worst_relative_gap']:.3g})"
+               f"{_num(e['worst_relative_gap'], '.3g')})"
     return str(e.get("note", ""))  # e.g. a check stopped at its time limit
 
 
 def _short(value) -> str:
     """A number of a witness (often a 30-digit string) to 7 significant digits."""
     try:
-        return f"{float(value):.7g}"
+        return f"{_num(float(value), '.7g')}"
     except (TypeError, ValueError):
         return str(value)
 
@@ -174,33 +182,34 @@ def _worst_cases(e: dict) -> str:
         return ""
     top = max(worst, key=lambda w: w["constant"] - w["bound"] if w["relation"] in ("<=", "<") else
               w["bound"] - w["constant"])
-    return f"; worst case (SDP) within the bound at {len(worst)} point(s), tightest {top['constant']:.4g} " \
-           f"{top['relation']} {top['bound']:.4g}"
+    return f"; worst case (SDP) within the bound at {len(worst)} point(s), tightest {_num(top['constant'], '.4g')} " \
+           f"{top['relation']} {_num(top['bound'], '.4g')}"
 
 
 def _brief_points(e: dict, points: list[dict]) -> str:
     if "slope" in points[0]:
-        return "; ".join(f"slope {p['slope']['estimate']:.3f} "
+        return "; ".join(f"slope {_num(p['slope']['estimate'], '.3f')} "
                          + (f"exact (deterministic: all {e['repetitions']} repetitions equal)" if p.get("deterministic")
-                            else f"in [{p['slope']['lo']:.3f}, {p['slope']['hi']:.3f}]")
-                         + f" vs claimed {p['claimed_slope']:.3f} +- {p['tolerance']:g}" for p in points)
+                            else f"in [{_num(p['slope']['lo'], '.3f')}, {_num(p['slope']['hi'], '.3f')}]")
+                         + f" vs claimed {_num(p['claimed_slope'], '.3f')} +- {_num(p['tolerance'], 'g')}"
+                         for p in points)
     if "differences" in points[0]:
         return "; ".join("means " + " -> ".join(_num(m["estimate"]) for m in p["means"]) for p in points)
     if "drift_exponents" in points[0]:
         p = points[0]
-        drift = ", ".join(f"{k} {_num(v)} (drift {d['estimate']:.3f})" if d else f"{k} {_num(v)}"
+        drift = ", ".join(f"{k} {_num(v)} (drift {_num(d['estimate'], '.3f')})" if d else f"{k} {_num(v)}"
                           for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
         return f"smallest constants {drift}"
     if "violations" in points[0]:
         total = sum(p["instances"] for p in points)
         tight = e.get("tightness")
         return f"{total} instances over {len(points)} point(s), none violates (worst excess " \
-               f"{max(p['worst_excess'] for p in points):.3g}" + \
-            (f"; tightness, the claimed-smaller side over the larger, in [{tight['min']:.3g}, {tight['max']:.3g}])"
-             if tight else ")")
+               f"{_num(max(p['worst_excess'] for p in points), '.3g')}" + \
+            (f"; tightness, the claimed-smaller side over the larger, in [{_num(tight['min'], '.3g')}, "
+             f"{_num(tight['max'], '.3g')}])" if tight else ")")
     if "p_value" in points[0]:
-        return f"smallest Kolmogorov-Smirnov p-value {min(p['p_value'] for p in points):.3g} over " \
-               f"{len(points)} point(s) (threshold {points[0]['threshold']:.2g} each)"
+        return f"smallest Kolmogorov-Smirnov p-value {_num(min(p['p_value'] for p in points), '.3g')} over " \
+               f"{len(points)} point(s) (threshold {_num(points[0]['threshold'], '.2g')} each)"
     if "interval" in points[0]:
         p = points[worst_point(points)]
         iv = p["interval"]

@@ -42,11 +42,19 @@ from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
 from claims import Generated, simulated
 
 DIGITS, CONFIRM_DIGITS = 50, 80
-SURE = 30  # of d digits, the first d - 30 count: a violation, and the agreement of d with d + 30 digits
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
 POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point
 CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
+
+
+def sure(digits: int):
+    """The relative accuracy that counts at `digits` digits: half of them (a value at d digits must agree with
+    the value at d + 30 to d/2 digits, and a violation must exceed 10 times that). Half, not d - 30: 1 + erf(-9.3)
+    loses 39 digits to cancellation at any precision, and doubling the digits must then make it reliable."""
+    return mpmath.mpf(10) ** -(digits // 2)
+
+
 RELATIONS = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan,
              "=": sp.Equality}
 NEGATION = {sp.LessThan: sp.StrictGreaterThan, sp.StrictLessThan: sp.GreaterThan, sp.GreaterThan: sp.StrictLessThan,
@@ -140,9 +148,9 @@ class Oracle:
 
     @staticmethod
     def _holds(kind, a, b, digits: int, ties: bool, tol=None) -> bool:
-        """a KIND b certainly, by more than 10**(SURE - digits) relative (or the relative `tol`); with `ties`, an
+        """a KIND b certainly, by more than 10 * sure(digits) relative (or the relative `tol`); with `ties`, an
         exact equality counts for a non-strict relation (and the values are then exact, not rounded)."""
-        margin = (abs(a) + abs(b)) * (tol if tol is not None else mpmath.mpf(10) ** (SURE - digits))
+        margin = (abs(a) + abs(b)) * (tol if tol is not None else 10 * sure(digits))
         gap = a - b
         tie = ties and gap == 0
         return {sp.StrictGreaterThan: gap > margin, sp.GreaterThan: gap > margin or tie,
@@ -175,14 +183,14 @@ class Oracle:
         return {**point, "lhs": mpmath.nstr(values[0], 15), "rhs": mpmath.nstr(values[1], 15)}
 
     def reliable(self, point: dict, digits: int, tries: int = 1) -> list | None:
-        """The values at `digits` digits when they agree to that many digits (less SURE) with the values at 30
+        """The values at `digits` digits when they agree to half that many digits (`sure`) with the values at 30
         more; else the same at twice the digits, up to `tries` times; None when they never agree (mpmath lost
         precision: gamma(1e18) at 50 digits) or cannot be computed."""
         for _ in range(tries):
             values, check = self.values(point, digits), self.values(point, digits + CONFIRM_DIGITS - DIGITS)
             if values is None or check is None:
                 return None
-            tol = mpmath.mpf(10) ** (SURE - digits)
+            tol = sure(digits)
             if all(abs(a - b) <= tol * abs(b) for a, b in zip(values, check)):
                 return values
             digits *= 2
@@ -232,7 +240,8 @@ def replay(claim: Claim, witness: dict) -> str | None:
         if not _contains(p.domain, mpmath.mpf(point[p.name])):
             return f"the witness has {p.name} = {point[p.name]}, outside {p.domain.describe()}"
     oracle = Oracle(claim)
-    digits = max(DIGITS, int(witness.get("digits", DIGITS)) + 10)
+    found = witness.get("digits", DIGITS)  # an int, or how an exact witness was decided
+    digits = max(DIGITS, (found if isinstance(found, int) else DIGITS) + 10)
     values = oracle.reliable(point, digits, tries=3)
     if values is None:
         return f"a side or hypothesis is not a finite real number (to 50 digits) at the witness {point}"

@@ -164,3 +164,24 @@ small = Claim(id="mine.small", title="t", lhs="li(3)/10**50", rel="=", rhs="0", 
 ''')
     assert mpmath.zeta(3) > 1 and mpmath.li(3) > 2  # so both sides differ: neither claim holds
     assert {r["verdict"] for r in results.values()} <= {"CONSISTENT", "VIOLATED"}, results
+
+
+def test_witnesses_after_cancellation_and_proofs_through_erf_at_infinity_replay(tmp_path, quick_prover):
+    # 1 + erf(log(x)) near x = 1e-4 loses 39 digits to cancellation at any precision: the replay demanded
+    # d - 30 correct digits of d and never found the witness reliable; the proof of erf(a)**(2/3) <= 3**(2/3)
+    # maps a = 2/u onto u in (0, 1], and the independent box checker evaluated erf(oo) as arb's nan
+    from invariants import certificate_replays
+
+    results = check_file(tmp_path, '''
+x = Param("x", Domain(0, math.inf, lo_open=True, hi_open=True, scale="log"))
+s = Param("s", Domain(0.5, 4))
+a = Param("a", Domain(2, math.inf, hi_open=True))
+shifted = Claim(id="mine.shifted", title="t", lhs="erf(Min(log(x), Min(x, s)))", rel="=",
+                rhs="1 - erf(-Min(log(x), Min(x, s)))", params=(x, s), provenance=P)
+power = Claim(id="mine.power", title="t", lhs="erf(a)**(2/3)", rel="<=", rhs="3**(2/3)", params=(a,),
+              hypotheses=("erf(a) <= 3",), provenance=P)
+''')
+    assert results["mine.shifted"]["verdict"] == "VIOLATED"  # erf(m) = 1 + erf(m) nowhere
+    assert_replays(tmp_path, results["mine.shifted"])
+    assert results["mine.power"]["verdict"] == "PROVED"
+    assert certificate_replays(results["mine.power"]["evidence"]["certificate"]) is None

@@ -370,10 +370,38 @@ def check_box_certificate(boxes: dict, ctx: Context, gap, strict: bool) -> None:
         raise Bad("the boxes assume a constraint the claim does not have")
 
 
+# ---- constants of the extended reals ---------------------------------------------------------------------------
+def _rank(text: str) -> int:
+    """1 for oo, -1 for -oo, 0 for a finite real number (its 30-digit value must be finite and real)."""
+    e = sp.sympify(text)
+    if e.free_symbols:
+        raise Bad(f"{text} is not a constant")
+    if e in (sp.oo, -sp.oo):
+        return 1 if e == sp.oo else -1
+    v = sp.N(e, 30)
+    if not (v.is_real and v.is_finite):
+        raise Bad(f"{text} is not an extended real number")
+    return 0
+
+
+def check_extended(cert: dict) -> None:
+    """lhs REL rhs between constants, at least one infinite, by the order of the extended reals: -oo < every
+    real number < oo."""
+    a, b = _rank(cert["lhs"]), _rank(cert["rhs"])
+    if a == b == 0:
+        raise Bad("neither side is infinite: not a certificate of the extended reals")
+    holds = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "=": a == b}[cert["relation"]]
+    if not holds:
+        raise Bad(f"{cert['lhs']} {cert['relation']} {cert['rhs']} is false in the extended reals")
+
+
 # ---- entry point ---------------------------------------------------------------------------------------------
 def check(cert: dict) -> tuple[bool, str]:
     """(True, "") when the certificate proves its header's statement; (False, reason) otherwise."""
     try:
+        if cert["kind"] == "extended":
+            check_extended(cert)
+            return True, ""
         ctx = Context(cert)
         gap = ctx.parse(cert["gap"])
         relation = cert["relation"]

@@ -127,3 +127,29 @@ def test_a_moved_worst_case_constant_is_flagged():
     doc["claims"][claim.id]["worstcase"]["constant"] *= 1.001
     report = snap.compare(doc, [claim], worsts=worst)
     assert not report.ok and report.claims[claim.id][-1].kind == "constant moved"
+
+
+def test_a_changed_constant_is_flagged_where_no_sample_point_helps(tmp_path, capsys):
+    # gamma(b + 2) < 1 -> < 2 under hypotheses that almost no sampled point meets: with no point compared, the
+    # change came out "equivalent"; floor(Min(-1, d)) at d = -1 stopped the comparison with PrecisionExhausted
+    src, golden = tmp_path / "mine.py", tmp_path / "golden.json"
+    claims = '''
+import math
+from theory import Claim, Domain, Param, Provenance, SIZE
+P = Provenance("derived", "mine", "Me (2026)")
+t, b = Param("t", SIZE), Param("b", Domain(2, math.inf, hi_open=True, integer=True, scale="log"))
+d = Param("d", Domain(-2, 3))
+gamma = Claim(id="mine.gamma", title="t", lhs="gamma(b + 2)", rel=">=", rhs="1", params=(t, b),
+              hypotheses=("t + b <= 5",), provenance=P)
+floor = Claim(id="mine.floor", title="t", lhs="-3", rel="<=", rhs="floor(Min(-1, d))", params=(d,), provenance=P)
+'''
+    src.write_text(claims)
+    assert main(["snapshot", "--file", str(src), "-o", str(golden)]) == 0
+    capsys.readouterr()
+    src.write_text(claims.replace('rhs="1"', 'rhs="2*1"').replace('rhs="floor(Min(-1, d))"',
+                                                                  'rhs="floor(Min(-1, d)) + 0*d"'))
+    code, report = run_check(src, golden, capsys)
+    assert code == 1
+    assert kinds(report, "mine.gamma") == ["changed meaning"]
+    assert "old 1, new 2" in report["claims"]["mine.gamma"][0]["detail"]
+    assert kinds(report, "mine.floor") in (["unchanged"], ["equivalent"])
