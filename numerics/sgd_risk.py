@@ -25,6 +25,10 @@ class SGDError(ValueError):
     """Bad SGD input: dimensions, a covariance that is not PSD, a step size beyond the stability limit."""
 
 
+class Divergence(SGDError):
+    """The step size is beyond the mean-square stability limit: the expected risk provably diverges."""
+
+
 @dataclass(frozen=True)
 class Phase:
     """`steps` SGD steps at step size `gamma` on samples from the covariance named `on` ("G" or "H")."""
@@ -128,7 +132,7 @@ def _propagate(B: np.ndarray, mats: dict, sigma: float, phases) -> np.ndarray:
         A = _diagonal_map(s, ph.gamma)
         rho = float(np.linalg.eigvalsh(A).max())  # A is symmetric positive definite (see _power_and_sum)
         if rho > 1 + 1e-12:  # = 1 up to rounding: a direction with a negligible eigenvalue does not contract
-            raise SGDError(f"step size {ph.gamma:.6g} on covariance {ph.on} is beyond the mean-square stability "
+            raise Divergence(f"step size {ph.gamma:.6g} on covariance {ph.on} is beyond the mean-square stability "
                            f"limit {stability_limit(mats[ph.on]):.6g} (spectral radius {rho:.6g} >= 1): the "
                            "expected risk diverges")
         Bt = U.T @ B @ U

@@ -18,7 +18,7 @@ from numerics.rates import RateError
 from theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
-from .scenarios import ScenarioError, get_scenario
+from .scenarios import Refutation, ScenarioError, get_scenario
 from .limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from .verdict import CONSISTENT, ERROR, HOLDS, INCONCLUSIVE, PROVED, VIOLATED, Result
 
@@ -60,6 +60,10 @@ def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats
         result = Result(claim.id, INCONCLUSIVE, "time limit",
                         {"note": f"claim {claim.id}: the check {exc} (the per-claim limit); raise it with "
                                  f"--time-limit, or lower the claim's budget", "time_limit": exc.seconds})
+    except Refutation as exc:  # the scenario shows the measured quantity does not exist there (divergence)
+        result = Result(claim.id, VIOLATED, "scenario refutation",
+                        {"note": "the scenario refutes what the claim measures at this point"},
+                        {"seed": seed, "refutation": _named(claim, exc)})
     except (ClaimError, ScenarioError, DomainError, RateError) as exc:
         result = Result(claim.id, ERROR, "input check", {"error": _named(claim, exc)})
     except Exception as exc:  # a bug or an unexpected input must still give a verdict, with its cause

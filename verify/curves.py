@@ -5,12 +5,14 @@ at each swept value (independent repetitions, one seed per point), and:
 - `rate`: the log-log slope of the mean curve, with a bootstrap interval over repetitions, is compared with the
   claimed slope within `claim.resolution` (the allowance for pre-asymptotic bias). VIOLATED when the interval
   lies outside the band, CONSISTENT when the estimate lies inside it and the interval is no wider than the band,
-  INCONCLUSIVE otherwise. The evidence adds the slopes of the two halves of the range and a floor fit, which
+  or, for a one-sided claim (`<=`, `>=`), when the whole interval lies on the claimed side; INCONCLUSIVE
+  otherwise. The evidence adds the slopes of the two halves of the range and a floor fit, which
   show where the curve flattens.
 - `trend`: over the whole sweep, Welch intervals for the change from the first to the last mean and for the
   least-squares slope of the means against the rank of the swept value, with the changes between neighbours as
-  a diagnostic; VIOLATED when any lies wholly on the wrong side of zero, INCONCLUSIVE when a mean is known to
-  less than `claim.resolution` relative precision. A monotone sequence of true means cannot fail any of these:
+  a diagnostic; VIOLATED when any lies wholly on the wrong side of zero; CONSISTENT when the first-to-last change
+  or the slope lies wholly on the claimed side (and no test found a wrong-way change), or when every mean is known to `claim.resolution` of the
+  sweep's scale (the largest mean, so that a mean near zero needs an absolute precision); else INCONCLUSIVE. A monotone sequence of true means cannot fail any of these:
   its first-to-last change and its slope against the rank (a positive combination of its pairwise changes) have
   the claimed sign.
 - `bound`: the smallest constants (an LP, shared by all grid points) on the lower half of the swept range and on
@@ -125,7 +127,8 @@ def _decide_rate(claim, envs, batch, alpha, seed):
         return VIOLATED, ev, {"measured_slope": s.estimate, "interval": [s.lo, s.hi], "claimed": claimed,
                               "tolerance": tol, "means": fit.means, "over": list(claim.over[1]),
                               **({"deterministic": True} if exact else {})}
-    if not lo_band <= s.estimate <= hi_band or s.half_width > tol:
+    one_sided_inside = claim.rel != "=" and lo_band <= s.lo and s.hi <= hi_band  # wholly on the claimed side
+    if not one_sided_inside and (not lo_band <= s.estimate <= hi_band or s.half_width > tol):
         ev["note"] = (f"slope {s.estimate:.3f} with interval [{s.lo:.3f}, {s.hi:.3f}] neither inside nor outside "
                       f"the band [{lo_band:.3f}, {hi_band:.3f}]: more repetitions or a longer range are needed")
         return INCONCLUSIVE, ev, None
@@ -167,10 +170,12 @@ def _decide_trend(claim, envs, batch, alpha, seed):
         test, a, b, iv, _ = failed[0]
         return VIOLATED, ev, {"test": test, "from": values[a], "to": values[b], "mean_from": means[a],
                               "mean_to": means[b], "interval": [iv.lo, iv.hi]}
-    rel_hw = max(iv.half_width / max(abs(iv.estimate), 1e-300) for iv in intervals)
-    if rel_hw > claim.resolution:
-        ev["note"] = (f"a mean is known only to {rel_hw:.1%} (resolution {claim.resolution:.0%}): "
-                      f"more repetitions are needed")
+    clear = any((iv.hi < 0) if sign > 0 else (iv.lo > 0) for iv in (first_last, slope))  # the claimed sign, surely
+    # each mean's precision relative to the sweep's scale (a mean near zero is known to an absolute precision)
+    rel_hw = max(iv.half_width for iv in intervals) / max(size, 1e-300)
+    if not clear and rel_hw > claim.resolution:
+        ev["note"] = (f"the direction is not clear over the sweep and a mean is known only to {rel_hw:.1%} of "
+                      f"the largest (resolution {claim.resolution:.0%}): more repetitions are needed")
         return INCONCLUSIVE, ev, None
     return CONSISTENT, ev, None
 

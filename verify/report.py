@@ -266,7 +266,7 @@ def _method_short(entry: dict) -> str:
     if method.startswith("falsification"):
         return "counterexample search" if verdict == VIOLATED else "search, no proof"
     if not method.startswith("simulation"):
-        return "proof: " + method
+        return ("proof: " if verdict == PROVED else "") + method  # a scenario refutation, a time limit, ...
     return "simulation: " + {"mean": "t-interval", "var": "variance interval", "as": "every instance",
                              "prob": "Clopper-Pearson", "dist": "KS test", "rate": "log-log slope",
                              "trend": "Welch intervals", "bound": "LP constants"}.get(entry["statistic"], "")

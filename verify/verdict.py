@@ -122,6 +122,8 @@ def brief(r) -> str:
         return f"seed {w['seed']}, point {point}: worst-case constant {_num(w['constant'], '.6g')} (the maximiser " \
                f"replays to {_num(w['attained'], '.6g')}, certified at most {_num(w['certified_upper'], '.6g')}) " \
                f"breaks the claimed {w['relation']} {_num(w['bound'], '.6g')}"
+    if r.verdict == "VIOLATED" and w and "refutation" in w:  # the scenario refuted it (training diverges)
+        return f"seed {w['seed']}: {w['refutation']}"
     if r.verdict == "VIOLATED" and w:
         point = json.dumps(strict_json(w.get("point")), default=str)
         where = (f"seed {w['seed']}" + (f", point {point}" if "point" in w else "")) if "seed" in w else f"at {point}"

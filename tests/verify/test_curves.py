@@ -233,3 +233,28 @@ def test_a_flat_trend_is_both_non_increasing_and_non_decreasing_for_every_seed(r
                  samples=200, resolution=0.2, grid=({"r": 0.5},), provenance=PROV)  # E[q] = 100^-0.5 at every noise
     for seed in range(20):
         assert check(flat, seed=seed).verdict == CONSISTENT, seed
+
+
+def test_a_clear_fall_is_consistent_at_a_demanding_resolution_for_every_seed():
+    """The issue's true claim "the floor falls with m": its means fall over the sweep, each known only to ~10%; the
+    rule demanded 5% of each mean and said INCONCLUSIVE. The sign over the whole sweep decides it; the wrong
+    direction stays VIOLATED at every seed."""
+    for seed in range(20):
+        falls = dataclasses.replace(issue_trend("<="), resolution=0.05)
+        assert check(falls, seed=seed).verdict == CONSISTENT, seed
+        assert check(dataclasses.replace(falls, rel=">="), seed=seed).verdict == VIOLATED, seed
+
+
+def test_a_one_sided_rate_is_decided_when_its_interval_lies_on_the_claimed_side():
+    """slope >= -1 with the slope -0.5 measured to a wide interval: wholly inside the half-line, so CONSISTENT
+    (it was INCONCLUSIVE because the interval was wider than the resolution); never flagged over 20 seeds, and a
+    claim the slope contradicts is still VIOLATED."""
+    for seed in range(20):
+        wide = dataclasses.replace(rate_claim("-2*r", rel=">=", samples=10, resolution=0.02),
+                                   grid=({"r": 0.5, "noise": 0.6},))
+        res = check(wide, seed=seed)
+        assert res.verdict == CONSISTENT, (seed, brief(res))
+    point = res.evidence["points"][0]
+    assert point["slope"]["hi"] - point["slope"]["lo"] > 2 * 0.02  # wider than the resolution band
+    wrong = dataclasses.replace(rate_claim("-r/4", rel=">=", samples=10), grid=({"r": 0.5, "noise": 0.6},))
+    assert check(wrong).verdict == VIOLATED

@@ -1,5 +1,7 @@
 """The sgd_shift scenario: real batched online SGD against the exact second-moment recursion (the issue's
 acceptance test: 5 random non-commuting instances, within 3 standard errors), and clear errors for bad input."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -72,3 +74,24 @@ def test_the_worst_ratio_dominates_every_drawn_instance(point, sup):
     ratio = out["exact"] / out["bound"]
     assert (ratio <= out[sup] * (1 + 1e-9)).all() and (out[sup] <= 1).all()
     assert len(set(out[sup])) == 16  # each instance its own draw
+
+
+def test_a_claim_of_stability_past_the_limit_is_refuted_by_the_scenario(tmp_path):
+    """A step size past the mean-square stability limit makes the expected risk diverge (a spectral radius above
+    1, exactly): a claim that the risk stays bounded there is VIOLATED with that evidence, not an input ERROR."""
+    from verify.cli import main
+
+    path, out = tmp_path / "steps.py", tmp_path / "out.json"
+    path.write_text('''
+from theory import Claim, Provenance, Quantity
+P = Provenance("derived", "mine", "Me (2026)")
+exact = Quantity("exact", r"\\mathcal{E}")
+stable = Claim(id="mine.stable", title="t", lhs="exact", rel="<=", rhs="10", statistic="as", quantities=(exact,),
+               scenario="sgd_shift", samples=4, grid=({"d": 3, "M": 0, "N": 50, "step": 2.0, "a": 0.0},),
+               provenance=P)
+''')
+    assert main(["check", "--file", str(path), "--json", str(out)]) == 1
+    (result,) = json.loads(out.read_text())["results"]
+    assert result["verdict"] == "VIOLATED" and result["method"] == "scenario refutation"
+    assert "beyond the mean-square stability limit" in result["witness"]["refutation"]
+    assert "the expected risk diverges" in result["witness"]["refutation"]

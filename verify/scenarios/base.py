@@ -33,6 +33,11 @@ class ScenarioError(ValueError):
     """Bad scenario input (unknown option, non-PSD covariance, NaN output); the message says which."""
 
 
+class Refutation(ScenarioError):
+    """The scenario shows that what a claim measures does not exist at a point: training diverges, the expected
+    risk is infinite. A claim about it there is VIOLATED with this message as its evidence, not an input error."""
+
+
 @dataclass
 class Instance:
     """One drawn instance for worst-case programs: quadratic forms in a vector variable, and a replay.

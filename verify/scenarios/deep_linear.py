@@ -19,7 +19,7 @@ import torch
 
 from numerics import deep_linear as dl
 
-from .base import REQUIRED, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Refutation, Scenario, ScenarioError, one_thread
 from .linear_finetune import DTYPE, Pseudoinverse, covariance, quad
 
 FREEZE = ("none", "first", "middle", "last")
@@ -98,7 +98,7 @@ def gradient_descent(layers: list[torch.Tensor], x: torch.Tensor, y: torch.Tenso
         if t % CHECK_EVERY == 0 or t == max_steps:  # the same schedule for a batch and for its instances
             rel = res.norm(dim=-1) / ynorm
             if not bool(torch.isfinite(rel).all()) or bool((rel > DIVERGED).any()):
-                raise ScenarioError(f"gradient descent diverges (training residual {float(rel.max()):.3g} x |y| "
+                raise Refutation(f"gradient descent diverges (training residual {float(rel.max()):.3g} x |y| "
                                     f"after {t} steps): lower the step size `step`")
             if line is None:
                 done = rel <= tol

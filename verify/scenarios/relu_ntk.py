@@ -29,7 +29,7 @@ import torch
 
 from numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
 
-from .base import REQUIRED, Instance, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
 DIVERGED = 1e6  # a training loss this many times its initial value means the step size is too large
@@ -80,7 +80,7 @@ def gradient_descent(w0: torch.Tensor, a: torch.Tensor, x: torch.Tensor, y: torc
         mse = (err ** 2).mean(dim=-1)
         loss0 = mse.clamp(min=1e-300) if loss0 is None else loss0
         if not bool(torch.isfinite(mse).all()) or bool((mse > DIVERGED * loss0).any()):
-            raise ScenarioError(
+            raise Refutation(
                 f"scenario relu_ntk: gradient descent ({what}) diverges with lr = {lr:g} (the step is "
                 f"lr / lambda_max(H_inf); the kernel regime needs lr < 2): the training loss grew from "
                 f"{float(loss0.max()):.3g} to {float(mse.max()):.3g}")

@@ -26,9 +26,9 @@ import torch
 import scipy.linalg
 
 from numerics.sgd_bound import EFFECTIVE, bound, bound_forms, pretraining_target_form
-from numerics.sgd_risk import (Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
+from numerics.sgd_risk import (Divergence, Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
                                step_decay)
-from .base import REQUIRED, Instance, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
 from .linear_finetune import random_orthogonal
 
 DTYPE = torch.float64
@@ -110,7 +110,8 @@ class SGDShift(Scenario):
             fixed = o["geometry"] == "commuting" and o["teacher"] == "flat"
             rows = [self.values(o, *self.instance_matrices(o, gen), wanted) for _ in range(1 if fixed else batch)]
         except SGDError as err:
-            raise ScenarioError(f"scenario {self.name}: {err}") from None
+            kind = Refutation if isinstance(err, Divergence) else ScenarioError
+            raise kind(f"scenario {self.name}: {err}") from None
         return {k: torch.tensor([r[k] for r in rows] * (batch // len(rows)), dtype=DTYPE) for k in wanted}
 
     def values(self, o, G, H, w_star, wanted) -> dict[str, float]:
@@ -175,7 +176,8 @@ class SGDShift(Scenario):
                             "bound": bound(G, Hh, w_star, o["sigma"], o["M"], 0, g0, g, effective=o["effective"])}
                 variable = "h"
         except SGDError as err:
-            raise ScenarioError(f"scenario {self.name}: {err}") from None
+            kind = Refutation if isinstance(err, Divergence) else ScenarioError
+            raise kind(f"scenario {self.name}: {err}") from None
         return Instance(forms={"exact": exact, "bound": bnd}, variable=variable, replay=replay,
                         data={"G": G, "H": H, "w_star": w_star, "sigma": o["sigma"], "M": o["M"], "N": o["N"],
                               "gamma0": g0, "gamma": g})
