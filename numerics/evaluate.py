@@ -25,7 +25,8 @@ def _beta_quantile_mp(p, a, b):
 def _torch_modules():
     import torch
 
-    names = ("sqrt", "log", "exp", "sin", "cos", "tan", "tanh", "abs", "erf", "lgamma", "floor", "ceil")
+    names = ("sqrt", "log", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+             "acosh", "atanh", "abs", "erf", "lgamma", "floor", "ceil")
     space = {name: getattr(torch, name) for name in names}
     space.update({"Abs": torch.abs, "pi": np.pi, "E": np.e, "loggamma": torch.lgamma,
                   "BetaQuantile": lambda p, a, b: torch.as_tensor(scipy.special.betaincinv(a, b, p))})

@@ -15,7 +15,7 @@ import sympy as sp
 from theory.claim import Claim, ClaimError
 
 from .evaluate import NoNumericForm, compile_expr
-from .intervals import exact_decimals
+from .intervals import exact_decimals, float_ball
 from .prover import INFINITIES
 
 MP_DIGITS = 50
@@ -137,12 +137,18 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
     (0.1 is 1/10), as the prover reads them."""
     from flint import arb, ctx
 
-    syms = tuple(p.symbol for p in claim.params)
-    args_of = lambda: [arb(float(point[p.name])) for p in claim.params]  # noqa: E731  (exact: a float is dyadic)
+    syms = tuple(p.symbol for p in claim.params)  # a float point is exact in arb (it is dyadic)
     has_float = bool(claim.left.expr.atoms(sp.Float) | claim.right.expr.atoms(sp.Float))
     left, right, conditions = _exact_parts(claim)
     if left.has(*INFINITIES) or right.has(*INFINITIES):
         return _extended_witness(claim, point, left, right, conditions)
+    # a long Float (SymPy's 15-digit rounding of log(0.5)) is a ball around it, never an exact number: else
+    # log(z*0.5) = log(z) + log(0.5) is "refuted" by the rounding error of log(0.5)
+    longs = sorted({f for e in (left, right, *conditions) for f in e.atoms(sp.Float)}, key=float)
+    rename = {f: sp.Dummy(f"float{k}") for k, f in enumerate(longs)}
+    left, right, conditions = left.xreplace(rename), right.xreplace(rename), [h.xreplace(rename) for h in conditions]
+    syms += tuple(rename.values())
+    args_of = lambda: [arb(float(point[p.name])) for p in claim.params] + [float_ball(f) for f in longs]  # noqa: E731
     cls = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan}
     old = ctx.prec
     try:

@@ -286,14 +286,18 @@ def exact_decimals(e: sp.Basic) -> sp.Basic:
     return e.xreplace({f: sp.Rational(str(f)) for f in e.atoms(sp.Float) if _is_short(f)})
 
 
-def _float_interval(f: sp.Float) -> Interval:
-    """A Float as the decimal it prints as; a long (computed-looking) decimal is widened by a few units in its
-    last bit, to cover SymPy's own rounding when it folded e.g. 300**0.18 into a Float."""
+def float_ball(f: sp.Float) -> arb:
+    """A Float as an arb ball: the decimal it prints as; a long (computed-looking) decimal widened by a few units
+    in its last bit, to cover SymPy's own rounding when it folded e.g. 300**0.18 or log(0.5) into a Float."""
     if _is_short(f):
         q = Fraction(str(f))
-        return _ball(arb(fmpq(q.numerator, q.denominator)))
+        return arb(fmpq(q.numerator, q.denominator))
     b = arb(str(f))
-    return _ball(b + arb(0, abs(b).upper() * arb(2) ** (4 - f._prec)))
+    return b + arb(0, abs(b).upper() * arb(2) ** (4 - f._prec))
+
+
+def _float_interval(f: sp.Float) -> Interval:
+    return _ball(float_ball(f))
 
 
 def _fold(op, parts):

@@ -27,7 +27,7 @@ DUMMY = "t"
 ATOM, POWER, PRODUCT, SUM = 4, 3, 2, 1  # binding strength of what a source fragment is, loosest last
 _NUMBERS = ("1", "2", "3", "Rational(1, 3)", "Rational(3, 2)", "0.5", "0.05", "pi", "E")
 _UNARY = ("sqrt({})", "log({})", "exp({})", "Abs({})", "erf({})", "gamma({})", "floor({})", "ceiling({})",
-          "LambertW({})", "LambertW({}, -1)")
+          "LambertW({})", "LambertW({}, -1)", "sin({})", "cos({})", "tan({})", "atan({})", "tanh({})")
 _BINARY_CALLS = ("Min({}, {})", "Max({}, {})", "beta({}, {})")
 
 

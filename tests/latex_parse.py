@@ -21,8 +21,9 @@ Before parsing, the LaTeX is normalised, token by token, in ways that do not cha
   operand and one that starts one. So a declared symbol followed by `(` is a product, never a function call:
   the symbols are numbers, listed as such in the claim's hypotheses;
 - constructs the grammar cannot read become placeholder functions, mapped back to the same SymPy function:
-  `\\log{(x)}`, `\\operatorname{erf}`, `\\Gamma`, `\\operatorname{B}`, `\\operatorname{W}_{k}`,
-  `q_{p}(\\mathrm{Beta}(a, b))`, `\\mathrm{Beta}`, and the opaque `\\mathbb{E}[.]`, `\\operatorname{Var}[.]`,
+  `\\log{(x)}`, `\\sin` and the other trigonometric and hyperbolic functions, `\\operatorname{erf}`,
+  `\\Gamma`, `\\operatorname{B}`, `\\operatorname{W}_{k}`, `q_{p}(\\mathrm{Beta}(a, b))`, `\\mathrm{Beta}`, and the
+  opaque `\\mathbb{E}[.]`, `\\operatorname{Var}[.]`,
   `\\operatorname{slope}(.)`. Such a function applies to the parenthesised group after it; a power right after
   that group (`\\log(x)^{b}`) is rejected as ambiguous;
 - `\\partial` and `\\mathrm{d}` become the grammar's `d`, a derivative of order k becomes k first derivatives
@@ -249,7 +250,8 @@ _LAYOUT = {r"\left", r"\right", r"\Bigl", r"\Bigr", r"\bigl", r"\bigr", r"\!", r
 _FUNCTIONS = {r"\log": "log", r"\exp": "exp", r"\operatorname{erf}": "erf", r"\Gamma": "gamma",
               r"\operatorname{B}": "beta", r"\operatorname{W}": "LambertW", r"\mathrm{Beta}": "Beta",
               r"\operatorname{q}": "BetaQuantile", r"\mathbb{E}": "E", r"\operatorname{Var}": "Var",
-              r"\operatorname{slope}": "slope"}
+              r"\operatorname{slope}": "slope",
+              **{"\\" + f: f for f in ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh")}}
 _LETTERS = "abcfghjklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # no d: the grammar's differential
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 _OPENERS = {"(", "{", "[", "|(", r"\lfloor", r"\lceil", "{*"}
@@ -482,7 +484,8 @@ class _NotAReading(Exception):
 #: The opaque functions: the same undefined function on both sides of a comparison.
 OPAQUE = {name: sp.Function(name) for name in ("E", "Var", "slope")}
 _BUILD = {"log": sp.log, "exp": sp.exp, "erf": sp.erf, "gamma": sp.gamma, "beta": sp.beta, "LambertW": sp.LambertW,
-          "LambertW_k": sp.LambertW, "Beta": Beta, **OPAQUE}
+          "LambertW_k": sp.LambertW, "Beta": Beta, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "arcsin": sp.asin,
+          "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, **OPAQUE}
 
 
 def readings(tex: str, names: dict, full: bool = False) -> list:

@@ -36,6 +36,8 @@ RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt}
 MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "Abs": sp.Abs,
               "Min": sp.Min, "Max": sp.Max, "Rational": sp.Rational, "LambertW": sp.LambertW, "gamma": sp.gamma,
               "beta": sp.beta, "erf": sp.erf, "floor": sp.floor, "ceiling": sp.ceiling,
+              "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
+              "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
               "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
 DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
 STATISTICS = ("value", "mean", "var", "as", "prob", "dist", "rate", "trend", "bound")

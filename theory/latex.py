@@ -200,7 +200,8 @@ class _PaperPrinter(LatexPrinter):
 
 
 def _printer(symbols_tex: dict) -> _PaperPrinter:
-    return _PaperPrinter({"order": "none", "symbol_names": dict(symbols_tex), "diff_operator": "rd"})
+    return _PaperPrinter({"order": "none", "symbol_names": dict(symbols_tex), "diff_operator": "rd",
+                          "inv_trig_style": "full"})  # \arctan, as papers write it, not \operatorname{atan}
 
 
 def formula_latex(formula, symbols_tex: dict) -> str:

@@ -43,7 +43,7 @@ from claims import Generated, simulated
 
 DIGITS, CONFIRM_DIGITS = 50, 80
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
-POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point
+POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point, at 50 digits
 CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
 
@@ -130,7 +130,7 @@ class Oracle:
         finite real number, or takes mpmath too long (gamma(exp(10**6)))."""
         with mpmath.workdps(digits):
             try:
-                with time_limit(POINT_SECONDS):
+                with time_limit(POINT_SECONDS * max(1, digits / DIGITS)):  # a 1000-digit witness takes longer
                     out = self.fn(*(mpmath.mpf(point[s.name]) for s in self.syms))
             except (ValueError, ZeroDivisionError, TypeError, OverflowError, TimeLimitExceeded):
                 return None
@@ -244,7 +244,7 @@ def replay(claim: Claim, witness: dict) -> str | None:
     digits = max(DIGITS, (found if isinstance(found, int) else DIGITS) + 10)
     values = oracle.reliable(point, digits, tries=3)
     if values is None:
-        return f"a side or hypothesis is not a finite real number (to 50 digits) at the witness {point}"
+        return f"a side or hypothesis is not a finite real number (to {digits} digits) at the witness {point}"
     if not oracle.inside(values, digits, ties=True):
         return f"the witness {point} does not satisfy the hypotheses at {digits} digits"
     if not oracle.fails(values, digits, ties=True):

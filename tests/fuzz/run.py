@@ -135,6 +135,10 @@ def main(argv=None) -> int:
     with multiprocessing.get_context("fork").Pool(args.workers, _init, (args.prove_seconds,)) as pool:
         for done, outcomes in enumerate(pool.imap_unordered(task, jobs), 1):
             rows += outcomes
+            for r in outcomes:  # as they come, so that a long run shows its findings before it ends
+                if r["failures"]:
+                    print(f"\r\033[Kclaim {r['index']} ({r['kind']}, {r['verdict']}): " + "; ".join(r["failures"]),
+                          file=sys.stderr, flush=True)
             failures = sum(bool(r["failures"]) for r in rows)
             print(f"\r[{done}/{args.n}] {time.perf_counter() - start:.0f} s, {failures} failure(s)", end="",
                   file=sys.stderr, flush=True)

@@ -113,6 +113,8 @@ def _ev(e, env, pole):
         b, p = a
         if e.exp.is_Integer:
             pole[0] |= e.exp < 0 and b.a < 0 < b.b
+            if e.exp < 0 and b.a == b.b == 0 and e.base.is_nonnegative:  # at an excluded end 0 of u > 0: u**-k
+                return iv.mpf([mpmath.inf, mpmath.inf])  # is +oo in the extended reals, as the prover reads it
             return b ** int(e.exp)
         _require(b.a >= 0, f"real power of a possibly negative number in {e}")
         pole[0] |= b.a == 0 and p.a <= 0 <= p.b
