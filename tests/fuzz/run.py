@@ -1,6 +1,6 @@
 """Run N generated claims through the whole pipeline and its invariants, on several processes, and print a table.
 
-    python tests/fuzz/run.py [N] [--seed S] [--workers W] [--out DIR] [--prove-seconds T] [--timeout T]
+    python tests/fuzz/run.py [N] [--seed S] [--start I] [--workers W] [--out DIR] [--prove-seconds T] [--timeout T]
 
 (`python3 dev.py fuzz [N]` sets up, then runs this with the virtual environment's python.) Claim i draws its
 randomness from (seed, i) alone, so a run is reproducible whatever the number of workers. The table gives, per kind
@@ -122,6 +122,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", nargs="?", type=int, default=1000, help="how many claims (default 1000)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--start", type=int, default=0, help="the first claim's index (continue a stopped run)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path("build/fuzz-failures"), help="where failing claims go")
     ap.add_argument("--prove-seconds", type=float, default=1.0,
@@ -131,7 +132,7 @@ def main(argv=None) -> int:
     import invariants  # noqa: F401 - imported once here, shared by the forked workers
 
     start, rows = time.perf_counter(), []
-    jobs = [(args.seed, i, args.timeout) for i in range(args.n)]
+    jobs = [(args.seed, i, args.timeout) for i in range(args.start, args.start + args.n)]
     with multiprocessing.get_context("fork").Pool(args.workers, _init, (args.prove_seconds,)) as pool:
         for done, outcomes in enumerate(pool.imap_unordered(task, jobs), 1):
             rows += outcomes
