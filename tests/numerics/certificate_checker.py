@@ -103,20 +103,17 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
             raise Bad(f"the constant {e} does not have the sign claimed")
     elif rule == "fact":
         _check_fact(node, e, strict, ctx)
-    elif rule == "sum":
-        terms = sp.Add.make_args(e)
-        if len(kids) != len(terms):
-            raise Bad(f"sum {e}: one child per term needed")
-        for k, term in zip(kids, terms):
-            check_tree(k, ctx, term, False)
-        if strict and not any(k["sign"] == ">0" for k in kids):
+    elif rule in ("sum", "product"):
+        # the children's expressions, not e's printed structure: 1/(2*(sqrt(x) + 1)), a product of 1/2 and
+        # 1/(sqrt(x) + 1) in the prover, reads back as the single factor 1/(2*sqrt(x) + 2)
+        parts = [ctx.parse(k["expr"]) for k in kids]
+        combine = sp.Add if rule == "sum" else sp.Mul
+        if not parts or not _same(combine(*parts), e):
+            raise Bad(f"{rule} {e}: the children's {rule} is not the node's expression")
+        for k, part in zip(kids, parts):
+            check_tree(k, ctx, part, strict and rule == "product")
+        if rule == "sum" and strict and not any(k["sign"] == ">0" for k in kids):
             raise Bad(f"sum {e}: no strictly positive term")
-    elif rule == "product":
-        factors = sp.Mul.make_args(e)
-        if len(kids) != len(factors):
-            raise Bad(f"product {e}: one child per factor needed")
-        for k, f in zip(kids, factors):
-            check_tree(k, ctx, f, strict)
     elif rule == "power":
         _check_power(node, e, strict, kids, ctx)
     elif rule == "log":

@@ -46,3 +46,24 @@ def test_a_rounded_constant_is_never_inverted():
     assert SignProver(facts).prove(sp.exp(x) - sp.Float(2.0), False) is None
     exact = SignProver(Facts.of({x: Domain(0, 10, lo_open=True)}, (sp.Ge(x, sp.log(2)),))).prove(sp.exp(x) - 2, False)
     assert exact is not None and exact["rule"] == "monotone"
+
+
+@pytest.mark.parametrize("gap", [
+    # an unevaluated product prints as 1/(2*(sqrt(x) + 1)) and reads back as the single power 1/(2*sqrt(x) + 2):
+    # the checker follows the children's factors (the fuzzing's log(1 + sqrt(x)) <= sqrt(x))
+    sp.Mul(sp.Rational(1, 2), 1 / (sp.sqrt(x) + 1), evaluate=False),
+    sp.Add(sp.Mul(2, x + 1, evaluate=False), 3, evaluate=False),
+])
+def test_trees_over_unevaluated_forms_replay(gap):
+    domains = {x: Domain(0, 100)}
+    tree = SignProver(Facts.of(domains, ()), seconds=30).prove(gap, True)
+    assert tree is not None
+    check_tree(tree, Context(header(domains)), gap, True)
+
+
+def test_a_tree_whose_children_do_not_make_the_node_is_rejected():
+    domains = {x: Domain(0, 100)}
+    tree = SignProver(Facts.of(domains, ()), seconds=30).prove(x + 1, True)
+    tree["children"] = tree["children"][:1]  # drop a term: the children no longer sum to x + 1
+    with pytest.raises(Exception, match="children"):
+        check_tree(tree, Context(header(domains)), x + 1, True)
