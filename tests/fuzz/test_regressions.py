@@ -217,3 +217,15 @@ beta = Claim(id="mine.beta", title="t", lhs="beta(gamma(m), log(7/4))", rel="=",
     result = results["mine.beta"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_certificate_with_a_constant_below_double_precision_replays(tmp_path, quick_prover):
+    # the proof of erf(-s) < 1 on s in [-10, 10] signs the constant 1 - erf(10) = 2e-45, which the checker's
+    # 113-bit intervals could not separate from 0 (and a 15-digit nsimplify called 0, a fallback now gone)
+    results = check_file(tmp_path, '''
+s = Param("s", Domain(-10, 10))
+below = Claim(id="mine.below", title="t", lhs="erf(-s)", rel="<", rhs="1", params=(s,), provenance=P)
+''')
+    result = results["mine.below"]
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None
