@@ -336,10 +336,11 @@ def _end_value(gap, x, point, strict: bool, facts: Facts, depth: int) -> dict | 
         return None
     if not value.free_symbols:
         s = number_sign(value)
-        return {"kind": "constant", "value": sp.sstr(value)} if s == 1 or (s == 0 and not strict) else None
+        return {"kind": "constant", "at_point": sp.sstr(value)} if s == 1 or (s == 0 and not strict) else None
     rest = Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols])
     node = _prove_rec(value, strict, rest, depth)
-    return {**node, "value": sp.sstr(value)} if node is not None else None
+    # "at_point", not "value": a nested monotone argument's "value" is its own end's sub-proof
+    return {**node, "at_point": sp.sstr(value)} if node is not None else None
 
 
 # ---- z3 ------------------------------------------------------------------------------------------------------

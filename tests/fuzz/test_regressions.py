@@ -229,3 +229,17 @@ below = Claim(id="mine.below", title="t", lhs="erf(-s)", rel="<", rhs="1", param
     result = results["mine.below"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_monotone_argument_nested_in_an_end_value_replays(tmp_path, monkeypatch):
+    # log(u) <= u - 1 at u = m + s, monotone in m and then in s: the end value's proof (itself a monotone argument)
+    # had its sub-proof overwritten by the value's text, and the checker crashed on it (2 s: the route the prover
+    # takes within that budget)
+    monkeypatch.setattr(numerics.prover, "SECONDS", 2.0)
+    results = check_file(tmp_path, '''
+two = Claim(id="mine.two", title="t", lhs="log(Abs(m) + s)", rel="<=", rhs="Abs(m) + s - 1",
+            params=(Param("m", SIZE), Param("s", Domain(2, math.inf, hi_open=True))), provenance=P)
+''')
+    result = results["mine.two"]
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None
