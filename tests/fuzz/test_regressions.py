@@ -243,3 +243,16 @@ two = Claim(id="mine.two", title="t", lhs="log(Abs(m) + s)", rel="<=", rhs="Abs(
     result = results["mine.two"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_proof_whose_enclosures_are_astronomical_replays(tmp_path, quick_prover):
+    # gamma(7**a + 2) >= 1 for a up to 1000: the interval proof records enclosures near 10**(10**846), and the box
+    # checker hung building them as exact fractions
+    results = check_file(tmp_path, '''
+huge = Claim(id="mine.huge", title="t", lhs="gamma(7**a + 2)", rel=">=", rhs="1",
+             params=(Param("a", Domain(0.001, 1000.0, scale="log")), Param("eps", Domain(0.5, 4))),
+             hypotheses=("a**floor(eps) <= 2",), provenance=P)
+''')
+    result = results["mine.huge"]
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None
