@@ -25,6 +25,7 @@ from theory.claim import Claim
 from theory.symbols import Domain
 
 from .intervals import exact_decimals
+from .limits import TimeLimitExceeded, time_limit
 from .signs import Facts, SignProver, number_sign, relation_fact
 
 SIMPLIFIERS = {
@@ -46,9 +47,18 @@ def _left() -> float:
 
 
 def _within_time(deadline: float, layer, goal):
+    """layer(goal) by the wall-clock `deadline`, which the layer's own loops watch through `_left()`, and under a
+    CPU limit of the same length and a second more, for a SymPy call that never returns to those loops (solve
+    building a minimal polynomial): a runaway layer gives up, and the next layer has its turn."""
+    left = min(_DEADLINE[0], deadline) - time.perf_counter()
+    if left <= 0:
+        return None
     saved, _DEADLINE[0] = _DEADLINE[0], min(_DEADLINE[0], deadline)
     try:
-        return layer(goal)
+        with time_limit(left + 1.0):
+            return layer(goal)
+    except TimeLimitExceeded:
+        return None
     finally:
         _DEADLINE[0] = saved
 
@@ -121,10 +131,12 @@ def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     goal = Goal.of(claim)
     if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
         return None
-    _DEADLINE[0] = time.perf_counter() + seconds
-    symbolic = time.perf_counter() + SYMBOLIC_SHARE * seconds  # the symbolic layers leave time for the intervals
-    proof = (_identity(goal) if goal.equality else
-             _signs(goal) or _z3(goal) or _within_time(symbolic, _monotone, goal) or _intervals(goal, _left()))
+    start = time.perf_counter()
+    end, symbolic = start + seconds, start + SYMBOLIC_SHARE * seconds  # monotonicity leaves time for the intervals
+    _DEADLINE[0] = end
+    layers = [(_identity, end)] if goal.equality else [
+        (_signs, end), (_z3, end), (_monotone, symbolic), (lambda g: _intervals(g, _left()), end)]
+    proof = next((p for layer, until in layers if (p := _within_time(until, layer, goal)) is not None), None)
     if proof is not None:
         proof.certificate = {**goal.header(), **proof.certificate}
     return proof

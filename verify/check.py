@@ -19,7 +19,7 @@ from theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
 from .scenarios import Refutation, ScenarioError, get_scenario
-from .limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from .verdict import CONSISTENT, ERROR, HOLDS, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 COMPARE = {"=": None, "<=": np.less_equal, ">=": np.greater_equal, "<": np.less, ">": np.greater}
@@ -48,7 +48,7 @@ def budget(claim: Claim, quick: bool) -> int:
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA,
           seconds: float | None = DEFAULT_SECONDS) -> Result:
     """The verdict on one claim; malformed input gives ERROR with a message, never an exception. A check that runs
-    past `seconds` of CPU time (`verify.limits`; None: no limit) is INCONCLUSIVE, never a hang."""
+    past `seconds` of CPU time (`numerics.limits`; None: no limit) is INCONCLUSIVE, never a hang."""
     start = time.perf_counter()
     try:
         with time_limit(seconds):

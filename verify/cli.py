@@ -14,7 +14,7 @@ import shlex
 import sys
 import time
 
-from verify.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
+from numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
 from verify.verdict import brief
 
 EPILOG = """examples:

@@ -11,7 +11,7 @@ import time
 from theory.derivation import Derivation
 
 from .check import check
-from .limits import DEFAULT_SECONDS
+from numerics.limits import DEFAULT_SECONDS
 from .verdict import CERTIFIED, CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 ORDER = (PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED, ERROR)

@@ -25,7 +25,7 @@ from theory.claim import Claim, ClaimError
 from theory.provenance import Provenance
 
 from .check import check, reuse_measurements
-from .limits import TimeLimitExceeded, time_limit
+from numerics.limits import TimeLimitExceeded, time_limit
 from .verdict import ERROR, PROVED, VIOLATED
 
 REVERSED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}

@@ -127,7 +127,7 @@ def pytest_configure(config):
 
 
 def _time_limit(config, source: str) -> float:
-    from verify.limits import DEFAULT_SECONDS
+    from numerics.limits import DEFAULT_SECONDS
 
     given = config.getoption("boundlab_time_limit")
     text = config.getini("boundlab_time_limit").strip()

@@ -36,7 +36,7 @@ from theory.claim import MATH_NAMES
 from theory.functions import FUNCTIONS
 from verify import snapshot
 from verify.check import check
-from verify.limits import TimeLimitExceeded, time_limit
+from numerics.limits import TimeLimitExceeded, time_limit
 from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
 
 from claims import Generated, simulated

@@ -256,3 +256,14 @@ huge = Claim(id="mine.huge", title="t", lhs="gamma(7**a + 2)", rel=">=", rhs="1"
     result = results["mine.huge"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_prover_layer_stuck_in_sympy_gives_up_at_its_budget(tmp_path, quick_prover):
+    # HM <= GM with gamma(delta): the monotonicity layer's sp.solve built a minimal polynomial for minutes, past
+    # every deadline the layer watches; a layer now runs under a CPU limit too, and the claim ends well inside 60 s
+    results = check_file(tmp_path, '''
+hm = Claim(id="mine.hm", title="t", lhs="2*gamma(delta)*t/(gamma(delta) + t)", rel="<=", rhs="sqrt(gamma(delta)*t)",
+           params=(Param("t", Domain(0, math.inf, lo_open=True, hi_open=True, scale="log")),
+                   Param("delta", Domain(2, math.inf, hi_open=True))), provenance=P)
+''', "--time-limit", "60")
+    assert results["mine.hm"]["verdict"] in ("PROVED", "CONSISTENT"), results  # true (AM-GM); not 'ran past 60 s'

@@ -1,9 +1,9 @@
-"""verify/limits.py: a CPU-time limit that interrupts a runaway block, ignores time spent waiting, and nests."""
+"""numerics/limits.py: a CPU-time limit that interrupts a runaway block, ignores time spent waiting, and nests."""
 import time
 
 import pytest
 
-from verify.limits import TimeLimitExceeded, time_limit
+from numerics.limits import TimeLimitExceeded, time_limit
 
 
 def spin(seconds: float) -> None:
