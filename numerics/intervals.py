@@ -287,12 +287,14 @@ def exact_decimals(e: sp.Basic) -> sp.Basic:
 
 
 def float_ball(f: sp.Float) -> arb:
-    """A Float as an arb ball: the decimal it prints as; a long (computed-looking) decimal widened by a few units
-    in its last bit, to cover SymPy's own rounding when it folded e.g. 300**0.18 or log(0.5) into a Float."""
+    """A Float as an arb ball: the decimal it prints as; a long (computed-looking) Float its binary value widened
+    by 16 units in its last bit, to cover SymPy's own rounding when it folded e.g. exp(0.3) or log(0.5) into a
+    Float (not the 15 digits it prints: 1.34985880757600 is 3.1e-15 from exp(0.3), more than the 16 ulps)."""
     if _is_short(f):
         q = Fraction(str(f))
         return arb(fmpq(q.numerator, q.denominator))
-    b = arb(str(f))
+    sign, man, exp, _ = f._mpf_
+    b = arb(-man if sign else man) * arb(2) ** exp
     return b + arb(0, abs(b).upper() * arb(2) ** (4 - f._prec))
 
 

@@ -24,7 +24,7 @@ import sympy as sp
 from theory.claim import Claim
 from theory.symbols import Domain
 
-from .intervals import exact_decimals
+from .intervals import exact_decimals, float_ball
 from .limits import TimeLimitExceeded, time_limit
 from .signs import Facts, SignProver, number_sign, relation_fact
 
@@ -37,7 +37,6 @@ SIMPLIFIERS = {
 }
 MONOTONE_DEPTH = 2
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
-FLOAT_SPREAD = 2.0 ** -48  # relative: a long Float stands for an unknown number this close to it (16 ulps)
 SYMBOLIC_SHARE = 0.5  # of a claim's time budget, for the sign and monotonicity layers
 _DEADLINE = [math.inf]  # when the current proof attempt must give up
 
@@ -89,7 +88,8 @@ class Goal:
     def of(cls, claim: Claim) -> "Goal":
         """The claim's goal, its conjunctions split into their relations, its decimals exact (0.7 is 7/10), and
         each longer Float (SymPy's 15-digit rounding of a constant such as sqrt(1.5)) a symbol ranging over the
-        numbers within FLOAT_SPREAD of it: no layer then proves anything from a rounding error."""
+        numbers in its ball (`intervals.float_ball`, rounded outward to doubles): no layer then proves anything from a
+        rounding error."""
         lhs, rhs = exact_decimals(claim.left.expr), exact_decimals(claim.right.expr)
         gap = lhs - rhs if claim.rel in (">=", ">", "=") else rhs - lhs
         hypotheses = [exact_decimals(r) for h in claim.conditions
@@ -100,7 +100,8 @@ class Goal:
             name = f"float_{k}"
             while name in taken:
                 name += "_"
-            lo, hi = sorted((float(f) * (1 - FLOAT_SPREAD), float(f) * (1 + FLOAT_SPREAD)))
+            ball = float_ball(f)
+            lo, hi = math.nextafter(float(ball.lower()), -math.inf), math.nextafter(float(ball.upper()), math.inf)
             c = sp.Symbol(name, positive=True) if lo > 0 else sp.Symbol(name, negative=True)
             gap, hypotheses = gap.xreplace({f: c}), [h.xreplace({f: c}) for h in hypotheses]
             domains[c] = Domain(lo, hi)

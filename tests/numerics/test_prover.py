@@ -116,3 +116,20 @@ def test_corrupted_certificates_are_rejected(name, key, value):
     assert _corrupt_first(cert, key, value), f"no {key} in the certificate of {name}"
     ok, why = check(cert)
     assert not ok and why
+
+
+@pytest.mark.parametrize("text, exact", [("log(0.5)", "log(1/2)"), ("300**0.18", "300**(9/50)"),
+                                         ("sqrt(1.5)", "sqrt(3/2)"), ("-exp(0.3)", "-exp(3/10)")])
+def test_a_rounded_constant_ranges_over_its_whole_ball(text, exact):
+    # the prover's symbol for SymPy's 15-digit rounding covers the same ball as the interval layer and the
+    # falsifier (intervals.float_ball), and the true constant
+    from numerics.intervals import float_ball
+    from numerics.prover import Goal
+
+    c = claim(f"{text}*exp(x)", "<=", "x", (Param("x", POSITIVE),))
+    (f,) = (c.right.expr - c.left.expr).atoms(sp.Float)  # the gap's Float: -log(0.5) once negated
+    (symbol,) = [s for s in Goal.of(c).domains if str(s).startswith("float_")]
+    ball, dom = float_ball(f), Goal.of(c).domains[symbol]
+    assert dom.lo <= ball.lower() and ball.upper() <= dom.hi
+    true = sp.N(sp.sympify(exact), 30) * (1 if f * sp.sympify(text) > 0 else -1)
+    assert dom.lo <= true <= dom.hi
