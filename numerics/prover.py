@@ -162,8 +162,7 @@ def _extended(claim: Claim) -> Proof | None:
     if sp.Rel(lhs, rhs, "==" if claim.rel == "=" else claim.rel) is not sp.true:
         return None
     return Proof("exact evaluation (extended reals)",
-                 {"kind": "extended", "lhs": sp.sstr(lhs), "rhs": sp.sstr(rhs), "relation": claim.rel,
-                  "gap": "nan", "symbols": {}, "hypotheses": []})
+                 {"kind": "extended", "lhs": sp.sstr(lhs), "rhs": sp.sstr(rhs), "relation": claim.rel})
 
 
 # ---- identities ----------------------------------------------------------------------------------------------

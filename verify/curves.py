@@ -26,6 +26,7 @@ exactly, on the measured finite curve. Every point states its power: the smalles
 """
 from __future__ import annotations
 
+import collections
 import math
 
 import numpy as np
@@ -202,9 +203,18 @@ def _decide_bound(claim, envs, batch, alpha, seed):
                 "bound": float(offset[k])}
     drift = constant_drift(x, features, offset, curves, alpha, seed)
     names = [c.name for c in claim.constants]
-    # only a constant whose term changes along the swept variable can reveal a wrong exponent in it
-    swept = {s for s in claim.right.expr.free_symbols if s.name == claim.over[0]}
-    decided = [bool(sp.diff(rhs, c).free_symbols & swept) for c in consts]
+    # only a constant whose term changes along the swept variable can reveal a wrong exponent in it: a term in the
+    # swept variable itself, or in a measured quantity (C1*noise_avg_risk) whose means change along the sweep within
+    # a grid row (not only from one row to the next)
+    swept = {s for s in rhs.free_symbols if s.name == claim.over[0]}
+    given = {p.name for p in claim.params} | {c.name for c in claim.constants}
+    rows = collections.defaultdict(list)
+    for k, p in enumerate(claim.points()):
+        rows[repr(sorted((a, v) for a, v in p.items() if a != claim.over[0]))].append(k)
+    decided = [bool(coef.free_symbols & swept) or (
+        any(s.name not in given for s in coef.free_symbols)
+        and any(np.ptp(col[ks]) > 1e-9 * np.abs(col[ks]).max() for ks in rows.values()))
+        for coef, col in zip(coeffs, features.T)]
     ev = {"tolerance": claim.resolution, "means": [float(m) for m in means], **drift.to_json(),
           "constants": dict(zip(names, drift.full.constants)),
           "decided_on": [n for n, d in zip(names, decided) if d]}

@@ -10,15 +10,17 @@ import torch
 from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
 from theory.claim import ClaimError
 from verify.check import check
+from verify.cli import main
 from verify.scenarios import Scenario, register_scenario
 from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED, brief
 
 
 class PowerLaw(Scenario):
-    """q = (n^-r + floor) * a mean-one lognormal factor, so that E[q] = n^-r + floor exactly; `level` = floor."""
+    """q = (n^-r + floor) * a mean-one lognormal factor, so that E[q] = n^-r + floor exactly; `level` = floor;
+    `shape` = n^-r, the power law itself, measured (as a user's bound may multiply a measured quantity)."""
 
     name = "test_power_law"
-    quantities = {"q": "a noisy power law", "level": "the floor, per instance"}
+    quantities = {"q": "a noisy power law", "level": "the floor, per instance", "shape": "n^-r, per instance"}
     inputs = {"r": 0.5, "floor": 0.0, "n": 100, "noise": 0.1, "nan_at": -1}
 
     def measure(self, point, batch, gen, wanted):
@@ -27,7 +29,8 @@ class PowerLaw(Scenario):
         q = (point["n"] ** -point["r"] + point["floor"]) * mult
         if point["n"] == point["nan_at"]:
             q[0] = math.nan
-        return {"q": q, "level": torch.full((batch,), float(point["floor"]), dtype=torch.float64)}
+        return {"q": q, "level": torch.full((batch,), float(point["floor"]), dtype=torch.float64),
+                "shape": torch.full((batch,), float(point["n"]) ** -point["r"], dtype=torch.float64)}
 
 
 register_scenario(PowerLaw())
@@ -35,7 +38,7 @@ PROV = Provenance("derived", "test", "a test")
 r = Param("r", Domain(0, 2, lo_open=True), "r")
 n = Param("n", Domain(1, math.inf, hi_open=True, scale="log"), "n")
 C1, C2 = Param("C1", NONNEGATIVE, "C_1"), Param("C2", NONNEGATIVE, "C_2")
-q, level = Quantity("q", "q"), Quantity("level", r"\ell")
+q, level, shape = Quantity("q", "q"), Quantity("level", r"\ell"), Quantity("shape", "s")
 SIZES = (100, 300, 1000, 3000, 10000, 30000)
 
 
@@ -105,7 +108,7 @@ def test_trend_holds_and_fails_with_the_direction_of_the_means():
 
 def bound_claim(rhs, constants, floors=(0.0, 0.003, 0.03)):
     return Claim(id="t.bound", title="t", lhs="q", rel="<=", rhs=rhs, statistic="bound", over=("n", SIZES),
-                 constants=constants, params=(r, n), quantities=(q, level), scenario="test_power_law", samples=40,
+                 constants=constants, params=(r, n), quantities=(q, level, shape), scenario="test_power_law", samples=40,
                  grid=tuple({"r": 0.5, "floor": f} for f in floors), provenance=PROV)
 
 
@@ -124,6 +127,17 @@ def test_bound_without_the_floor_term_drifts_and_is_violated():
 def test_bound_with_a_too_fast_exponent_is_violated():
     res = check(bound_claim("C1*n**(-2*r) + C2*level", (C1, C2), floors=(0.0,)))
     assert res.verdict == VIOLATED and res.witness["drift_exponent"] == pytest.approx(0.5, abs=0.1)
+
+
+def test_a_constant_times_a_measured_quantity_is_judged_by_its_drift():
+    # C1*shape: the term changes along n only through a measured quantity; it used to be INCONCLUSIVE ("no constant's
+    # term changes with n") whatever the shape
+    assert check(bound_claim("C1*shape + C2*level", (C1, C2))).verdict == CONSISTENT
+    res = check(bound_claim("C1*shape**2 + C2*level", (C1, C2), floors=(0.0,)))  # n^-2r: C1 must grow like n^r
+    assert res.verdict == VIOLATED and res.witness["drift_exponent"] == pytest.approx(0.5, abs=0.1)
+    # a measured quantity that does not change along the sweep decides nothing
+    res = check(bound_claim("C1*n**(-r) + C2*level", (C1, C2), floors=(0.01,)))
+    assert res.evidence["points"][0]["decided_on"] == ["C1"]
 
 
 def test_bound_where_no_constant_enters_is_a_plain_inequality():
@@ -258,3 +272,27 @@ def test_a_one_sided_rate_is_decided_when_its_interval_lies_on_the_claimed_side(
     assert point["slope"]["hi"] - point["slope"]["lo"] > 2 * 0.02  # wider than the resolution band
     wrong = dataclasses.replace(rate_claim("-r/4", rel=">=", samples=10), grid=({"r": 0.5, "noise": 0.6},))
     assert check(wrong).verdict == VIOLATED
+
+
+def test_a_users_bound_over_a_measured_risk_from_the_command_line(tmp_path):
+    # a bound whose constant multiplies a measured quantity was INCONCLUSIVE whatever the fitted constant did; now
+    # its drift along the sweep decides, as for a bound in the swept variable (the OLS risk is d/(n - d - 1) sigma^2
+    # on average, as is its noise average: an extra 1/n makes the constant grow like n)
+    path, out = tmp_path / "mine.py", tmp_path / "out.json"
+    path.write_text('''
+from theory import Claim, NONNEGATIVE, Param, Provenance
+from theory.catalogue import classical as c
+
+P = Provenance("derived", "mine", "Me (2026)")
+C1 = Param("C1", NONNEGATIVE, "C_1")
+common = dict(statistic="bound", over=("n", (40, 80, 160, 320, 640)), constants=(C1,), params=(c.d, c.n, c.noise),
+              quantities=(c.risk, c.noise_avg_risk), provenance=P, samples=200, grid=({"d": 10, "sigma": 0.5},),
+              scenario="gaussian_design")
+same = Claim(id="mine.same", title="t", lhs="risk", rel="<=", rhs="C1*noise_avg_risk", **common)
+extra = Claim(id="mine.extra", title="t", lhs="risk", rel="<=", rhs="C1*noise_avg_risk*d/n", **common)
+''')
+    assert main(["check", "--file", str(path), "--json", str(out)]) == 1  # a VIOLATED claim fails the run
+    results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
+    assert results["mine.same"]["verdict"] == CONSISTENT, results["mine.same"]
+    bad = results["mine.extra"]
+    assert bad["verdict"] == VIOLATED and bad["witness"]["drift_exponent"] == pytest.approx(1.0, abs=0.2), bad
