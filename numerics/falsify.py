@@ -117,14 +117,17 @@ def relative_gap(claim: Claim, pts: dict[str, np.ndarray]) -> np.ndarray:
     """Gap / scale: negative where the relation fails (for '=', minus the relative difference)."""
     lhs, rhs = _numeric(claim.left.expr, claim, pts), _numeric(claim.right.expr, claim, pts)
     scale = np.abs(lhs) + np.abs(rhs) + 1e-300
-    gap = (rhs - lhs) if claim.rel in ("<=", "<", "=") else (lhs - rhs)
+    gap = (rhs - lhs) if claim.rel in ("<=", "<", "=", "!=") else (lhs - rhs)
     rel = gap / scale
     if claim.rel == "=":
         rel = -np.abs(rel)
+    elif claim.rel == "!=":  # never negative in float64: closeness to equality ranks the points for `confirm`
+        rel = np.abs(rel)
     # an infinite side (oo, a limit that is infinite) is compared in the extended reals: -1 where the relation fails
     # there, a violation for `confirm` to decide exactly, +1 where it holds; NaN (undefined) is no evidence
     infinite = (np.isinf(lhs) | np.isinf(rhs)) & ~np.isnan(lhs) & ~np.isnan(rhs)
-    compare = {"=": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}[claim.rel]
+    compare = {"=": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater,
+               "!=": np.not_equal}[claim.rel]
     rel = np.where(infinite, np.where(compare(lhs, rhs), 1.0, -1.0), rel)
     return np.where(np.isfinite(rel), rel, np.inf)
 
@@ -169,12 +172,16 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
             if claim.rel == "=":
                 tol = arb(10) ** -12 * (abs(lv) + abs(rv)) if has_float else arb(0)
                 bad, good = bool(abs(gap) > tol), bool(abs(gap) <= tol) and tol > 0
+            elif claim.rel == "!=":  # only an exact ball is exactly 0; `equality_witness` finds the others
+                bad, good = bool(gap == 0) and not has_float, bool(gap != 0)
             else:
                 bad, good = _certainly(_negation(cls[claim.rel]), gap), _certainly(cls[claim.rel], gap)
             if good:
                 return None
             if bad:
-                return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in point.items()},
+                exact = {"exact_point": {k: sp.sstr(sp.Rational(float(v))) for k, v in point.items()}} \
+                    if claim.rel == "!=" else {}  # equal sides: exact balls at this (dyadic) point
+                return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in point.items()}, **exact,
                         "lhs": lv.str(30, radius=False), "rhs": rv.str(30, radius=False), "relation": claim.rel,
                         "digits": digits}
         return None
@@ -229,7 +236,132 @@ def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -
         if witness is not None:
             search.counterexample = witness
             return search
+    if claim.rel == "!=" and claim.params:
+        search.counterexample = equality_witness(claim, [c for c in candidates if c is not None])
     return search
+
+
+# ---- '!=': a point where the sides are equal -------------------------------------------------------------------
+#: functions that may jump: a sign change of a gap that holds one of them is no evidence of a root
+JUMPS = (sp.floor, sp.ceiling, sp.sign, sp.Heaviside, sp.Piecewise, sp.Mod, sp.frac)
+SCAN = 64  # points of the line scanned through a candidate, per continuous parameter
+
+
+def equality_witness(claim: Claim, candidates: list[dict]) -> dict | None:
+    """A point where lhs = rhs, which refutes `lhs != rhs`: a candidate whose coordinates, read as simple rationals,
+    make SymPy reduce lhs - rhs to exactly 0; else, on a line through a candidate along one continuous parameter,
+    a sign change of lhs - rhs between two points, with the whole segment in the domain and the hypotheses and the
+    gap finite on it (arb enclosures): the gap is then continuous there and has a root (intermediate values)."""
+    left, right, conditions = _exact_parts(claim)
+    gap = left - right
+    if gap.atoms(sp.Float):  # a rounded constant (SymPy's log(0.5)): equality up to its rounding proves nothing
+        return None
+    for point in candidates:
+        witness = _exact_equality(claim, point)
+        if witness is not None:
+            return witness
+    if gap.has(*JUMPS, *INFINITIES):
+        return None
+    for point in candidates:
+        for p in claim.params:
+            if not p.domain.integer:
+                witness = _sign_change(claim, gap, conditions, point, p)
+                if witness is not None:
+                    return witness
+    return None
+
+
+def _exact_equality(claim: Claim, point: dict) -> dict | None:
+    left, right, conditions = _exact_parts(claim)
+    exact = {}
+    for p in claim.params:
+        v = sp.nsimplify(point[p.name], rational=True, tolerance=1e-9)
+        if not p.domain.contains(float(v)) or (p.domain.integer and not v.is_integer):
+            return None
+        exact[p.symbol] = v
+    if not all(h.subs(exact) is sp.true for h in conditions):
+        return None
+    lv, rv = left.subs(exact), right.subs(exact)
+    if any(v.has(*INFINITIES) or v.is_extended_real is not True for v in (lv, rv)):
+        return None
+    try:
+        zero = sp.simplify(lv - rv) == 0
+    except Exception:  # noqa: BLE001 - SymPy's simplifier fails in many ways: no witness then
+        return None
+    if not zero:
+        return None
+    text = lambda v: mpmath.nstr(mpmath.mpf(sp.Float(v, 40)), 30)  # noqa: E731
+    return {"point": {k: text(v) for k, v in ((p.name, exact[p.symbol]) for p in claim.params)},
+            "exact_point": {p.name: sp.sstr(exact[p.symbol]) for p in claim.params},
+            "lhs": text(lv), "rhs": text(rv), "relation": "!=", "digits": "exact (SymPy reduces lhs - rhs to 0)"}
+
+
+def _sign_change(claim: Claim, gap, conditions, point: dict, param) -> dict | None:
+    """A bracketing segment along `param` through `point` (see `equality_witness`), narrowed by bisection."""
+    from flint import arb, ctx
+
+    lo, hi = _box(param.domain)
+    v = abs(point[param.name]) or 1.0
+    near = np.geomspace(1e-9, 0.5, SCAN // 4) * v  # a root beside the candidate (closest to equality)
+    xs = np.concatenate([np.linspace(lo, hi, SCAN), point[param.name] + near, point[param.name] - near,
+                         np.geomspace(max(lo, hi * 1e-12), hi, SCAN) if hi > 0 else []])
+    xs = np.unique([t for t in xs if param.domain.contains(float(t))])
+    if xs.size < 2:
+        return None
+    pts = {k: np.full(xs.size, v, dtype=float) for k, v in point.items()}
+    pts[param.name] = xs
+    with np.errstate(all="ignore"):
+        signed = _numeric(claim.left.expr - claim.right.expr, claim, pts)
+    ok = hypotheses_mask(claim, pts) & np.isfinite(signed)
+    syms = tuple(p.symbol for p in claim.params)
+    fn = compile_expr(gap, syms, "arb")
+    old, ctx.prec = ctx.prec, int(MP_DIGITS * 3.33) + 20
+    try:
+        def at(x):  # the arguments for a ball x of the parameter, the other coordinates exact
+            return [x if p is param else arb(float(point[p.name])) for p in claim.params]
+
+        def sign(x) -> int:
+            try:
+                v = arb(fn(*at(arb(x))))
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                return 0
+            return 1 if v > 0 else -1 if v < 0 else 0
+
+        def sound(a: float, b: float, depth: int = 0) -> bool:
+            """The gap is finite and every hypothesis certainly holds on [a, b]."""
+            ball = arb((a + b) / 2, (b - a) / 2)
+            try:
+                finite = arb(fn(*at(ball))).is_finite()
+                inside = finite and all(_decide(h, syms, at(ball))[0] for h in conditions)
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                inside = False
+            if inside:
+                return True
+            return depth < 6 and sound(a, (a + b) / 2, depth + 1) and sound((a + b) / 2, b, depth + 1)
+
+        for i in np.flatnonzero(ok[:-1] & ok[1:] & (np.sign(signed[:-1]) * np.sign(signed[1:]) < 0))[:4]:
+            a, b = float(xs[i]), float(xs[i + 1])
+            sa, sb = sign(a), sign(b)
+            if sa * sb != -1 or not (param.domain.contains(a) and param.domain.contains(b)) or not sound(a, b):
+                continue
+            for _ in range(80):  # bisection: the bracket stays a sign change
+                m = (a + b) / 2
+                sm = sign(m)
+                if sm == 0 or m in (a, b):
+                    break
+                a, b = (m, b) if sm == sa else (a, m)
+            root = {**point, param.name: (a + b) / 2}
+            args = [arb(float(root[p.name])) for p in claim.params]
+            lv = arb(compile_expr(_exact_parts(claim)[0], syms, "arb")(*args))
+            rv = arb(compile_expr(_exact_parts(claim)[1], syms, "arb")(*args))
+            return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in root.items()},
+                    "lhs": lv.str(30, radius=False), "rhs": rv.str(30, radius=False), "relation": "!=",
+                    "bracket": {param.name: [mpmath.nstr(mpmath.mpf(a), 30), mpmath.nstr(mpmath.mpf(b), 30)]},
+                    "digits": f"a sign change of lhs - rhs, continuous on {param.name} in the bracket: a root "
+                              f"(intermediate value theorem)"}
+    finally:
+        ctx.prec = old
+    return None
 
 
 def _real_anywhere(claim: Claim, pts: dict[str, np.ndarray]) -> bool:

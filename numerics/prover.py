@@ -15,9 +15,9 @@ Soundness is the rule: a layer that is not sure returns None; the claim then goe
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
-from dataclasses import dataclass
 
 import sympy as sp
 
@@ -67,13 +67,13 @@ def _signer(facts: Facts) -> SignProver:
     return SignProver(facts, seconds=max(0.0, min(2.0, _left())))
 
 
-@dataclass
+@dataclasses.dataclass
 class Proof:
     method: str
     certificate: dict
 
 
-@dataclass
+@dataclasses.dataclass
 class Goal:
     """What to prove: gap >= 0 (gap > 0 if strict), or gap == 0 when `equality`, for every point of the domains
     that satisfies the hypotheses."""
@@ -127,6 +127,8 @@ def _num(v: float):
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     """A proof of an analytic claim under its domains and hypotheses, or None (`seconds`: SECONDS by default)."""
     seconds = SECONDS if seconds is None else seconds
+    if claim.rel == "!=":  # lhs != rhs everywhere: the gap keeps one strict sign, one way round or the other
+        return next((p for rel in (">", "<") if (p := prove(dataclasses.replace(claim, rel=rel), seconds / 2))), None)
     if has_infinity(claim):
         return _extended(claim)
     goal = Goal.of(claim)

@@ -1,12 +1,13 @@
 """Shared test helpers: compiling LaTeX with the real pdflatex and reading its log; the independent certificate
-checkers of tests/numerics importable by name (`certificate_checker`, `box_checker`); one thread per xdist worker."""
+checkers of tests/numerics importable by name (`certificate_checker`, `box_checker`), and the witness oracle of
+tests/fuzz (`invariants`); one thread per xdist worker."""
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "numerics"))
+sys.path[:0] = [str(Path(__file__).parent / "numerics"), str(Path(__file__).parent / "fuzz")]
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # Two workers share two cores: one thread each (torch, and the OpenMP/BLAS pools of the notebook kernels

@@ -83,7 +83,7 @@ _GATED = {
     ("CALL", r"\min", r"\max", r"\log", r"\exp", r"\sqrt", "|", r"\lfloor", r"\lceil"): (
         "list_of_expressions", "function_applied", "min", "max", "exponential", "log", "square_root",
         "group_square_brackets", "abs", "floor", "ceil"),
-    ("=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq"): ("_relation", "eq", "ne", "lt", "lte", "gt", "gte"),
+    ("=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq", r"\neq"): ("_relation", "eq", "ne", "lt", "lte", "gt", "gte"),
 }
 _RULES = _CORE + tuple(r for group in _GATED.values() for r in group)
 #: Terminals that normalised input never holds (names are one plain letter; no imaginary unit, prime or star):
@@ -92,7 +92,7 @@ _ABSENT = ("LATIN_SYMBOL_WITH_LATIN_SUBSCRIPT", "LATIN_SYMBOL_WITH_GREEK_SUBSCRI
            "GREEK_SYMBOL_WITH_LATIN_SUBSCRIPT", "GREEK_SYMBOL_WITH_GREEK_SUBSCRIPT", "GREEK_SYMBOL_WITH_PRIMES",
            "CMD_IMAGINARY_UNIT", "CMD_PRIME", "CMD_ASTERISK", "PRIMES", "STARS", "PRIMES_VIA_CMD", "STARS_VIA_CMD")
 #: What normalised input may hold besides one-letter names and numbers; `_RULES` cover these tokens.
-_ALLOWED = {r"\frac", r"\sqrt", r"\cdot", "+", "-", "=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq", "(", ")",
+_ALLOWED = {r"\frac", r"\sqrt", r"\cdot", "+", "-", "=", "<", ">", r"\le", r"\ge", r"\leq", r"\geq", r"\neq", "(", ")",
             "{", "}", "[", "]", "|", "^", "_", ",", r"\lim", r"\to", r"\infty", r"\int", r"\min", r"\max",
             r"\lfloor", r"\rfloor", r"\lceil", r"\rceil", r"\log", r"\exp"}
 #: Options of SymPy's LarkLaTeXParser.

@@ -30,7 +30,9 @@ from .functions import DISTRIBUTIONS, FUNCTIONS, Distribution
 from .provenance import Provenance
 from .symbols import Param, Quantity
 
-RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt}
+RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt, "!=": sp.Ne}
+#: The relations a derivation chains: `!=` is not transitive (a != b != a).
+CHAIN_RELATIONS = {k: v for k, v in RELATIONS.items() if k != "!="}
 #: Names a formula may use besides its parameters and quantities. Calculus operators evaluate in the formula the
 #: checks use, and stay unevaluated (Derivative, Integral, Limit) in the form LaTeX prints.
 MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "Abs": sp.Abs,
@@ -189,6 +191,9 @@ class Claim:
                 raise ClaimError(cid, f"hypothesis {h.source!r} is false: the hypotheses are contradictory")
         measured = self.measured_symbols()
         analytic = self.statistic == "value"
+        if self.rel == "!=" and not analytic:
+            raise ClaimError(cid, "'!=' is for analytic claims (statistic 'value'): a simulation can show that a "
+                                  "mean differs from a value, never that it equals it exactly: it could not refute it")
         if analytic and measured:
             raise ClaimError(cid, "an analytic claim (statistic 'value') cannot involve measured quantities")
         if not analytic:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .claim import RELATIONS, Claim, ClaimError
+from .claim import CHAIN_RELATIONS, Claim, ClaimError
 from .provenance import Provenance
 from .symbols import Param
 
@@ -77,8 +77,8 @@ class Derivation:
             if not isinstance(s, Step):
                 raise ClaimError(did, f"step {i} must be Step(rel, expr, hint) or a tuple (rel, expr[, hint]), "
                                       f"not {s!r}", "derivation")
-            if s.rel not in RELATIONS:
-                raise ClaimError(did, f"step {i}: relation must be one of {', '.join(RELATIONS)}, not {s.rel!r}",
+            if s.rel not in CHAIN_RELATIONS:
+                raise ClaimError(did, f"step {i}: relation must be one of {', '.join(CHAIN_RELATIONS)}, not {s.rel!r}",
                                  "derivation")
             steps.append(s)
         if not steps:

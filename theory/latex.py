@@ -28,7 +28,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 __all__ = ["claim_latex", "derivation_latex", "document_setup", "environments", "escape_text", "formula_latex",
            "macro_name", "number_text", "preamble", "standalone", "statement_latex", "tex_names", "text_latex"]
 
-REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "~": r"\sim"}
+REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "!=": r"\neq", "~": r"\sim"}
 
 #: Estimated width (see `_width`) above which a statement is broken over lines with multline*. Measured with
 #: pdflatex, one unit of `_width` is 3 to 6pt, so 55 units fit the 345pt text block of plain `article`.

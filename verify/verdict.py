@@ -115,7 +115,13 @@ def brief(r) -> str:
     if r.verdict == "ERROR":
         return str(e.get("error"))
     if r.verdict == "VIOLATED" and w and "seed" not in w and {"point", "lhs", "rhs"} <= set(w):  # analytic
-        point = ", ".join(f"{k} = {_short(v)}" for k, v in w["point"].items())
+        point = ", ".join(f"{k} = {_short(v)}" for k, v in w.get("exact_point", w["point"]).items())
+        if "bracket" in w:  # a '!=' claim refuted by a sign change of lhs - rhs: the sides meet inside the bracket
+            (name, (lo, hi)), = w["bracket"].items()
+            return f"lhs = rhs = {_short(w['rhs'])} at a root {name} in [{float(lo)!r}, {float(hi)!r}] of the " \
+                   f"continuous lhs - rhs (it changes sign there)"
+        if w.get("relation") == "!=":
+            return f"lhs = rhs = {_short(w['rhs'])} at {point}"
         return f"counterexample{' ' + point if point else ''}: lhs {_short(w['lhs'])} vs rhs {_short(w['rhs'])}"
     if r.verdict == "VIOLATED" and w and "certified_upper" in w:  # a worst-case program broke the bound
         point = json.dumps(strict_json(w.get("point")), default=str)

@@ -239,6 +239,8 @@ def replay(claim: Claim, witness: dict) -> str | None:
     for p in claim.params:
         if not _contains(p.domain, mpmath.mpf(point[p.name])):
             return f"the witness has {p.name} = {point[p.name]}, outside {p.domain.describe()}"
+    if claim.rel == "!=":
+        return _replay_equality(claim, witness)
     oracle = Oracle(claim)
     found = witness.get("digits", DIGITS)  # an int, or how an exact witness was decided
     digits = max(DIGITS, (found if isinstance(found, int) else DIGITS) + 10)
@@ -256,6 +258,34 @@ def replay(claim: Claim, witness: dict) -> str | None:
             if abs(mine - mpmath.mpf(witness[side])) > max(_last_digit(witness[side]), abs(mine) * 1e-25):
                 return f"the witness's {side} {witness[side]} is not its value at its point, {mpmath.nstr(mine, 30)}"
     return None
+
+
+def _replay_equality(claim: Claim, witness: dict) -> str | None:
+    """A witness against lhs != rhs: at its exact point the sides agree to 100 digits; or, at the two ends of its
+    bracket, lhs - rhs has opposite signs at 50 digits, with the hypotheses holding and the sides finite at 50
+    points between (mpmath, not the arb enclosures that found it)."""
+    oracle = Oracle(claim)
+    if "exact_point" in witness:
+        with mpmath.workdps(120):
+            point = {k: mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for k, v in witness["exact_point"].items()}
+        values = oracle.values(point, 120)
+        if values is None or not oracle.inside(values, 100, ties=True):
+            return f"the sides are not finite, or the hypotheses fail, at the exact point {witness['exact_point']}"
+        if abs(values[0] - values[1]) > mpmath.mpf(10) ** -90 * (abs(values[0]) + abs(values[1]) + 1):
+            return f"the sides differ at the exact point: {mpmath.nstr(values[0], 30)} vs {mpmath.nstr(values[1], 30)}"
+        return None
+    (name, (lo, hi)), = witness["bracket"].items()
+    point = dict(witness["point"])
+    signs = []
+    with mpmath.workdps(DIGITS):
+        inner = [mpmath.mpf(lo) + (mpmath.mpf(hi) - mpmath.mpf(lo)) * k / 49 for k in range(50)]
+    for k, x in enumerate(inner):
+        values = oracle.values({**point, name: x}, DIGITS)
+        if values is None or (k in (0, 49) and not oracle.inside(values, DIGITS)):
+            return f"at {name} = {x} in the bracket a side is not finite or the hypotheses fail"
+        if k in (0, 49):
+            signs.append(mpmath.sign(values[0] - values[1]))
+    return None if signs[0] * signs[1] < 0 else f"lhs - rhs has no sign change over the bracket {lo}, {hi}"
 
 
 def _last_digit(printed: str):
