@@ -42,7 +42,7 @@ MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.lo
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
               "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
 DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
-STATISTICS = ("value", "mean", "var", "as", "prob", "dist", "rate", "trend", "bound")
+STATISTICS = ("value", "mean", "var", "as", "prob", "some", "dist", "rate", "trend", "bound")
 CURVES = ("rate", "trend", "bound")
 EXPECTATIONS = ("holds", "VIOLATED")
 
@@ -334,6 +334,8 @@ class Claim:
             core = f"{lhs} {self.rel} {rhs} almost surely"
         elif self.statistic == "prob":
             core = f"P({lhs} {self.rel} {rhs}) >= {self.probability.source}"
+        elif self.statistic == "some":
+            core = f"{lhs} {self.rel} {rhs} for some instance, at some grid point"
         elif self.statistic == "rate":
             core = f"E[{lhs}] ~ {self.over[0]}^s with log-log slope s {self.rel} {rhs}"
         elif self.statistic == "trend":

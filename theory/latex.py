@@ -261,6 +261,8 @@ def _statement_chunks(claim) -> list[str]:
         return [r"\Pr\left[" + core[0], *core[1:], rf"\right] \ge {prob}"]
     if claim.statistic == "as":
         core.append(r"\quad\text{almost surely}")
+    if claim.statistic == "some":
+        core.append(r"\quad\text{for some instance}")
     return core
 
 

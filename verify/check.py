@@ -202,12 +202,21 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
     stages = STAGES if claim.statistic in SEQUENTIAL else 1
     alpha_pt = stats.bonferroni(alpha, len(grid) * stages)
     decide = {"mean": _decide_mean, "var": _decide_var, "as": _decide_as, "prob": _decide_prob,
-              "dist": _decide_dist}[claim.statistic]
+              "some": _decide_some, "dist": _decide_dist}[claim.statistic]
     points, verdict, witness = [], CONSISTENT, None
     for i in range(len(grid)):
         outcome, evidence, wit = _sequential(claim, seed, i, batch, grid, stages, alpha_pt, decide)
         evidence = {"point": claim.grid[i], **evidence}
         points.append(evidence)
+        if claim.statistic == "some":  # one instance anywhere establishes it; only every point's silence refutes it
+            if outcome == CONSISTENT:
+                verdict = CONSISTENT
+                break
+            verdict = INCONCLUSIVE if outcome == INCONCLUSIVE or verdict == INCONCLUSIVE else VIOLATED
+            if i + 1 == len(grid) and verdict == VIOLATED:
+                witness = {"seed": seed, "batch": batch, "points": len(grid), "instances": batch * len(grid),
+                           "events": 0, "detectable_rate": stats.detectable_rate(batch, alpha_pt)}
+            continue
         if outcome == VIOLATED:
             verdict = VIOLATED
             witness = {"seed": seed, "point_index": i, "point": claim.grid[i], "batch": batch,
@@ -220,6 +229,7 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
               "var": "simulation; asymptotic interval for the variance (fourth moment)",
               "as": "simulation; every instance checked",
               "prob": "simulation; Clopper-Pearson interval for the probability",
+              "some": "simulation; a search for one instance where the relation holds",
               "dist": "simulation; Kolmogorov-Smirnov test"}[claim.statistic]
     if stages > 1:
         method += (f", sequential (up to {stages} stages doubling the instances), Bonferroni over {len(grid)} "
@@ -357,6 +367,25 @@ def _decide_as(claim, env, n, alpha):
         return VIOLATED, ev, {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured,
                               "violations": bad}
     return CONSISTENT, ev, None
+
+
+def _decide_some(claim, env, n, alpha):
+    """Some instance satisfies the relation: CONSISTENT with the first one as an example; none of n is a refutation
+    at this point when an event of probability `resolution` would have shown (with probability 1 - alpha)."""
+    lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
+    ok = _holds(claim, lhs, rhs)[0]
+    rate = stats.detectable_rate(n, alpha)  # not a "detectable" deviation: a found example needs no power
+    ev = {"instances": n, "events": int(ok.sum()), "smallest_revealed_rate": rate}
+    if ok.any():
+        i = int(np.argmax(ok))
+        measured = {str(s): float(v[i]) for s, v in env.items() if isinstance(v, np.ndarray)}
+        ev["example"] = {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured}
+        return CONSISTENT, ev, None
+    if rate > claim.resolution:
+        ev["note"] = (f"too few to rule out an event of probability {claim.resolution:g} (the resolution): they "
+                      f"reveal one of {rate:.3g} or more")
+        return INCONCLUSIVE, ev, None
+    return VIOLATED, ev, None
 
 
 def _decide_prob(claim, env, n, alpha):

@@ -38,6 +38,7 @@ def figure_data(claim: Claim, result, seed: int, quick: bool, worstcases=()) -> 
     panels = []
     if claim.kind == "empirical" and result.verdict != ERROR and result.evidence.get("points"):
         maker = {"mean": _interval_panel, "var": _interval_panel, "prob": _interval_panel, "as": _as_panel,
+                 "some": _as_panel,
                  "dist": _dist_panel}.get(claim.statistic, _curve_panel)
         panels.append(maker(claim, result, seed, quick))
     certified = [w for w in worstcases if w.verdict == CERTIFIED and "direction_ratios" in w.evidence]

@@ -268,7 +268,7 @@ def _method_short(entry: dict) -> str:
     if not method.startswith("simulation"):
         return ("proof: " if verdict == PROVED else "") + method  # a scenario refutation, a time limit, ...
     return "simulation: " + {"mean": "t-interval", "var": "variance interval", "as": "every instance",
-                             "prob": "Clopper-Pearson", "dist": "KS test", "rate": "log-log slope",
+                             "prob": "Clopper-Pearson", "some": "witness search", "dist": "KS test", "rate": "log-log slope",
                              "trend": "Welch intervals", "bound": "LP constants"}.get(entry["statistic"], "")
 
 

@@ -128,6 +128,10 @@ def brief(r) -> str:
         return f"seed {w['seed']}, point {point}: worst-case constant {_num(w['constant'], '.6g')} (the maximiser " \
                f"replays to {_num(w['attained'], '.6g')}, certified at most {_num(w['certified_upper'], '.6g')}) " \
                f"breaks the claimed {w['relation']} {_num(w['bound'], '.6g')}"
+    if r.verdict == "VIOLATED" and w and "detectable_rate" in w:  # an existential claim no instance bore out
+        return f"seed {w['seed']}: no instance among {w['instances']} ({w['batch']} at each of {w['points']} " \
+               f"point(s)) satisfies the relation; an event of probability {_num(w['detectable_rate'], '.3g')} or " \
+               f"more at any point would have shown"
     if r.verdict == "VIOLATED" and w and "refutation" in w:  # the scenario refuted it (training diverges)
         return f"seed {w['seed']}: {w['refutation']}"
     if r.verdict == "VIOLATED" and w:
@@ -208,6 +212,13 @@ def _brief_points(e: dict, points: list[dict]) -> str:
         drift = ", ".join(f"{k} {_num(v)} (drift {_num(d['estimate'], '.3f')})" if d else f"{k} {_num(v)}"
                           for (k, v), d in zip(p["constants"].items(), p["drift_exponents"]))
         return f"smallest constants {drift}"
+    if "events" in points[0] and "interval" not in points[0]:  # an existential claim: its example, if any
+        found = [p for p in points if "example" in p]
+        if not found:
+            return f"no instance among {sum(p['instances'] for p in points)} over {len(points)} point(s)"
+        p, x = found[0], found[0]["example"]
+        return f"instance {x['instance']} at point {json.dumps(strict_json(p['point']), default=str)}: lhs " \
+               f"{_num(x['lhs'])} vs rhs {_num(x['rhs'])} ({p['events']} of {p['instances']} instances there)"
     if "violations" in points[0]:
         total = sum(p["instances"] for p in points)
         tight = e.get("tightness")
