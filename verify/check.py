@@ -11,15 +11,15 @@ import numpy as np
 import sympy as sp
 import torch
 
-from numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
-from numerics.prover import prove
 from numerics.evaluate import evaluate, scipy_distribution
+from numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
+from numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from numerics.prover import prove
 from numerics.rates import RateError
 from theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
 from .scenarios import Refutation, ScenarioError, get_scenario
-from numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from .verdict import CONSISTENT, ERROR, HOLDS, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 COMPARE = {"=": None, "<=": np.less_equal, ">=": np.greater_equal, "<": np.less, ">": np.greater}
@@ -27,6 +27,7 @@ SEQUENTIAL = ("mean", "var", "prob", "dist")  # statistics a check may leave und
 STAGES = 5  # a sequential check draws up to 5 stages, doubling the instances at each: 16x the budget in all
 STAGE_SECONDS = 10.0  # ... and no further stage once a grid point would take longer (CPU time: not the machine's load)
 ZERO = 1e-6  # a claimed value below this fraction of the samples' own size is zero up to rounding
+CENSORED = "censored"  # env key: {quantity symbol: instances where its value is only a lower bound}
 
 
 def point_seed(seed: int, claim_id: str, index: int, stage: int = 0) -> int:
@@ -161,7 +162,18 @@ def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, st
             _MEASURED[-1][key] = data
     env = {claim.param(k).symbol: float(v) for k, v in values.items()}
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
+    censored = {q.symbol: data[f"{q.name}_censored"] for q in claim.quantities if f"{q.name}_censored" in data}
+    if any(m.any() for m in censored.values()):
+        if claim.statistic != "mean":
+            raise ScenarioError(_censored_text(claim, scenario, censored) + f"; a {claim.statistic!r} claim cannot "
+                                "be decided on lower bounds")
+        env[CENSORED] = censored
     return env
+
+
+def _censored_text(claim: Claim, scenario, censored: dict) -> str:
+    return "; ".join(f"scenario {scenario.name}: {s.name} on {int(m.sum())} of {m.size} instances is only a lower "
+                     f"bound ({scenario.censored_why.get(s.name, 'censored')})" for s, m in censored.items() if m.any())
 
 
 def stage_size(batch: int, stage: int) -> int:
@@ -176,8 +188,14 @@ def measure_stages(claim: Claim, seed: int, index: int, batch: int, stages: int,
 
 
 def _join(parts: list[dict]) -> dict:
-    return {s: (np.concatenate([p[s] for p in parts]) if isinstance(v, np.ndarray) else v)
-            for s, v in parts[0].items()}
+    """The instances of several stages as one env; censoring masks joined (all False in a stage without any)."""
+    out = {s: (np.concatenate([p[s] for p in parts]) if isinstance(v, np.ndarray) else v)
+           for s, v in parts[0].items() if s != CENSORED}
+    symbols = {s for p in parts for s in p.get(CENSORED, {})}
+    if symbols:
+        out[CENSORED] = {s: np.concatenate([p.get(CENSORED, {}).get(s, np.zeros(len(p[s]), bool)) for p in parts])
+                         for s in symbols}
+    return out
 
 
 def _side(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
@@ -249,7 +267,7 @@ def _sequential(claim: Claim, seed: int, index: int, batch: int, grid, stages: i
     for stage in range(stages):
         parts.append(measure_point(claim, seed, index, stage_size(batch, stage), grid, stage))
         outcome, ev, wit = decide(claim, _join(parts), batch << stage, alpha)
-        if outcome != INCONCLUSIVE:
+        if outcome != INCONCLUSIVE or "censored" in ev:  # more lower bounds cannot decide what lower bounds cannot
             break
         if stage + 1 < stages and 2 * (time.process_time() - start) > STAGE_SECONDS:
             ev["note"] += f"; no stage after {stage + 1}: the next would pass the {STAGE_SECONDS:g} s (CPU) cap"
@@ -325,9 +343,32 @@ def _decide_mean(claim, env, n, alpha):
     shifted = stats.Interval(diff.estimate + claimed, diff.lo + claimed, diff.hi + claimed, diff.n, diff.level)
     terms = [_side(t, env, n) for side in (claim.left.expr, claim.right.expr) for t in sp.Add.make_args(side)]
     outcome, ev, wit = _decide_interval(claim, shifted, claimed, _scale(float(np.abs(rhs).mean()), terms))
+    if CENSORED in env:
+        return _censored_mean(claim, env, outcome, ev, wit)
     if _constant(lhs - rhs):
         ev["deterministic"] = True  # all instances agree: the interval is exact, not statistics
     return outcome, ev, wit
+
+
+def _censored_mean(claim, env, outcome, ev, wit):
+    """E[q] REL value when some values of q are lower bounds: the interval is then one for a mean at most E[q], so
+    its lower end still bounds E[q] from below. That refutes E[q] <= value (or = value) and establishes
+    E[q] >= value; nothing else is decided."""
+    censored = {s: m for s, m in env[CENSORED].items() if m.any()}
+    if len(censored) > 1 or claim.left.expr not in censored or claim.right.expr.free_symbols & set(censored):
+        raise ScenarioError(_censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim on the "
+                            "mean of that quantity itself can be decided on lower bounds")
+    q = claim.left.expr
+    ev["censored"] = int(censored[q].sum())
+    lower_suffices = (outcome == VIOLATED and claim.rel in ("<=", "<", "=")
+                      and ev["interval"]["lo"] > ev["claimed"]) or (outcome == CONSISTENT and claim.rel in (">=", ">"))
+    if lower_suffices:
+        if wit is not None:
+            wit["censored"] = ev["censored"]
+        return outcome, ev, wit
+    ev["note"] = (_censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+                  ": the measured mean is only a lower bound on E[" + str(q) + "], which cannot decide this claim")
+    return INCONCLUSIVE, ev, None
 
 
 def _decide_var(claim, env, n, alpha):

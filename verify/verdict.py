@@ -158,7 +158,9 @@ def brief(r) -> str:
         if "interval" in w:
             num = _num if _num(w["measured"]) != _num(w["claimed"]) else "{:.10g}".format  # digits that differ
             return f"{where}: measured {num(w['measured'])} in [{num(w['interval'][0])}, " \
-                   f"{num(w['interval'][1])}] vs claimed {num(w['claimed'])}"
+                   f"{num(w['interval'][1])}] vs claimed {num(w['claimed'])}" + \
+                (f" ({w['censored']} value(s) only lower bounds: the true mean is higher still)" if "censored" in w
+                 else "")
         if "ks_statistic" in w:
             return f"{where}: Kolmogorov-Smirnov distance {_num(w['ks_statistic'], '.3g')} from the claimed law " \
                    f"(p-value {_num(w['p_value'], '.3g')}); sample mean {_num(w['sample_mean'])} vs " \

@@ -75,6 +75,11 @@ class Scenario:
       instance(point, gen) -> Instance  for worst-case programs: one instance whose quantities are quadratic
                    forms v^T M v in a vector variable v (see Instance).
 
+    A quantity that some instances know only as a lower bound (a level not reached by the largest size tried) is
+    returned at that bound, with a boolean `<name>_censored` of shape (batch,) True on those instances, and the
+    reason in the class attribute `censored_why[name]`. A claim on the mean of the quantity itself is still decided
+    where a lower bound suffices (refuting `E[q] <= b`, establishing `E[q] >= b`); other claims on it are bad input.
+
     What each statistic of a claim needs: `mean`, `var`, `as` and `dist` one measured value per instance of each
     quantity the claim uses; `prob` the same, the event `lhs REL rhs` being judged on each instance; `rate`, `trend`
     and `bound` an input that the claim's `over` sweeps; a `worstcase` target (`"Q"` or `"Q/R"`) the method
@@ -88,6 +93,7 @@ class Scenario:
     description = ""
     quantities: dict[str, str] = {}
     inputs: dict[str, Any] = {}
+    censored_why: dict[str, str] = {}
 
     def resolve(self, point: dict) -> dict:
         """The point with defaults filled in; unknown or missing inputs raise ScenarioError."""
@@ -150,6 +156,13 @@ class Scenario:
                 raise ScenarioError(f"scenario {self.name} returned {int(bad.sum())} non-finite value(s) of "
                                     f"{name} at {point} (first at instance {int(np.argmax(bad))})")
             result[name] = arr
+            mask = out.get(f"{name}_censored")
+            if mask is not None:
+                mask = np.asarray(mask.detach().cpu() if isinstance(mask, torch.Tensor) else mask, dtype=bool)
+                if mask.shape != (batch,):
+                    raise ScenarioError(f"scenario {self.name} returned {name}_censored of shape {mask.shape}; "
+                                        f"expected ({batch},)")
+                result[f"{name}_censored"] = mask
         return result
 
 
