@@ -101,3 +101,13 @@ def test_the_latex_reads_back_with_neq(checked):
     assert r"\neq" in claim_latex(claims["mine.root_two"])
     for claim in claims.values():
         assert latex_roundtrip(claim) is None
+
+
+@pytest.mark.parametrize("cid", TRUE)
+def test_no_true_claim_is_refuted_at_any_of_20_seeds(checked, cid):
+    # the falsification alone (the prover cannot turn a true claim false): sampling, local search, exact equality
+    # and sign changes, each seed drawing its own points
+    from numerics.falsify import falsify
+
+    _, _, claims = checked
+    assert all(falsify(claims[cid], seed).counterexample is None for seed in range(20))

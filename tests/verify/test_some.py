@@ -79,3 +79,12 @@ def test_an_existential_claim_needs_a_measured_quantity():
     with pytest.raises(Exception, match="needs a measured quantity"):
         Claim(id="t.c", title="t", lhs="1", rel="<", rhs="2", statistic="some", scenario="gaussian_design",
               grid=({},), provenance=Provenance("derived", "t", "t"))
+
+
+def test_a_true_existential_claim_is_found_at_every_one_of_20_seeds(tmp_path):
+    from verify.check import check
+
+    path = tmp_path / "mine.py"
+    path.write_text(CLAIMS)
+    claim = {c.id: c for c in vars(load_file(path)).values() if isinstance(c, Claim)}["mine.above"]
+    assert {check(claim, seed=s).verdict for s in range(20)} == {"CONSISTENT"}
