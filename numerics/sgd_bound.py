@@ -83,34 +83,50 @@ def pretraining_covariance(pre: Stage) -> np.ndarray:
                                pre.t_eff * pre.gamma0 ** 2 * pre.s))
 
 
-def bound_forms(G, H, M: int, N: int, gamma0: float, gamma: float, alpha: float = ALPHA_GAUSSIAN,
-                effective: str = "ln") -> tuple[np.ndarray, float]:
-    """(Psi, psi0) with bound(w*, sigma) = w*^T Psi w* + sigma^2 psi0 (module docstring)."""
+TERMS = ("bias", "ft_variance", "pre_variance")
+
+
+def _term_forms(G, H, M: int, N: int, gamma0: float, gamma: float, alpha: float,
+                effective: str) -> dict[str, tuple[np.ndarray, float]]:
+    """The bound's terms as (Psi_k, psi0_k), term_k(w*, sigma) = w*^T Psi_k w* + sigma^2 psi0_k: the bias carried
+    through both stages, the fine-tuning variance and the pre-training variance (each 0 without its stage)."""
     pre, ft = stage("G", G, M, gamma0, effective), stage("H", H, N, gamma, effective)
     if pre.s.size != ft.s.size:
         raise SGDError(f"covariances G ({pre.s.size} x {pre.s.size}) and H ({ft.s.size} x {ft.s.size}) differ in size")
     H = ft.matrix(ft.s)
     P_pre, P_ft = pre.matrix(pre.contraction), ft.matrix(ft.contraction)
     both = P_ft @ P_pre
-    psi = both.T @ H @ both
-    variance_ft = 0.0
+    zero = np.zeros_like(H)
+    terms = {"bias": (both.T @ H @ both, 0.0), "ft_variance": (zero, 0.0), "pre_variance": (zero, 0.0)}
     if ft.t_eff:
         tail = ft.s[ft.k:]
         variance_ft = (ft.k + ft.t_eff ** 2 * gamma ** 2 * float(tail @ tail)) / ft.t_eff
-        psi = psi + alpha * variance_ft * P_pre.T @ ft.norm_form() @ P_pre
-    variance_pre = 0.0
+        terms["ft_variance"] = (alpha * variance_ft * P_pre.T @ ft.norm_form() @ P_pre, variance_ft)
     if pre.t_eff:
         variance_pre = float(np.trace(P_ft @ H @ P_ft @ pretraining_covariance(pre)))
-        psi = psi + alpha * variance_pre * pre.norm_form()
-    return (psi + psi.T) / 2, variance_ft + variance_pre
+        terms["pre_variance"] = (alpha * variance_pre * pre.norm_form(), variance_pre)
+    return {k: ((psi + psi.T) / 2, psi0) for k, (psi, psi0) in terms.items()}
+
+
+def bound_forms(G, H, M: int, N: int, gamma0: float, gamma: float, alpha: float = ALPHA_GAUSSIAN,
+                effective: str = "ln") -> tuple[np.ndarray, float]:
+    """(Psi, psi0) with bound(w*, sigma) = w*^T Psi w* + sigma^2 psi0 (module docstring): the terms' sum."""
+    forms = _term_forms(G, H, M, N, gamma0, gamma, alpha, effective).values()
+    return sum(psi for psi, _ in forms), sum(psi0 for _, psi0 in forms)
+
+
+def bound_terms(G, H, w_star, sigma: float, M: int, N: int, gamma0: float, gamma: float,
+                alpha: float = ALPHA_GAUSSIAN, effective: str = "ln") -> dict[str, float]:
+    """The bound's terms (TERMS) at one teacher and noise level; the bound is their sum."""
+    w = np.asarray(w_star, dtype=np.float64).reshape(-1)
+    return {k: float(w @ psi @ w + sigma ** 2 * psi0)
+            for k, (psi, psi0) in _term_forms(G, H, M, N, gamma0, gamma, alpha, effective).items()}
 
 
 def bound(G, H, w_star, sigma: float, M: int, N: int, gamma0: float, gamma: float, alpha: float = ALPHA_GAUSSIAN,
           effective: str = "ln") -> float:
     """The reconstructed bound at one teacher and noise level."""
-    psi, psi0 = bound_forms(G, H, M, N, gamma0, gamma, alpha, effective)
-    w = np.asarray(w_star, dtype=np.float64).reshape(-1)
-    return float(w @ psi @ w + sigma ** 2 * psi0)
+    return sum(bound_terms(G, H, w_star, sigma, M, N, gamma0, gamma, alpha, effective).values())
 
 
 def pretraining_target_form(G, w_star, sigma: float, M: int, gamma0: float, alpha: float = ALPHA_GAUSSIAN,

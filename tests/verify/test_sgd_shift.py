@@ -95,3 +95,34 @@ stable = Claim(id="mine.stable", title="t", lhs="exact", rel="<=", rhs="10", sta
     assert result["verdict"] == "VIOLATED" and result["method"] == "scenario refutation"
     assert "beyond the mean-square stability limit" in result["witness"]["refutation"]
     assert "the expected risk diverges" in result["witness"]["refutation"]
+
+
+def test_the_bounds_terms_let_a_user_test_a_bound_of_their_own(tmp_path):
+    """The reconstructed bound is exposed term by term (bias, fine-tuning and pre-training variance), so that a
+    user's variant is a formula over them. The terms add up to the bound; each variance term vanishes without its
+    stage; and the bias term alone is not a bound once the label noise matters (the exact risk of SGD on noisy
+    labels grows with sigma^2, the bias term does not depend on sigma)."""
+    from verify.cli import main
+
+    path, out = tmp_path / "terms.py", tmp_path / "out.json"
+    path.write_text('''
+from theory import Claim, Provenance, Quantity
+P = Provenance("derived", "mine", "Me (2026)")
+q = {n: Quantity(n, n) for n in ("exact", "bound", "bound_bias", "bound_ft_variance", "bound_pre_variance")}
+common = dict(statistic="as", scenario="sgd_shift", samples=6, provenance=P, quantities=tuple(q.values()))
+both = {"d": 12, "geometry": "rotated", "a": 1.0, "b": 2.0, "M": 1000, "N": 100}
+adds_up = Claim(id="mine.adds_up", title="t", lhs="bound", rel="=", rhs="bound_bias + bound_ft_variance + "
+                "bound_pre_variance", grid=(both, {**both, "M": 0}, {**both, "N": 0}), **common)
+no_ft = Claim(id="mine.no_ft", title="t", lhs="bound_ft_variance", rel="=", rhs="0", grid=({**both, "N": 0},),
+              **common)
+no_pre = Claim(id="mine.no_pre", title="t", lhs="bound_pre_variance", rel="=", rhs="0", grid=({**both, "M": 0},),
+               **common)
+bias_only = Claim(id="mine.bias_only", title="t", lhs="exact", rel="<=", rhs="bound_bias",
+                  grid=({**both, "sigma": 3.0},), **common)
+''')
+    assert main(["check", "--file", str(path), "--json", str(out)]) == 1
+    results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
+    assert {k: results[k]["verdict"] for k in ("mine.adds_up", "mine.no_ft", "mine.no_pre")} == dict.fromkeys(
+        ("mine.adds_up", "mine.no_ft", "mine.no_pre"), "CONSISTENT")
+    bad = results["mine.bias_only"]
+    assert bad["verdict"] == "VIOLATED" and bad["witness"]["lhs"] > bad["witness"]["rhs"], bad["witness"]
