@@ -26,7 +26,7 @@ from theory.symbols import Domain
 
 from .intervals import exact_decimals, float_ball
 from .limits import TimeLimitExceeded, time_limit
-from .signs import Facts, SignProver, number_sign, relation_fact
+from .signs import Facts, SignProver, domain_end, number_sign, relation_fact
 
 SIMPLIFIERS = {
     "simplify": sp.simplify,
@@ -315,7 +315,7 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int) -> dict | None:
         for direction, end in ((1, dom.lo), (-1, dom.hi)):
             if not math.isfinite(end):
                 continue
-            point = sp.nsimplify(end)
+            point = domain_end(end)
             inside = _within(x, point, x_facts, facts)
             mono = _prove_rec(direction * deriv, False, facts, depth) if inside is not None else None
             at = _end_value(gap, x, point, strict, facts, depth) if mono is not None else None

@@ -32,6 +32,13 @@ MAX_DIGITS = 10 ** 6  # nor those with a number whose numerator or denominator i
 MAX_POWER = 24  # nor those with a power whose exponent holds a number above this: (1 + 1/z)**999 has 1000 terms
 
 
+def domain_end(v: float) -> sp.Rational:
+    """A finite domain end as the decimal it prints as (0.1 is 1/10), as the interval layer reads it. Not
+    nsimplify's guess: that reads the end 0.4054651081081636 of a rounded constant's ball as log(3/2), a fact
+    stronger than the domain."""
+    return sp.Rational(repr(float(v)))
+
+
 @dataclass
 class Facts:
     """What is known: symbol domains and expressions known to be > 0 (strict) or >= 0."""
@@ -45,9 +52,9 @@ class Facts:
         known = []
         for s, dom in domains.items():
             if math.isfinite(dom.lo):
-                known.append((s - sp.nsimplify(dom.lo), dom.lo_open))
+                known.append((s - domain_end(dom.lo), dom.lo_open))
             if math.isfinite(dom.hi):
-                known.append((sp.nsimplify(dom.hi) - s, dom.hi_open))
+                known.append((domain_end(dom.hi) - s, dom.hi_open))
         for h in hypotheses:
             fact = relation_fact(h)
             if fact is not None:

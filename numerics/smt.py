@@ -37,8 +37,14 @@ def _to_z3(p: sp.Poly, vars_):
     return total
 
 
-def _bound(v: float) -> str:
-    return str(Fraction(v).limit_denominator(10 ** 12)) if Fraction(v).denominator > 10 ** 12 else str(Fraction(v))
+def _bound(v: float, down: bool) -> str:
+    """A domain end as a short rational, rounded outward (down for a lower end): the proof then covers a superset
+    of the domain. The nearest short fraction (limit_denominator) may lie inside it, which is unsound."""
+    q = Fraction(v)
+    if q.denominator <= 10 ** 12:
+        return str(q)
+    scaled = q * 10 ** 12
+    return str(Fraction(math.floor(scaled) if down else math.ceil(scaled), 10 ** 12))
 
 
 def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain], hypotheses) -> dict | None:
@@ -65,10 +71,10 @@ def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain
     for v, s in zip(vars_, symbols):
         d = domains[s]
         if math.isfinite(d.lo):
-            lo = z3.RealVal(_bound(d.lo))
+            lo = z3.RealVal(_bound(d.lo, down=True))
             solver.add(v > lo if d.lo_open else v >= lo)
         if math.isfinite(d.hi):
-            hi = z3.RealVal(_bound(d.hi))
+            hi = z3.RealVal(_bound(d.hi, down=False))
             solver.add(v < hi if d.hi_open else v <= hi)
     ops = {sp.StrictLessThan: lambda a: a < 0, sp.LessThan: lambda a: a <= 0, sp.StrictGreaterThan: lambda a: a > 0,
            sp.GreaterThan: lambda a: a >= 0, sp.Equality: lambda a: a == 0, sp.Unequality: lambda a: a != 0}

@@ -53,6 +53,12 @@ def _iv_sign(e: sp.Expr) -> int | None:
     return 0 if sp.simplify(e) == 0 else None
 
 
+def _end(v) -> sp.Rational:
+    """A domain end (a JSON number, or a certificate's exact string "p/q") as the decimal it prints as: 0.1 is 1/10.
+    Never nsimplify, which reads 0.4054651081081636 as log(3/2): a domain other than the claim's."""
+    return sp.Rational(v) if isinstance(v, str) else sp.Rational(repr(float(v)))
+
+
 class Context:
     """Symbols, domains and facts of a statement; `facts` are (expr, strict) meaning expr > 0 (>= 0)."""
 
@@ -62,9 +68,9 @@ class Context:
         self.facts = []
         for s, info in self.domains.items():
             if info["lo"] != "-oo":
-                self.facts.append((s - sp.nsimplify(info["lo"]), info["lo_open"]))
+                self.facts.append((s - _end(info["lo"]), info["lo_open"]))
             if info["hi"] != "oo":
-                self.facts.append((sp.nsimplify(info["hi"]) - s, info["hi_open"]))
+                self.facts.append((_end(info["hi"]) - s, info["hi_open"]))
         self.header_hypotheses = list(header["hypotheses"])
         for h in header["hypotheses"]:
             self.add_relation(self.parse(h))
@@ -243,7 +249,7 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     if arg["kind"] == "monotone":
         info = ctx.domains[x]
         end = info["lo"] if arg["direction"] == "increasing" else info["hi"]
-        if end in ("oo", "-oo") or not _same(point, sp.nsimplify(end)):
+        if end in ("oo", "-oo") or not _same(point, _end(end)):
             raise Bad(f"{point} is not the {'lower' if arg['direction'] == 'increasing' else 'upper'} end of {x}")
         check_sub(arg["monotone"], ctx, deriv if arg["direction"] == "increasing" else -deriv, False)
     elif arg["kind"] == "critical point":
@@ -365,9 +371,9 @@ def check_box_certificate(boxes: dict, ctx: Context, gap, strict: bool) -> None:
     for name, info in boxes["domain"].items():
         mine = ctx.domains[ctx.symbols[name]]
         lo_ok = mine["lo"] == "-oo" or (info["lo"] not in ("-oo", "-inf") and
-                                         sp.nsimplify(info["lo"]) <= sp.nsimplify(mine["lo"]))
+                                         _end(info["lo"]) <= _end(mine["lo"]))
         hi_ok = mine["hi"] == "oo" or (info["hi"] not in ("oo", "inf") and
-                                        sp.nsimplify(info["hi"]) >= sp.nsimplify(mine["hi"]))
+                                        _end(info["hi"]) >= _end(mine["hi"]))
         if not (lo_ok or mine["lo"] == "-oo") or not hi_ok:
             raise Bad(f"the boxes cover a smaller domain of {name} than the claim's")
     claimed = {sp.sympify(h, locals=dict(ctx.symbols)) for h in boxes["constraints"]}
@@ -447,7 +453,7 @@ def _is_domain_fact(f, y, ctx: Context) -> bool:
         return False
     ends = []
     if info["lo"] != "-oo":
-        ends.append(y - sp.nsimplify(info["lo"]))
+        ends.append(y - _end(info["lo"]))
     if info["hi"] != "oo":
-        ends.append(sp.nsimplify(info["hi"]) - y)
+        ends.append(_end(info["hi"]) - y)
     return any(f == e for e in ends)
