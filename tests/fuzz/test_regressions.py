@@ -267,3 +267,16 @@ hm = Claim(id="mine.hm", title="t", lhs="2*gamma(delta)*t/(gamma(delta) + t)", r
                    Param("delta", Domain(2, math.inf, hi_open=True))), provenance=P)
 ''', "--time-limit", "60")
     assert results["mine.hm"]["verdict"] in ("PROVED", "CONSISTENT"), results  # true (AM-GM); not 'ran past 60 s'
+
+
+def test_a_z3_proof_over_rounded_constants_replays(tmp_path, quick_prover):
+    # (2t + log(1.5))**2 <= 2*((2t)**2 + log(1.5)**2): the checker read the end 0.4054651081081636 of log(1.5)'s
+    # ball as log(3/2) (nsimplify), which z3 cannot read, and found the negation satisfiable without it
+    results = check_file(tmp_path, '''
+t = Param("t", SIZE)
+square = Claim(id="mine.square", title="t", lhs="((t + t) + log(1.5))**2", rel="<=",
+               rhs="2*((t + t)**2 + log(1.5)**2)", params=(t,), provenance=P)
+''')
+    result = results["mine.square"]
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None
