@@ -13,18 +13,22 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
+from numerics.limits import TimeLimitExceeded, time_limit
 from theory.claim import Claim, ClaimError
 
 FORMAT = 1
 DEFAULT_PATH = "boundlab.snapshot.json"
 CONSTANT_RTOL = 1e-6  # worst-case constants are certified to this relative tolerance (verify.worstcase.AGREEMENT)
 QUIET = ("unchanged", "equivalent")
+SIMPLIFY_SECONDS = 5.0  # CPU time for SymPy to reduce old - new to 0 ...
+SAMPLE_SECONDS = 20.0  # ... and then for the comparison at sample points
 ENTRY_KEYS = ("title", "statistic", "lhs", "rel", "rhs", "prob", "hypotheses", "params", "provenance", "expect",
               "verdict", "method", "worstcase")
 
@@ -163,14 +167,21 @@ def _same_expression(old: sp.Expr, new: sp.Expr, points) -> tuple[str | None, st
     if old == new:
         return "identical", ""
     try:
-        if sp.simplify(old - new) == 0:
-            return "proved", "proved symbolically (the difference simplifies to 0)"
-    except Exception:  # noqa: BLE001 - fall through to sampling
+        with time_limit(SIMPLIFY_SECONDS):
+            if sp.simplify(old - new) == 0:
+                return "proved", "proved symbolically (the difference simplifies to 0)"
+    except (Exception, TimeLimitExceeded):  # noqa: BLE001 - fall through to sampling
         pass
-    compared = 0
+    compared, end = 0, time.process_time() + SAMPLE_SECONDS
     for s in points() if old.free_symbols | new.free_symbols else [{}]:
+        left = end - time.process_time()
+        if left <= 0:  # beta(beta(log(3), b), gamma(z)) takes SymPy seconds a point at 50 digits
+            break
         try:
-            a, b = old.evalf(50, subs=s), new.evalf(50, subs=s)
+            with time_limit(left):
+                a, b = old.evalf(50, subs=s), new.evalf(50, subs=s)
+        except TimeLimitExceeded:
+            break
         except (ArithmeticError, ValueError, TypeError):  # PrecisionExhausted: floor(x) at an integer x, ...
             continue
         if not (a.is_real and b.is_real):
@@ -181,7 +192,7 @@ def _same_expression(old: sp.Expr, new: sp.Expr, points) -> tuple[str | None, st
             return None, f"at {where}: old {float(a):.6g}, new {float(b):.6g}"
     if not compared:  # no evidence of equality is no evidence: a change nobody could compare is a change
         return None, "at no sampled point could both be evaluated at 50 digits (treated as a change)"
-    return "sampled", "equal at 50 digits at every sampled point (no symbolic proof)"
+    return "sampled", f"equal at 50 digits at {compared} sampled point(s) (no symbolic proof)"
 
 
 def _compare_statement(claim: Claim, rec: dict) -> Finding:

@@ -44,6 +44,7 @@ from claims import Generated, simulated
 DIGITS, CONFIRM_DIGITS = 50, 80
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
 POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point, at 50 digits
+SEARCH_SECONDS = 20.0  # CPU time for the oracle's search of one claim, and for the snapshot comparison
 CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
 
@@ -198,14 +199,17 @@ class Oracle:
 
     def search(self, rnd: random.Random) -> dict | None:
         """A violation among random points of the domains: the float64 points closest to failing and random
-        ones, checked at 50 digits."""
+        ones, checked at 50 digits, for at most SEARCH_SECONDS of CPU time."""
         if not self.syms:
             return self.violation({})
         pts = [{p.name: _draw(p.domain, rnd) for p in self.claim.params} for _ in range(PRESCREEN)]
         pts = [q for q in pts if all(p.domain.contains(q[p.name]) for p in self.claim.params)]
         chosen = rnd.sample(pts, min(EXACT_POINTS, len(pts)))
         chosen += [pts[i] for i in self._nearest(pts)]
+        end = time.process_time() + SEARCH_SECONDS
         for q in chosen:
+            if time.process_time() > end:
+                break
             found = self.violation(q)
             if found is not None:
                 return found
@@ -374,11 +378,15 @@ def changed_constant(claim: Claim) -> Claim | None:
     return dataclasses.replace(claim, rhs=rhs)
 
 
-def _differs(old: Claim, new: Claim, rnd: random.Random, tries: int = 40) -> float:
-    """The share of sampled points of the domains (hypotheses holding) where the two right-hand sides differ."""
+def _differs(old: Claim, new: Claim, rnd: random.Random, tries: int = 40, seconds: float = SEARCH_SECONDS) -> float:
+    """The share of sampled points of the domains (hypotheses holding) where the two right-hand sides differ, from
+    at most `tries` points and `seconds` of CPU time (beta(beta(log(3), b), gamma(z)) takes mpmath 2 s a point)."""
     a, b = Oracle(old), Oracle(new)
     differ = seen = 0
+    end = time.process_time() + seconds
     for _ in range(tries):
+        if time.process_time() > end:
+            break
         point = {p.name: _draw(p.domain, rnd) for p in old.params}
         va, vb = a.values(point, DIGITS), b.values(point, DIGITS)
         if va is None or vb is None or not a.inside(va, DIGITS):

@@ -153,3 +153,26 @@ floor = Claim(id="mine.floor", title="t", lhs="-3", rel="<=", rhs="floor(Min(-1,
     assert kinds(report, "mine.gamma") == ["changed meaning"]
     assert "old 1, new 2" in report["claims"]["mine.gamma"][0]["detail"]
     assert kinds(report, "mine.floor") in (["unchanged"], ["equivalent"])
+
+
+def test_a_comparison_that_sympy_makes_slow_stays_within_its_budget(tmp_path, capsys, monkeypatch):
+    # beta(beta(log(3), b), gamma(z)) takes SymPy seconds per point at 50 digits and simplify minutes: the
+    # comparison of a changed constant took 100 s; with the budgets cut to a fraction of a second it still decides
+    from verify import snapshot as snap
+
+    monkeypatch.setattr(snap, "SIMPLIFY_SECONDS", 0.2)
+    monkeypatch.setattr(snap, "SAMPLE_SECONDS", 0.5)
+    src, golden = tmp_path / "mine.py", tmp_path / "golden.json"
+    claims = '''
+from theory import Claim, Domain, Param, Provenance, UNIT_OPEN
+P = Provenance("derived", "mine", "Me (2026)")
+z, b = Param("z", Domain(0.1, 100, hi_open=True)), Param("b", UNIT_OPEN)
+slow = Claim(id="mine.slow", title="t", lhs="beta(beta(log(3), b), gamma(z))", rel="=",
+             rhs="beta(beta(log(3), b), gamma(z))", params=(z, b), provenance=P)
+'''
+    src.write_text(claims)
+    assert main(["snapshot", "--file", str(src), "-o", str(golden)]) == 0
+    capsys.readouterr()
+    src.write_text(claims.replace('rhs="beta(beta(log(3), b)', 'rhs="beta(beta(log(6), b)'))
+    code, report = run_check(src, golden, capsys)
+    assert code == 1 and kinds(report, "mine.slow") == ["changed meaning"]
