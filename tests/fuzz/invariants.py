@@ -44,6 +44,7 @@ from claims import Generated, simulated
 DIGITS, CONFIRM_DIGITS = 50, 80
 PRESCREEN, EXACT_POINTS, NEAREST = 2000, 48, 24  # float64 points, random 50-digit points, closest float64 points
 POINT_SECONDS = 2.0  # CPU time for the sides and hypotheses at one point, at 50 digits
+MAX_DIGITS = 2000  # the most digits a value is recomputed at to make it reliable
 SEARCH_SECONDS = 20.0  # CPU time for the oracle's search of one claim, and for the snapshot comparison
 CHECK_SECONDS = 60.0  # CPU time for one check: with every layer on a budget, far more than any needs
 SHIFT = 1.5  # a shifted claim is off by this many detectable deviations
@@ -105,8 +106,9 @@ def _decimal(expr: sp.Expr) -> sp.Expr:
 
 
 def _exp(x):
-    """exp, refusing arguments so large that mpmath would need hours (exp(exp(exp(3))): log 2 to a million bits)."""
-    if abs(x) > 10 ** 50:
+    """exp, refusing arguments so large that mpmath would need long (log 2 to as many digits as the argument has:
+    0.1 s at 10**20000, 3 s at 10**100000); exp(-exp(2088)), a witness's tiny side, is well within reach."""
+    if abs(x) > 10 ** 20000:
         raise OverflowError(f"exp({mpmath.nstr(x, 5)}) is out of reach")
     return mpmath.exp(x)
 
@@ -185,8 +187,9 @@ class Oracle:
 
     def reliable(self, point: dict, digits: int, tries: int = 1) -> list | None:
         """The values at `digits` digits when they agree to half that many digits (`sure`) with the values at 30
-        more; else the same at twice the digits, up to `tries` times; None when they never agree (mpmath lost
-        precision: gamma(1e18) at 50 digits) or cannot be computed."""
+        more; else the same at twice the digits, or at as many more as a value's decimal exponent has digits
+        (exp(-exp(2088)) = 2e-(4.6e906) has a mantissa only at 960 digits), up to `tries` times and MAX_DIGITS;
+        None when they never agree (mpmath lost precision: gamma(1e18) at 50 digits) or cannot be computed."""
         for _ in range(tries):
             values, check = self.values(point, digits), self.values(point, digits + CONFIRM_DIGITS - DIGITS)
             if values is None or check is None:
@@ -194,7 +197,9 @@ class Oracle:
             tol = sure(digits)
             if all(abs(a - b) <= tol * abs(b) for a, b in zip(values, check)):
                 return values
-            digits *= 2
+            sizes = [abs(mpmath.log10(abs(v))) for v in values if v != 0]  # the decimal exponents' sizes
+            exponent = max((int(mpmath.log10(s)) + 1 for s in sizes if s >= 1), default=0)
+            digits = min(MAX_DIGITS, max(2 * digits, digits + exponent))
         return None
 
     def search(self, rnd: random.Random) -> dict | None:

@@ -280,3 +280,19 @@ square = Claim(id="mine.square", title="t", lhs="((t + t) + log(1.5))**2", rel="
     result = results["mine.square"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_witness_and_an_identity_with_astronomical_exponents_replay(tmp_path, quick_prover):
+    # exp(-exp(x/2)) at x = 4177 is 2e-(4.6e906): its mantissa needs 960 digits, so the replay judged it no finite
+    # number; exp(exp(exp(d))) is 10**(10**175) at d = 6, where the checker saw a difference at 200 digits
+    results = check_file(tmp_path, '''
+x, m = Param("x", Domain(4000, 5000)), Param("m", SIZE)
+tiny = Claim(id="mine.tiny", title="t", lhs="exp(-exp(x/2))", rel="<=", rhs="exp(-log(1 + m)) - 1", params=(x, m),
+             hypotheses=("log(1 + m) <= exp(x/2)",), provenance=P)
+tower = Claim(id="mine.tower", title="t", lhs="exp(exp(exp(d)) + d)", rel="=", rhs="exp(exp(exp(d)))*exp(d)",
+              params=(Param("d", Domain(5.5, 6)),), provenance=P)
+''', "--seed", "3")
+    assert results["mine.tiny"]["verdict"] == "VIOLATED"  # false everywhere: lhs > 0 > rhs
+    assert_replays(tmp_path, results["mine.tiny"])
+    assert results["mine.tower"]["verdict"] == "PROVED"
+    assert certificate_replays(results["mine.tower"]["evidence"]["certificate"]) is None

@@ -328,6 +328,12 @@ def _substituted(sub: dict, ctx: Context):
     return sctx.derived(facts=facts + [(t, sub["strict"])]), y, value
 
 
+def _exponent_digits(values) -> int:
+    """How many digits the largest decimal exponent among the values has (175 for 10**(10**175))."""
+    sizes = [abs(mpmath.log10(abs(v))) for v in values if v != 0 and mpmath.isfinite(v)]
+    return max((int(mpmath.log10(s)) + 1 for s in sizes if s >= 1), default=0)
+
+
 def check_identity(cert: dict, ctx: Context, gap) -> None:
     if "substitution" in cert:
         ctx, y, value = _substituted(cert["substitution"], ctx)
@@ -342,17 +348,23 @@ def check_identity(cert: dict, ctx: Context, gap) -> None:
     free = sorted(diff.free_symbols, key=str)
     fn = sp.lambdify(free, [diff, *sp.Add.make_args(diff)], "mpmath")
     tol = mpmath.mpf(10) ** (-12 if diff.has(sp.Float) else -35)  # SymPy's own Floats carry 15 digits
-    # a point that looks wrong at 50 digits is looked at again at 200: a huge intermediate (gamma(gamma(60)) + 0.56)
-    # loses the small addend at 50 digits, while a real non-identity keeps its difference at any precision
+    # a point that looks wrong at 50 digits is looked at again with 150 more, and as many more as its terms' decimal
+    # exponents have digits: a huge intermediate (gamma(gamma(60)) + 0.56) loses the small addend at 50 digits, and
+    # exp(exp(exp(6))) = 10**(10**175) has no correct mantissa below 175 digits; a real non-identity keeps its
+    # difference at any precision
     def off(point, digits):
         with mpmath.workdps(digits):
             v, *terms = fn(*[mpmath.mpf(x) for x in point])
-            return v if abs(v) > tol * max(1, *map(abs, terms)) else None
+            return (v, terms) if abs(v) > tol * max(1, *map(abs, terms)) else None
 
     for _ in range(20):
         point = [_sample(ctx.domains.get(s), rng) for s in free]
-        if off(point, 50) is not None and (v := off(point, 200)) is not None:
-            raise Bad(f"the difference is {mpmath.nstr(v, 5)} at a point: not an identity")
+        first = off(point, 50)
+        if first is None:
+            continue
+        again = off(point, min(5000, 200 + _exponent_digits(first[1])))
+        if again is not None:
+            raise Bad(f"the difference is {mpmath.nstr(again[0], 5)} at a point: not an identity")
     if not diff.has(sp.Float) and all(sp.simplify(f(diff)) != 0 for f in (lambda e: e, lambda e: sp.expand_log(
             sp.powsimp(e)), sp.gammasimp)):  # with Floats, SymPy's own rounding: the 15-digit look above decides
         raise Bad("SymPy does not reduce the difference to 0")
