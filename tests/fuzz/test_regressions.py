@@ -296,3 +296,16 @@ tower = Claim(id="mine.tower", title="t", lhs="exp(exp(exp(d)) + d)", rel="=", r
     assert_replays(tmp_path, results["mine.tiny"])
     assert results["mine.tower"]["verdict"] == "PROVED"
     assert certificate_replays(results["mine.tower"]["evidence"]["certificate"]) is None
+
+
+def test_boxes_that_fix_two_variables_at_once_replay(tmp_path, monkeypatch):
+    # exp(r) >= 1 + r at r = y - m: the prover fixed u_m and y in one round, each by a sign proved on the whole box,
+    # and the checker replayed the second sign on the box left after the first fix, where its centre did not lie
+    monkeypatch.setattr(numerics.prover, "SECONDS", 2.0)
+    results = check_file(tmp_path, '''
+tangent = Claim(id="mine.tangent", title="t", lhs="exp(y - m)", rel=">=", rhs="1 + (y - m)",
+                params=(Param("y", UNIT_OPEN), Param("m", SIZE)), provenance=P)
+''')
+    result = results["mine.tangent"]
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None

@@ -203,6 +203,7 @@ def _verify(terms, env, box, need, rec, syms, doms):
     """Replay one proof record: fixed variables (derivative signs, possibly proved by a nested record), then
     the mean-value form or the natural enclosure; need: whether > 0 is needed rather than >= 0."""
     env, box = dict(env), dict(box)
+    whole_env, whole_box = dict(env), dict(box)  # before any variable is fixed
     smooth = not any(f.has(sp.floor, sp.ceiling) for _, forms in terms for f in forms)
     for item in rec.get("fixed", []):
         (n, end, link), v = item[:3], syms[item[0]]
@@ -212,7 +213,10 @@ def _verify(terms, env, box, need, rec, syms, doms):
         d = [(w, _derivative_forms(forms[0], v)) for w, forms in terms]
         if len(item) > 3:
             _require(not link, "a strict step needs a direct enclosure")
-            _verify(d if end == "lo" else [(-w, f) for w, f in d], env, box, False, item[3], syms, doms)
+            # the prover fixes several variables at once, each by a sign proved on the box before any of them is
+            # fixed; a sign on the whole box holds on the part left after the earlier fixes (its centre may lie
+            # outside that part, so the nested record is replayed on the whole box)
+            _verify(d if end == "lo" else [(-w, f) for w, f in d], whole_env, whole_box, False, item[3], syms, doms)
         else:
             g = _value(d, env, [False])
             _require((g.a > 0 if link else g.a >= 0) if end == "lo" else (g.b < 0 if link else g.b <= 0),
