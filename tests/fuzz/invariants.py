@@ -172,9 +172,10 @@ class Oracle:
             truth[r] = sp.true if yes else sp.false
         return all(h.expr.xreplace(truth) is sp.true for h in self.claim.conditions)
 
-    def fails(self, values: list, digits: int, ties: bool = False) -> bool:
-        """The relation certainly fails (for claims with decimals, by more than the checker's 1e-12 relative)."""
-        tol = mpmath.mpf(10) ** -12 if self.has_float and self.claim.rel == "=" else None
+    def fails(self, values: list, digits: int, ties: bool = False, tol=None) -> bool:
+        """The relation certainly fails (for claims with decimals, by more than the checker's 1e-12 relative; else
+        by more than the relative `tol` when given, or 10 * sure(digits))."""
+        tol = mpmath.mpf(10) ** -12 if self.has_float and self.claim.rel == "=" else tol
         return self._holds(NEGATION[RELATIONS[self.claim.rel]], values[0], values[1], digits, ties, tol)
 
     def violation(self, point: dict) -> dict | None:
@@ -258,7 +259,14 @@ def replay(claim: Claim, witness: dict) -> str | None:
         return f"a side or hypothesis is not a finite real number (to {digits} digits) at the witness {point}"
     if not oracle.inside(values, digits, ties=True):
         return f"the witness {point} does not satisfy the hypotheses at {digits} digits"
-    if not oracle.fails(values, digits, ties=True):
+    # a witness found at 1000 digits may fail by 1e-760 relative (sqrt(a + b) against sqrt(a) + sqrt(b) at
+    # a = gamma(641)): judged by how far its sides moved from `digits` to 30 more, times 1000, not by half the digits
+    with mpmath.workdps(digits + CONFIRM_DIGITS):
+        finer = oracle.values(point, digits + CONFIRM_DIGITS - DIGITS)
+        moved = max((abs(a - b) / abs(b) for a, b in zip(values[:2], finer[:2]) if b != 0), default=0) \
+            if finer else None
+    tol = None if moved is None else max(1000 * moved, mpmath.mpf(10) ** (10 - digits))
+    if not oracle.fails(values, digits, ties=True, tol=tol):
         return (f"at the witness {point} the claim holds: lhs {mpmath.nstr(values[0], 20)}, "
                 f"rhs {mpmath.nstr(values[1], 20)}")
     tested = oracle.reliable({k: float(v) for k, v in point.items()}, digits, tries=3)  # the float it tried

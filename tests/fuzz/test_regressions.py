@@ -309,3 +309,14 @@ tangent = Claim(id="mine.tangent", title="t", lhs="exp(y - m)", rel=">=", rhs="1
     result = results["mine.tangent"]
     assert result["verdict"] == "PROVED", result
     assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
+def test_a_witness_that_fails_by_a_tiny_relative_amount_replays(tmp_path, quick_prover):
+    # sqrt(a + b) > sqrt(a) + sqrt(b) is false everywhere; at a = gamma(641) ~ 1e1521 the sides differ by 3.9 in
+    # 1e760, which the confirmation sees at 1000 digits and the replay judged "holds" by half the digits
+    results = check_file(tmp_path, '''
+sub = Claim(id="mine.sub", title="t", lhs="sqrt(gamma(d) + (z + pi))", rel=">", rhs="sqrt(gamma(d)) + sqrt(z + pi)",
+            params=(Param("d", Domain(600, 700)), Param("z", Domain(1, 20, integer=True))), provenance=P)
+''')
+    assert results["mine.sub"]["verdict"] == "VIOLATED"
+    assert_replays(tmp_path, results["mine.sub"])
