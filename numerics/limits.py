@@ -52,6 +52,9 @@ def _on_signal(signum, frame):
     now = time.process_time()
     expired = [d for d in _deadlines if d <= now + 1e-3]
     if expired:
+        # fire again soon: an exception raised inside a weakref callback or a __del__ is printed and dropped, and
+        # the block would then run on unlimited (the block's exit re-arms the timer as it should be)
+        signal.setitimer(signal.ITIMER_PROF, 0.05)
         raise _Expired(max(expired))  # the innermost expired limit is the one with the latest deadline
     _arm()  # a timer that fired early (coarse accounting): wait for the rest
 

@@ -181,6 +181,9 @@ def _decide_trend(claim, envs, batch, alpha, seed):
     return CONSISTENT, ev, None
 
 
+CHANGES = 1.5  # a measured coefficient whose means change less than this factor along a sweep decides no drift
+
+
 def _decide_bound(claim, envs, batch, alpha, seed):
     x = np.array([p[claim.over[0]] for p in claim.points()], dtype=float)
     consts = [c.symbol for c in claim.constants]
@@ -205,7 +208,8 @@ def _decide_bound(claim, envs, batch, alpha, seed):
     names = [c.name for c in claim.constants]
     # only a constant whose term changes along the swept variable can reveal a wrong exponent in it: a term in the
     # swept variable itself, or in a measured quantity (C1*noise_avg_risk) whose means change along the sweep within
-    # a grid row (not only from one row to the next)
+    # a grid row by more than a factor CHANGES (not only from row to row, nor by the noise of a quantity that does
+    # not depend on the swept variable, such as caulking's feature_err along n)
     swept = {s for s in rhs.free_symbols if s.name == claim.over[0]}
     given = {p.name for p in claim.params} | {c.name for c in claim.constants}
     rows = collections.defaultdict(list)
@@ -213,7 +217,7 @@ def _decide_bound(claim, envs, batch, alpha, seed):
         rows[repr(sorted((a, v) for a, v in p.items() if a != claim.over[0]))].append(k)
     decided = [bool(coef.free_symbols & swept) or (
         any(s.name not in given for s in coef.free_symbols)
-        and any(np.ptp(col[ks]) > 1e-9 * np.abs(col[ks]).max() for ks in rows.values()))
+        and any(np.all(col[ks] != 0) and np.ptp(np.log(np.abs(col[ks]))) > math.log(CHANGES) for ks in rows.values()))
         for coef, col in zip(coeffs, features.T)]
     ev = {"tolerance": claim.resolution, "means": [float(m) for m in means], **drift.to_json(),
           "constants": dict(zip(names, drift.full.constants)),

@@ -288,6 +288,17 @@ minnorm_risk = Claim(
     grid=({"d": 40, "n": 15, "sigma": 0.7, "beta2": 1.69}, {"d": 30, "n": 22, "sigma": 0.3, "beta2": 4.0}),
 )
 
+interpolation_can_hurt = Claim(
+    id="classical.interpolation_can_hurt",
+    title="Near the interpolation threshold, minimum-norm interpolation can do worse than predicting zero",
+    doc="An existential statement: some draw has risk |X^+ y - beta|^2 above |beta|^2, the risk of the zero "
+        "predictor. By the formula of classical.minnorm_risk its mean is 1.69 (2/17) + 0.49 x 15 = 7.55 > 1.69 at "
+        "d = 17, n = 15, sigma = 0.7, so such draws are common; one found establishes the claim.",
+    lhs="risk", rel=">", rhs="beta2", params=(d, n, noise, beta2), quantities=(risk,), hypotheses=("d >= n + 2",),
+    provenance=MINNORM, samples=400, statistic="some", scenario="gaussian_design",
+    grid=({"d": 17, "n": 15, "sigma": 0.7, "beta2": 1.69},),
+)
+
 ridgeless_equivalent = Claim(
     id="classical.ridgeless_equivalent",
     title="The deterministic equivalent of ridge and ridgeless regression, to 3%",
@@ -328,8 +339,8 @@ CLAIMS = [gaussian_second_moment, gaussian_fourth_moment, beta_mean, beta_second
           exp_above_tangent, log1p_below_identity, log_below_tangent, log_inverse_delta_positive, sqrt_subadditive,
           sqrt_concave_mean, am_gm, uniform_radius_positive, bernoulli_inequality, one_minus_inverse_power,
           gaussian_tail, ols_risk, ols_risk_covariate_shift, inverse_wishart_mean, inverse_wishart_second_moment,
-          projection_mean, projection_mean_anisotropic, minnorm_risk, ridgeless_equivalent, projection_equivalent,
-          gaussian_fourth_moment_matrix]
+          projection_mean, projection_mean_anisotropic, minnorm_risk, interpolation_can_hurt, ridgeless_equivalent,
+          projection_equivalent, gaussian_fourth_moment_matrix]
 
 beta_variance_chain = Derivation(
     id="classical.beta_variance_chain",
