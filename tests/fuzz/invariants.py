@@ -260,11 +260,12 @@ def replay(claim: Claim, witness: dict) -> str | None:
     if not oracle.inside(values, digits, ties=True):
         return f"the witness {point} does not satisfy the hypotheses at {digits} digits"
     # a witness found at 1000 digits may fail by 1e-760 relative (sqrt(a + b) against sqrt(a) + sqrt(b) at
-    # a = gamma(641)): judged by how far its sides moved from `digits` to 30 more, times 1000, not by half the digits
+    # a = gamma(641)): judged by how far its sides moved from `digits` to 30 more (x1000), relative to their size
+    # together, not by half the digits
     with mpmath.workdps(digits + CONFIRM_DIGITS):
         finer = oracle.values(point, digits + CONFIRM_DIGITS - DIGITS)
-        moved = max((abs(a - b) / abs(b) for a, b in zip(values[:2], finer[:2]) if b != 0), default=0) \
-            if finer else None
+        size = abs(values[0]) + abs(values[1])
+        moved = max(abs(a - b) for a, b in zip(values[:2], finer[:2])) / size if finer and size else None
     tol = None if moved is None else max(1000 * moved, mpmath.mpf(10) ** (10 - digits))
     if not oracle.fails(values, digits, ties=True, tol=tol):
         return (f"at the witness {point} the claim holds: lhs {mpmath.nstr(values[0], 20)}, "

@@ -25,6 +25,11 @@ def check_file(tmp_path, source: str, *args: str) -> dict:
     return {r["id"]: r for r in json.loads(out.read_text())["results"]}
 
 
+def assert_proved_and_replays(result: dict) -> None:
+    assert result["verdict"] == "PROVED", result
+    assert certificate_replays(result["evidence"]["certificate"]) is None
+
+
 def assert_replays(tmp_path, result: dict) -> None:
     claims = {c.id: c for c in vars(load_file(tmp_path / "mine.py")).values() if hasattr(c, "left")}
     assert replay(claims[result["id"]], result["witness"]) is None
@@ -214,9 +219,7 @@ m = Param("m", Domain(0.1, 100, hi_open=True))
 beta = Claim(id="mine.beta", title="t", lhs="beta(gamma(m), log(7/4))", rel="=",
              rhs="gamma(gamma(m))*gamma(log(7/4))/gamma(gamma(m) + log(7/4))", params=(m,), provenance=P)
 ''')
-    result = results["mine.beta"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.beta"])
 
 
 def test_a_certificate_with_a_constant_below_double_precision_replays(tmp_path, quick_prover):
@@ -226,9 +229,7 @@ def test_a_certificate_with_a_constant_below_double_precision_replays(tmp_path, 
 s = Param("s", Domain(-10, 10))
 below = Claim(id="mine.below", title="t", lhs="erf(-s)", rel="<", rhs="1", params=(s,), provenance=P)
 ''')
-    result = results["mine.below"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.below"])
 
 
 def test_a_monotone_argument_nested_in_an_end_value_replays(tmp_path, monkeypatch):
@@ -240,9 +241,7 @@ def test_a_monotone_argument_nested_in_an_end_value_replays(tmp_path, monkeypatc
 two = Claim(id="mine.two", title="t", lhs="log(Abs(m) + s)", rel="<=", rhs="Abs(m) + s - 1",
             params=(Param("m", SIZE), Param("s", Domain(2, math.inf, hi_open=True))), provenance=P)
 ''')
-    result = results["mine.two"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.two"])
 
 
 def test_a_proof_whose_enclosures_are_astronomical_replays(tmp_path, quick_prover):
@@ -253,9 +252,7 @@ huge = Claim(id="mine.huge", title="t", lhs="gamma(7**a + 2)", rel=">=", rhs="1"
              params=(Param("a", Domain(0.001, 1000.0, scale="log")), Param("eps", Domain(0.5, 4))),
              hypotheses=("a**floor(eps) <= 2",), provenance=P)
 ''')
-    result = results["mine.huge"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.huge"])
 
 
 def test_a_prover_layer_stuck_in_sympy_gives_up_at_its_budget(tmp_path, quick_prover):
@@ -277,9 +274,7 @@ t = Param("t", SIZE)
 square = Claim(id="mine.square", title="t", lhs="((t + t) + log(1.5))**2", rel="<=",
                rhs="2*((t + t)**2 + log(1.5)**2)", params=(t,), provenance=P)
 ''')
-    result = results["mine.square"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.square"])
 
 
 def test_a_witness_and_an_identity_with_astronomical_exponents_replay(tmp_path, quick_prover):
@@ -294,8 +289,7 @@ tower = Claim(id="mine.tower", title="t", lhs="exp(exp(exp(d)) + d)", rel="=", r
 ''', "--seed", "3")
     assert results["mine.tiny"]["verdict"] == "VIOLATED"  # false everywhere: lhs > 0 > rhs
     assert_replays(tmp_path, results["mine.tiny"])
-    assert results["mine.tower"]["verdict"] == "PROVED"
-    assert certificate_replays(results["mine.tower"]["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.tower"])
 
 
 def test_boxes_that_fix_two_variables_at_once_replay(tmp_path, monkeypatch):
@@ -306,9 +300,7 @@ def test_boxes_that_fix_two_variables_at_once_replay(tmp_path, monkeypatch):
 tangent = Claim(id="mine.tangent", title="t", lhs="exp(y - m)", rel=">=", rhs="1 + (y - m)",
                 params=(Param("y", UNIT_OPEN), Param("m", SIZE)), provenance=P)
 ''')
-    result = results["mine.tangent"]
-    assert result["verdict"] == "PROVED", result
-    assert certificate_replays(result["evidence"]["certificate"]) is None
+    assert_proved_and_replays(results["mine.tangent"])
 
 
 def test_a_witness_that_fails_by_a_tiny_relative_amount_replays(tmp_path, quick_prover):
