@@ -52,14 +52,15 @@ def statement_of(block: str) -> str:
 
 def statement_parts(claim: Claim, statement: str) -> list[tuple[str, object]]:
     """(LaTeX, verified meaning) for each piece of a statement: the wrappers E[.], Var[.], Pr[.] >= p, the
-    log-log slope, "is non-increasing in", "there are constants" and "almost surely" are undone here, and the
-    operators E, Var and slope are opaque functions, the same on both sides."""
+    log-log slope, "is non-increasing in", "there are constants", "almost surely" and "for some instance" are undone
+    here, and the operators E, Var and slope are opaque functions, the same on both sides."""
     lhs, rhs, stat = claim.left.expr, claim.right.expr, claim.statistic
     E, Var, slope = lp.OPAQUE["E"], lp.OPAQUE["Var"], lp.OPAQUE["slope"]
-    if stat == "as":
-        assert statement.endswith(r" \quad\text{almost surely}")
-        statement = statement[:-len(r" \quad\text{almost surely}")]
-    if stat in ("value", "as"):
+    for quantifier, quantified in ((r" \quad\text{almost surely}", "as"), (r" \quad\text{for some instance}", "some")):
+        if stat == quantified:
+            assert statement.endswith(quantifier)
+            statement = statement[:-len(quantifier)]
+    if stat in ("value", "as", "some"):
         return [(statement, lp.Relation(claim.rel, lhs, rhs))]
     if stat in ("mean", "var"):
         return [(statement, lp.Relation(claim.rel, (E if stat == "mean" else Var)(lhs), rhs))]
