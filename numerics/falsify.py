@@ -265,7 +265,7 @@ def equality_witness(claim: Claim, candidates: list[dict]) -> dict | None:
     for point in candidates:
         for p in claim.params:
             if not p.domain.integer:
-                witness = _sign_change(claim, gap, conditions, point, p)
+                witness = _sign_change(claim, left, right, conditions, point, p)
                 if witness is not None:
                     return witness
     return None
@@ -296,7 +296,7 @@ def _exact_equality(claim: Claim, point: dict) -> dict | None:
             "lhs": text(lv), "rhs": text(rv), "relation": "!=", "digits": "exact (SymPy reduces lhs - rhs to 0)"}
 
 
-def _sign_change(claim: Claim, gap, conditions, point: dict, param) -> dict | None:
+def _sign_change(claim: Claim, left, right, conditions, point: dict, param) -> dict | None:
     """A bracketing segment along `param` through `point` (see `equality_witness`), narrowed by bisection."""
     from flint import arb, ctx
 
@@ -314,7 +314,7 @@ def _sign_change(claim: Claim, gap, conditions, point: dict, param) -> dict | No
         signed = _numeric(claim.left.expr - claim.right.expr, claim, pts)
     ok = hypotheses_mask(claim, pts) & np.isfinite(signed)
     syms = tuple(p.symbol for p in claim.params)
-    fn = compile_expr(gap, syms, "arb")
+    fn = compile_expr(left - right, syms, "arb")
     old, ctx.prec = ctx.prec, int(MP_DIGITS * 3.33) + 20
     try:
         def at(x):  # the arguments for a ball x of the parameter, the other coordinates exact
@@ -352,8 +352,7 @@ def _sign_change(claim: Claim, gap, conditions, point: dict, param) -> dict | No
                 a, b = (m, b) if sm == sa else (a, m)
             root = {**point, param.name: (a + b) / 2}
             args = [arb(float(root[p.name])) for p in claim.params]
-            lv = arb(compile_expr(_exact_parts(claim)[0], syms, "arb")(*args))
-            rv = arb(compile_expr(_exact_parts(claim)[1], syms, "arb")(*args))
+            lv, rv = (arb(compile_expr(side, syms, "arb")(*args)) for side in (left, right))
             return {"point": {k: mpmath.nstr(mpmath.mpf(v), 30) for k, v in root.items()},
                     "lhs": lv.str(30, radius=False), "rhs": rv.str(30, radius=False), "relation": "!=",
                     "bracket": {param.name: [mpmath.nstr(mpmath.mpf(a), 30), mpmath.nstr(mpmath.mpf(b), 30)]},
