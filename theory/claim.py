@@ -19,6 +19,7 @@ unknown constants, so they are checked by shape rather than by value:
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +129,7 @@ class Claim:
     registers it and leaves its name in `scenario`; and a grid of points: each point sets parameter values and,
     under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
     grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for
-    curves: repetitions) per point. `resolution` is, for curves, the tolerance on a slope or a drift exponent.
+    curves: repetitions) per point; None takes the scenario's default (`boundlab scenarios` lists them). `resolution` is, for curves, the tolerance on a slope or a drift exponent.
     `tol` is the relative slack of a comparison: rounding for exact claims, the stated accuracy of an approximation
     (a mean claimed `=` within tol x |claimed| is refuted only when its whole interval lies outside that band).
     `expect="VIOLATED"` registers a known-false claim that the tool must refute.
@@ -147,7 +148,7 @@ class Claim:
     prob: Any = None
     scenario: Any = None  # a scenario name; a scenario object or class becomes its name (see _scenario_name)
     grid: tuple[dict, ...] = ()
-    samples: int = 4000
+    samples: int | None = None
     tol: float = 1e-9
     resolution: float = 0.05
     expect: str = "holds"
@@ -211,8 +212,12 @@ class Claim:
         self._check_curve(names)
         if any(q.symbol in self.conditions_symbols() for q in self.quantities):
             raise ClaimError(cid, "hypotheses may constrain parameters only, not measured quantities")
-        if self.samples < 2 or not math.isfinite(self.tol) or self.tol < 0 or not 0 < self.resolution:
-            raise ClaimError(cid, "samples must be >= 2, tol >= 0 and resolution > 0")
+        if self.samples is not None and (isinstance(self.samples, bool)
+                                         or not isinstance(self.samples, numbers.Integral) or self.samples < 2):
+            raise ClaimError(cid, f"samples must be an integer >= 2 (or None: the scenario's default), not "
+                                  f"{self.samples!r}")
+        if not math.isfinite(self.tol) or self.tol < 0 or not 0 < self.resolution:
+            raise ClaimError(cid, "tol must be >= 0 and resolution > 0")
         param_names = {p.name for p in self.params}
         for i, point in enumerate(self.grid):
             for key, value in point.items():

@@ -38,12 +38,20 @@ def point_seed(seed: int, claim_id: str, index: int, stage: int = 0) -> int:
 
 
 def budget(claim: Claim, quick: bool) -> int:
-    """Instances per grid point: the claim's own, or with --quick half of it (at least 2000; for curve claims,
-    whose instances are whole training runs, at least 8 repetitions)."""
+    """Instances per grid point (for curve claims: repetitions per sweep value): the claim's `samples`, or when it
+    sets none its scenario's default for the statistic and quantities; with --quick half of it (at least 2000; for
+    curve claims, whose instances are whole training runs, at least 8 repetitions)."""
+    full = claim.samples or get_scenario(claim.scenario).default_samples(
+        claim.statistic, {q.name for q in claim.quantities})
     if not quick:
-        return claim.samples
+        return full
     floor = 8 if claim.statistic in CURVES else 2000
-    return min(claim.samples, max(floor, claim.samples // 2))
+    return min(full, max(floor, full // 2))
+
+
+def samples_from(claim: Claim) -> str:
+    """Where a check's budget comes from, for its evidence."""
+    return "the claim's samples" if claim.samples else f"the {claim.scenario} scenario's default"
 
 
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA,
@@ -252,7 +260,8 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
     if stages > 1:
         method += (f", sequential (up to {stages} stages doubling the instances), Bonferroni over {len(grid)} "
                    f"point(s) x {stages} stages, family-wise alpha = {alpha:g}")
-    evidence = {"samples_per_point": batch, "alpha": alpha, "points": points, **power(points)}
+    evidence = {"samples_per_point": batch, "samples_from": samples_from(claim), "alpha": alpha, "points": points,
+                **power(points)}
     if points and all("tightness" in p for p in points):
         evidence["tightness"] = {"min": min(p["tightness"]["min"] for p in points),
                                  "max": max(p["tightness"]["max"] for p in points)}

@@ -186,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
                                                     "modules register; their inputs and measured quantities"))
     sp.add_argument("name", nargs="?", metavar="NAME", help="only this scenario")
     sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs, quantities, "
-                                                        "worstcase, defined_in)")
+                                                        "budget, worstcase, defined_in)")
 
     sp = with_file(sub.add_parser("show", help="statement, hypotheses, provenance and LaTeX of a claim"))
     sp.add_argument("id")
@@ -401,8 +401,24 @@ def cmd_scenarios(args):
         print(f"  inputs     : {inputs or 'none'}")
         for i, (q, meaning) in enumerate(r["quantities"].items()):
             print(f"  {'measures' if i == 0 else '':<11}: {q:<{width}}  {meaning}")
+        for key, unit in (("instances", "instances per grid point"), ("repetitions", "repetitions per sweep value")):
+            b = r["budget"][key]
+            text = f"{b}" if isinstance(b, int) else _by_quantity(b)
+            print(f"  {'by default' if key == 'instances' else '':<11}: {text} {unit}" +
+                  (" (rate, trend, bound)" if key == "repetitions" else " (claims that set no samples)"))
         print(f"  worst case : {'yes (it implements instance: worstcase targets)' if r['worstcase'] else 'no'}\n")
     return 0
+
+
+def _by_quantity(counts: dict[str, int]) -> str:
+    """'4000 (64 for L_gd, gd_gap)': the commonest budget, then the quantities that differ from it."""
+    values = list(counts.values())
+    common = max(values, key=values.count)  # the first quantity's on a tie
+    other: dict[int, list[str]] = {}
+    for q, n in counts.items():
+        if n != common:
+            other.setdefault(n, []).append(q)
+    return f"{common} (" + "; ".join(f"{n} for {', '.join(qs)}" for n, qs in other.items()) + ")"
 
 
 def _show_derivation(d) -> int:
@@ -447,7 +463,11 @@ def cmd_show(args):
     if c.worstcase:
         print(f"  worst case: sup of {c.worstcase} (boundlab worstcase {c.id})")
     if c.grid:
-        print(f"  grid      : {len(c.grid)} point(s), {c.samples} instances each: " +
+        from theory.claim import CURVES
+        from verify.check import budget
+        each = "repetitions per sweep value" if c.statistic in CURVES else "instances each"
+        where = "" if c.samples else " (the scenario's default)"
+        print(f"  grid      : {len(c.grid)} point(s), {budget(c, False)} {each}{where}: " +
               "; ".join(json.dumps(p) for p in c.grid[:3]) + (" ..." if len(c.grid) > 3 else ""))
     if c.doc:
         print(f"  about     : {c.doc}")

@@ -37,7 +37,7 @@ from numerics.rates import Curve, RateError, constant_drift, fit_floor, fit_slop
 from theory.claim import Claim
 
 from . import stats
-from .check import _constant, _relative, _side, _validate_grid, budget, measure_point, point_seed, power
+from .check import _constant, _relative, _side, _validate_grid, budget, measure_point, point_seed, power, samples_from
 from .scenarios import get_scenario
 from .verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result
 
@@ -88,7 +88,7 @@ def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
     else:
         method += f" along {name}, Bonferroni over {tests} test(s), family-wise alpha = {alpha:g}"
     return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]",
-                  {"repetitions": batch, "alpha": alpha, "over": {name: list(values)}, "points": evidence,
+                  {"repetitions": batch, "samples_from": samples_from(claim), "alpha": alpha, "over": {name: list(values)}, "points": evidence,
                    **power(evidence)}, witness)
 
 

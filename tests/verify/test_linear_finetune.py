@@ -9,7 +9,12 @@
 - gradient descent against the closed form and its step-size rule; worst-case forms against numpy projectors;
 - bad input against ScenarioError messages.
 """
+import json
 import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -415,3 +420,79 @@ def test_same_seed_same_arrays_different_seed_different_arrays(point):
         assert np.array_equal(a[k], b[k]), k
     for k in ("L", "op_gap", "sup_L"):
         assert np.all(a[k] != c[k]), k
+
+
+# ------------------------------------------------------------------ raw ingredients for a user's own estimator or bound
+
+@pytest.mark.parametrize("name", ["iso-n<d", "pow-n=d-bottom", "low-n<k", "matrix-n<d", "diag2-n=1"])
+def test_raw_ingredients_match_per_instance_numpy(name):
+    """L_bias, L_noise, Delta2, null_Delta2, L_T and L_scratch on the scenario's own draws, recomputed per instance
+    with numpy.linalg.pinv from explicit theta_S, theta_T, X and noise."""
+    point = dict(CONFIGS[name], s=0.6, theta=1.7)
+    batch, seed = 10, 300 + list(CONFIGS).index(name)
+    wanted = {"L", "L_bias", "L_noise", "Delta2", "null_Delta2", "L_T", "L_scratch"}
+    got = S.run(point, batch, gen(seed), wanted)
+    g = gen(seed)
+    lam, vecs, x, delta, xi = unpack(S.draw(S.resolve(point), batch, g))
+    theta_s = torch.randn(batch, x.shape[-1], generator=g, dtype=torch.float64).numpy()
+    theta_s *= 1.7 / np.linalg.norm(theta_s, axis=1, keepdims=True)
+    sigma = true_sigma(point, vecs)
+    quad = lambda e: e @ sigma @ e
+    for b in range(batch):
+        pinv = np.linalg.pinv(x[b])
+        proj = pinv @ x[b]
+        theta_t = theta_s[b] + delta[b]
+        want = {"L_bias": quad(proj @ delta[b] - delta[b]), "L_noise": quad(pinv @ xi[b]),
+                "Delta2": delta[b] @ delta[b], "null_Delta2": np.sum((delta[b] - proj @ delta[b]) ** 2),
+                "L_T": quad(theta_t), "L_scratch": quad(pinv @ (x[b] @ theta_t + xi[b]) - theta_t)}
+        for q, v in want.items():
+            assert got[q][b] == pytest.approx(v, rel=1e-9, abs=1e-12), (q, b)
+    cross = [2 * (delta[b] - np.linalg.pinv(x[b]) @ x[b] @ delta[b]) @ sigma @ (np.linalg.pinv(x[b]) @ xi[b])
+             for b in range(batch)]  # L = L_bias + L_noise + 2 <(P - I) Delta, X^+ xi>_Sigma
+    np.testing.assert_allclose(got["L"] - got["L_bias"] - got["L_noise"], -np.array(cross), atol=1e-9)
+
+
+def test_scratch_risk_and_unseen_part_have_their_isotropic_means():
+    """Independent truths for the isotropic design (d = 40, n = 12, noise s): E|(I - P) v|^2 = (1 - n/d)|v|^2 for
+    a fixed v, and E tr((X^T X)^+) = n/(d - n - 1) for a wide Gaussian design, so E L_scratch =
+    (1 - n/d)(theta^2 + Delta^2) + s^2 n/(d - n - 1) (theta_S and Delta independent, uniform directions)."""
+    d, n, s, theta, Delta = 40, 12, 0.5, 1.5, 0.8
+    out = S.run({"d": d, "n": n, "s": s, "theta": theta, "Delta": Delta}, 20000, gen(5),
+                {"L_scratch", "null_Delta2", "L_T"})
+    want = {"L_scratch": (1 - n / d) * (theta ** 2 + Delta ** 2) + s ** 2 * n / (d - n - 1),
+            "null_Delta2": (1 - n / d) * Delta ** 2, "L_T": theta ** 2 + Delta ** 2}
+    for q, mean in want.items():
+        v = out[q]
+        assert abs(v.mean() - mean) < 5 * v.std(ddof=1) / math.sqrt(v.size) + 1e-12, (q, v.mean(), mean)
+
+
+def test_gradient_descent_risk_is_the_estimators_own():
+    """L_gd is the risk of the real descent's output: equal to the closed-form L up to the descent's tolerance, and
+    computed from the trained weights (a different theta norm changes gd's path, not its limit's risk)."""
+    point = {"d": 12, "n": 5, "covariance": "powerlaw", "p": 1.0, "s": 0.3, "theta": 3.0}
+    out = S.run(point, 6, gen(2), {"L", "L_gd", "gd_gap"})
+    np.testing.assert_allclose(out["L_gd"], out["L"], rtol=1e-8)
+    assert np.all(out["gd_gap"] < 1e-8)
+
+
+def test_a_users_own_bound_over_the_raw_ingredients_through_the_cli(tmp_path):
+    """A researcher's claims over the new quantities, through `boundlab check --file`: fine-tuning beats training
+    from scratch on average when |Delta| < |theta_T| (true), and a bias bound with its constant halved (false)."""
+    (tmp_path / "mine.py").write_text(
+        "from theory import Claim, Param, Provenance, Quantity, SIZE, POSITIVE\n"
+        "d, n, Delta = Param('d', SIZE), Param('n', SIZE), Param('Delta', POSITIVE)\n"
+        "L, Ls = Quantity('L', 'L'), Quantity('L_scratch', 'L_scratch')\n"
+        "b, nd = Quantity('L_bias', 'L_bias'), Quantity('null_Delta2', 'null_Delta2')\n"
+        "me = Provenance('derived', 'mine', 'Me (2026)')\n"
+        "grid = ({'d': 30, 'n': 10, 'Delta': 0.5, 's': 0.3}, {'d': 60, 'n': 40, 'Delta': 1.0, 'theta': 2.0})\n"
+        "beats = Claim(id='mine.beats_scratch', title='t', lhs='L - L_scratch', rel='<=', rhs='0', statistic='mean',\n"
+        "              params=(d, n, Delta), quantities=(L, Ls), provenance=me, scenario='linear_finetune', grid=grid)\n"
+        "halved = Claim(id='mine.bias_halved', title='t', lhs='L_bias', rel='<=', rhs='null_Delta2/2',\n"
+        "               statistic='as', params=(d, n, Delta), quantities=(b, nd), provenance=me,\n"
+        "               scenario='linear_finetune', grid=grid)\n")
+    script = shutil.which("boundlab", path=str(Path(sys.executable).parent))
+    run = subprocess.run([script, "check", "--file", "mine.py", "--quick", "--json", "-", "mine.beats_scratch",
+                          "mine.bias_halved"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    verdicts = {r["id"]: r["verdict"] for r in json.loads(run.stdout)["results"]}
+    assert verdicts == {"mine.beats_scratch": "CONSISTENT", "mine.bias_halved": "VIOLATED"}, run.stderr[-2000:]
+    assert run.returncode == 1

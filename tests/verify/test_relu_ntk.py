@@ -125,3 +125,26 @@ def test_the_width_error_says_what_width_is_needed():
     needed = int(str(err.value).split("m >= ")[1].split()[0])
     assert needed > 16 and needed % 2 == 0
     run({"d": 5, "n": 10, "m": 2 * needed, "n_source": 20}, batch=4, wanted=("risk",))  # enough: no error
+
+
+@pytest.mark.parametrize("point", [{"d": 10, "n": 6}, {"d": 3, "n": 12, "delta": 0.3}])
+def test_raw_pieces_of_the_lemma_match_numpy(point):
+    """rHr, proj_delta2 and r2 on the scenario's own draws (inputs, then theta_S, then Delta from the generator),
+    recomputed with numpy from H_inf in note 2.3's arcsin form; and lemma = rHr / proj_delta2."""
+    batch = 4
+    out = SC.run(point, batch, torch.Generator().manual_seed(9), {"rHr", "proj_delta2", "r2", "lemma"})
+    g = torch.Generator().manual_seed(9)
+    opts = SC.resolve(point)
+    x = SC.inputs_x(opts, batch, g).numpy()
+    sphere((batch, opts["d"]), g)  # theta_S
+    delta = opts["delta"] * sphere((batch, opts["d"]), g).numpy()
+    for b in range(batch):
+        gram = np.clip(x[b] @ x[b].T, -1, 1)
+        np.fill_diagonal(gram, 1.0)
+        h = gram / 4 + gram * np.arcsin(gram) / (2 * np.pi)
+        r = x[b] @ delta[b]
+        proj = np.linalg.pinv(x[b]) @ x[b] @ delta[b]
+        assert out["rHr"][b] == pytest.approx(r @ np.linalg.solve(h, r), rel=1e-8)
+        assert out["proj_delta2"][b] == pytest.approx(proj @ proj, rel=1e-9)
+        assert out["r2"][b] == pytest.approx(r @ r, rel=1e-12)
+    np.testing.assert_allclose(out["lemma"], out["rHr"] / out["proj_delta2"], rtol=1e-12)

@@ -209,13 +209,16 @@ def test_scenarios_lists_builtin_and_file_scenarios(tmp_path, capsys):
                  "relu_ntk", "test_uniform"):
         assert f"\n{name}: " in "\n" + out
     assert "test_uniform: x ~ Uniform(0, b)\n  defined in : Uniform (" in out
-    assert "  inputs     : b = 1.0, n (required)\n  measures   : x  a uniform draw on (0, b)\n  worst case : no" in out
+    assert ("  inputs     : b = 1.0, n (required)\n  measures   : x  a uniform draw on (0, b)\n"
+            "  by default : 4000 instances per grid point (claims that set no samples)\n"
+            "             : 32 repetitions per sweep value (rate, trend, bound)\n  worst case : no") in out
 
     assert main(["scenarios", "--file", f, "--json"]) == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["test_uniform"] == {"name": "test_uniform", "description": "x ~ Uniform(0, b)",
                                     "inputs": {"b": 1.0, "n": "required"},
-                                    "quantities": {"x": "a uniform draw on (0, b)"}, "worstcase": False,
+                                    "quantities": {"x": "a uniform draw on (0, b)"},
+                                    "budget": {"instances": 4000, "repetitions": 32}, "worstcase": False,
                                     "defined_in": f"Uniform ({f})"}
     # worst-case programs: the scenarios that implement `instance` (their claims carry worstcase targets)
     worst = {c.scenario for c in Registry.catalogue() if c.worstcase}
@@ -252,3 +255,55 @@ def test_quoted_glob_and_sibling_import_through_the_command_line(tmp_path, monke
                              text=True, timeout=600)
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr == "boundlab list: error: --file nowhere/*.py: no file matches this pattern\n"
+
+
+BUDGETED = UNIFORM.replace('    inputs = {"b": 1.0, "n": REQUIRED}', """    inputs = {"b": 1.0, "n": REQUIRED}
+    samples = 300
+
+    def default_samples(self, statistic, wanted):
+        return 40 if "y" in wanted else super().default_samples(statistic, wanted)""").replace(
+    'quantities = {"x": "a uniform draw on (0, b)"}', 'quantities = {"x": "a uniform draw on (0, b)", "y": "x again"}'
+).replace('return {"x": point["b"]', 'x = point["b"]').replace(
+    "torch.float64)}", "torch.float64)\n        return {'x': x, 'y': x}") + """
+register_scenario(Uniform)
+from theory import POSITIVE, Claim, Param, Provenance, Quantity
+b, x, y = Param("b", POSITIVE), Quantity("x", "x"), Quantity("y", "y")
+kw = dict(params=(b,), provenance=Provenance("classical", "t", "T"), grid=({"b": 2.0, "n": 1},), statistic="mean",
+          scenario="test_uniform", lhs="x", rel="<=", rhs="b")
+cheap = Claim(id="t.cheap", title="t", quantities=(x,), **kw)
+costly = Claim(id="t.costly", title="t", quantities=(x, y), **{**kw, "lhs": "(x + y)/2"})
+own = Claim(id="t.own", title="t", quantities=(x,), samples=50, **kw)
+"""
+
+
+def test_a_claim_without_samples_takes_its_scenarios_default_and_says_so(tmp_path, capsys):
+    """The budget of a claim that sets none is the scenario's, per statistic and quantity (`default_samples`), and
+    the evidence says where it came from; `boundlab show` and `boundlab scenarios` state it."""
+    f = write(tmp_path / "budgeted.py", BUDGETED)
+    assert main(["check", "--file", f, "--json", str(tmp_path / "r.json"), "t.cheap", "t.costly", "t.own"]) == 0
+    ev = {r["id"]: r["evidence"] for r in json.loads((tmp_path / "r.json").read_text())["results"]}
+    assert {k: (e["samples_per_point"], e["samples_from"]) for k, e in ev.items()} == {
+        "t.cheap": (300, "the test_uniform scenario's default"), "t.costly": (40, "the test_uniform scenario's default"),
+        "t.own": (50, "the claim's samples")}
+    capsys.readouterr()
+    assert main(["show", "--file", f, "t.costly"]) == 0
+    assert "1 point(s), 40 instances each (the scenario's default)" in capsys.readouterr().out
+    assert main(["scenarios", "--file", f, "test_uniform"]) == 0
+    assert "  by default : 300 (40 for y) instances per grid point" in capsys.readouterr().out
+
+
+def test_builtin_training_scenarios_default_to_budgets_that_train_few_networks():
+    """Training runs get tens of instances by default, closed forms thousands (each a check of seconds)."""
+    budget = {n: get_scenario(n).budget() for n in ("relu_ntk", "deep_linear", "linear_finetune", "sgd_shift")}
+    assert budget["relu_ntk"]["instances"]["risk"] == 16 and budget["relu_ntk"]["instances"]["lemma"] == 1000
+    assert budget["deep_linear"]["instances"]["risk_gd"] == 48 and budget["deep_linear"]["instances"]["risk_cf"] == 2000
+    assert budget["linear_finetune"]["instances"]["L_gd"] == 64 and budget["linear_finetune"]["instances"]["L"] == 4000
+    assert budget["sgd_shift"]["instances"]["risk"] == 4000 and budget["sgd_shift"]["instances"]["exact"] == 24
+
+
+@pytest.mark.parametrize("samples", [1, 2.5, True, "100"])
+def test_a_bad_samples_value_is_a_claim_error(samples):
+    with pytest.raises(ClaimError, match="samples must be an integer >= 2"):
+        Claim(id="t.bad", title="t", lhs="x", rel="=", rhs="1", statistic="mean", quantities=(Quantity("x", "x"),),
+              provenance=Provenance("classical", "t", "T"), scenario="linear_finetune", grid=({"d": 2, "n": 1},),
+              samples=samples)

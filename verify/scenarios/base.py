@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from theory.claim import CURVES
 
 REQUIRED = object()  # marks a scenario input that has no default
 
@@ -72,6 +73,9 @@ class Scenario:
                    Python loop over instances.
     and may override
       resolve(point) -> point  to validate inputs (raise ScenarioError saying which input and why); call super();
+      samples, repetitions, default_samples(statistic, wanted)  the budget of a claim that sets no `samples`
+                   (instances per grid point; repetitions per sweep value for rate, trend and bound), sized so that
+                   a default check of one grid point takes seconds;
       instance(point, gen) -> Instance  for worst-case programs: one instance whose quantities are quadratic
                    forms v^T M v in a vector variable v (see Instance).
 
@@ -94,6 +98,23 @@ class Scenario:
     quantities: dict[str, str] = {}
     inputs: dict[str, Any] = {}
     censored_why: dict[str, str] = {}
+    samples = 4000  # instances per grid point for a claim that sets no `samples`
+    repetitions = 32  # repetitions per sweep value for its rate, trend and bound claims
+
+    def default_samples(self, statistic: str, wanted: set[str]) -> int:
+        """The budget of a claim that sets no `samples` and measures `wanted`: instances per grid point, or for the
+        curve statistics (rate, trend, bound) repetitions per sweep value. A scenario whose quantities differ in cost
+        (a training run against a closed form) overrides this."""
+        return self.repetitions if statistic in CURVES else self.samples
+
+    def budget(self) -> dict:
+        """The default budgets, for `boundlab scenarios`: instances per grid point and repetitions per sweep value,
+        each a number, or per quantity where they differ."""
+        out = {}
+        for key, statistic in (("instances", "mean"), ("repetitions", "rate")):
+            each = {q: self.default_samples(statistic, {q}) for q in self.quantities}
+            out[key] = each if len(set(each.values())) > 1 else self.default_samples(statistic, set(self.quantities))
+        return out
 
     def resolve(self, point: dict) -> dict:
         """The point with defaults filled in; unknown or missing inputs raise ScenarioError."""
@@ -125,7 +146,8 @@ class Scenario:
         whether it has worst-case programs."""
         return {"name": self.name, "description": self.description,
                 "inputs": {k: "required" if v is REQUIRED else v for k, v in self.inputs.items()},
-                "quantities": dict(self.quantities), "worstcase": type(self).instance is not Scenario.instance,
+                "quantities": dict(self.quantities), "budget": self.budget(),
+                "worstcase": type(self).instance is not Scenario.instance,
                 "defined_in": _origin(self)}
 
     def run(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, np.ndarray]:

@@ -198,6 +198,7 @@ class Caulking(Scenario):
     inputs = {"alpha": REQUIRED, "beta": 1.0, "D": 3, "m": math.inf, "n": None, "noise": 0.3, "source_noise": 0.1,
               "adapter": "constant", "degree": 1, "bins": 2.0, "scratch_bins": 1.0, "test": 20000, "terms": 24,
               "eps": None, "n_min": 32, "n_max": 100000, "curve_points": 40}
+    samples, repetitions = 64, 32  # each instance searches for n*(eps) over sample sizes up to n_max
 
     def resolve(self, point: dict) -> dict:
         # unknown and missing inputs through the base class (m, possibly infinite, is checked below instead)

@@ -1,11 +1,18 @@
-"""Gaussian designs for the classical ground truth (our study notes on linear transfer, T1, T4, C1-C4).
+"""Gaussian designs for the classical ground truth: inverse Wishart moments, projections, least-squares and ridge
+risks, fourth moments.
 
-Per grid point (drawn once from the generator): Sigma = V diag(i^-spectrum) V^T in a Haar-random basis V, two random
-PSD test matrices A and B (W W^T / d, W Gaussian) that turn matrix identities into scalar ones (with probe "top",
-A = v1 v1^T, the top eigenvector of Sigma: the direction a wrong isotropy assumption misjudges most), and a teacher beta
-in a uniformly random direction with |beta|^2 = beta2. Per instance: X (n x d) with rows N(0, Sigma), labels
-y = X beta + N(0, sigma^2), and the raw measured values below. The formulas being tested live in the claims
-(theory/catalogue/classical.py), never here; the `pop_*` quantities are plain traces of the drawn point's matrices.
+Per grid point (drawn once from the generator): Sigma = diag(i^-spectrum), two random PSD test matrices A and B
+(W W^T / d, W Gaussian) that turn matrix identities into scalar ones (with probe "top", A = e1 e1^T, the top
+eigenvector of Sigma: the direction a wrong isotropy assumption misjudges most), and a teacher beta in a uniformly
+random direction with |beta|^2 = beta2. Per instance: X (n x d) with rows N(0, Sigma), labels y = X beta + N(0,
+sigma^2), and the raw measured values below. Every quantity is a trace or a norm, unchanged by a rotation of all of
+them at once, and A, B and beta have rotation-invariant laws: so Sigma is drawn in its eigenbasis, which gives the
+same law as a Haar-random basis with no d x d rotation. A and B are drawn only for the quantities that use them, and
+the risks use n x n systems when n < d, so a wide design (d = 20000, n = 100) needs no d x d matrix; the batch is
+worked in chunks of at most MAX_BYTES.
+
+The formulas being tested live in the claims (theory/catalogue/classical.py), never here; the `pop_*` quantities
+are plain traces of the drawn point's matrices.
 """
 from __future__ import annotations
 
@@ -16,9 +23,13 @@ import torch
 
 from numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
 from .base import REQUIRED, Scenario, ScenarioError
-from .linear_finetune import random_orthogonal
 
 DTYPE = torch.float64
+MAX_BYTES = 256 * 2**20  # working set of one chunk of instances
+GRAM_COND = 1e8  # a lower bound on cond(X X^T) above which X^+ is taken from the SVD, not the Gram matrix
+USES_A = {"tr_inv", "tr_inv2", "tr_proj", "quartic", "pop_inv", "pop_inv2", "tr_A", "pop_SA", "pop_SB", "pop_SASB",
+          "de_proj"}
+USES_B = {"quartic", "pop_SB", "pop_SASB"}
 
 
 class GaussianDesign(Scenario):
@@ -58,58 +69,99 @@ class GaussianDesign(Scenario):
 
     def measure(self, o, batch, gen, wanted):
         d, n = o["d"], o["n"]
-        s = torch.arange(1, d + 1, dtype=DTYPE) ** -o["spectrum"]
-        V = random_orthogonal(d, gen)
-        sigma = (V * s) @ V.T
-        A, B = (w @ w.T / d for w in (torch.randn(d, d, generator=gen, dtype=DTYPE) for _ in range(2)))
-        if o["probe"] == "top":
-            A = torch.outer(V[:, 0], V[:, 0])
-        u = torch.randn(d, generator=gen, dtype=DTYPE)
-        beta = u * math.sqrt(o["beta2"]) / u.norm()
-        X = torch.randn(batch, n, d, generator=gen, dtype=DTYPE) * s.sqrt() @ V.T  # rows N(0, Sigma)
-        out = {}
-        full = lambda value: torch.full((batch,), float(value), dtype=DTYPE)
+        s = torch.arange(1, d + 1, dtype=DTYPE) ** -o["spectrum"]  # Sigma = diag(s), in its eigenbasis
         if wanted & {"tr_inv", "tr_inv2"}:
             need = d + (4 if "tr_inv2" in wanted else 2)
             if n < need:
                 raise ScenarioError(f"scenario {self.name}: the inverse Wishart moment needs n >= {need} (its mean "
                                     f"is infinite below), got n = {n}, d = {d}")
-            inv = torch.linalg.inv(X.transpose(1, 2) @ X)
-            out["tr_inv"] = (A * inv).sum((1, 2))
-            out["tr_inv2"] = (A * (inv @ inv)).sum((1, 2))
-        if "tr_proj" in wanted:
-            out["tr_proj"] = (A * (torch.linalg.pinv(X) @ X)).sum((1, 2))
-        if wanted & {"risk", "noise_avg_risk"}:
-            if o["ridge"] > 0:  # the estimator is M y, M = (X^T X/n + ridge I)^-1 X^T/n, or X^+
-                gram = X.transpose(1, 2) @ X / n + o["ridge"] * torch.eye(d, dtype=DTYPE)
-                # Cholesky, not torch.linalg.solve: batched LU solves hit an MKL error (DLASWP) and hung here
-                M = torch.cholesky_solve(X.transpose(1, 2) / n, torch.linalg.cholesky(gram))
+        A = B = None
+        if wanted & USES_A:
+            if o["probe"] == "top":
+                A = torch.zeros(d, d, dtype=DTYPE)
+                A[0, 0] = 1.0
             else:
-                M = torch.linalg.pinv(X)
-            if "risk" in wanted:
-                y = X @ beta + o["sigma"] * torch.randn(batch, n, generator=gen, dtype=DTYPE)
-                e = (M @ y.unsqueeze(2)).squeeze(2) - beta
-                out["risk"] = ((e @ sigma) * e).sum(1)
-            if "noise_avg_risk" in wanted:
-                e = (M @ X) @ beta - beta
-                out["noise_avg_risk"] = ((e @ sigma) * e).sum(1) + o["sigma"] ** 2 * ((sigma @ M) * M).sum((1, 2))
-        if "quartic" in wanted:
-            x = X[:, 0, :]
-            out["quartic"] = ((x @ A) * x).sum(1) * ((x @ B) * x).sum(1)
-        prec = (V / s) @ V.T
-        pops = {"pop_inv": lambda: torch.trace(A @ prec), "pop_inv2": lambda: torch.trace(A @ prec @ prec),
+                A = _wishart(d, gen)
+        if wanted & USES_B:
+            B = _wishart(d, gen)
+        u = torch.randn(d, generator=gen, dtype=DTYPE)
+        beta = u * math.sqrt(o["beta2"]) / u.norm()
+        out = {}
+        per_instance = sorted(wanted & {"tr_inv", "tr_inv2", "tr_proj", "risk", "noise_avg_risk", "quartic"})
+        if per_instance:
+            chunk = max(1, MAX_BYTES // (8 * 6 * (n * d + min(n, d) ** 2 + (d * d if A is not None else 0))))
+            parts = [self._per_instance(o, min(chunk, batch - i), gen, set(per_instance), s, A, B, beta)
+                     for i in range(0, batch, chunk)]  # a loop over chunks of the batch, for memory
+            out = {q: torch.cat([p[q] for p in parts]) for q in per_instance}
+        full = lambda value: torch.full((batch,), float(value), dtype=DTYPE)
+        pops = {"pop_inv": lambda: (torch.diagonal(A) / s).sum(), "pop_inv2": lambda: (torch.diagonal(A) / s ** 2).sum(),
                 "pop_prec": lambda: (1 / s).sum(), "tr_A": lambda: torch.trace(A),
-                "pop_SA": lambda: torch.trace(sigma @ A), "pop_SB": lambda: torch.trace(sigma @ B),
-                "pop_SASB": lambda: torch.trace(sigma @ A @ sigma @ B)}
+                "pop_SA": lambda: (torch.diagonal(A) * s).sum(), "pop_SB": lambda: (torch.diagonal(B) * s).sum(),
+                "pop_SASB": lambda: ((s[:, None] * A * s) * B.T).sum()}
         for name in wanted & set(pops):
             out[name] = full(pops[name]())
         try:
             if "de_risk" in wanted:
-                coords = (V.T @ beta).numpy()
-                out["de_risk"] = full(ridge_equivalent(s.numpy(), coords, o["sigma"], n, o["ridge"]).risk)
+                out["de_risk"] = full(ridge_equivalent(s.numpy(), beta.numpy(), o["sigma"], n, o["ridge"]).risk)
             if "de_proj" in wanted:
                 kappa = effective_regularisation(s.numpy(), n)
-                out["de_proj"] = full(torch.trace(A @ (V * (s / (s + kappa))) @ V.T))
+                out["de_proj"] = full((torch.diagonal(A) * s / (s + kappa)).sum())
         except ValueError as err:
             raise ScenarioError(f"scenario {self.name}: {err}") from None
         return out
+
+    def _per_instance(self, o, batch, gen, wanted, s, A, B, beta) -> dict[str, torch.Tensor]:
+        """The quantities measured on each drawn design, for one chunk of `batch` instances."""
+        d, n = o["d"], o["n"]
+        X = torch.randn(batch, n, d, generator=gen, dtype=DTYPE) * s.sqrt()  # rows N(0, diag(s))
+        Xt = X.transpose(1, 2)
+        out = {}
+        if wanted & {"tr_inv", "tr_inv2"}:
+            inv = torch.cholesky_inverse(torch.linalg.cholesky(Xt @ X))
+            out["tr_inv"] = (A * inv).sum((1, 2))
+            out["tr_inv2"] = (A * (inv @ inv)).sum((1, 2))
+        pinv = _pinv(X, Xt) if "tr_proj" in wanted or (wanted & {"risk", "noise_avg_risk"}
+                                                                and o["ridge"] == 0) else None
+        if "tr_proj" in wanted:  # tr(A X^+ X) without forming the d x d projector
+            out["tr_proj"] = ((A @ pinv) * Xt).sum((1, 2))
+        if wanted & {"risk", "noise_avg_risk"}:
+            # the estimator is M y: M = (X^T X/n + ridge I)^-1 X^T/n = X^T (X X^T/n + ridge I)^-1/n, or X^+
+            if o["ridge"] == 0:
+                M = pinv
+            elif n < d:  # the n x n form; Cholesky, not torch.linalg.solve (batched LU hit an MKL error and hung)
+                gram = X @ Xt / n + o["ridge"] * torch.eye(n, dtype=DTYPE)
+                M = Xt @ torch.cholesky_inverse(torch.linalg.cholesky(gram)) / n
+            else:
+                gram = Xt @ X / n + o["ridge"] * torch.eye(d, dtype=DTYPE)
+                M = torch.cholesky_solve(Xt / n, torch.linalg.cholesky(gram))
+            signal = X @ beta  # (batch, n)
+            if "risk" in wanted:
+                y = signal + o["sigma"] * torch.randn(batch, n, generator=gen, dtype=DTYPE)
+                e = (M @ y.unsqueeze(2)).squeeze(2) - beta
+                out["risk"] = (e ** 2 * s).sum(1)
+            if "noise_avg_risk" in wanted:
+                e = (M @ signal.unsqueeze(2)).squeeze(2) - beta
+                out["noise_avg_risk"] = (e ** 2 * s).sum(1) + o["sigma"] ** 2 * (M ** 2 * s[:, None]).sum((1, 2))
+        if "quartic" in wanted:
+            x = X[:, 0, :]
+            out["quartic"] = ((x @ A) * x).sum(1) * ((x @ B) * x).sum(1)
+        return out
+
+
+def _pinv(X: torch.Tensor, Xt: torch.Tensor) -> torch.Tensor:
+    """X^+ for a batch of designs. Wide designs (n < d) go through the Cholesky factor of the n x n matrix X X^T,
+    X^+ = X^T (X X^T)^-1, about a quarter of the cost of the SVD behind torch.linalg.pinv and no d x d work; tall and
+    square designs, and Gram matrices whose factor shows a condition number above GRAM_COND (Cholesky squares it),
+    use the SVD."""
+    if X.shape[1] < X.shape[2]:
+        chol, info = torch.linalg.cholesky_ex(X @ Xt)
+        diag = torch.diagonal(chol, dim1=-2, dim2=-1)
+        if not bool(info.any()) and float(((diag.amax(-1) / diag.amin(-1)) ** 2).max()) < GRAM_COND:
+            return Xt @ torch.cholesky_inverse(chol)
+    return torch.linalg.pinv(X)
+
+
+def _wishart(d: int, gen: torch.Generator) -> torch.Tensor:
+    """W W^T / d for a d x d standard Gaussian W: a random PSD test matrix with a rotation-invariant law."""
+    w = torch.randn(d, d, generator=gen, dtype=DTYPE)
+    return w @ w.T / d

@@ -13,10 +13,14 @@ import math
 import numpy as np
 import torch
 
+from theory.claim import CURVES
+
 from .base import REQUIRED, Instance, Scenario, ScenarioError
 
 DTYPE = torch.float64
 GD_TOL, GD_MAX_STEPS = 1e-11, 50_000  # gradient descent stops within GD_TOL * max(1, |theta_S|) of its limit
+GD = {"gd_gap", "L_gd"}  # quantities that run real gradient descent
+SOURCE = GD | {"L_scratch", "L_T"}  # quantities that need theta_S itself, not only Delta = theta_T - theta_S
 
 
 def random_orthogonal(d: int, gen: torch.Generator) -> torch.Tensor:
@@ -172,23 +176,37 @@ class LinearFinetune(Scenario):
         "L": "exact population risk of the fine-tuned weights, (theta_hat - theta_T)^T Sigma (...)",
         "L_S": "population risk of the source weights, Delta^T Sigma Delta",
         "op_gap": "operator norm of Sigma - X^T X / n",
+        "L_bias": "the noise-free part of L, |(I - P) Delta|_Sigma^2 (P the projector onto the row space of X)",
+        "L_noise": "the noise part of L, |X^+ xi|_Sigma^2 (0 when s = 0); L = L_bias + L_noise + a cross "
+                   "term of mean zero (zero when Sigma is isotropic)",
+        "Delta2": "|Delta|^2", "null_Delta2": "|(I - P) Delta|^2, the part of Delta fine-tuning cannot see",
+        "L_T": "risk of predicting 0, |theta_T|_Sigma^2, for theta_T = theta_S + Delta (|theta_S| = theta, uniform "
+               "direction independent of Delta)",
+        "L_scratch": "risk of training from scratch: the interpolant closest to 0, X^+ y, on the same X and noise",
+        "L_gd": "population risk of the real gradient-descent iterate (autograd, to convergence) from theta_S: "
+                "the estimator's output, without the closed form",
         "gd_gap": "|theta_GD - theta_hat| / |Delta| after real gradient descent (autograd) to convergence",
         "sup_L": "sup over unit Delta of the risk: lambda_max((I-P) Sigma (I-P))",
         "sup_ratio": "sup over Delta of L / L_S: lambda_max(Sigma^-1/2 (I-P) Sigma (I-P) Sigma^-1/2)",
     }
     inputs = {"d": REQUIRED, "n": REQUIRED, "sigma": 1.0, "Delta": 1.0, "s": 0.0, "covariance": "isotropic",
-              "p": 1.0, "k": 1, "l1": 1.0, "l2": 1.0, "Sigma": None, "alignment": "random", "k_align": 1}
+              "p": 1.0, "k": 1, "l1": 1.0, "l2": 1.0, "Sigma": None, "alignment": "random", "k_align": 1,
+              "theta": 1.0}
+
+    def default_samples(self, statistic, wanted):
+        """64 instances when real gradient descent runs (gd_gap, L_gd), the closed forms' 4000 otherwise."""
+        return 64 if statistic not in CURVES and wanted & GD else super().default_samples(statistic, wanted)
 
     def resolve(self, point: dict) -> dict:
         full = super().resolve(point)
-        for key in ("d", "n", "k", "k_align", "sigma", "Delta", "s", "p", "l1", "l2"):
+        for key in ("d", "n", "k", "k_align", "sigma", "Delta", "s", "p", "l1", "l2", "theta"):
             if isinstance(full[key], bool) or not isinstance(full[key], (int, float, np.number)):
                 raise ScenarioError(f"scenario {self.name}: {key} must be a number, got {full[key]!r}")
         for key in ("d", "n"):
             if full[key] != int(full[key]) or full[key] < 1:
                 raise ScenarioError(f"scenario {self.name}: {key} must be a positive integer, got {full[key]}")
-        if full["sigma"] <= 0 or full["Delta"] < 0 or full["s"] < 0:
-            raise ScenarioError(f"scenario {self.name}: need sigma > 0, Delta >= 0, s >= 0")
+        if full["sigma"] <= 0 or full["Delta"] < 0 or full["s"] < 0 or full["theta"] < 0:
+            raise ScenarioError(f"scenario {self.name}: need sigma > 0, Delta >= 0, s >= 0, theta >= 0")
         return full
 
     def draw(self, opts: dict, batch: int, gen: torch.Generator) -> "Draw":
@@ -202,13 +220,22 @@ class LinearFinetune(Scenario):
 
     def measure(self, opts, batch, gen, wanted):
         dr = self.draw(opts, batch, gen)
-        if dr.rank == 0:  # Sigma = 0: every risk, gap and worst case vanishes
-            return {q: torch.zeros(batch, dtype=DTYPE) for q in wanted}
+        if dr.rank == 0:  # Sigma = 0: every risk, gap and worst case vanishes; all of Delta is unseen
+            norm2 = (dr.delta ** 2).sum(-1)
+            return {q: norm2 if q in ("Delta2", "null_Delta2") else torch.zeros(batch, dtype=DTYPE) for q in wanted}
         pinv = Pseudoinverse(dr.xk)
         err = pinv.project(dr.delta_k) - dr.delta_k  # theta_hat - theta_T in range coordinates, without noise
         if dr.xi is not None:
             err = err + pinv.apply(dr.xi)
         out = {"L": err ** 2 @ dr.lam_k, "L_S": quad(dr.lam, dr.vecs, dr.delta)}
+        if wanted & {"L_bias", "L_noise", "null_Delta2", "Delta2"}:
+            bias = pinv.project(dr.delta_k) - dr.delta_k
+            out["L_bias"] = bias ** 2 @ dr.lam_k
+            out["L_noise"] = (pinv.apply(dr.xi) ** 2 @ dr.lam_k if dr.xi is not None
+                              else torch.zeros(batch, dtype=DTYPE))
+            out["Delta2"] = (dr.delta ** 2).sum(-1)
+            # the null part: |Delta|^2 - |P Delta_k|^2, Delta's component outside range(Sigma) being invisible too
+            out["null_Delta2"] = (out["Delta2"] - (pinv.project(dr.delta_k) ** 2).sum(-1)).clamp(min=0)
         if "op_gap" in wanted:  # Sigma - Sigma_hat = V_k (Lambda_k - X_k^T X_k / n) V_k^T
             gap = torch.diag(dr.lam_k) - dr.xk.transpose(-1, -2) @ dr.xk / dr.xk.shape[-2]
             out["op_gap"] = torch.linalg.eigvalsh(gap).abs().amax(dim=-1)
@@ -220,10 +247,17 @@ class LinearFinetune(Scenario):
                     raise ScenarioError(f"scenario {self.name}: sup_ratio needs a positive definite covariance")
                 root_inv = dr.lam_k.rsqrt()
                 out["sup_ratio"] = torch.linalg.eigvalsh(root_inv[:, None] * a * root_inv)[..., -1]
-        if "gd_gap" in wanted:
+        if wanted & SOURCE:
+            g = torch.randn(batch, dr.lam.shape[0], generator=gen, dtype=DTYPE)
+            theta_s = float(opts["theta"]) * g / g.norm(dim=-1, keepdim=True)
+            theta_t = theta_s + dr.delta
+            out["L_T"] = quad(dr.lam, dr.vecs, theta_t)
+            t_k = theta_t @ dr.vk
+            scratch = pinv.project(t_k) - t_k + (pinv.apply(dr.xi) if dr.xi is not None else 0.0)
+            out["L_scratch"] = scratch ** 2 @ dr.lam_k
+        if wanted & GD:
             x = dr.x()
-            theta_s = torch.randn(batch, x.shape[-1], generator=gen, dtype=DTYPE)
-            y = (x @ (theta_s + dr.delta).unsqueeze(-1)).squeeze(-1) + (dr.xi if dr.xi is not None else 0.0)
+            y = (x @ theta_t.unsqueeze(-1)).squeeze(-1) + (dr.xi if dr.xi is not None else 0.0)
             residual = y - (x @ theta_s.unsqueeze(-1)).squeeze(-1)
             closed = theta_s + pinv.apply(residual) @ dr.vk.T  # X^+ = V_k X_k^+
             trained, bound = gradient_descent(x, y, theta_s, rank=min(x.shape[-2], dr.rank))
@@ -232,8 +266,10 @@ class LinearFinetune(Scenario):
                 raise ScenarioError(
                     f"scenario {self.name}: real gradient descent did not come within {GD_TOL:g} of its limit in "
                     f"{GD_MAX_STEPS} steps on {int(slow.sum())} of {batch} instances (their designs are ill-conditioned, "
-                    f"as square Gaussian designs often are); gd_gap would measure the unfinished run, not the limit")
+                    f"as square Gaussian designs often are); gd_gap and L_gd would measure the unfinished run, not "
+                    f"the limit")
             out["gd_gap"] = torch.linalg.norm(trained - closed, dim=-1) / dr.delta.norm(dim=-1).clamp(min=1e-300)
+            out["L_gd"] = quad(dr.lam, dr.vecs, trained - theta_t)
         return out
 
     def instance(self, point: dict, gen: torch.Generator) -> Instance:

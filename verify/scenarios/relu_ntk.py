@@ -29,6 +29,8 @@ import torch
 
 from numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
 
+from theory.claim import CURVES
+
 from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
@@ -37,7 +39,7 @@ DIVERGED = 1e6  # a training loss this many times its initial value means the st
 # +-1 (1e-16) into errors of about 2e-9 in the entries, so a smaller lambda_0 cannot be told from 0
 PD_RTOL = 1e-8
 PARALLEL = 1e-12  # inputs with x_j^T x_k >= 1 - PARALLEL count as duplicates
-TRAINED = {"risk", "risk_scratch", "risk_source", "train_loss", "resid"}
+TRAINED = {"risk", "risk_scratch", "risk_source", "train_loss", "resid", "resid_rHr"}
 
 
 def sphere(shape: tuple[int, ...], gen: torch.Generator) -> torch.Tensor:
@@ -126,6 +128,10 @@ class ReluNTK(Scenario):
     quantities = {
         "lemma": "r^T H_inf^{-1} r / |P_X Delta|^2 with r = X Delta (the lemma of note 2.3 says <= 4)",
         "resid": "the same ratio with the pre-trained network's actual residual r = y_T - f_S(X)",
+        "rHr": "r^T H_inf^{-1} r for r = X Delta, the lemma's numerator alone (for a user's own bound on it)",
+        "proj_delta2": "|P_X Delta|^2, P_X the projector onto the span of the target inputs",
+        "r2": "|X Delta|^2 = |r|^2",
+        "resid_rHr": "r^T H_inf^{-1} r for the pre-trained network's actual residual r = y_T - f_S(X)",
         "schur_min": "lambda_min(H_inf - X X^T / 4) (>= 0 by the Schur product theorem)",
         "lambda0": "lambda_0 = lambda_min(H_inf) on the target inputs",
         "gram_gap": "|K_m - H_inf|_op / |H_inf|_op, K_m the empirical NTK Gram matrix at initialisation",
@@ -136,6 +142,11 @@ class ReluNTK(Scenario):
     }
     inputs = {"d": REQUIRED, "n": REQUIRED, "m": 512, "delta": 0.5, "theta": 1.0, "n_source": 100, "n_test": 1000,
               "lr": 1.0, "tol": 1e-5, "max_steps": 20000, "gram_tol": 0.15, "X": None}
+    samples, repetitions = 1000, 16
+
+    def default_samples(self, statistic, wanted):
+        """16 networks when they must be trained (seconds each batch), 1000 draws of the kernel otherwise."""
+        return 16 if statistic not in CURVES and wanted & TRAINED else super().default_samples(statistic, wanted)
 
     def resolve(self, point: dict) -> dict:
         full = super().resolve(point)
@@ -207,9 +218,16 @@ class ReluNTK(Scenario):
             out["lambda0"] = lambda_min(h)
         if "schur_min" in wanted:
             out["schur_min"] = lambda_min(h - unit_gram(x) / 4)
-        q = row_basis(x) if wanted & {"lemma", "resid"} else None
+        q = row_basis(x) if wanted & {"lemma", "resid", "proj_delta2"} else None
+        r = (x @ delta.unsqueeze(-1)).squeeze(-1)
         if "lemma" in wanted:
-            out["lemma"] = lemma_ratio(x, h, q, (x @ delta.unsqueeze(-1)).squeeze(-1), delta)
+            out["lemma"] = lemma_ratio(x, h, q, r, delta)
+        if "rHr" in wanted:
+            out["rHr"] = inverse_form(h, r)
+        if "proj_delta2" in wanted:
+            out["proj_delta2"] = ((delta.unsqueeze(-2) @ q).squeeze(-2) ** 2).sum(dim=-1)
+        if "r2" in wanted:
+            out["r2"] = (r ** 2).sum(dim=-1)
         if not wanted & (TRAINED | {"gram_gap"}):
             return out
         w_half = torch.randn(batch, m // 2, d, generator=gen, dtype=DTYPE)
@@ -240,8 +258,11 @@ class ReluNTK(Scenario):
         w_s, _, _ = gradient_descent(w0, a, xs, labels(theta_s, xs), what="pre-training on the source", **run)
         out["risk_source"] = test_mse(w_s, theta_s)
         y_t = labels(theta_t, x)
-        if "resid" in wanted:
-            out["resid"] = lemma_ratio(x, h, q, y_t - forward(w_s, a, x), delta)
+        if wanted & {"resid", "resid_rHr"}:
+            residual = y_t - forward(w_s, a, x)
+            out["resid_rHr"] = inverse_form(h, residual)
+            if "resid" in wanted:
+                out["resid"] = lemma_ratio(x, h, q, residual, delta)
         if wanted & {"risk", "train_loss"}:
             w_ft, loss, _ = gradient_descent(w_s, a, x, y_t, what="fine-tuning on the target", **run)
             out["risk"], out["train_loss"] = test_mse(w_ft, theta_t), loss

@@ -63,6 +63,7 @@ class TransferCurves(Scenario):
               "d": 1000, "spectrum": 1.5, "decay": 1.0, "mismatch": 0.5, "source_noise": 0.0, "noise": 0.0,
               "test_spectrum": 0.0, "form": "H-main", "A": None, "G": None, "E": None, "a": None, "b": None, "B": None,
               "law_noise": 0.05}
+    repetitions = 64
 
     def resolve(self, point: dict) -> dict:
         # unknown and missing inputs through the base class (p may be infinite, checked below)
