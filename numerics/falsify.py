@@ -4,6 +4,7 @@ counterexample. A counterexample is printed to 30 significant digits.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -244,6 +245,7 @@ def falsify(claim: Claim, seed: int, count: int = 4000, local_starts: int = 5) -
 # ---- '!=': a point where the sides are equal -------------------------------------------------------------------
 #: functions that may jump: a sign change of a gap that holds one of them is no evidence of a root
 JUMPS = (sp.floor, sp.ceiling, sp.sign, sp.Heaviside, sp.Piecewise, sp.Mod, sp.frac)
+SIMPLE_POINTS = 12  # exact points tried near each candidate (`_simple_points`)
 SCAN = 64  # points of the line scanned through a candidate, per continuous parameter
 
 
@@ -256,10 +258,16 @@ def equality_witness(claim: Claim, candidates: list[dict]) -> dict | None:
     gap = left - right
     if gap.atoms(sp.Float):  # a rounded constant (SymPy's log(0.5)): equality up to its rounding proves nothing
         return None
+    seen = set()
     for point in candidates:
-        witness = _exact_equality(claim, point)
-        if witness is not None:
-            return witness
+        for exact in itertools.islice(_simple_points(claim, point), SIMPLE_POINTS):
+            key = tuple(exact.values())
+            if key in seen:
+                continue
+            seen.add(key)
+            witness = _exact_equality(claim, exact)
+            if witness is not None:
+                return witness
     if gap.has(*JUMPS, *INFINITIES):
         return None
     for point in candidates:
@@ -271,26 +279,49 @@ def equality_witness(claim: Claim, candidates: list[dict]) -> dict | None:
     return None
 
 
-def _exact_equality(claim: Claim, point: dict) -> dict | None:
+def _simple_points(claim: Claim, point: dict):
+    """Exact points near a candidate, most faithful first: every coordinate read as the simplest rational within
+    1e-9 of it; then one coordinate at a time moved to a simpler value nearby (within 1e-6 or 1e-3, the nearest
+    integer, 0): a touching root such as cos(x) = 1 - x**2/2 at x = 0 is approached by the search but never hit."""
+    def simple(v: float) -> list:
+        scale = max(1.0, abs(v))
+        out = [sp.nsimplify(v, rational=True, tolerance=t * scale) for t in (1e-9, 1e-6, 1e-3)]
+        return out + [sp.Integer(round(v))] + ([sp.Integer(0)] if abs(v) < 1e-3 else [])
+
+    options = {p.name: [v for v in dict.fromkeys(simple(point[p.name]))
+                        if p.domain.contains(float(v)) and (not p.domain.integer or v.is_integer)]
+               for p in claim.params}
+    if not all(options.values()):
+        return
+    base = {name: values[0] for name, values in options.items()}
+    yield base
+    for name, values in options.items():
+        for v in values[1:]:
+            yield {**base, name: v}
+
+
+def _exact_equality(claim: Claim, exact_point: dict) -> dict | None:
+    """The witness at an exact point (parameter name -> SymPy rational) if lhs - rhs is exactly 0 there."""
     left, right, conditions = _exact_parts(claim)
-    exact = {}
-    for p in claim.params:
-        v = sp.nsimplify(point[p.name], rational=True, tolerance=1e-9)
-        if not p.domain.contains(float(v)) or (p.domain.integer and not v.is_integer):
-            return None
-        exact[p.symbol] = v
+    exact = {p.symbol: exact_point[p.name] for p in claim.params}
     if not all(h.subs(exact) is sp.true for h in conditions):
         return None
     lv, rv = left.subs(exact), right.subs(exact)
     if any(v.has(*INFINITIES) or v.is_extended_real is not True for v in (lv, rv)):
         return None
     try:
+        approx = sp.N(lv - rv, 30)  # a cheap look first: simplify only what is 0 to 30 digits
+        if approx.is_number and approx.is_zero is False and abs(approx) > 1e-25 * (1 + abs(sp.N(lv, 30))):
+            return None
         zero = sp.simplify(lv - rv) == 0
     except Exception:  # noqa: BLE001 - SymPy's simplifier fails in many ways: no witness then
         return None
     if not zero:
         return None
-    text = lambda v: mpmath.nstr(mpmath.mpf(sp.Float(v, 40)), 30)  # noqa: E731
+    def text(v) -> str:  # pi/4 as 30 digits
+        with mpmath.workdps(40):
+            return mpmath.nstr(mpmath.mpf(sp.N(v, 40)), 30)
+
     return {"point": {k: text(v) for k, v in ((p.name, exact[p.symbol]) for p in claim.params)},
             "exact_point": {p.name: sp.sstr(exact[p.symbol]) for p in claim.params},
             "lhs": text(lv), "rhs": text(rv), "relation": "!=", "digits": "exact (SymPy reduces lhs - rhs to 0)"}

@@ -172,7 +172,7 @@ def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, st
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
     censored = {q.symbol: data[f"{q.name}_censored"] for q in claim.quantities if f"{q.name}_censored" in data}
     if any(m.any() for m in censored.values()):
-        if claim.statistic != "mean":
+        if claim.statistic not in ("mean", "prob", "as", "some"):
             raise ScenarioError(_censored_text(claim, scenario, censored) + f"; a {claim.statistic!r} claim cannot "
                                 "be decided on lower bounds")
         env[CENSORED] = censored
@@ -400,10 +400,40 @@ def tightness(claim, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
     return small / big if claim.rel != "=" and (big > 0).all() else None
 
 
-def _decide_as(claim, env, n, alpha):
+FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
+
+
+def _event(claim, env, n):
+    """Per instance, whether the event `lhs REL rhs` surely holds and whether it may hold; the sides; the excess.
+    They differ only where a side is a censored quantity, known as a lower bound b: its true value t >= b makes
+    `t <= r` false once b > r and `t >= r` true once b >= r, and leaves the instance undecided otherwise."""
     lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
     ok, excess = _holds(claim, lhs, rhs)
-    bad = int((~ok).sum())
+    censored = {s: m for s, m in env.get(CENSORED, {}).items() if m.any()}
+    if not censored:
+        return ok, ok, lhs, rhs, excess
+    (q, mask), = censored.items() if len(censored) == 1 else ((None, None),)
+    sides = (claim.left.expr, claim.right.expr)
+    if q not in sides or any(q in side.free_symbols for side in sides if side != q):
+        raise ScenarioError(_censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim whose "
+                            "side is that quantity itself can be decided on lower bounds")
+    rel, bound, other = (claim.rel, lhs, rhs) if claim.left.expr == q else (FLIP[claim.rel], rhs, lhs)
+    if rel in (">=", ">"):  # true at b stays true above b
+        return ok, ok | mask, lhs, rhs, excess
+    maybe = ok | (mask & (bound < other)) if rel == "=" else ok  # t = r is still possible when b < r
+    return ok & ~mask, maybe, lhs, rhs, excess
+
+
+def _undecided(claim, env, ev, undecided: int) -> None:
+    """Record in the evidence that censored values leave `undecided` instances' events open."""
+    ev["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+    ev["note"] = (_censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+                  f": the event is undecided on {undecided} of them, which leaves this claim open")
+
+
+def _decide_as(claim, env, n, alpha):
+    ok, maybe, lhs, rhs, excess = _event(claim, env, n)
+    bad = int((~maybe).sum())
     rate = stats.detectable_rate(n, alpha)
     ev = {"instances": n, "violations": bad, "worst_excess": float(excess.max()),
           "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None,
@@ -412,18 +442,22 @@ def _decide_as(claim, env, n, alpha):
     if ratio is not None:
         ev["tightness"] = {"min": float(ratio.min()), "median": float(np.median(ratio)), "max": float(ratio.max())}
     if bad:
-        i = int(np.argmax(excess))
+        i = int(np.argmax(np.where(maybe, -np.inf, excess)))
         measured = {str(s): float(v[i]) for s, v in env.items() if isinstance(v, np.ndarray)}
-        return VIOLATED, ev, {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured,
-                              "violations": bad}
+        wit = {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured, "violations": bad}
+        if CENSORED in env:
+            wit["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+        return VIOLATED, ev, wit
+    if not ok.all():
+        _undecided(claim, env, ev, int((~ok).sum()))
+        return INCONCLUSIVE, ev, None
     return CONSISTENT, ev, None
 
 
 def _decide_some(claim, env, n, alpha):
     """Some instance satisfies the relation: CONSISTENT with the first one as an example; none of n is a refutation
     at this point when an event of probability `resolution` would have shown (with probability 1 - alpha)."""
-    lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
-    ok = _holds(claim, lhs, rhs)[0]
+    ok, maybe, lhs, rhs, _ = _event(claim, env, n)
     rate = stats.detectable_rate(n, alpha)  # not a "detectable" deviation: a found example needs no power
     ev = {"instances": n, "events": int(ok.sum()), "smallest_revealed_rate": rate}
     if ok.any():
@@ -431,6 +465,9 @@ def _decide_some(claim, env, n, alpha):
         measured = {str(s): float(v[i]) for s, v in env.items() if isinstance(v, np.ndarray)}
         ev["example"] = {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured}
         return CONSISTENT, ev, None
+    if maybe.any():
+        _undecided(claim, env, ev, int(maybe.sum()))
+        return INCONCLUSIVE, ev, None
     if rate > claim.resolution:
         ev["note"] = (f"too few to rule out an event of probability {claim.resolution:g} (the resolution): they "
                       f"reveal one of {rate:.3g} or more")
@@ -439,8 +476,24 @@ def _decide_some(claim, env, n, alpha):
 
 
 def _decide_prob(claim, env, n, alpha):
-    lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
-    k = int(_holds(claim, lhs, rhs)[0].sum())
+    """P(event) >= claimed by a Clopper-Pearson interval. With censored values, refuted only when it is refuted
+    counting every undecided instance as an event, and established only when it is established counting none."""
+    sure, maybe, _, _, _ = _event(claim, env, n)
+    k, k_max = int(sure.sum()), int(maybe.sum())
+    best = _decide_events(claim, env, n, alpha, k_max)
+    if best[0] == VIOLATED:
+        if CENSORED in env:
+            best[2]["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+        return best
+    worst = _decide_events(claim, env, n, alpha, k) if k < k_max else best
+    if worst[0] != CONSISTENT and k < k_max:
+        _undecided(claim, env, worst[1], k_max - k)
+        return INCONCLUSIVE, worst[1], None
+    return worst
+
+
+def _decide_events(claim, env, n, alpha, k):
+    """P(event) >= claimed, given k events in n instances."""
     claimed = float(_side(claim.probability.expr, env, 1)[0])
     interval = stats.clopper_pearson(k, n, alpha)
     shortfall = stats.detectable_shortfall(claimed, n, alpha)

@@ -390,3 +390,38 @@ scaled = Claim(id="mine.scaled", title="t", lhs="nstar*eps", rel="<=", rhs="1", 
     assert loose["evidence"]["points"][0]["instances"] == 4  # no further stage: lower bounds cannot decide it
     scaled = results["mine.scaled"]
     assert scaled["verdict"] == "ERROR" and "below the error floor" in scaled["evidence"]["error"]
+
+
+def test_events_on_nstar_below_the_floor_are_decided_where_a_lower_bound_decides_them(tmp_path):
+    """prob, as and some claims on censored nstar (every value the lower bound n_max = 20000): the event
+    `nstar <= 10000` is false on every instance whatever the true value, `nstar >= 1000` true, `nstar <= 10**6`
+    undecided. An event of a formula of nstar (not nstar itself) stays an input error."""
+    path, out = tmp_path / "mine.py", tmp_path / "out.json"
+    path.write_text('''
+from theory import Claim, Provenance
+from theory.catalogue import caulking2026 as k
+
+P = Provenance("derived", "mine", "Me (2026)")
+common = dict(params=(k.alpha_w, k.beta, k.eps), quantities=(k.nstar,), provenance=P, scenario="caulking",
+              samples=4, grid=({"alpha": 0.5, "m": 20, "eps": 1e-4, "n_max": 20000, "curve_points": 10},))
+often = Claim(id="mine.often", title="t", lhs="nstar", rel="<=", rhs="10000", statistic="prob", prob="1/2",
+              **common)
+mostly = Claim(id="mine.mostly", title="t", lhs="1000", rel="<=", rhs="nstar", statistic="prob", prob="1/2",
+               **common)
+open_prob = Claim(id="mine.open_prob", title="t", lhs="nstar", rel="<=", rhs="10**6", statistic="prob",
+                  prob="1/2", **common)
+always = Claim(id="mine.always", title="t", lhs="nstar", rel="<=", rhs="10000", statistic="as", **common)
+always_big = Claim(id="mine.always_big", title="t", lhs="nstar", rel=">", rhs="1000", statistic="as", **common)
+somewhere = Claim(id="mine.somewhere", title="t", lhs="nstar", rel="<=", rhs="10**6", statistic="some", **common)
+formula = Claim(id="mine.formula", title="t", lhs="nstar*eps", rel="<=", rhs="1", statistic="prob", prob="1/2",
+                **common)
+''')
+    assert main(["check", "--file", str(path), "--json", str(out)]) == 1
+    results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
+    verdicts = {cid: r["verdict"] for cid, r in results.items()}
+    assert verdicts == {"mine.often": "VIOLATED", "mine.mostly": "CONSISTENT", "mine.open_prob": "INCONCLUSIVE",
+                        "mine.always": "VIOLATED", "mine.always_big": "CONSISTENT", "mine.somewhere": "INCONCLUSIVE",
+                        "mine.formula": "ERROR"}
+    assert results["mine.often"]["witness"]["censored"] >= 4  # every instance drawn, over its stages
+    assert "undecided on 4 of them" in results["mine.open_prob"]["evidence"]["points"][0]["note"]
+    assert "side is that quantity itself" in results["mine.formula"]["evidence"]["error"]

@@ -30,8 +30,10 @@ powers_late = Claim(id="mine.powers_late", title="t", lhs="2**n", rel="!=", rhs=
 pole = Claim(id="mine.pole", title="t", lhs="1/y", rel="!=", rhs="0", params=(y,), hypotheses=("Ne(y, 0)",),
              provenance=P)
 jump = Claim(id="mine.jump", title="t", lhs="floor(x)", rel="!=", rhs="3/4", params=(half,), provenance=P)
+quarter = Claim(id="mine.quarter", title="t", lhs="atan(x)", rel="!=", rhs="pi/4", params=(x,), provenance=P)
+touch = Claim(id="mine.touch", title="t", lhs="cos(y)", rel="!=", rhs="1 - y**2/2", params=(y,), provenance=P)
 '''
-FALSE = ("mine.root_two", "mine.fixed_point", "mine.powers", "mine.tangent")
+FALSE = ("mine.root_two", "mine.fixed_point", "mine.powers", "mine.tangent", "mine.quarter", "mine.touch")
 TRUE = ("mine.powers_late", "mine.pole", "mine.jump")  # the last two change sign across a pole or a jump
 
 
@@ -57,6 +59,11 @@ def test_the_witness_kinds(checked):
     assert results["mine.root_two"]["witness"]["bracket"]["x"][0].startswith("1.414213562373")
     assert results["mine.powers"]["witness"]["point"]["n"] in ("2.0", "4.0")
     assert results["mine.tangent"]["witness"]["exact_point"] == {"x": "1"}
+    # a side that is a symbolic constant (pi/4) is printed as digits; a touching root (no sign change, where the
+    # search comes close but never lands) is found at the simple rational beside the closest candidate
+    assert results["mine.quarter"]["witness"]["exact_point"] == {"x": "1"}
+    assert results["mine.quarter"]["witness"]["rhs"].startswith("0.78539816339744830961")
+    assert results["mine.touch"]["witness"]["exact_point"] == {"y": "0"}
 
 
 @pytest.mark.parametrize("cid", TRUE)
