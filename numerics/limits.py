@@ -12,7 +12,6 @@ the block runs without a limit. Native code (a BLAS call, a solver) is interrupt
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import signal
 import threading
@@ -49,11 +48,14 @@ def _arm() -> None:
 
 
 def _on_signal(signum, frame):
+    if frame is not None and frame.f_code is _EXIT:
+        return  # a block is being left: its __exit__ re-arms the timer for the limits that remain
     now = time.process_time()
     expired = [d for d in _deadlines if d <= now + 1e-3]
     if expired:
         # fire again soon: an exception raised inside a weakref callback or a __del__ is printed and dropped, and
-        # the block would then run on unlimited (the block's exit re-arms the timer as it should be)
+        # the block would then run on unlimited. A second firing while the first exception unwinds (freeing a huge
+        # number can take longer than 0.05 s) replaces it with its equal, or is ignored inside __exit__.
         signal.setitimer(signal.ITIMER_PROF, 0.05)
         raise _Expired(max(expired))  # the innermost expired limit is the one with the latest deadline
     _arm()  # a timer that fired early (coarse accounting): wait for the rest
@@ -65,28 +67,36 @@ class _Expired(BaseException):
         self.deadline = deadline
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float | None):
-    """Run the block with at most `seconds` of CPU time; None or inf means no limit (outer limits still hold)."""
-    if seconds is None or math.isinf(seconds) or not _available():
-        yield
-        return
-    if not seconds > 0:
-        raise ValueError(f"a time limit must be positive, got {seconds}")
-    deadline = time.process_time() + seconds
-    outer = signal.getsignal(signal.SIGPROF) if not _deadlines else None
-    if not _deadlines:
-        signal.signal(signal.SIGPROF, _on_signal)
-    _deadlines.append(deadline)
-    _arm()
-    try:
-        yield
-    except _Expired as exc:
-        if exc.deadline != deadline:  # an outer limit expired: let it reach its own block
-            raise
-        raise TimeLimitExceeded(seconds) from None
-    finally:
-        _deadlines.remove(deadline)
+class time_limit:
+    """`with time_limit(seconds):` runs the block with at most `seconds` of CPU time; None or inf means no limit
+    (outer limits still hold)."""
+
+    def __init__(self, seconds: float | None):
+        if seconds is not None and not math.isinf(seconds) and not seconds > 0:
+            raise ValueError(f"a time limit must be positive, got {seconds}")
+        self.seconds, self.deadline, self.outer = seconds, None, None
+
+    def __enter__(self):
+        if self.seconds is None or math.isinf(self.seconds) or not _available():
+            return self
+        self.deadline = time.process_time() + self.seconds
+        if not _deadlines:
+            self.outer = signal.getsignal(signal.SIGPROF)
+            signal.signal(signal.SIGPROF, _on_signal)
+        _deadlines.append(self.deadline)
+        _arm()
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if self.deadline is None:
+            return False
+        _deadlines.remove(self.deadline)
         _arm()
         if not _deadlines:
-            signal.signal(signal.SIGPROF, outer if outer is not None else signal.SIG_DFL)
+            signal.signal(signal.SIGPROF, self.outer if self.outer is not None else signal.SIG_DFL)
+        if isinstance(exc, _Expired) and exc.deadline == self.deadline:
+            raise TimeLimitExceeded(self.seconds) from None
+        return False  # no exception, another one, or an outer limit's: it reaches its own block
+
+
+_EXIT = time_limit.__exit__.__code__

@@ -83,6 +83,14 @@ def task(args) -> list[dict]:
     return [{**o, "index": index, "seconds": seconds} for o in outcomes]
 
 
+def _lost(jobs, rows) -> list[dict]:
+    """The claims that never reported: their worker process died (a finding: check must never take it down)."""
+    seen = {r["index"] for r in rows}
+    return [{"kind": "?", "verdict": "LOST", "misses": [], "source": generate(seed, index)[0].source,
+             "failures": ["no result: the worker process died while checking it"], "index": index, "seconds": 0.0}
+            for seed, index, _ in jobs if index not in seen]
+
+
 VERDICTS = ("PROVED", "CONSISTENT", "INCONCLUSIVE", "VIOLATED", "ERROR")
 
 
@@ -134,7 +142,13 @@ def main(argv=None) -> int:
     start, rows = time.perf_counter(), []
     jobs = [(args.seed, i, args.timeout) for i in range(args.start, args.start + args.n)]
     with multiprocessing.get_context("fork").Pool(args.workers, _init, (args.prove_seconds,)) as pool:
-        for done, outcomes in enumerate(pool.imap_unordered(task, jobs), 1):
+        results = pool.imap_unordered(task, jobs)
+        for done in range(1, len(jobs) + 1):
+            try:  # a worker that dies (a C library aborting) loses its claim, and the pool would wait forever
+                outcomes = results.next(timeout=2 * args.timeout + 60)
+            except multiprocessing.TimeoutError:
+                outcomes = _lost(jobs, rows)
+                pool.terminate()
             rows += outcomes
             for r in outcomes:  # as they come, so that a long run shows its findings before it ends
                 if r["failures"]:
@@ -143,6 +157,8 @@ def main(argv=None) -> int:
             failures = sum(bool(r["failures"]) for r in rows)
             print(f"\r[{done}/{args.n}] {time.perf_counter() - start:.0f} s, {failures} failure(s)", end="",
                   file=sys.stderr, flush=True)
+            if len({r["index"] for r in rows}) == len(jobs):
+                break
     print(file=sys.stderr)
     rows.sort(key=lambda r: r["index"])
     print(f"seed {args.seed}, {args.n} generated claims, prover budget {args.prove_seconds:g} s per claim")

@@ -53,3 +53,31 @@ def test_a_limit_must_be_positive(seconds):
     with pytest.raises(ValueError, match="must be positive"):
         with time_limit(seconds):
             pass
+
+
+def test_a_signal_handled_inside_the_limits_own_exit_does_not_escape(monkeypatch):
+    """The fuzz run lost workers to this race: the limit's signal fires again (every 0.05 s of CPU) while its first
+    exception unwinds, and if Python runs the handler in the limit's own exit, before the expired deadline is
+    removed, a second internal exception escapes every handler. Made deterministic here: the handler is called at
+    that very moment, from inside the exit, with the expired deadline still listed; it must stay silent, and the
+    block must end as TimeLimitExceeded with the timer disarmed."""
+    import signal
+    import sys
+
+    import numerics.limits as limits
+
+    fired = []
+
+    class Deadlines(list):
+        def remove(self, deadline):
+            frame = sys._getframe(1)
+            if frame.f_code is limits._EXIT:
+                fired.append(limits._on_signal(signal.SIGPROF, frame))
+            super().remove(deadline)
+
+    monkeypatch.setattr(limits, "_deadlines", Deadlines())
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.2):
+            spin(30)
+    assert fired == [None]
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
