@@ -160,11 +160,14 @@ class DeepLinear(Scenario):
     }
     inputs = {"d": REQUIRED, "n": REQUIRED, "N": 3, "k": 2, "alpha": 1.0, "e": 0.0, "s": 1.0, "freeze": "none",
               "xi": "random", "covariance": "isotropic", "p": 1.0, "step": 1.0, "tol": 1e-10, "max_steps": 50_000}
-    samples, repetitions = 2000, 16
+    samples, repetitions = 2000, 128
 
     def default_samples(self, statistic, wanted):
-        """48 instances when gradient descent must run (seconds), the closed forms' 2000 otherwise."""
-        return 48 if statistic not in CURVES and wanted & GD_QUANTITIES else super().default_samples(statistic, wanted)
+        """48 instances (16 repetitions) when gradient descent must run (seconds), the closed forms' 2000 (128)
+        otherwise."""
+        if wanted & GD_QUANTITIES:
+            return 16 if statistic in CURVES else 48
+        return super().default_samples(statistic, wanted)
 
     def resolve(self, point: dict) -> dict:
         full = super().resolve(point)

@@ -52,6 +52,7 @@ class GaussianDesign(Scenario):
     }
     inputs = {"d": REQUIRED, "n": REQUIRED, "spectrum": 0.0, "sigma": 0.5, "beta2": 1.0, "ridge": 0.0,
               "probe": "random"}
+    repetitions = 512  # an instance costs a factorisation of one small design: a sweep of 512 takes a second
 
     def resolve(self, point: dict) -> dict:
         o = super().resolve(point)
