@@ -82,7 +82,8 @@ def main(argv: list[str]) -> int:
     if command == "fuzz":
         return subprocess.run([PY, ROOT / "tests" / "fuzz" / "run.py", *rest], cwd=ROOT).returncode
     marker = ["-m", "slow"] if command == "sweep" else []
-    return subprocess.run([PY, "-m", "pytest", *marker, *rest], cwd=ROOT).returncode
+    parallel = ["-n", "2", "--dist", "loadfile"]  # one file per worker: a file's fixtures are built once
+    return subprocess.run([PY, "-m", "pytest", *parallel, *marker, *rest], cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ quadrature for the calculus).
 """
 from __future__ import annotations
 
-from theory import Claim, Derivation, Provenance, Step
-from theory.catalogue import barnett2024, caulking2026, classical, cliff2023, hernandez2021, isik2024, shachaf2021
+from boundlab.theory import Claim, Derivation, Provenance, Step
+from boundlab.theory.catalogue import barnett2024, caulking2026, classical, cliff2023, hernandez2021, isik2024, shachaf2021
 
 
 def planted(module, error: str) -> Provenance:

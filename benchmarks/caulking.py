@@ -103,7 +103,7 @@ def numpy_loop(args, n: int, batch: int, seed: int, estimator: str, adapter=adap
 
 def batched(args, n: int, batch: int, seed: int, estimator: str):
     import torch
-    from verify.scenarios import get_scenario
+    from boundlab.verify.scenarios import get_scenario
 
     q = QUANTITY[estimator]
     return get_scenario("caulking").run(point_of(args, n), batch, torch.Generator().manual_seed(seed), {q})[q]

@@ -1,7 +1,7 @@
 """Gradient descent on the layers of deep linear networks (scenario deep_linear): batched over B instances against
 one instance at a time, for the same total work.
 
-What: `--steps` full-batch gradient-descent steps on the layers (verify.scenarios.deep_linear.layer_gradients, the
+What: `--steps` full-batch gradient-descent steps on the layers (boundlab.verify.scenarios.deep_linear.layer_gradients, the
 scenario's own step) for B instances of the Figure 2 protocol (x ~ N(0, I_d), n samples, depth N, width k,
 theta_T = 2 theta_S + 0.3 xi, step 1 in units of the scenario's curvature scale):
   batched      one (B, ...) tensor per layer, torch.bmm over the batch;
@@ -20,8 +20,8 @@ import time
 
 import torch
 
-from verify.scenarios.deep_linear import DeepLinear, balanced_layers, layer_gradients
-from verify.scenarios.linear_finetune import Pseudoinverse
+from boundlab.verify.scenarios.deep_linear import DeepLinear, balanced_layers, layer_gradients
+from boundlab.verify.scenarios.linear_finetune import Pseudoinverse
 
 
 def descend(layers, x, y, step, steps):

@@ -1,4 +1,4 @@
-"""Cost and accuracy of `numerics.fitting.fit_law` against plain scipy least squares on the same starts.
+"""Cost and accuracy of `boundlab.numerics.fitting.fit_law` against plain scipy least squares on the same starts.
 
 What: one 5-parameter scaling law, H-main L(p, f) = (A p^-alpha + G) f^-beta + E (papers/scaling_laws_transfer.md,
 section 2.2), on a 10 x 10 log-spaced grid (p in [1e6, 1e10], f in [1e4, 1e8]) with 5% multiplicative lognormal
@@ -35,7 +35,7 @@ import scipy.optimize
 import sympy as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from numerics.fitting import LawParam, _Problem, _check_data, _starts, compile_law, fit_law  # noqa: E402
+from boundlab.numerics.fitting import LawParam, _Problem, _check_data, _starts, compile_law, fit_law  # noqa: E402
 
 A, a, G, b, E, p, f = sp.symbols("A alpha G beta E p f")
 EXPR = (A * p**-a + G) * f**-b + E

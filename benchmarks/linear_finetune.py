@@ -141,7 +141,7 @@ def numpy_loop_eigen(args, batch: int, seed: int):
 
 def batched(args, batch: int, seed: int):
     import torch
-    from verify.scenarios import get_scenario
+    from boundlab.verify.scenarios import get_scenario
 
     scenario = get_scenario("linear_finetune")
     return scenario.run(point_of(args), batch, torch.Generator().manual_seed(seed), {"L"})["L"]
@@ -151,8 +151,8 @@ def drawing(args, batch: int, seed: int):
     """The design only, as the scenario draws it: the covariance, then randn (batch, n, k) times Lambda_k^{1/2}
     (the design in the eigenbasis of Sigma, k = rank)."""
     import torch
-    from verify.scenarios import get_scenario
-    from verify.scenarios.linear_finetune import DTYPE, covariance
+    from boundlab.verify.scenarios import get_scenario
+    from boundlab.verify.scenarios.linear_finetune import DTYPE, covariance
 
     opts = get_scenario("linear_finetune").resolve(point_of(args))
     gen = torch.Generator().manual_seed(seed)
@@ -209,7 +209,7 @@ def check_agreement(args) -> bool:
 def check_drawing_matches(args) -> None:
     """The design drawn by (c) is the scenario's own (same generator, same numbers), when `draw` exposes it."""
     import torch
-    from verify.scenarios import get_scenario
+    from boundlab.verify.scenarios import get_scenario
 
     scenario = get_scenario("linear_finetune")
     dr = scenario.draw(scenario.resolve(point_of(args)), 4, torch.Generator().manual_seed(1))

@@ -38,8 +38,8 @@ def sympy_alone(claim) -> bool:
 
 
 def intervals_alone(claim, seconds: float) -> bool:
-    from numerics.intervals import prove_nonnegative
-    from numerics.prover import Goal
+    from boundlab.numerics.intervals import prove_nonnegative
+    from boundlab.numerics.prover import Goal
 
     goal = Goal.of(claim)
     if goal.equality:
@@ -48,8 +48,8 @@ def intervals_alone(claim, seconds: float) -> bool:
 
 
 def z3_alone(claim) -> bool:
-    from numerics.prover import Goal
-    from numerics.smt import prove_polynomial
+    from boundlab.numerics.prover import Goal
+    from boundlab.numerics.smt import prove_polynomial
 
     goal = Goal.of(claim)
     return not goal.equality and prove_polynomial(goal.gap, goal.strict, goal.domains, goal.hypotheses) is not None
@@ -63,10 +63,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from analytic_claims import CLAIMS, DERIVATIONS
-    from numerics.falsify import audit
-    from theory import Registry
-    from verify.check import check
-    from verify.derive import check_derivation
+    from boundlab.numerics.falsify import audit
+    from boundlab.theory import Registry
+    from boundlab.verify.check import check
+    from boundlab.verify.derive import check_derivation
 
     registry = Registry.catalogue()
     rows = []

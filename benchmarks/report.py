@@ -1,7 +1,7 @@
 """Where the time of `boundlab report` goes, and what drawing figures from the check's own measurements saves.
 
 What: for the empirical claims of one paper (default shachaf2021, quick budget, seed 0), the stages of a report:
-  check            every claim checked (verify.check.check), inside reuse_measurements(); a claim with a
+  check            every claim checked (boundlab.verify.check.check), inside reuse_measurements(); a claim with a
                    worst-case program is judged by it, so its SDPs (every grid point, 2000 random directions) run here;
   figure numbers   figure_data, reading the check's measurements from the cache;
   re-measured      figure_data again without the cache: the baseline, which simulates every instance a second time;
@@ -22,11 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from theory import Registry
-from verify import check as checking
-from verify import report
-from verify.figures import figure_data
-from verify.worstcase import DIRECTIONS, run_worst_cases
+from boundlab.theory import Registry
+from boundlab.verify import check as checking
+from boundlab.verify import report
+from boundlab.verify.figures import figure_data
+from boundlab.verify.worstcase import DIRECTIONS, run_worst_cases
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
-"""The exact expected risk of online SGD (numerics.sgd_risk) against Monte Carlo over batched SGD runs.
+"""The exact expected risk of online SGD (boundlab.numerics.sgd_risk) against Monte Carlo over batched SGD runs.
 
 What: the time to get the expected target excess risk after `--steps` SGD steps at dimension `--d` (step decay on the
 target covariance H, lambda_i ~ i^-1 in a random basis, trace 1, teacher N(0, I), noise 0.5, step 1/(12 tr H)):
-  exact        numerics.sgd_risk.expected_risk: closed form per constant-step phase (one eigendecomposition);
+  exact        boundlab.numerics.sgd_risk.expected_risk: closed form per constant-step phase (one eigendecomposition);
   monte_carlo  the scenario sgd_shift's batched SGD (a runs x d tensor, one fresh sample per run per step),
                with enough runs for a 1% relative standard error.
 Monte Carlo is run on a pilot of `--pilot` runs over all the steps; the runs needed for 1% are (std/mean / 0.01)^2
@@ -23,8 +23,8 @@ import time
 import numpy as np
 import torch
 
-from numerics.sgd_risk import expected_risk, step_decay
-from verify.scenarios.sgd_shift import SGDShift
+from boundlab.numerics.sgd_risk import expected_risk, step_decay
+from boundlab.verify.scenarios.sgd_shift import SGDShift
 
 
 def main() -> None:

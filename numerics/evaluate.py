@@ -13,7 +13,7 @@ import scipy.stats
 import sympy as sp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
-from theory.functions import Beta, Distribution
+from boundlab.theory.functions import Beta, Distribution
 
 
 def _beta_quantile_mp(p, a, b):
@@ -149,7 +149,7 @@ def evaluate(expr: sp.Expr, values: dict[sp.Symbol, object], backend: str = "num
 
 
 def scipy_distribution(dist: Distribution, values: dict[sp.Symbol, float]):
-    """The frozen scipy distribution for a `theory.functions` distribution at parameter values."""
+    """The frozen scipy distribution for a `boundlab.theory.functions` distribution at parameter values."""
     args = [float(evaluate(a, values)) for a in dist.args]
     if isinstance(dist, Beta):
         a, b = args

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.optimize
 import sympy as sp
 
-from theory.claim import Claim, ClaimError
+from boundlab.theory.claim import Claim, ClaimError
 
 from .evaluate import NoNumericForm, compile_expr
 from .intervals import exact_decimals, float_ball

@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 from flint import arb, ctx, fmpq
 
-from theory.symbols import Domain
+from boundlab.theory.symbols import Domain
 
 INF = math.inf
 ZERO, ONE = arb(0), arb(1)

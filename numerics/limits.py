@@ -4,7 +4,7 @@
 together: a check that keeps two cores busy reaches the limit in half the wall-clock time; one that waits behind
 other processes does not reach it at all). The interruption is `TimeLimitExceeded`, a BaseException, so that the
 `except Exception` clauses that turn bugs into ERROR verdicts do not swallow it: the caller decides what an
-interrupted check means (INCONCLUSIVE "ran past N s" in `verify.check.check`). Limits nest: an inner block never
+interrupted check means (INCONCLUSIVE "ran past N s" in `boundlab.verify.check.check`). Limits nest: an inner block never
 extends an outer one.
 
 It uses the profiling timer (SIGPROF), so it works only in the main thread of a process with `setitimer`; elsewhere

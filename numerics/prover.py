@@ -3,12 +3,12 @@
 1. identity        `=` claims: the difference simplifies to 0 (several simplifiers; hypotheses x < y used by
                    writing y = x + t, t > 0); constants are decided exactly.
 2. signs           `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under
-                   the domains and hypotheses (`numerics.signs`).
+                   the domains and hypotheses (`boundlab.numerics.signs`).
 3. z3              polynomial gaps (after clearing a denominator) with polynomial hypotheses: unsat of the negation.
 4. monotonicity    for tight inequalities, where interval splitting cannot terminate: in one variable x, the gap
                    is monotone on each side of a point x0 where its derivative changes sign (or on the whole
                    domain), and its value at x0 (or at the domain's end) is proved recursively: gap(x) >= gap(x0) >= 0.
-5. intervals       rigorous branch and bound with arb balls over the domain box (`numerics.intervals`).
+5. intervals       rigorous branch and bound with arb balls over the domain box (`boundlab.numerics.intervals`).
 
 Every proof carries a certificate (JSON) that `tests/numerics/certificate_checker.py` replays independently.
 Soundness is the rule: a layer that is not sure returns None; the claim then goes to falsification.
@@ -21,8 +21,8 @@ import time
 
 import sympy as sp
 
-from theory.claim import Claim
-from theory.symbols import Domain
+from boundlab.theory.claim import Claim
+from boundlab.theory.symbols import Domain
 
 from .intervals import exact_decimals, float_ball
 from .limits import TimeLimitExceeded, time_limit

@@ -59,7 +59,7 @@ class Stage:
 
 
 def stage(name: str, S, steps: int, gamma0: float, effective: str = "ln") -> Stage:
-    """The schedule's stage on S: step decay from gamma0 over `steps` samples (numerics.sgd_risk.step_decay)."""
+    """The schedule's stage on S: step decay from gamma0 over `steps` samples (boundlab.numerics.sgd_risk.step_decay)."""
     S = _covariance(name, S)
     if not (gamma0 > 0 and np.isfinite(gamma0)):
         raise SGDError(f"the step size on {name} must be finite and > 0, got {gamma0}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from theory.symbols import Domain
+from boundlab.theory.symbols import Domain
 
 MAX_DEPTH = 14
 MAX_REWRITES = 3  # rewrites in a row

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from theory.symbols import Domain
+from boundlab.theory.symbols import Domain
 
 TIMEOUT_MS = 5000
 

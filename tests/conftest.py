@@ -40,7 +40,7 @@ def compile_tex(source: str, folder: Path) -> str:
 def _scenario_registry():
     """Scenarios a test registers (from its own claim files) leave with it: each test sees the built-in ones only,
     whichever tests ran before it in the same worker."""
-    from verify.scenarios import SCENARIOS
+    from boundlab.verify.scenarios import SCENARIOS
 
     before = dict(SCENARIOS)
     yield

@@ -1,8 +1,8 @@
 """Hypothesis strategies for formulas as a user writes them: source strings of random expression trees over the
-names the formula language knows (`theory.claim.MATH_NAMES`, `theory.functions`) and symbols with domains.
+names the formula language knows (`boundlab.theory.claim.MATH_NAMES`, `boundlab.theory.functions`) and symbols with domains.
 
-`expressions(params, quantities)` draws sources; parse them with `theory.claim.parse_formula` in
-`theory.claim.namespace("id", params, quantities)`. Sources carry random redundant parentheses, since
+`expressions(params, quantities)` draws sources; parse them with `boundlab.theory.claim.parse_formula` in
+`boundlab.theory.claim.namespace("id", params, quantities)`. Sources carry random redundant parentheses, since
 `a*(b*c)`, `(a/b)*c`, `a/b*c` and `a/(b*c)` are different unevaluated trees, printed differently. Calculus is
 kept cheap to evaluate: derivatives of anything, limits at infinity of rational functions, integrals of
 polynomials over [0, 1].
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
+from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
 
 #: Parameters with varied domains and LaTeX names: Greek, norms, subscripts, and letters that are also notation:
 #: `d` (the derivative's), `e` (Euler's number), `W` (Lambert's function).

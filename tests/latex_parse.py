@@ -47,7 +47,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from theory.functions import Beta, BetaQuantile, Distribution
+from boundlab.theory.functions import Beta, BetaQuantile, Distribution
 
 
 class LatexReadError(AssertionError):
@@ -559,7 +559,7 @@ def bound_names(expr, names: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- agreement
 
 def sample(domain, rng: random.Random):
-    """A random exact value in `domain` (a theory.symbols.Domain; None for a measured, nonnegative quantity)."""
+    """A random exact value in `domain` (a boundlab.theory.symbols.Domain; None for a measured, nonnegative quantity)."""
     if domain is None:
         return sp.Rational(rng.randint(100, 5000), 1000)
     lo, hi = domain.lo, domain.hi

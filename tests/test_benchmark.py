@@ -12,11 +12,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from analytic_claims import CLAIMS, DERIVATIONS  # noqa: E402
 from certificate_checker import check as replay  # noqa: E402
 
-from numerics.falsify import audit  # noqa: E402
-from theory import Registry  # noqa: E402
-from theory.latex import standalone  # noqa: E402
-from verify.check import check  # noqa: E402
-from verify.derive import check_derivation  # noqa: E402
+from boundlab.numerics.falsify import audit  # noqa: E402
+from boundlab.theory import Registry  # noqa: E402
+from boundlab.theory.latex import standalone  # noqa: E402
+from boundlab.verify.check import check  # noqa: E402
+from boundlab.verify.derive import check_derivation  # noqa: E402
 
 REGISTRY = Registry.catalogue()
 ITEMS = [*CLAIMS, *DERIVATIONS]

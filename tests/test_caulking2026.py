@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from theory import Registry
-from verify.check import check
-from verify.cli import main
-from verify.verdict import CONSISTENT, ERROR, VIOLATED
+from boundlab.theory import Registry
+from boundlab.verify.check import check
+from boundlab.verify.cli import main
+from boundlab.verify.verdict import CONSISTENT, ERROR, VIOLATED
 
 DATA = Path(__file__).parent / "data"
 REG = Registry.catalogue()

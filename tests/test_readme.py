@@ -4,7 +4,7 @@ import re
 import shlex
 from pathlib import Path
 
-from verify.cli import main
+from boundlab.verify.cli import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -54,7 +54,7 @@ def test_the_fitting_example_recovers_the_law_as_shown(capsys):
 
 def test_the_allocation_example_prints_what_the_readme_shows(capsys):
     section = README[README.index("## Scaling laws: fitting"):]
-    section = section[section.index("from numerics.allocation") - len("```python\n"):]
+    section = section[section.index("from boundlab.numerics.allocation") - len("```python\n"):]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shown = re.search(r"```\n(B = .*?)```", section, re.S).group(1)
     exec(compile(code, "README", "exec"), {})
@@ -68,7 +68,7 @@ def test_the_own_simulator_example_runs_as_shown(tmp_path, monkeypatch, capsys):
     """Every `$ boundlab` command of the section runs on the section's file: the check's verdicts are those shown;
     the worst case and the scenario listing print the lines shown, numbers aside (timings and solver residuals vary),
     and the certified constant and the claimed bound to 1e-6."""
-    from verify.scenarios import SCENARIOS
+    from boundlab.verify.scenarios import SCENARIOS
 
     section = README[README.index("## Your own simulator"):README.index("## Rates, floors and sample complexity")]
     (tmp_path / "my_sim.py").write_text(re.search(r"```python\n(.*?)```", section, re.S).group(1))

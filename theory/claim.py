@@ -8,7 +8,7 @@ Statistics (what the relation is about):
 - ``mean``, ``var``: E[lhs] REL rhs, Var[lhs] REL rhs, where lhs involves measured quantities.
 - ``as``: lhs REL rhs almost surely (on every instance).
 - ``prob``: P(lhs REL rhs) >= prob.
-- ``dist``: lhs ~ D(params), with D a distribution of `theory.functions`.
+- ``dist``: lhs ~ D(params), with D a distribution of `boundlab.theory.functions`.
 
 Curve statistics sweep one variable, `over = (name, values)`, inside every grid point, and hold asymptotically with
 unknown constants, so they are checked by shape rather than by value:
@@ -98,12 +98,12 @@ def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) ->
 
 
 def _scenario_name(claim_id: str, scenario: Any) -> str:
-    """The name of a scenario given as an object or a class (a verify.scenarios.Scenario), registered on the way.
+    """The name of a scenario given as an object or a class (a boundlab.verify.scenarios.Scenario), registered on the way.
     theory cannot import verify (torch): the object registers itself, and the claim keeps only its name, so checks,
     reports and snapshots see a name as usual."""
     is_scenario = all(callable(getattr(scenario, a, None)) for a in ("measure", "register"))
     if not is_scenario:
-        raise ClaimError(claim_id, f"scenario must be a scenario name or a verify.scenarios.Scenario (object or "
+        raise ClaimError(claim_id, f"scenario must be a scenario name or a boundlab.verify.scenarios.Scenario (object or "
                                    f"class), not {scenario!r}")
     try:
         return (scenario() if isinstance(scenario, type) else scenario).register()
@@ -125,7 +125,7 @@ def namespace(owner: str, params, quantities=()) -> dict[str, Any]:
 class Claim:
     """A statement `lhs REL rhs` with hypotheses, provenance and, when empirical, how to measure it.
 
-    Empirical claims name a scenario (see `verify.scenarios`), or hold the scenario object or class itself, which
+    Empirical claims name a scenario (see `boundlab.verify.scenarios`), or hold the scenario object or class itself, which
     registers it and leaves its name in `scenario`; and a grid of points: each point sets parameter values and,
     under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
     grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for

@@ -1,6 +1,6 @@
 """Special functions and distributions that claims may name, as SymPy functions with LaTeX printing.
 
-Numerics maps each of them to numpy/scipy, torch and mpmath (`numerics.evaluate`).
+Numerics maps each of them to numpy/scipy, torch and mpmath (`boundlab.numerics.evaluate`).
 """
 from __future__ import annotations
 

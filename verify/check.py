@@ -11,12 +11,12 @@ import numpy as np
 import sympy as sp
 import torch
 
-from numerics.evaluate import evaluate, scipy_distribution
-from numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
-from numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
-from numerics.prover import prove
-from numerics.rates import RateError
-from theory.claim import CURVES, Claim, ClaimError
+from boundlab.numerics.evaluate import evaluate, scipy_distribution
+from boundlab.numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
+from boundlab.numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from boundlab.numerics.prover import prove
+from boundlab.numerics.rates import RateError
+from boundlab.theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
 from .scenarios import Refutation, ScenarioError, get_scenario
@@ -57,7 +57,7 @@ def samples_from(claim: Claim) -> str:
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA,
           seconds: float | None = DEFAULT_SECONDS) -> Result:
     """The verdict on one claim; malformed input gives ERROR with a message, never an exception. A check that runs
-    past `seconds` of CPU time (`numerics.limits`; None: no limit) is INCONCLUSIVE, never a hang."""
+    past `seconds` of CPU time (`boundlab.numerics.limits`; None: no limit) is INCONCLUSIVE, never a hang."""
     start = time.perf_counter()
     try:
         with time_limit(seconds):
@@ -86,7 +86,7 @@ def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats
 
 def _judge_worst_cases(claim: Claim, seed: int, result: Result) -> Result:
     """A claim with a worst-case program holds only if the certified constant respects its bound at every grid
-    point (`verify.worstcase`, which imports this module: hence the late import)."""
+    point (`boundlab.verify.worstcase`, which imports this module: hence the late import)."""
     from .worstcase import DIRECTIONS, run_worst_cases, with_worst_cases
 
     return with_worst_cases(claim, result, run_worst_cases(claim, seed, directions=DIRECTIONS))

@@ -14,8 +14,8 @@ import shlex
 import sys
 import time
 
-from numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
-from verify.verdict import brief
+from boundlab.numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
+from boundlab.verify.verdict import brief
 
 EPILOG = """examples:
   boundlab list
@@ -26,7 +26,7 @@ EPILOG = """examples:
   boundlab worstcase shachaf2021.worst_ratio   (the SDP at every grid point, judged against the claim's bound)
   boundlab scenarios                           (the simulators: inputs, defaults, measured quantities)
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
-  boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
+  boundlab snapshot -o boundlab.theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
   boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
   boundlab report --paper shachaf2021 -o appendix  (LaTeX appendix, figures, number macros, PDF)
 
@@ -58,7 +58,7 @@ with arb balls). A derivation is PROVED when every step is; one VIOLATED step re
 
 A derivation file is plain Python:
 
-  from theory import Derivation, Param, Provenance, Step, SIZE, UNIT_OPEN
+  from boundlab.theory import Derivation, Param, Provenance, Step, SIZE, UNIT_OPEN
   n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN, r"\delta")
   tail = Derivation(
       id="mine.tail", title="A confidence radius", params=(n, delta), hypotheses=("n >= 2",),
@@ -103,8 +103,8 @@ changed; worst-case constant moved beyond its tolerance; new; vanished. Verdicts
 any change of meaning, for CI. With --file, the snapshot holds only the claims of those files.
 
 examples:
-  boundlab snapshot -o theory.snapshot.json --quick
-  boundlab snapshot --check --golden theory.snapshot.json
+  boundlab snapshot -o boundlab.theory.snapshot.json --quick
+  boundlab snapshot --check --golden boundlab.theory.snapshot.json
   boundlab check --all --json results.json && boundlab snapshot --check --results results.json"""
 
 
@@ -278,7 +278,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _registry(files):
-    from theory.registry import Registry, RegistryError
+    from boundlab.theory.registry import Registry, RegistryError
 
     try:
         return Registry.catalogue(files)
@@ -287,7 +287,7 @@ def _registry(files):
 
 
 def _resolve(reg, ids):
-    from theory.registry import RegistryError
+    from boundlab.theory.registry import RegistryError
 
     try:
         return [reg.get(i) for i in ids]
@@ -374,14 +374,14 @@ def cmd_list(args):
 
 
 def cmd_scenarios(args):
-    from theory.registry import RegistryError, expand_files, load_file
+    from boundlab.theory.registry import RegistryError, expand_files, load_file
 
     try:
         for f in expand_files(args.file):  # a file may define scenarios only
             load_file(f)
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
-    from verify.scenarios import SCENARIOS
+    from boundlab.verify.scenarios import SCENARIOS
 
     if args.name is not None and args.name not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.name!r}; known: {', '.join(SCENARIOS)}")
@@ -422,7 +422,7 @@ def _by_quantity(counts: dict[str, int]) -> str:
 
 
 def _show_derivation(d) -> int:
-    from theory.latex import derivation_latex
+    from boundlab.theory.latex import derivation_latex
 
     print(f"{d.id}: {d.title}")
     print(f"  start     : {d.step_claims[0].left.source}")
@@ -443,7 +443,7 @@ def _show_derivation(d) -> int:
 
 
 def cmd_show(args):
-    from theory.latex import claim_latex
+    from boundlab.theory.latex import claim_latex
 
     reg = _registry(args.file)
     derivation = next((d for d in reg.derivations() if d.id == args.id), None)
@@ -463,8 +463,8 @@ def cmd_show(args):
     if c.worstcase:
         print(f"  worst case: sup of {c.worstcase} (boundlab worstcase {c.id})")
     if c.grid:
-        from theory.claim import CURVES
-        from verify.check import budget
+        from boundlab.theory.claim import CURVES
+        from boundlab.verify.check import budget
         each = "repetitions per sweep value" if c.statistic in CURVES else "instances each"
         where = "" if c.samples else " (the scenario's default)"
         print(f"  grid      : {len(c.grid)} point(s), {budget(c, False)} {each}{where}: " +
@@ -477,7 +477,7 @@ def cmd_show(args):
 
 
 def cmd_latex(args):
-    from theory.latex import claim_latex, derivation_latex, standalone
+    from boundlab.theory.latex import claim_latex, derivation_latex, standalone
 
     reg = _registry(args.file)
     derivation = next((d for d in reg.derivations() if d.id == args.id), None)
@@ -540,8 +540,8 @@ def _selection(args, verb: str, every_derivation: bool = False):
 def cmd_check(args):
     reg, claims, derivations = _selection(args, "check")
     _check_writable(args.json, "--json")
-    from verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
-    from verify.derive import check_derivation
+    from boundlab.verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
+    from boundlab.verify.derive import check_derivation
 
     start = time.perf_counter()
     progress = _progress if len(claims) + len(derivations) > 1 else None
@@ -567,7 +567,7 @@ def cmd_check(args):
 def cmd_worstcase(args):
     claims = _resolve(_registry(args.file), args.ids)
     _check_writable(args.json, "--json")
-    from verify.worstcase import run_worst_cases
+    from boundlab.verify.worstcase import run_worst_cases
 
     results = [w for c in claims for w in run_worst_cases(c, seed=args.seed, solver=args.solver,
                                                            points=None if args.point is None else [args.point])]
@@ -613,7 +613,7 @@ def _worstcase_text(r) -> str:
 
 
 def _load_results(path):
-    from verify.verdict import Result
+    from boundlab.verify.verdict import Result
 
     try:
         rows = json.loads(open(path).read())["results"]
@@ -626,7 +626,7 @@ def _load_results(path):
 
 
 def cmd_snapshot(args):
-    from verify import snapshot as snap
+    from boundlab.verify import snapshot as snap
 
     reg = _registry(args.file)
     # a theory repository snapshots its own claims and derivations
@@ -637,7 +637,7 @@ def cmd_snapshot(args):
     results = _load_results(args.results) if args.results else None
 
     def check_now(chosen):
-        from verify.check import check_all
+        from boundlab.verify.check import check_all
 
         return {r.id: r for r in check_all(chosen, seed=args.seed, quick=args.quick, progress=_progress,
                                            seconds=args.time_limit)}
@@ -682,7 +682,7 @@ def cmd_mutate(args):
     if args.min_kill is not None and not 0 <= args.min_kill <= 1:
         raise UsageError(f"--min-kill must be a rate between 0 and 1, got {args.min_kill}")
     _check_writable(args.json, "--json")
-    from verify.mutate import kill_rate, mutate_claim
+    from boundlab.verify.mutate import kill_rate, mutate_claim
 
     reports = []
     for i, claim in enumerate(claims):
@@ -716,7 +716,7 @@ def cmd_mutate(args):
 
 def cmd_report(args):
     reg, claims, derivations = _selection(args, "report on", every_derivation=True)
-    from verify import report
+    from boundlab.verify import report
 
     command = "boundlab " + " ".join(shlex.quote(a) for a in args.argv)
     try:
@@ -757,7 +757,7 @@ def _derivation_targets(args):
         if not loaded:
             raise UsageError(f"{', '.join(files)}: defines no derivation (module-level Derivation objects or a "
                              f"DERIVATIONS list); `boundlab derive --help` shows one")
-    from theory.registry import RegistryError
+    from boundlab.theory.registry import RegistryError
 
     try:
         chosen = [reg.derivation(i) for i in ids]
@@ -773,7 +773,7 @@ def _derivation_targets(args):
 
 
 def _derivation_table(derivation, result) -> str:
-    from numerics.prover import describe
+    from boundlab.numerics.prover import describe
 
     rel = derivation.relation or "no relation (the chain mixes <= and >=)"
     mark = "" if result.as_expected else "   [NOT AS EXPECTED]"
@@ -795,7 +795,7 @@ def cmd_derive(args):
     reg, derivations = _derivation_targets(args)
     _check_writable(args.json, "--json")
     _check_writable(args.latex, "--latex")
-    from verify.derive import check_derivation
+    from boundlab.verify.derive import check_derivation
 
     results = []
     for i, d in enumerate(derivations):
@@ -807,7 +807,7 @@ def cmd_derive(args):
     if args.json:
         _write_json(results, args.json)
     if args.latex:
-        from theory.latex import standalone
+        from boundlab.theory.latex import standalone
 
         verdicts = {r.id: [s["verdict"] for s in r.evidence["steps"]] for r in results if "steps" in r.evidence}
         with open(args.latex, "w") as fh:

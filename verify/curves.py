@@ -33,8 +33,8 @@ import numpy as np
 import scipy.stats
 import sympy as sp
 
-from numerics.rates import Curve, RateError, constant_drift, fit_floor, fit_slope
-from theory.claim import Claim
+from boundlab.numerics.rates import Curve, RateError, constant_drift, fit_floor, fit_slope
+from boundlab.theory.claim import Claim
 
 from . import stats
 from .check import _constant, _relative, _side, _validate_grid, budget, measure_point, point_seed, power, samples_from

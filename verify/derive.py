@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 
-from theory.derivation import Derivation
+from boundlab.theory.derivation import Derivation
 
 from .check import check
-from numerics.limits import DEFAULT_SECONDS
+from boundlab.numerics.limits import DEFAULT_SECONDS
 from .verdict import CERTIFIED, CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 ORDER = (PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED, ERROR)

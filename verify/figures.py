@@ -2,7 +2,7 @@
 
 `figure_data` turns a claim, its result and (for claims with a worst-case program) the worst-case results into
 panels of plain numbers, stored in report.json; `draw` renders the panels to a vector PDF. The raw measurements
-come from the check's own run (call inside `verify.check.reuse_measurements()`), so the figure shows the very
+come from the check's own run (call inside `boundlab.verify.check.reuse_measurements()`), so the figure shows the very
 instances the verdict was decided on. Panels by statistic:
 - mean, var, prob: measured with its interval (the check's, at its Bonferroni-corrected level) against claimed;
 - as: per grid point, the distribution over instances of the claimed-smaller side over the larger (how much of
@@ -20,8 +20,8 @@ import math
 import numpy as np
 import scipy.stats
 
-from numerics.evaluate import scipy_distribution
-from theory.claim import Claim
+from boundlab.numerics.evaluate import scipy_distribution
+from boundlab.theory.claim import Claim
 
 from . import stats
 from .check import _side, _validate_grid, budget, measure_stages, tightness
@@ -95,7 +95,7 @@ def _mathtext(tex: str, plain: str) -> str:
 def _quantity_tex(claim: Claim, side) -> str:
     """One side of the claim for an axis label: its LaTeX when matplotlib's mathtext can typeset it, else the
     formula as written."""
-    from theory.latex import formula_latex, tex_names
+    from boundlab.theory.latex import formula_latex, tex_names
 
     return _mathtext(f"${formula_latex(side.display, tex_names(claim))}$", side.source)
 
@@ -378,7 +378,7 @@ def _draw_worst(ax, p):
 
 def caption(claim: Claim, data: dict) -> str:
     """A LaTeX caption saying what each panel shows."""
-    from theory.latex import tt
+    from boundlab.theory.latex import tt
 
     parts = []
     for p in data["panels"]:
@@ -411,7 +411,7 @@ def caption(claim: Claim, data: dict) -> str:
         keys = _varying(list(claim.grid))
         parts.append("Grid points: " + "; ".join(f"({i + 1}) {_point_text(pt, keys)}"
                                                  for i, pt in enumerate(claim.grid)) + ".")
-    from theory.latex import text_latex
+    from boundlab.theory.latex import text_latex
 
     return " ".join(text_latex(s) for s in parts) + f" Claim {tt(claim.id)}."
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from theory.claim import Claim, ClaimError
-from theory.provenance import Provenance
+from boundlab.theory.claim import Claim, ClaimError
+from boundlab.theory.provenance import Provenance
 
 from .check import check, reuse_measurements
-from numerics.limits import TimeLimitExceeded, time_limit
+from boundlab.numerics.limits import TimeLimitExceeded, time_limit
 from .verdict import ERROR, PROVED, VIOLATED
 
 REVERSED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
@@ -180,7 +180,7 @@ def _implied(claim: Claim, mutant: Mutant) -> str | None:
                     provenance=Provenance("derived", "mutation", "boundlab mutation testing"))
     if goal is None:
         return None
-    from numerics.prover import prove
+    from boundlab.numerics.prover import prove
 
     try:
         proof = prove(goal, seconds=4.0)

@@ -11,8 +11,7 @@ When `boundlab_files` is unset the plugin does nothing, so it never touches proj
 
 Command-line options: `--boundlab-full` (each claim's full simulation budget; the default is the quick one, as
 `boundlab check --quick`), `--boundlab-seed N` (default 0) and `--boundlab-time-limit S` (a claim that runs past S
-CPU seconds is INCONCLUSIVE, so a run never hangs). A project folder named `theory`, `numerics` or `verify` would
-shadow boundlab's own packages: the plugin stops with a message saying so.
+CPU seconds is INCONCLUSIVE, so a run never hangs).
 
 Collection. A listed module is loaded as `boundlab check --file` loads it (its own claims and derivations, not
 the catalogue claims it imports) and gives one item per claim and per derivation, with node ids such as
@@ -25,7 +24,7 @@ Listed modules are collected where pytest's own walk reaches them (so `pytest cl
 claims.py::mine.claim_id` select as usual). When pytest runs without path arguments, modules the walk does not
 reach (e.g. outside `testpaths`) are collected too, after everything else: listing a file is asking for it. The
 snapshot item (node id `<snapshot file>::snapshot`) follows the same rule; it calls
-`verify.snapshot.check_snapshot(path, claims, derivations)` on the claims and derivations of all listed modules and fails with the report's
+`boundlab.verify.snapshot.check_snapshot(path, claims, derivations)` on the claims and derivations of all listed modules and fails with the report's
 text, or with the message of a `SnapshotError` for a missing or corrupt file.
 
 Errors are collection errors that name the file and the cause: a `boundlab_files` entry that matches no file, a
@@ -63,7 +62,7 @@ class _State:
 
     def registry(self, path: Path):
         """The registry of one listed file (catalogue + that file), loaded once; raises RegistryError."""
-        from theory.registry import Registry, RegistryError
+        from boundlab.theory.registry import Registry, RegistryError
 
         if path not in self.loaded:
             try:
@@ -119,7 +118,6 @@ def pytest_configure(config):
         files += [p for p in found if p not in files]
     snap = config.getini("boundlab_snapshot")
     source = str(config.inipath) if config.inipath else "the ini file"
-    _refuse_shadowing(files)
     config.stash[STATE] = _State(files, unmatched, (root / snap).resolve() if snap else None,
                                  quick=not config.getoption("boundlab_full"),
                                  seed=config.getoption("boundlab_seed"), seconds=_time_limit(config, source),
@@ -127,7 +125,7 @@ def pytest_configure(config):
 
 
 def _time_limit(config, source: str) -> float:
-    from numerics.limits import DEFAULT_SECONDS
+    from boundlab.numerics.limits import DEFAULT_SECONDS
 
     given = config.getoption("boundlab_time_limit")
     text = config.getini("boundlab_time_limit").strip()
@@ -138,22 +136,6 @@ def _time_limit(config, source: str) -> float:
     if not seconds > 0:
         raise pytest.UsageError(f"the boundlab time limit must be positive, got {seconds}")
     return seconds
-
-
-def _refuse_shadowing(files) -> None:
-    """boundlab's own import names are `theory`, `numerics` and `verify`: a project folder of one of those names on
-    sys.path would replace boundlab's package and fail in confusing ways, so say so before anything is loaded."""
-    import importlib.util
-
-    home = Path(__file__).resolve().parent.parent
-    for name in ("theory", "numerics", "verify"):
-        spec = importlib.util.find_spec(name)
-        origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
-        if origin is not None and home not in origin.parents:
-            raise pytest.UsageError(
-                f"boundlab: the folder {origin.parent} is imported as `{name}`, which is the name of one of "
-                f"boundlab's own packages (theory, numerics, verify), so boundlab cannot load. Rename that folder "
-                f"(e.g. to `claims/`) and update boundlab_files.")
 
 
 def pytest_report_header(config):
@@ -227,7 +209,7 @@ class ClaimFile(pytest.File):
     """A claim module: one item per claim and per derivation it defines."""
 
     def collect(self):
-        from theory.registry import RegistryError
+        from boundlab.theory.registry import RegistryError
 
         state = self.config.stash[STATE]
         state.seen.add(self.path.resolve())  # collect() runs only for files the session selects
@@ -301,15 +283,15 @@ def _expected(result) -> str:
 
 
 def _witness_json(witness) -> str:
-    from verify.cli import _json_default
-    from verify.verdict import strict_json
+    from boundlab.verify.cli import _json_default
+    from boundlab.verify.verdict import strict_json
 
     text = json.dumps(strict_json(witness), default=_json_default)
     return text if len(text) <= WITNESS_CHARS else text[:WITNESS_CHARS] + f" ... ({len(text)} characters)"
 
 
 class ClaimItem(_CheckItem):
-    """One claim, checked by `verify.check.check` with the session's seed and budget."""
+    """One claim, checked by `boundlab.verify.check.check` with the session's seed and budget."""
 
     def __init__(self, *, claim, **kw):
         super().__init__(**kw)
@@ -317,7 +299,7 @@ class ClaimItem(_CheckItem):
         self.extra_keyword_matches.update({claim.kind, claim.provenance.paper})
 
     def runtest(self):
-        from verify.check import check
+        from boundlab.verify.check import check
 
         state = self.config.stash[STATE]
         result = check(self.claim, seed=state.seed, quick=state.quick, seconds=state.seconds)
@@ -327,7 +309,7 @@ class ClaimItem(_CheckItem):
 
     def _failure(self, r) -> tuple[str, str]:
         c, state = self.claim, self.config.stash[STATE]
-        from verify.verdict import brief
+        from boundlab.verify.verdict import brief
 
         evidence = brief(r)
         lines = [f"claim {c.id}: {c.title}",
@@ -350,7 +332,7 @@ class ClaimItem(_CheckItem):
 
 
 class DerivationItem(_CheckItem):
-    """One derivation, checked step by step by `verify.derive.check_derivation` (steps may use catalogue claims)."""
+    """One derivation, checked step by step by `boundlab.verify.derive.check_derivation` (steps may use catalogue claims)."""
 
     kind = "derivation"
 
@@ -360,7 +342,7 @@ class DerivationItem(_CheckItem):
         self.extra_keyword_matches.update({"derivation", derivation.provenance.paper})
 
     def runtest(self):
-        from verify.derive import check_derivation
+        from boundlab.verify.derive import check_derivation
 
         state = self.config.stash[STATE]
         result = check_derivation(self.derivation, self.registry, seed=state.seed, seconds=state.seconds)
@@ -369,7 +351,7 @@ class DerivationItem(_CheckItem):
             raise NotAsExpected(*self._failure(result))
 
     def _failure(self, r) -> tuple[str, str]:
-        from verify.cli import _derivation_table
+        from boundlab.verify.cli import _derivation_table
 
         text = f"derivation {_derivation_table(self.derivation, r)}\n"
         text += f"  verdict   : {r.verdict}, {_expected(r)}\n"
@@ -389,12 +371,12 @@ class SnapshotFile(pytest.File):
 
 
 class SnapshotItem(_CheckItem):
-    """The snapshot check over the claims of every listed module (`verify.snapshot.check_snapshot`)."""
+    """The snapshot check over the claims of every listed module (`boundlab.verify.snapshot.check_snapshot`)."""
 
     kind = "boundlab"
 
     def runtest(self):
-        from theory.registry import RegistryError
+        from boundlab.theory.registry import RegistryError
 
         state = self.config.stash[STATE]
         claims, derivations = [], []
@@ -405,7 +387,7 @@ class SnapshotItem(_CheckItem):
             except RegistryError as exc:
                 raise NotAsExpected(f"snapshot {_shown(self.path)}: cannot load the claims: {exc}",
                                     "a claim file fails to load") from None
-        from verify import snapshot  # imported here: written alongside this plugin
+        from boundlab.verify import snapshot  # imported here: written alongside this plugin
 
         files = " ".join(f"--file {_shown(p)}" for p in state.files)
         write = f"boundlab snapshot {files} -o {_shown(self.path)}"

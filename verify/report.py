@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from theory.latex import (claim_latex, derivation_latex, document_setup, environments, escape_text, macro_name,
+from boundlab.theory.latex import (claim_latex, derivation_latex, document_setup, environments, escape_text, macro_name,
                           number_text, text_latex, tt)
 
 from .stats import DEFAULT_ALPHA

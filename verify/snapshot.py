@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from numerics.limits import TimeLimitExceeded, time_limit
-from theory.claim import Claim, ClaimError
+from boundlab.numerics.limits import TimeLimitExceeded, time_limit
+from boundlab.theory.claim import Claim, ClaimError
 
 FORMAT = 1
 DEFAULT_PATH = "boundlab.snapshot.json"
-CONSTANT_RTOL = 1e-6  # worst-case constants are certified to this relative tolerance (verify.worstcase.AGREEMENT)
+CONSTANT_RTOL = 1e-6  # worst-case constants are certified to this relative tolerance (boundlab.verify.worstcase.AGREEMENT)
 QUIET = ("unchanged", "equivalent")
 SIMPLIFY_SECONDS = 5.0  # CPU time for SymPy to reduce old - new to 0 ...
 SAMPLE_SECONDS = 20.0  # ... and then for the comparison at sample points
@@ -145,7 +145,7 @@ def _as_old(claim: Claim, **old) -> Claim:
 
 def _points(claim: Claim, count: int = 48):
     """Sample values of every free symbol: parameters from their domains, measured quantities log-uniform > 0."""
-    from numerics.falsify import hypotheses_mask, sample_points
+    from boundlab.numerics.falsify import hypotheses_mask, sample_points
 
     rng = np.random.default_rng(20261123)
     pts = sample_points(claim, rng, count * 4) if claim.params else {}
@@ -228,7 +228,7 @@ def _compare_hypotheses(claim: Claim, rec: dict) -> Finding | None:
     cur = [h.source for h in claim.conditions]
     if sorted(cur) == sorted(rec["hypotheses"]):
         return None
-    from numerics.falsify import hypotheses_mask, sample_points
+    from boundlab.numerics.falsify import hypotheses_mask, sample_points
 
     try:
         old = _as_old(claim, hypotheses=tuple(rec["hypotheses"]))

@@ -167,7 +167,7 @@ def brief(r) -> str:
                    f"{_num(w['claimed_mean'])}"
         return f"{where}: " + ", ".join(f"{k} {_num(v)}" for k, v in w.items() if k not in ("seed", "point"))
     if "certificate" in e:
-        from numerics.prover import describe
+        from boundlab.numerics.prover import describe
 
         return describe(e["certificate"])
     points = e.get("points")

@@ -1,9 +1,9 @@
 """Claims that are well formed but cannot be checked as given: each must give ERROR with a clear message."""
 import torch
 
-from theory import Claim, Quantity
-from theory.catalogue.shachaf2021 import DERIVED, L, d, n
-from verify.scenarios import Scenario, register_scenario
+from boundlab import Claim, Quantity
+from boundlab.theory.catalogue.shachaf2021 import DERIVED, L, d, n
+from boundlab import Scenario, register_scenario
 
 contradictory = Claim(
     id="bad.contradictory", title="Contradictory hypotheses", lhs="L", rel="<=", rhs="1", statistic="as",

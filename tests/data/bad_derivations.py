@@ -1,5 +1,5 @@
 """Derivations that are well formed Python but cannot be checked as given: each must give a clear ERROR."""
-from theory import Derivation, Param, Provenance, Step, SIZE
+from boundlab import Derivation, Param, Provenance, Step, SIZE
 
 n, d = Param("n", SIZE), Param("d", SIZE)
 PROV = Provenance("derived", "test", "Test (2026)")

@@ -1,6 +1,6 @@
 """Rate claims with bad input, as a user might write them: each must give ERROR (or INCONCLUSIVE), never a pass."""
-from theory import Claim
-from theory.catalogue.caulking2026 import DERIVED, INF, alpha_w, beta, err, n
+from boundlab import Claim
+from boundlab.theory.catalogue.caulking2026 import DERIVED, INF, alpha_w, beta, err, n
 
 COMMON = dict(lhs="err", rel="=", rhs="-2*alpha*beta/(2*alpha*beta + 1)", statistic="rate", params=(alpha_w, beta, n),
               quantities=(err,), scenario="caulking", samples=8, provenance=DERIVED)

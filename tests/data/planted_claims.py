@@ -1,6 +1,6 @@
 """Claims with planted errors, as a user might write them in a --file module: each must be VIOLATED."""
-from theory import Claim
-from theory.catalogue.shachaf2021 import DERIVED, Delta, L, d, isotropic_risk_mean, isotropic_risk_variance, n, sigma
+from boundlab import Claim
+from boundlab.theory.catalogue.shachaf2021 import DERIVED, Delta, L, d, isotropic_risk_mean, isotropic_risk_variance, n, sigma
 
 COMMON = dict(params=(d, n, sigma, Delta), quantities=(L,), scenario="linear_finetune", provenance=DERIVED)
 

@@ -4,8 +4,8 @@ directions cannot see a bound that is too small; the worst-case program must."""
 import numpy as np
 import torch
 
-from theory import POSITIVE, Claim, Param, Provenance, Quantity
-from verify.scenarios import Instance, Scenario, register_scenario
+from boundlab import POSITIVE, Claim, Param, Provenance, Quantity
+from boundlab import Instance, Scenario, register_scenario
 
 D = 50
 

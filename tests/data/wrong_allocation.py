@@ -1,7 +1,7 @@
 """The slip of issue 5, as a user would write it in a --file module: the gap-free budget shares alpha/(alpha + beta)
 and beta/(alpha + beta) claimed optimal when there is a transfer gap G > 0. Must be VIOLATED."""
-from theory import Claim
-from theory.catalogue.barnett2024 import DERIVED, A, B, G_pos, a, b, c_f, c_p
+from boundlab import Claim
+from boundlab.theory.catalogue.barnett2024 import DERIVED, A, B, G_pos, a, b, c_f, c_p
 
 fixed_shares_with_gap = Claim(
     id="wrong.fixed_shares_with_gap", title="Fixed budget shares with a transfer gap (wrong)",

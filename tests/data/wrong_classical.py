@@ -2,8 +2,8 @@
 VIOLATED: Isserlis' identity without its factor 2; the inverse Wishart second moment with n - d - 2 for n - d - 3;
 the minimum-norm variance with d - n for d - n - 1; and the deterministic equivalent trusted to 3% far from the
 proportional limit (n = 8, where it is off by about 9%)."""
-from theory import Claim
-from theory.catalogue import classical as c
+from boundlab import Claim
+from boundlab.theory.catalogue import classical as c
 
 isserlis_without_two = Claim(
     id="wrong.isserlis_without_two", title="Fourth moment with tr(SASB) once (wrong)",

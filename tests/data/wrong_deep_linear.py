@@ -1,8 +1,8 @@
 """A slip in the fine-tuned deep linear network (our study notes on Shachaf et al. (2021), D1), as a user would write it in a
 --file module: the null-space coefficient a = (|beta| / |theta_S|)^((N-1)/N) with the exponent 1/N instead. The two
 agree at N = 2 only; at N = 3 and 5, real gradient descent on the layers refutes it (VIOLATED)."""
-from theory import Claim, Provenance
-from theory.catalogue.shachaf2021_deep_linear import N, coef, norm_ratio
+from boundlab import Claim, Provenance
+from boundlab.theory.catalogue.shachaf2021_deep_linear import N, coef, norm_ratio
 
 wrong_exponent = Claim(
     id="wrong.deep_null_coefficient_exponent",

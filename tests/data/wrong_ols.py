@@ -1,8 +1,8 @@
 """Slips in the classical OLS risk sigma^2 d/(n - d - 1), as a user would write them in a --file module: the
 denominator shifted to n - d, the trace factor d dropped, and, under covariate shift, the trace tr(Sigma_T Sigma^-1)
 taken as d. All must be VIOLATED."""
-from theory import Claim
-from theory.catalogue.classical import OLS, d, n_ols, noise_ols, ols_excess, ols_risk_covariate_shift, ols_shift_excess
+from boundlab import Claim
+from boundlab.theory.catalogue.classical import OLS, d, n_ols, noise_ols, ols_excess, ols_risk_covariate_shift, ols_shift_excess
 
 GRID = ({"d": 8, "p": 20, "source_noise": 1.0, "spectrum": 0.0, "f": 1},
         {"d": 15, "p": 40, "source_noise": 0.5, "spectrum": 1.5, "f": 1})

@@ -1,7 +1,7 @@
 """Rate claims with the slips the caulking issue names, as a user would write them in a --file module: each must be
 VIOLATED."""
-from theory import Claim
-from theory.catalogue.caulking2026 import (D, DERIVED, EPS, INF, SIZES, alpha_w, beta, caulking_rate, eps, err, n,
+from boundlab import Claim
+from boundlab.theory.catalogue.caulking2026 import (D, DERIVED, EPS, INF, SIZES, alpha_w, beta, caulking_rate, eps, err, n,
                                            nstar)
 
 ambient_dimension = Claim(

@@ -2,8 +2,8 @@
 VIOLATED: a monotone-in-p claim that forgets its condition (noiseless source labels), and a rate off by one."""
 import math
 
-from theory import Claim
-from theory.catalogue.barnett2024 import SIMULATION, decay, excess, f_n, loss, spectrum
+from boundlab import Claim
+from boundlab.theory.catalogue.barnett2024 import SIMULATION, decay, excess, f_n, loss, spectrum
 
 falls_with_noisy_pretraining = Claim(
     id="wrong.falls_with_noisy_pretraining", title="More noisy pre-training never raises the loss (wrong)",

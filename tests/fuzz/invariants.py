@@ -31,13 +31,13 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from theory import Claim, ClaimError
-from theory.claim import MATH_NAMES
-from theory.functions import FUNCTIONS
-from verify import snapshot
-from verify.check import check
-from numerics.limits import TimeLimitExceeded, time_limit
-from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
+from boundlab.theory import Claim, ClaimError
+from boundlab.theory.claim import MATH_NAMES
+from boundlab.theory.functions import FUNCTIONS
+from boundlab.verify import snapshot
+from boundlab.verify.check import check
+from boundlab.numerics.limits import TimeLimitExceeded, time_limit
+from boundlab.verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED
 
 from claims import Generated, simulated
 
@@ -450,13 +450,13 @@ LANGUAGE = {f for f in (*MATH_NAMES.values(), *FUNCTIONS.values()) if isinstance
 def latex_roundtrip(claim: Claim) -> str | None:
     """None when the claim block's statement and hypotheses read back (tests/latex_parse.py, SymPy's lark LaTeX
     grammar) as the verified formulas, else why not. A hook: without that helper it checks nothing. The contract
-    covers the formula language (theory.claim.MATH_NAMES); a function SymPy brings in beyond it (polygamma, from
+    covers the formula language (boundlab.theory.claim.MATH_NAMES); a function SymPy brings in beyond it (polygamma, from
     diff(gamma(x), x)) is printed by its name, which the reader does not know."""
     lp = _latex_reader()
     formulas = [claim.left.display, claim.right.display, *(h.display for h in claim.conditions)]
     if lp is None or any(type(f) not in LANGUAGE for e in formulas for f in e.atoms(sp.Function)):
         return None
-    from theory.latex import claim_latex, tex_names
+    from boundlab.theory.latex import claim_latex, tex_names
 
     block = claim_latex(claim)
     m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\begin\{multline\*\}\n  (.*)\.\n\\end\{multline\*\}", block, re.S)

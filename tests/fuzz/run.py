@@ -44,10 +44,10 @@ def _init(prove_seconds: float) -> None:
     # killer taking the worker (and the pool) down
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
-    import numerics.prover
+    import boundlab.numerics.prover
 
     torch.set_num_threads(1)
-    numerics.prover.SECONDS = prove_seconds
+    boundlab.numerics.prover.SECONDS = prove_seconds
     signal.signal(signal.SIGALRM, _alarm)
 
 

@@ -1,4 +1,4 @@
-"""Property-based tests of the whole pipeline (Hypothesis): generated claims go through `verify.check.check` and
+"""Property-based tests of the whole pipeline (Hypothesis): generated claims go through `boundlab.verify.check.check` and
 must keep the invariants of `invariants.py` (no internal error, no false proof, replayable witnesses, snapshots,
 simulated means and their shifted twins). `python3 dev.py fuzz N` runs the same generators on many more claims."""
 import collections
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import numerics.prover
+import boundlab.numerics.prover
 from claims import ANALYTIC, simulated
 from invariants import judge
 
@@ -24,7 +24,7 @@ def fuzz_settings(examples: int):
 
 @pytest.fixture(autouse=True)
 def fuzz_budget(monkeypatch):
-    monkeypatch.setattr(numerics.prover, "SECONDS", FUZZ_PROVER_SECONDS)
+    monkeypatch.setattr(boundlab.numerics.prover, "SECONDS", FUZZ_PROVER_SECONDS)
 
 
 def judged(gen, rnd) -> list:

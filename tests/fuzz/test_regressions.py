@@ -6,13 +6,13 @@ import json
 import mpmath
 import pytest
 
-import numerics.prover
+import boundlab.numerics.prover
 from invariants import certificate_replays, replay
-from theory.registry import load_file
-from verify.cli import main
+from boundlab.theory.registry import load_file
+from boundlab.verify.cli import main
 
 HEADER = '''import math
-from theory import Claim, Domain, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
+from boundlab.theory import Claim, Domain, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
 P = Provenance("derived", "mine", "Me (2026)")
 '''
 
@@ -61,7 +61,7 @@ big = Claim(id="mine.big", title="t", lhs="log(x)", rel="<=", rhs="100", params=
 
 @pytest.fixture
 def quick_prover(monkeypatch):
-    monkeypatch.setattr(numerics.prover, "SECONDS", 1.0)  # the claims below are proved in well under 1 s
+    monkeypatch.setattr(boundlab.numerics.prover, "SECONDS", 1.0)  # the claims below are proved in well under 1 s
 
 
 def test_hypotheses_that_sympy_decides_or_that_combine_relations(tmp_path, quick_prover):
@@ -236,7 +236,7 @@ def test_a_monotone_argument_nested_in_an_end_value_replays(tmp_path, monkeypatc
     # log(u) <= u - 1 at u = m + s, monotone in m and then in s: the end value's proof (itself a monotone argument)
     # had its sub-proof overwritten by the value's text, and the checker crashed on it (2 s: the route the prover
     # takes within that budget)
-    monkeypatch.setattr(numerics.prover, "SECONDS", 2.0)
+    monkeypatch.setattr(boundlab.numerics.prover, "SECONDS", 2.0)
     results = check_file(tmp_path, '''
 two = Claim(id="mine.two", title="t", lhs="log(Abs(m) + s)", rel="<=", rhs="Abs(m) + s - 1",
             params=(Param("m", SIZE), Param("s", Domain(2, math.inf, hi_open=True))), provenance=P)
@@ -295,7 +295,7 @@ tower = Claim(id="mine.tower", title="t", lhs="exp(exp(exp(d)) + d)", rel="=", r
 def test_boxes_that_fix_two_variables_at_once_replay(tmp_path, monkeypatch):
     # exp(r) >= 1 + r at r = y - m: the prover fixed u_m and y in one round, each by a sign proved on the whole box,
     # and the checker replayed the second sign on the box left after the first fix, where its centre did not lie
-    monkeypatch.setattr(numerics.prover, "SECONDS", 2.0)
+    monkeypatch.setattr(boundlab.numerics.prover, "SECONDS", 2.0)
     results = check_file(tmp_path, '''
 tangent = Claim(id="mine.tangent", title="t", lhs="exp(y - m)", rel=">=", rhs="1 + (y - m)",
                 params=(Param("y", UNIT_OPEN), Param("m", SIZE)), provenance=P)

@@ -1,4 +1,4 @@
-"""An independent replay of the box certificates of numerics.intervals, on mpmath.iv (not arb; not importing it).
+"""An independent replay of the box certificates of boundlab.numerics.intervals, on mpmath.iv (not arb; not importing it).
 
 It checks that claim_gap(transform) = factor * gap with factor > 0 on the domain, that the transform covers the
 domain, that the boxes cover the transformed domain, and it re-encloses every box: the gap (natural form, the

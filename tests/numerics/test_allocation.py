@@ -1,4 +1,4 @@
-"""Tests for numerics.allocation: GP vs closed form vs brute force along the budget line, the note's table."""
+"""Tests for boundlab.numerics.allocation: GP vs closed form vs brute force along the budget line, the note's table."""
 import json
 import math
 import warnings
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from numerics.allocation import AllocationError, allocate_closed_form, allocate_gp, share_curve
+from boundlab.numerics.allocation import AllocationError, allocate_closed_form, allocate_gp, share_curve
 
 NOTE = dict(A=5.0, G=0.5, E=1.5, alpha=0.3, beta=0.25, c_p=1.0, c_f=50.0)
 PARAMS = [  # (A, G, alpha, beta, c_p, c_f)
@@ -185,8 +185,8 @@ def test_fixed_shares_claimed_with_a_gap_are_refuted_and_the_gp_agrees():
     checker; at its counterexample, the GP's own optimum (unpolished) puts a different share into pre-training."""
     from pathlib import Path
 
-    from theory import load_file
-    from verify.check import check
+    from boundlab.theory import load_file
+    from boundlab.verify.check import check
 
     module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_allocation.py")
     res = check(module.fixed_shares_with_gap)

@@ -1,4 +1,4 @@
-"""numerics.deep_linear against independent truths: the Bregman characterisation of D1 minimised numerically
+"""boundlab.numerics.deep_linear against independent truths: the Bregman characterisation of D1 minimised numerically
 (scipy), the depth-one interpolant by least squares, the numbers of the note's table 3.8, the N -> oo limit, and the
 freezing bound as a numerical minimum over the line. (Against real gradient descent on the layers: the scenario tests
 in tests/verify/test_deep_linear.py and the catalogue claims shachaf2021.deep_*.)"""
@@ -9,7 +9,7 @@ import pytest
 from scipy.linalg import null_space
 from scipy.optimize import minimize, minimize_scalar
 
-from numerics.deep_linear import (deterministic_equivalent, depth_power, finetuned_limit, finetuned_risk,
+from boundlab.numerics.deep_linear import (deterministic_equivalent, depth_power, finetuned_limit, finetuned_risk,
                                   fixed_point_norm, freezing_bound)
 
 

@@ -1,4 +1,4 @@
-"""numerics.deterministic_equivalent against the closed forms of Hastie, Montanari, Rosset and Tibshirani for
+"""boundlab.numerics.deterministic_equivalent against the closed forms of Hastie, Montanari, Rosset and Tibshirani for
 isotropic features (our study notes on linear transfer, C4), and its fixed point. (Against simulation: the catalogue
 claims classical.ridgeless_equivalent and classical.projection_equivalent.)"""
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
+from boundlab.numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
 
 
 @pytest.mark.parametrize("d, n", [(300, 150), (1000, 250), (61, 60)])

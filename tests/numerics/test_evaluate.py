@@ -5,8 +5,8 @@ import sympy as sp
 import scipy.special
 import torch
 
-from numerics.evaluate import evaluate, scipy_distribution
-from theory.functions import Beta, BetaQuantile
+from boundlab.numerics.evaluate import evaluate, scipy_distribution
+from boundlab.theory.functions import Beta, BetaQuantile
 
 a, b, p, x = sp.symbols("a b p x", positive=True)
 
@@ -55,7 +55,7 @@ def test_arb_back_end_is_rigorous_or_refuses():
     # lambdify imports what the arb names lack from mpmath, at 15 digits: such a value was taken as an exact ball
     from flint import arb, ctx
 
-    from numerics.evaluate import NoNumericForm, compile_expr
+    from boundlab.numerics.evaluate import NoNumericForm, compile_expr
 
     old, ctx.prec = ctx.prec, 200
     try:
@@ -71,7 +71,7 @@ def test_arb_back_end_is_rigorous_or_refuses():
 
 
 def test_formulas_without_a_numeric_form_are_named():
-    from numerics.evaluate import NoNumericForm, compile_expr
+    from boundlab.numerics.evaluate import NoNumericForm, compile_expr
 
     with pytest.raises(NoNumericForm, match=r"Derivative\(ceiling\(x\), x\) unevaluated"):
         compile_expr(sp.diff(sp.ceiling(x), x), (x,), "numpy")

@@ -4,8 +4,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from numerics.falsify import DomainError, falsify, hypotheses_mask
-from theory import SIZE, Claim, ClaimError, Domain, Param, Provenance
+from boundlab.numerics.falsify import DomainError, falsify, hypotheses_mask
+from boundlab.theory import SIZE, Claim, ClaimError, Domain, Param, Provenance
 
 d, n = Param("d", SIZE), Param("n", SIZE)
 x = Param("x", Domain(0, 10, lo_open=True))

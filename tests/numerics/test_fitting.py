@@ -1,8 +1,8 @@
-"""Tests of numerics.fitting: recovery on the H-main law, the selection ranking, clear FitErrors for bad input, and
+"""Tests of boundlab.numerics.fitting: recovery on the H-main law, the selection ranking, clear FitErrors for bad input, and
 the at-bound and identifiability diagnostics. Coverage and selection rates over 50 seeds are in
 test_fitting_coverage.py and test_fitting_selection.py.
 
-The laws are the forms of theory.catalogue.barnett2024 (the hypotheses of papers/scaling_laws_transfer.md section 2.2);
+The laws are the forms of boundlab.theory.catalogue.barnett2024 (the hypotheses of papers/scaling_laws_transfer.md section 2.2);
 the truth in each test is the generating parameter vector, and the data are drawn by the scenario transfer_curves
 (kind "law": the law times lognormal noise).
 """
@@ -13,9 +13,9 @@ import pytest
 import sympy as sp
 import torch
 
-from numerics.fitting import FitError, LawParam, bootstrap, compile_law, fit_law, select_model
-from theory.catalogue.barnett2024 import FORMS
-from verify.scenarios import get_scenario
+from boundlab.numerics.fitting import FitError, LawParam, bootstrap, compile_law, fit_law, select_model
+from boundlab.theory.catalogue.barnett2024 import FORMS
+from boundlab.verify.scenarios import get_scenario
 
 A, a, G, b, E, B, p, f = sp.symbols("A alpha G beta E B p f")
 INPUTS = [p, f]

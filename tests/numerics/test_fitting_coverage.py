@@ -1,11 +1,11 @@
-"""numerics.fitting over 50 seeds each (a file of its own, so that pytest-xdist runs it beside the rest): bootstrap
+"""boundlab.numerics.fitting over 50 seeds each (a file of its own, so that pytest-xdist runs it beside the rest): bootstrap
 coverage of the H-main parameters (model selection: test_fitting_selection.py).
 The truth is the generating parameter vector of the simulated data (test_fitting.simulate)."""
 import time
 
 import pytest
 
-from numerics.fitting import compile_law, fit_law
+from boundlab.numerics.fitting import compile_law, fit_law
 from test_fitting import H_MAIN, INPUTS, PARAMS, TRUTH, simulate
 
 

@@ -1,11 +1,11 @@
-"""numerics.fitting over 50 seeds each (a file of its own, so that pytest-xdist runs it beside the rest): cross-
+"""boundlab.numerics.fitting over 50 seeds each (a file of its own, so that pytest-xdist runs it beside the rest): cross-
 validated selection of the generating law among H-main, H-add, H-Chin (coverage: test_fitting_coverage.py).
 The truth is the generating parameter vector of the simulated data (test_fitting.simulate)."""
 import time
 
 import pytest
 
-from numerics.fitting import select_model
+from boundlab.numerics.fitting import select_model
 from test_fitting import EXPRS, INPUTS, PARAMS, simulate
 
 

@@ -15,8 +15,8 @@ import pytest
 import sympy as sp
 from flint import arb
 
-from numerics.intervals import OutsideDomain, Unsupported, enclose, enclose_bounds, prove_nonnegative
-from theory.symbols import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain
+from boundlab.numerics.intervals import OutsideDomain, Unsupported, enclose, enclose_bounds, prove_nonnegative
+from boundlab.theory.symbols import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain
 
 _spec = importlib.util.spec_from_file_location("box_checker", Path(__file__).with_name("box_checker.py"))
 box_checker = importlib.util.module_from_spec(_spec)

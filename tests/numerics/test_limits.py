@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from numerics.limits import TimeLimitExceeded, time_limit
+from boundlab.numerics.limits import TimeLimitExceeded, time_limit
 
 
 def spin(seconds: float) -> None:
@@ -64,7 +64,7 @@ def test_a_signal_handled_inside_the_limits_own_exit_does_not_escape(monkeypatch
     import signal
     import sys
 
-    import numerics.limits as limits
+    import boundlab.numerics.limits as limits
 
     fired = []
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap
+from boundlab.numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap
 
 
 def sphere_points(n, d, seed):
@@ -55,7 +55,7 @@ def test_arcsin_decomposition_second_derivation():
     """pi - arccos(u) = pi/2 + arcsin(u): H_inf = X X^T / 4 + (1/(2 pi)) (X X^T) o arcsin(X X^T), in numpy."""
     x = sphere_points(12, 4, 5)
     g = np.clip(x @ x.T, -1, 1)
-    np.fill_diagonal(g, 1.0)  # unit rows (numerics.ntk.unit_gram: arccos is ill-conditioned at 1)
+    np.fill_diagonal(g, 1.0)  # unit rows (boundlab.numerics.ntk.unit_gram: arccos is ill-conditioned at 1)
     alt = g / 4 + g * np.arcsin(g) / (2 * np.pi)
     assert np.allclose(ntk_gram(torch.as_tensor(x)).numpy(), alt, atol=1e-15)
     assert np.linalg.eigvalsh(alt - g / 4)[0] >= -1e-14  # Schur product theorem

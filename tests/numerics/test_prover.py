@@ -8,8 +8,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from numerics.prover import describe, prove
-from theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Domain, Param, Provenance
+from boundlab.numerics.prover import describe, prove
+from boundlab.theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Domain, Param, Provenance
 
 from certificate_checker import check
 
@@ -123,8 +123,8 @@ def test_corrupted_certificates_are_rejected(name, key, value):
 def test_a_rounded_constant_ranges_over_its_whole_ball(text, exact):
     # the prover's symbol for SymPy's 15-digit rounding covers the same ball as the interval layer and the
     # falsifier (intervals.float_ball), and the true constant
-    from numerics.intervals import float_ball
-    from numerics.prover import Goal
+    from boundlab.numerics.intervals import float_ball
+    from boundlab.numerics.prover import Goal
 
     c = claim(f"{text}*exp(x)", "<=", "x", (Param("x", POSITIVE),))
     (f,) = (c.right.expr - c.left.expr).atoms(sp.Float)  # the gap's Float: -log(0.5) once negated

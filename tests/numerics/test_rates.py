@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from numerics.rates import (ConstantsLP, Curve, RateError, constant_drift, detect_cliff, fit_floor, fit_slope,
+from boundlab.numerics.rates import (ConstantsLP, Curve, RateError, constant_drift, detect_cliff, fit_floor, fit_slope,
                             loglog_slopes)
 
 X = np.geomspace(300, 1e5, 9)

@@ -1,4 +1,4 @@
-"""numerics.sgd_bound: the reconstructed bound (note A2) against a second, coordinate-by-coordinate implementation in
+"""boundlab.numerics.sgd_bound: the reconstructed bound (note A2) against a second, coordinate-by-coordinate implementation in
 the commuting case, its linear-in-H form against the full formula, and the adjoint risk forms against the forward
 recursion."""
 import math
@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from numerics.sgd_bound import bound, bound_forms, effective_size, pretraining_target_form
-from numerics.sgd_risk import SGDError, expected_risk, risk_forms, step_decay
+from boundlab.numerics.sgd_bound import bound, bound_forms, effective_size, pretraining_target_form
+from boundlab.numerics.sgd_risk import SGDError, expected_risk, risk_forms, step_decay
 
 
 def scalar_bound(lam, mu, w, sigma, M, N, g0, g, alpha=3.0):

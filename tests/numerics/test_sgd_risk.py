@@ -1,4 +1,4 @@
-"""numerics.sgd_risk: the phase-wise closed form against the plain step-by-step recursion, the stability limit
+"""boundlab.numerics.sgd_risk: the phase-wise closed form against the plain step-by-step recursion, the stability limit
 against the isotropic formula 2/(tr S + 2 lambda_max), and clear SGDErrors. (Against real SGD runs:
 tests/verify/test_sgd_shift.py.)"""
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from numerics.sgd_risk import (Phase, SGDError, expected_risk, second_moment, spectral_radius, stability_limit,
+from boundlab.numerics.sgd_risk import (Phase, SGDError, expected_risk, second_moment, spectral_radius, stability_limit,
                                step_decay)
 
 
@@ -77,7 +77,7 @@ def test_bad_input_is_named(G, H, w, w0, phases, message):
 
 def test_without_a_shift_the_matching_source_size_is_n():
     """G = H: pre-training is supervised learning, so M*(N) = N (note A4, row p = 1), to the 1% of the search."""
-    from numerics.sgd_risk import matching_source_size
+    from boundlab.numerics.sgd_risk import matching_source_size
     lam = np.arange(1, 21) ** -1.5
     H = np.diag(lam / lam.sum())
     for N in (30, 200):
@@ -86,6 +86,6 @@ def test_without_a_shift_the_matching_source_size_is_n():
 
 def test_an_unreachable_match_is_an_error():
     """A source that never sees the second direction cannot reach the supervised risk there."""
-    from numerics.sgd_risk import matching_source_size
+    from boundlab.numerics.sgd_risk import matching_source_size
     with pytest.raises(SGDError, match="does not reach the supervised risk"):
         matching_source_size(np.diag([1.0, 0.0]), np.eye(2) / 2, np.ones(2), 0.1, 50, max_M=4096)

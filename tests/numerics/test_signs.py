@@ -5,8 +5,8 @@ import math
 import pytest
 import sympy as sp
 
-from numerics.signs import Facts, SignProver
-from theory import Domain
+from boundlab.numerics.signs import Facts, SignProver
+from boundlab.theory import Domain
 
 from certificate_checker import Context, check_tree
 

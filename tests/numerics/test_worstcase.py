@@ -1,10 +1,10 @@
-"""Tests for numerics.worstcase: the SDP value against independent truths (eigensolvers, hand computation, search)."""
+"""Tests for boundlab.numerics.worstcase: the SDP value against independent truths (eigensolvers, hand computation, search)."""
 import json
 
 import numpy as np
 import pytest
 
-from numerics.worstcase import SolverError, WorstCase, max_rayleigh, max_rayleigh_eig
+from boundlab.numerics.worstcase import SolverError, WorstCase, max_rayleigh, max_rayleigh_eig
 
 SCS_STATUSES = ("solver_error", "optimal_inaccurate", "infeasible", "unbounded", "infeasible_inaccurate",
                 "unbounded_inaccurate", "user_limit")

@@ -24,7 +24,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from theory import Registry, load_file
+from boundlab.theory import Registry, load_file
 
 BENCH = load_file(Path(__file__).resolve().parents[2] / "benchmarks" / "analytic_claims.py")
 CLAIMS, DERIVATIONS = BENCH.CLAIMS, BENCH.DERIVATIONS
@@ -221,7 +221,7 @@ def test_true_items_come_from_the_catalogue_and_wrong_ones_are_marked_as_planted
 def test_every_catalogue_module_has_a_docstring_and_ids_named_after_it():
     """Ids start with the paper key, which is the module's name (or its prefix: a long paper is split into
     <paper>_<part>.py modules, e.g. shachaf2021_deep_linear)."""
-    from theory.registry import catalogue_modules
+    from boundlab.theory.registry import catalogue_modules
 
     for module in catalogue_modules():
         assert isinstance(module.CLAIMS, list) and module.__doc__

@@ -1,7 +1,7 @@
 import pytest
 import sympy as sp
 
-from theory import SIZE, Claim, ClaimError, Param, Provenance, Quantity
+from boundlab.theory import SIZE, Claim, ClaimError, Param, Provenance, Quantity
 
 d, n = Param("d", SIZE), Param("n", SIZE)
 L = Quantity("L", r"L(\hat\theta)", "risk")

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from theory import SIZE, ClaimError, Derivation, Param, Provenance, Step
-from theory.derivation import compose
+from boundlab.theory import SIZE, ClaimError, Derivation, Param, Provenance, Step
+from boundlab.theory.derivation import compose
 
 n, d = Param("n", SIZE), Param("d", SIZE)
 PROV = Provenance("derived", "t", "T (2026)")

@@ -1,10 +1,10 @@
-"""theory.latex: paper-order printing, honest provenance, escaping, and documents that pdflatex compiles cleanly."""
+"""boundlab.theory.latex: paper-order printing, honest provenance, escaping, and documents that pdflatex compiles cleanly."""
 import re
 
 import pytest
 
-from theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
-from theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, tex_names, text_latex
+from boundlab.theory import POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
+from boundlab.theory.latex import claim_latex, escape_text, formula_latex, standalone, statement_latex, tex_names, text_latex
 
 d = Param("d", SIZE, description="dimension")
 n = Param("n", SIZE, description="number of fine-tuning samples")
@@ -189,7 +189,7 @@ def test_text_with_inline_math():
 
 
 def test_macro_names_are_letters_only_and_keep_ids_apart():
-    from theory.latex import macro_name
+    from boundlab.theory.latex import macro_name
 
     names = [macro_name(i, "WorstCase") for i in ("shachaf2021.worst_ratio", "shachaf2021.worst_risk",
                                                    "shachaf2012.worst_ratio", "wu2022.worst_ratio")]
@@ -204,13 +204,13 @@ def test_macro_names_are_letters_only_and_keep_ids_apart():
                                          (9.99996e-7, r"\ensuremath{1\times 10^{-6}}"),
                                          (float("inf"), r"\ensuremath{\infty}")])
 def test_number_text_gives_four_significant_digits(value, text):
-    from theory.latex import number_text
+    from boundlab.theory.latex import number_text
 
     assert number_text(value) == text
 
 
 def test_number_text_refuses_what_is_not_a_number():
-    from theory.latex import number_text
+    from boundlab.theory.latex import number_text
 
     for bad in (float("nan"), "3", None, True):
         with pytest.raises((TypeError, ValueError)):

@@ -12,10 +12,10 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, Phase, assume, given, settings
 
-from theory import POSITIVE, Claim, Derivation, Domain, Param, Provenance
-from theory.claim import ClaimError, namespace, parse_formula
-from theory.latex import _over_tex, claim_latex, derivation_latex, formula_latex, statement_latex, tex_names
-from theory.registry import Registry
+from boundlab.theory import POSITIVE, Claim, Derivation, Domain, Param, Provenance
+from boundlab.theory.claim import ClaimError, namespace, parse_formula
+from boundlab.theory.latex import _over_tex, claim_latex, derivation_latex, formula_latex, statement_latex, tex_names
+from boundlab.theory.registry import Registry
 
 
 def helper(name: str):
@@ -213,7 +213,7 @@ MRS = r"\frac{\beta p}{\alpha f} \left(1 + \frac{G}{A} p^{\alpha}\right)"
 
 
 def cli_latex(capsys, *args) -> str:
-    from verify.cli import main
+    from boundlab.verify.cli import main
 
     assert main(["latex", *args]) == 0
     return capsys.readouterr().out
@@ -237,7 +237,7 @@ def test_a_claim_file_reads_back_through_the_cli(tmp_path, capsys):
     """A user's claim file with the shapes that used to lose parentheses, through `boundlab latex --file`."""
     path = tmp_path / "mine.py"
     path.write_text(
-        "from theory import Claim, Param, Provenance, POSITIVE\n"
+        "from boundlab.theory import Claim, Param, Provenance, POSITIVE\n"
         "a, b, n = Param('a', POSITIVE, tex=r'\\alpha'), Param('b', POSITIVE, tex=r'\\beta'), Param('n', POSITIVE)\n"
         "mine = Claim(id='mine.shapes', title='Shapes', lhs='(a/b)**n*(1 + n) - (a - b)/(n*b)*(-(a - n))',\n"
         "             rel='<=', rhs='-(a - b) + diff(a*n*log(n)**b, n) + a/b*(n + 1)*3 + limit(n/(n + 1), n, oo)',\n"

@@ -1,6 +1,6 @@
 import pytest
 
-from theory.provenance import Provenance
+from boundlab.theory.provenance import Provenance
 
 CITE = dict(paper="p", citation="Doe (2020)", arxiv="2001.00001")
 

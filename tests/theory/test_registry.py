@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from theory import Registry, RegistryError
-from theory.registry import expand_files, load_file
+from boundlab.theory import Registry, RegistryError
+from boundlab.theory.registry import expand_files, load_file
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -44,7 +44,7 @@ def test_file_errors_name_the_file(tmp_path):
 
 def test_a_load_error_names_the_line_of_the_file_and_its_text(tmp_path, monkeypatch):
     f = tmp_path / "claims.py"
-    f.write_text("from theory import Claim, Param, Provenance\n\n"
+    f.write_text("from boundlab.theory import Claim, Param, Provenance\n\n"
                  "n = Param('n', 'size')\n"
                  "bad = Claim(id='user.typo', title='t', lhs='n', rel='<=',\n"
                  "            rhs='1 - n/dd', params=(n,), provenance=Provenance('derived', 'u', 'U'))\n")
@@ -81,7 +81,7 @@ def test_a_claim_file_imports_a_module_beside_it(tmp_path):
 def test_file_globs_are_expanded_sorted_once_each(tmp_path, monkeypatch):
     for name in ("b", "a"):
         (tmp_path / f"{name}.py").write_text(
-            "from theory import Claim, Param, Provenance\nx = Param('x', 'positive')\n"
+            "from boundlab.theory import Claim, Param, Provenance\nx = Param('x', 'positive')\n"
             f"c = Claim(id='g.{name}', title='t', lhs='x**2 + 1', rel='>=', rhs='2*x', params=(x,),\n"
             "          provenance=Provenance('classical', 'u', 'U'))\n")
     monkeypatch.chdir(tmp_path)

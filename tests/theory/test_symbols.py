@@ -3,7 +3,7 @@ import math
 import pytest
 import sympy as sp
 
-from theory.symbols import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
+from boundlab.theory.symbols import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Domain, Param, Quantity
 
 
 def test_domain_membership():

@@ -18,9 +18,9 @@ import pytest
 import torch
 from scipy.interpolate import BSpline
 
-from verify.cli import main
-from verify.scenarios import ScenarioError, get_scenario
-from verify.scenarios.caulking import RIDGE, bspline_eval, bspline_lsq, histogram_regression, pretrain, weierstrass
+from boundlab.verify.cli import main
+from boundlab.verify.scenarios import ScenarioError, get_scenario
+from boundlab.verify.scenarios.caulking import RIDGE, bspline_eval, bspline_lsq, histogram_regression, pretrain, weierstrass
 
 S = get_scenario("caulking")
 
@@ -367,8 +367,8 @@ def test_a_claim_on_nstar_below_the_floor_is_decided_where_a_lower_bound_suffice
     # that it is at most 5000, establish that it is at least 1000, and decide nothing else
     path, out = tmp_path / "mine.py", tmp_path / "out.json"
     path.write_text('''
-from theory import Claim, Provenance
-from theory.catalogue import caulking2026 as k
+from boundlab.theory import Claim, Provenance
+from boundlab.theory.catalogue import caulking2026 as k
 
 P = Provenance("derived", "mine", "Me (2026)")
 common = dict(statistic="mean", params=(k.alpha_w, k.beta, k.eps), quantities=(k.nstar,), provenance=P,
@@ -398,8 +398,8 @@ def test_events_on_nstar_below_the_floor_are_decided_where_a_lower_bound_decides
     undecided. An event of a formula of nstar (not nstar itself) stays an input error."""
     path, out = tmp_path / "mine.py", tmp_path / "out.json"
     path.write_text('''
-from theory import Claim, Provenance
-from theory.catalogue import caulking2026 as k
+from boundlab.theory import Claim, Provenance
+from boundlab.theory.catalogue import caulking2026 as k
 
 P = Provenance("derived", "mine", "Me (2026)")
 common = dict(params=(k.alpha_w, k.beta, k.eps), quantities=(k.nstar,), provenance=P, scenario="caulking",

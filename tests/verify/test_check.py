@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from theory import Registry
-from theory.claim import CURVES
-from verify.check import check, replay
-from verify.verdict import CONSISTENT, ERROR, PROVED, VIOLATED
+from boundlab.theory import Registry
+from boundlab.theory.claim import CURVES
+from boundlab.verify.check import check, replay
+from boundlab.verify.verdict import CONSISTENT, ERROR, PROVED, VIOLATED
 
 DATA = Path(__file__).parent.parent / "data"
 REG = Registry.catalogue([str(DATA / "planted_claims.py"), str(DATA / "bad_claims.py")])
@@ -76,8 +76,8 @@ def test_analytic_claims_are_proved():
 
 
 def test_inconclusive_when_the_budget_cannot_resolve(tmp_path):
-    from theory import Claim
-    from theory.catalogue.shachaf2021 import isotropic_risk_mean
+    from boundlab.theory import Claim
+    from boundlab.theory.catalogue.shachaf2021 import isotropic_risk_mean
 
     small = Claim(**{**{k: getattr(isotropic_risk_mean, k) for k in (
         "title", "lhs", "rel", "rhs", "provenance", "params", "quantities", "hypotheses", "statistic",
@@ -97,8 +97,8 @@ def test_consistent_carries_evidence():
 
 CLAIM_FILE = '''
 import torch
-from theory import Claim, Param, Provenance, Quantity, POSITIVE
-from verify.scenarios import Scenario, register_scenario
+from boundlab.theory import Claim, Param, Provenance, Quantity, POSITIVE
+from boundlab.verify.scenarios import Scenario, register_scenario
 
 
 class Shifted(Scenario):
@@ -129,7 +129,7 @@ rare = Claim(id="mine.rare", title="A probability checked on 32 trials", lhs="x"
 def test_the_table_names_the_point_nearest_to_violating_a_bound(tmp_path, capsys):
     """From the user's side: a claim file through `boundlab check --file`; the table, the JSON and the exit status.
     The worst point of E[x] <= 2 is mu = 1.9 (nearly tight), not mu = 0.5 (farthest from 2)."""
-    from verify.cli import main
+    from boundlab.verify.cli import main
 
     path = tmp_path / "mine.py"
     path.write_text(CLAIM_FILE % ("test_check_user_shifted_normal", 4000))
@@ -152,7 +152,7 @@ def test_the_issue_probability_claim_states_its_power():
     """shachaf2021.ntk_finetune_beats_scratch was CONSISTENT on 31 of 32 trials, which could not have detected
     even a true probability of 0.14 against the claimed 0.9; now it runs enough trials to detect 0.52 or less."""
     res = check(REG.get("shachaf2021.ntk_finetune_beats_scratch"), quick=True)
-    from verify.verdict import brief
+    from boundlab.verify.verdict import brief
 
     assert res.verdict == CONSISTENT, brief(res)
     p = res.evidence["points"][0]
@@ -161,7 +161,7 @@ def test_the_issue_probability_claim_states_its_power():
 
 
 def test_an_error_without_a_message_is_named_by_its_type():
-    from verify.check import _named
+    from boundlab.verify.check import _named
 
     claim = REG.get("planted.mean_squared")
     assert _named(claim, MemoryError()) == "claim planted.mean_squared: ran out of memory"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from theory import Registry
-from verify.cli import main
+from boundlab.theory import Registry
+from boundlab.verify.cli import main
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ SCRIPT = shutil.which("boundlab", path=str(Path(sys.executable).parent))
 
 
 def boundlab(*args: str) -> subprocess.CompletedProcess:
-    cmd = [SCRIPT] if SCRIPT else [sys.executable, "-m", "verify.cli"]
+    cmd = [SCRIPT] if SCRIPT else [sys.executable, "-m", "boundlab.verify.cli"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
 
 
@@ -129,7 +129,7 @@ def test_progress_goes_to_standard_error():
 
 
 USER_FILE = '''
-from theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
+from boundlab.theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
 
 x = Param("x", POSITIVE)
 n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN)
@@ -177,8 +177,8 @@ def test_a_runaway_claim_stops_at_the_time_limit_as_inconclusive(tmp_path):
     path.write_text('''
 import time
 import torch
-from theory import Claim, Provenance, Quantity
-from verify.scenarios import Scenario, register_scenario
+from boundlab.theory import Claim, Provenance, Quantity
+from boundlab.verify.scenarios import Scenario, register_scenario
 
 class Spin(Scenario):
     name = "cli_spin_demo"

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
-from theory.claim import ClaimError
-from verify.check import check
-from verify.cli import main
-from verify.scenarios import Scenario, register_scenario
-from verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED, brief
+from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
+from boundlab.theory.claim import ClaimError
+from boundlab.verify.check import check
+from boundlab.verify.cli import main
+from boundlab.verify.scenarios import Scenario, register_scenario
+from boundlab.verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED, brief
 
 
 class PowerLaw(Scenario):
@@ -280,8 +280,8 @@ def test_a_users_bound_over_a_measured_risk_from_the_command_line(tmp_path):
     # on average, as is its noise average: an extra 1/n makes the constant grow like n)
     path, out = tmp_path / "mine.py", tmp_path / "out.json"
     path.write_text('''
-from theory import Claim, NONNEGATIVE, Param, Provenance
-from theory.catalogue import classical as c
+from boundlab.theory import Claim, NONNEGATIVE, Param, Provenance
+from boundlab.theory.catalogue import classical as c
 
 P = Provenance("derived", "mine", "Me (2026)")
 C1 = Param("C1", NONNEGATIVE, "C_1")

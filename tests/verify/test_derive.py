@@ -3,10 +3,10 @@ step marks that compiles, and bad input as clear errors."""
 import json
 from pathlib import Path
 
-from theory import Registry
-from theory.latex import standalone
-from verify.cli import main
-from verify.derive import check_derivation, weakest
+from boundlab.theory import Registry
+from boundlab.theory.latex import standalone
+from boundlab.verify.cli import main
+from boundlab.verify.derive import check_derivation, weakest
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,11 +63,11 @@ def test_cli_derive_json_latex_and_exit_status(tmp_path, capsys, pdflatex):
 
 def test_cli_derive_bad_input(tmp_path, capsys):
     empty = tmp_path / "empty.py"
-    empty.write_text("from theory import Param\nx = 1\n")
+    empty.write_text("from boundlab.theory import Param\nx = 1\n")
     assert main(["derive", str(empty)]) == 2
     assert "defines no claim and no derivation" in capsys.readouterr().err
     typo = tmp_path / "typo.py"
-    typo.write_text("from theory import Derivation, Param, Provenance\nn = Param('n')\n"
+    typo.write_text("from boundlab.theory import Derivation, Param, Provenance\nn = Param('n')\n"
                     "d = Derivation(id='u.d', title='t', params=(n,), provenance=Provenance('derived', 'u', 'U'),"
                     " start='n', steps=[('<=', 'm')])\n")
     assert main(["derive", str(typo)]) == 2

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from certificate_checker import check as check_certificate
-from verify.cli import main
+from boundlab.verify.cli import main
 
 CLAIMS = '''
-from theory import Claim, Param, Provenance, POSITIVE
+from boundlab.theory import Claim, Param, Provenance, POSITIVE
 P = Provenance("derived", "mine", "Me (2026)")
 x, y = Param("x", POSITIVE), Param("y", POSITIVE)
 A, a, G, b, f, E = (Param(s, POSITIVE) for s in ("A", "a", "G", "b", "f", "E"))
@@ -80,7 +80,7 @@ def test_sides_that_are_real_nowhere_are_an_input_error(checked):
 def test_an_infinite_number_in_stored_evidence_renders():
     # the report reads results back from JSON, where an infinite gap is the string "inf"; the one-line evidence
     # formatted it with :.3g and crashed (ValueError: Unknown format code 'g' for object of type 'str')
-    from verify.verdict import Result, brief
+    from boundlab.verify.verdict import Result, brief
 
     stored = Result("mine.c", "CONSISTENT", "falsification search", {"points": 7, "worst_relative_gap": "inf"})
     assert brief(stored) == "no proof; no counterexample in 7 points (smallest relative gap inf)"

@@ -5,9 +5,9 @@ import pytest
 import torch
 from pathlib import Path
 
-from theory.registry import load_file
-from verify.check import check
-from verify.scenarios import ScenarioError, get_scenario
+from boundlab.theory.registry import load_file
+from boundlab.verify.check import check
+from boundlab.verify.scenarios import ScenarioError, get_scenario
 
 SC = get_scenario("gaussian_design")
 

@@ -21,8 +21,8 @@ import pytest
 import scipy.stats
 import torch
 
-from verify.scenarios import ScenarioError, get_scenario
-from verify.scenarios.linear_finetune import gradient_descent
+from boundlab.verify.scenarios import ScenarioError, get_scenario
+from boundlab.verify.scenarios.linear_finetune import gradient_descent
 
 S = get_scenario("linear_finetune")
 
@@ -479,7 +479,7 @@ def test_a_users_own_bound_over_the_raw_ingredients_through_the_cli(tmp_path):
     """A researcher's claims over the new quantities, through `boundlab check --file`: fine-tuning beats training
     from scratch on average when |Delta| < |theta_T| (true), and a bias bound with its constant halved (false)."""
     (tmp_path / "mine.py").write_text(
-        "from theory import Claim, Param, Provenance, Quantity, SIZE, POSITIVE\n"
+        "from boundlab.theory import Claim, Param, Provenance, Quantity, SIZE, POSITIVE\n"
         "d, n, Delta = Param('d', SIZE), Param('n', SIZE), Param('Delta', POSITIVE)\n"
         "L, Ls = Quantity('L', 'L'), Quantity('L_scratch', 'L_scratch')\n"
         "b, nd = Quantity('L_bias', 'L_bias'), Quantity('null_Delta2', 'null_Delta2')\n"

@@ -4,9 +4,9 @@ import json
 
 import sympy as sp
 
-from theory import Claim, Param, POSITIVE, Provenance, Registry
-from verify.cli import main
-from verify.mutate import claim_mutants, expression_mutants, mutate_claim
+from boundlab.theory import Claim, Param, POSITIVE, Provenance, Registry
+from boundlab.verify.cli import main
+from boundlab.verify.mutate import claim_mutants, expression_mutants, mutate_claim
 
 x, y = sp.symbols("x y", positive=True)
 P = Provenance("derived", "mine", "Me (2026)")
@@ -64,7 +64,7 @@ def test_a_mutant_past_the_time_limit_survives_and_is_not_invalid(monkeypatch):
     the mutant counts as a survivor with that reason, not as a malformed (invalid) mutant."""
     import time
 
-    import verify.mutate as mutate
+    import boundlab.verify.mutate as mutate
 
     real = mutate.check
     calls = []

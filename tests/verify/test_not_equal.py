@@ -7,16 +7,16 @@ import json
 
 import pytest
 
-import numerics.prover
+import boundlab.numerics.prover
 from certificate_checker import check as check_certificate
 from invariants import replay
-from theory import Claim, Param, Provenance, SIZE
-from theory.claim import ClaimError
-from theory.registry import load_file
-from verify.cli import main
+from boundlab.theory import Claim, Param, Provenance, SIZE
+from boundlab.theory.claim import ClaimError
+from boundlab.theory.registry import load_file
+from boundlab.verify.cli import main
 
 CLAIMS = '''
-from theory import Claim, Domain, Param, Provenance, POSITIVE, SIZE
+from boundlab.theory import Claim, Domain, Param, Provenance, POSITIVE, SIZE
 P = Provenance("derived", "mine", "Me (2026)")
 x, n, y = Param("x", POSITIVE), Param("n", SIZE), Param("y", Domain(-3, 3))
 half = Param("x", Domain(0.5, 1.5, hi_open=True))
@@ -81,7 +81,7 @@ def test_a_gap_of_one_sign_is_proved_with_a_certificate(checked):
 
 
 def test_the_command_line_says_where_the_sides_meet(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(numerics.prover, "SECONDS", 1.0)
+    monkeypatch.setattr(boundlab.numerics.prover, "SECONDS", 1.0)
     (tmp_path / "mine.py").write_text(CLAIMS)
     main(["check", "--file", str(tmp_path / "mine.py"), "mine.root_two", "mine.tangent"])
     out = capsys.readouterr().out
@@ -94,7 +94,7 @@ def test_not_equal_is_for_analytic_claims_only():
         Claim(id="t.c", title="t", lhs="q", rel="!=", rhs="0", statistic="mean", scenario="gaussian_design",
               quantities=(__import__("theory").Quantity("q", "q"),), grid=({},),
               provenance=Provenance("derived", "t", "t"))
-    from theory import Derivation
+    from boundlab.theory import Derivation
     with pytest.raises(ClaimError, match="relation must be one of"):
         Derivation(id="t.d", title="t", start="n", steps=(("!=", "n + 1"),), params=(Param("n", SIZE),),
                    provenance=Provenance("derived", "t", "t"))
@@ -102,7 +102,7 @@ def test_not_equal_is_for_analytic_claims_only():
 
 def test_the_latex_reads_back_with_neq(checked):
     from invariants import latex_roundtrip
-    from theory.latex import claim_latex
+    from boundlab.theory.latex import claim_latex
 
     _, _, claims = checked
     assert r"\neq" in claim_latex(claims["mine.root_two"])
@@ -114,7 +114,7 @@ def test_the_latex_reads_back_with_neq(checked):
 def test_no_true_claim_is_refuted_at_any_of_20_seeds(checked, cid):
     # the falsification alone (the prover cannot turn a true claim false): sampling, local search, exact equality
     # and sign changes, each seed drawing its own points
-    from numerics.falsify import falsify
+    from boundlab.numerics.falsify import falsify
 
     _, _, claims = checked
     assert all(falsify(claims[cid], seed).counterexample is None for seed in range(20))

@@ -8,10 +8,10 @@ import pytest
 import scipy.stats
 import torch
 
-from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
-from verify.check import STAGES, check
-from verify.scenarios import Scenario, register_scenario
-from verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, brief
+from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
+from boundlab.verify.check import STAGES, check
+from boundlab.verify.scenarios import Scenario, register_scenario
+from boundlab.verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, brief
 
 Z95 = float(scipy.stats.norm.ppf(0.95))
 
@@ -142,7 +142,7 @@ def test_an_undecided_mean_draws_more_stages_and_records_them():
 
 
 def test_a_witness_found_at_a_later_stage_replays():
-    from verify.check import replay
+    from boundlab.verify.check import replay
 
     off = claim("mean", "x", "=", "1.06*mu", grid=({"mu": 1.0, "sd": 1.0},), samples=2000)
     res = check(off, seed=1)
@@ -169,8 +169,8 @@ def test_a_bound_whose_interval_lies_on_its_side_is_established_however_wide():
 def test_the_figure_circles_the_point_the_table_names(tmp_path):
     """E[x] <= 2.2 at mu = 0.5 (loose) and mu = 2 (nearly tight): the brief, the figure's mark and the caption agree
     on the tight one."""
-    from verify.figures import caption, draw, figure_data
-    from verify.verdict import worst_point
+    from boundlab.verify.figures import caption, draw, figure_data
+    from boundlab.verify.verdict import worst_point
 
     bound = claim("mean", "x", "<=", "2.2", grid=({"mu": 0.5, "sd": 1.0}, {"mu": 2.0, "sd": 1.0}))
     res = check(bound, seed=0)

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from verify.scenarios import ScenarioError, get_scenario
-from verify.scenarios.relu_ntk import (first_layer_gradient, forward, gradient_descent, lemma_ratio, row_basis,
+from boundlab.verify.scenarios import ScenarioError, get_scenario
+from boundlab.verify.scenarios.relu_ntk import (first_layer_gradient, forward, gradient_descent, lemma_ratio, row_basis,
                                       sphere)
-from numerics.ntk import ntk_gram
+from boundlab.numerics.ntk import ntk_gram
 
 SC = get_scenario("relu_ntk")
 S = math.sqrt(0.5)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
-from verify.report import pointer
+from boundlab.verify.cli import main
+from boundlab.verify.report import pointer
 
 # one claim of every statistic and figure kind, a worst-case program, a known-false claim and a derivation
 SAMPLE = ["shachaf2021.isotropic_risk_mean", "shachaf2021.isotropic_risk_variance",
@@ -100,8 +100,8 @@ def test_every_macro_is_the_number_in_report_json(sample_report):
 
 
 CLAIM_FILE = """
-from theory import Claim
-from theory.catalogue.shachaf2021 import DERIVED, FAMILIES, Delta, L, op_gap
+from boundlab.theory import Claim
+from boundlab.theory.catalogue.shachaf2021 import DERIVED, FAMILIES, Delta, L, op_gap
 
 bound = Claim(
     id="mine.operator_norm_bound", title="The bias is at most C times the operator-norm gap",
@@ -205,7 +205,7 @@ def test_no_selection_is_a_usage_error(tmp_path, capsys):
 
 
 BROKEN = r'''
-from theory import POSITIVE, Claim, Param, Provenance
+from boundlab.theory import POSITIVE, Claim, Param, Provenance
 
 x = Param("x", POSITIVE)
 broken = Claim(id="mine.broken_title", title=r"A title with $\nosuchmacro$ in it", lhs="x", rel="<=", rhs="x + 1",
@@ -228,7 +228,7 @@ def test_a_files_derivations_are_in_its_report(tmp_path):
     """`report --file F` reports the file's claims and its derivations (they used to be left out)."""
     src = tmp_path / "mine.py"
     src.write_text('''
-from theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
+from boundlab.theory import Claim, Derivation, Param, Provenance, POSITIVE, SIZE, UNIT_OPEN
 x = Param("x", POSITIVE)
 n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN, r"\\delta")
 P = Provenance("derived", "mine", "Me (2026)")

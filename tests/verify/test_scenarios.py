@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from theory import Claim, ClaimError, Provenance, Quantity, Registry, RegistryError
-from verify.check import check
-from verify.cli import main
-from verify.scenarios import SCENARIOS, Scenario, ScenarioError, get_scenario, register_scenario
-from verify.scenarios.linear_finetune import LinearFinetune
+from boundlab.theory import Claim, ClaimError, Provenance, Quantity, Registry, RegistryError
+from boundlab.verify.check import check
+from boundlab.verify.cli import main
+from boundlab.verify.scenarios import SCENARIOS, Scenario, ScenarioError, get_scenario, register_scenario
+from boundlab.verify.scenarios.linear_finetune import LinearFinetune
 
 SCRIPT = shutil.which("boundlab", path=str(Path(sys.executable).parent))
 
 # A scenario of known law: x ~ Uniform(0, b), so E[x] = b/2 and Var[x] = b^2/12 exactly.
 UNIFORM = '''
 import torch
-from verify.scenarios import REQUIRED, Scenario, register_scenario
+from boundlab.verify.scenarios import REQUIRED, Scenario, register_scenario
 
 
 class Uniform(Scenario):
@@ -36,7 +36,7 @@ class Uniform(Scenario):
 '''
 
 CLAIMS = '''
-from theory import POSITIVE, Claim, Param, Provenance, Quantity
+from boundlab.theory import POSITIVE, Claim, Param, Provenance, Quantity
 b, x = Param("b", POSITIVE), Quantity("x", "x")
 kw = dict(params=(b,), quantities=(x,), provenance=Provenance("classical", "t", "T"), grid=({"b": 2.0, "n": 1},))
 mean = Claim(id="t.mean", title="E[x] = b/2", lhs="x", rel="=", rhs="b/2", statistic="mean", scenario=Uniform(), **kw)
@@ -74,7 +74,7 @@ def test_a_claim_holding_its_scenario_object_or_class_is_checked_through_the_cli
 
 
 OWN_CLAIM = '''
-from theory import POSITIVE, Claim, Param, Provenance
+from boundlab.theory import POSITIVE, Claim, Param, Provenance
 y = Param("y", POSITIVE)
 own = Claim(id="o.own", title="y^2 + 1 >= 2y", lhs="y**2 + 1", rel=">=", rhs="2*y", params=(y,),
             provenance=Provenance("classical", "o", "O"))
@@ -82,7 +82,7 @@ own = Claim(id="o.own", title="y^2 + 1 >= 2y", lhs="y**2 + 1", rel=">=", rhs="2*
 
 IMPOSTOR = '''
 import torch
-from verify.scenarios import Scenario, register_scenario
+from boundlab.verify.scenarios import Scenario, register_scenario
 
 
 class LinearFinetune(Scenario):
@@ -154,7 +154,7 @@ def test_a_file_loaded_twice_registers_its_scenario_harmlessly(tmp_path):
 def test_a_claim_scenario_that_is_no_scenario_is_a_claim_error():
     x = Quantity("x", "x")
     with pytest.raises(ClaimError, match=r"claim t.bad: scenario must be a scenario name or a "
-                                         r"verify.scenarios.Scenario \(object or class\), not 3"):
+                                         r"boundlab.verify.scenarios.Scenario \(object or class\), not 3"):
         Claim(id="t.bad", title="t", lhs="x", rel="=", rhs="0", statistic="mean", quantities=(x,),
               provenance=Provenance("classical", "t", "T"), scenario=3, grid=({},))
 
@@ -266,7 +266,7 @@ BUDGETED = UNIFORM.replace('    inputs = {"b": 1.0, "n": REQUIRED}', """    inpu
 ).replace('return {"x": point["b"]', 'x = point["b"]').replace(
     "torch.float64)}", "torch.float64)\n        return {'x': x, 'y': x}") + """
 register_scenario(Uniform)
-from theory import POSITIVE, Claim, Param, Provenance, Quantity
+from boundlab.theory import POSITIVE, Claim, Param, Provenance, Quantity
 b, x, y = Param("b", POSITIVE), Quantity("x", "x"), Quantity("y", "y")
 kw = dict(params=(b,), provenance=Provenance("classical", "t", "T"), grid=({"b": 2.0, "n": 1},), statistic="mean",
           scenario="test_uniform", lhs="x", rel="<=", rhs="b")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from verify.scenarios import ScenarioError, get_scenario
+from boundlab.verify.scenarios import ScenarioError, get_scenario
 
 SC = get_scenario("sgd_shift")
 
@@ -79,11 +79,11 @@ def test_the_worst_ratio_dominates_every_drawn_instance(point, sup):
 def test_a_claim_of_stability_past_the_limit_is_refuted_by_the_scenario(tmp_path):
     """A step size past the mean-square stability limit makes the expected risk diverge (a spectral radius above
     1, exactly): a claim that the risk stays bounded there is VIOLATED with that evidence, not an input ERROR."""
-    from verify.cli import main
+    from boundlab.verify.cli import main
 
     path, out = tmp_path / "steps.py", tmp_path / "out.json"
     path.write_text('''
-from theory import Claim, Provenance, Quantity
+from boundlab.theory import Claim, Provenance, Quantity
 P = Provenance("derived", "mine", "Me (2026)")
 exact = Quantity("exact", r"\\mathcal{E}")
 stable = Claim(id="mine.stable", title="t", lhs="exact", rel="<=", rhs="10", statistic="as", quantities=(exact,),
@@ -102,11 +102,11 @@ def test_the_bounds_terms_let_a_user_test_a_bound_of_their_own(tmp_path):
     user's variant is a formula over them. The terms add up to the bound; each variance term vanishes without its
     stage; and the bias term alone is not a bound once the label noise matters (the exact risk of SGD on noisy
     labels grows with sigma^2, the bias term does not depend on sigma)."""
-    from verify.cli import main
+    from boundlab.verify.cli import main
 
     path, out = tmp_path / "terms.py", tmp_path / "out.json"
     path.write_text('''
-from theory import Claim, Provenance, Quantity
+from boundlab.theory import Claim, Provenance, Quantity
 P = Provenance("derived", "mine", "Me (2026)")
 q = {n: Quantity(n, n) for n in ("exact", "bound", "bound_bias", "bound_ft_variance", "bound_pre_variance")}
 common = dict(statistic="as", scenario="sgd_shift", samples=6, provenance=P, quantities=tuple(q.values()))

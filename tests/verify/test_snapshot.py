@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from verify.cli import main
+from boundlab.verify.cli import main
 
 CLAIMS = '''
-from theory import Claim, Param, Provenance, POSITIVE, SIZE
+from boundlab.theory import Claim, Param, Provenance, POSITIVE, SIZE
 x = Param("x", POSITIVE, "x")
 n = Param("n", SIZE, "n")
 P = Provenance("derived", "mine", "Me (2026)")
@@ -117,8 +117,8 @@ def test_missing_golden_file(tmp_path, capsys):
 
 
 def test_a_moved_worst_case_constant_is_flagged():
-    from theory import Registry
-    from verify import snapshot as snap
+    from boundlab.theory import Registry
+    from boundlab.verify import snapshot as snap
 
     claim = Registry.catalogue().get("shachaf2021.worst_risk")
     worst = snap.worst_cases([claim])
@@ -135,7 +135,7 @@ def test_a_changed_constant_is_flagged_where_no_sample_point_helps(tmp_path, cap
     src, golden = tmp_path / "mine.py", tmp_path / "golden.json"
     claims = '''
 import math
-from theory import Claim, Domain, Param, Provenance, SIZE
+from boundlab.theory import Claim, Domain, Param, Provenance, SIZE
 P = Provenance("derived", "mine", "Me (2026)")
 t, b = Param("t", SIZE), Param("b", Domain(2, math.inf, hi_open=True, integer=True, scale="log"))
 d = Param("d", Domain(-2, 3))
@@ -158,13 +158,13 @@ floor = Claim(id="mine.floor", title="t", lhs="-3", rel="<=", rhs="floor(Min(-1,
 def test_a_comparison_that_sympy_makes_slow_stays_within_its_budget(tmp_path, capsys, monkeypatch):
     # beta(beta(log(3), b), gamma(z)) takes SymPy seconds per point at 50 digits and simplify minutes: the
     # comparison of a changed constant took 100 s; with the budgets cut to a fraction of a second it still decides
-    from verify import snapshot as snap
+    from boundlab.verify import snapshot as snap
 
     monkeypatch.setattr(snap, "SIMPLIFY_SECONDS", 0.2)
     monkeypatch.setattr(snap, "SAMPLE_SECONDS", 0.5)
     src, golden = tmp_path / "mine.py", tmp_path / "golden.json"
     claims = '''
-from theory import Claim, Domain, Param, Provenance, UNIT_OPEN
+from boundlab.theory import Claim, Domain, Param, Provenance, UNIT_OPEN
 P = Provenance("derived", "mine", "Me (2026)")
 z, b = Param("z", Domain(0.1, 100, hi_open=True)), Param("b", UNIT_OPEN)
 slow = Claim(id="mine.slow", title="t", lhs="beta(beta(log(3), b), gamma(z))", rel="=",

@@ -7,17 +7,17 @@ import json
 
 import pytest
 
-from theory import Claim, Provenance
-from theory.latex import claim_latex
-from theory.registry import load_file
-from verify.cli import main
-from verify.figures import figure_data
-from verify.stats import detectable_rate
-from verify.verdict import Result
+from boundlab.theory import Claim, Provenance
+from boundlab.theory.latex import claim_latex
+from boundlab.theory.registry import load_file
+from boundlab.verify.cli import main
+from boundlab.verify.figures import figure_data
+from boundlab.verify.stats import detectable_rate
+from boundlab.verify.verdict import Result
 
 CLAIMS = '''
-from theory import Claim, Provenance
-from theory.catalogue import classical as c
+from boundlab.theory import Claim, Provenance
+from boundlab.theory.catalogue import classical as c
 
 P = Provenance("derived", "mine", "Me (2026)")
 mean = "beta2*(1 - n/d) + sigma**2*n/(d - n - 1)"
@@ -82,7 +82,7 @@ def test_an_existential_claim_needs_a_measured_quantity():
 
 
 def test_a_true_existential_claim_is_found_at_every_one_of_20_seeds(tmp_path):
-    from verify.check import check
+    from boundlab.verify.check import check
 
     path = tmp_path / "mine.py"
     path.write_text(CLAIMS)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from verify.stats import (bonferroni, clopper_pearson, contrast_interval, detectable_ks, detectable_rate,
+from boundlab.verify.stats import (bonferroni, clopper_pearson, contrast_interval, detectable_ks, detectable_rate,
                           detectable_shortfall, ks_test, mean_interval, variance_interval)
 
 ERR = 1e-4  # error rate of every binomial acceptance region below
@@ -270,7 +270,7 @@ def test_a_fair_coins_variance_is_not_refuted():
     """A fair coin sits at the kurtosis boundary (mu4 = sigma^4): the plug-in of mu4 - sigma^4 is noise around 0, and
     clipping it once made an interval of width ~0 that refuted the true variance 1/4 (found by tests/fuzz). Over
     200 seeds at the check's level the true variance stays inside, and the width is of the exact order 1/n."""
-    from verify.stats import variance_interval
+    from boundlab.verify.stats import variance_interval
 
     n, alpha = 2000, 1e-6 / 10
     for seed in range(200):

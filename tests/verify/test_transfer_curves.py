@@ -9,9 +9,9 @@ import pytest
 import scipy.stats
 import torch
 
-from verify.check import check
-from theory import load_file
-from verify.scenarios import ScenarioError, get_scenario
+from boundlab.verify.check import check
+from boundlab.theory import load_file
+from boundlab.verify.scenarios import ScenarioError, get_scenario
 
 SC = get_scenario("transfer_curves")
 

@@ -2,8 +2,8 @@
 report's macros and the figure; the one-line brief states the power of a CONSISTENT and the direction of a trend."""
 import pytest
 
-from verify.report import _SUMMARY_MACROS, macros
-from verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result, brief, worst_point
+from boundlab.verify.report import _SUMMARY_MACROS, macros
+from boundlab.verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result, brief, worst_point
 
 
 def point(estimate, half_width, claimed, relation=None, **extra):

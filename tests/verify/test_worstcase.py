@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from theory import Registry
-from verify.verdict import CERTIFIED, ERROR
-from verify.worstcase import AGREEMENT, run_worstcase
+from boundlab.theory import Registry
+from boundlab.verify.verdict import CERTIFIED, ERROR
+from boundlab.verify.worstcase import AGREEMENT, run_worstcase
 
 REG = Registry.catalogue()
 CASES = [(c.id, i) for c in REG if c.worstcase for i in range(len(c.grid))]
@@ -41,8 +41,8 @@ def sgd_truth(vary: str, w: dict) -> tuple[float, float]:
     """The worst ratio exact/bound with the exact risk from the forward recursion, not the adjoint forms: over
     (w*, sigma) by polarising risk and bound in w*; over H = h h^T with K from the plain step-by-step recursion
     (tests/numerics/test_sgd_risk.stepwise) and K_b by polarising the full bound in H."""
-    from numerics.sgd_bound import bound
-    from numerics.sgd_risk import expected_risk, step_decay
+    from boundlab.numerics.sgd_bound import bound
+    from boundlab.numerics.sgd_risk import expected_risk, step_decay
     from tests.numerics.test_sgd_risk import stepwise
 
     G, H, ws, s = np.array(w["G"]), np.array(w["H"]), np.array(w["w_star"]), w["sigma"]
@@ -125,8 +125,8 @@ def test_bad_requests_are_errors_naming_the_claim(cid, kwargs, message):
 
 
 def test_label_noise_has_no_quadratic_form(tmp_path):
-    from theory import Claim
-    from theory.catalogue.shachaf2021 import worst_risk
+    from boundlab.theory import Claim
+    from boundlab.theory.catalogue.shachaf2021 import worst_risk
 
     noisy = Claim(**{k: getattr(worst_risk, k) for k in ("title", "lhs", "rel", "rhs", "provenance", "quantities",
                                                          "statistic", "scenario", "worstcase")},
@@ -138,10 +138,10 @@ def test_label_noise_has_no_quadratic_form(tmp_path):
 def test_the_constant_is_judged_against_the_claimed_bound_at_every_point():
     """A user's bound lam/8 on sup Q = lam/4 (the top eigenvalue of their own matrix, computed here by numpy): random
     directions never reach it, the worst-case program does, at every grid point, with the maximiser as witness."""
-    from theory import load_file
-    from verify.check import check
-    from verify.verdict import VIOLATED
-    from verify.worstcase import run_worst_cases
+    from boundlab.theory import load_file
+    from boundlab.verify.check import check
+    from boundlab.verify.verdict import VIOLATED
+    from boundlab.verify.worstcase import run_worst_cases
 
     module = load_file(__file__.rsplit("/", 2)[0] + "/data/user_worstcase.py")
     for claim, factor in ((module.halved, 8), (module.exact, 4)):
@@ -161,9 +161,9 @@ def test_the_constant_is_judged_against_the_claimed_bound_at_every_point():
 
 def test_a_bound_written_as_a_multiple_of_the_denominator_is_divided_out():
     """`L <= c L_S` with worstcase "L/L_S" bounds sup L/L_S by c; `sup_L <= op_gap` takes op_gap from the instance."""
-    from theory import Claim
-    from theory.catalogue.shachaf2021 import L, L_S, worst_ratio, worst_risk
-    from verify.worstcase import claimed_bound
+    from boundlab.theory import Claim
+    from boundlab.theory.catalogue.shachaf2021 import L, L_S, worst_ratio, worst_risk
+    from boundlab.verify.worstcase import claimed_bound
 
     multiple = Claim(id="t.multiple", title="L <= 4 L_S", lhs="L", rel="<=", rhs="4*L_S", quantities=(L, L_S),
                      **{k: getattr(worst_ratio, k) for k in ("provenance", "statistic", "scenario", "grid",

@@ -18,7 +18,7 @@ pre-training on m source samples.
 """
 import math
 
-from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity
+from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="caulking2026", citation="Fukuchi, Hataya and Matsui (2026)", arxiv="2602.04233")
 NOTE = "our study notes on caulking"

@@ -6,7 +6,7 @@ our study notes on Shachaf et al. (2021)), and the elementary inequalities used 
 """
 import math
 
-from theory import (NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity,
+from boundlab.theory import (NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity,
                     Step)
 
 

@@ -9,7 +9,7 @@ min-norm regression) are our own constructions (`derived`), not the paper's toy 
 """
 import math
 
-from theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Derivation, Domain, Param, Provenance
+from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Derivation, Domain, Param, Provenance
 
 PAPER = dict(paper="cliff2023", citation="Wang, Zablotchi, Shavit and Rosenfeld (2023)", arxiv="2302.07348")
 NOTE = "our study notes on scaling laws for transfer"

@@ -12,7 +12,7 @@ Python k = 2.1e5, alpha = 0.096, beta = 0.38. The law is claimed in the low-data
 """
 import math
 
-from theory import UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance
+from boundlab.theory import UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance
 
 PAPER = dict(paper="hernandez2021", citation="Hernandez, Kaplan, Henighan and McCandlish (2021)", arxiv="2102.01293")
 NOTE = "our study notes on scaling laws for transfer"

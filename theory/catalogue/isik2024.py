@@ -8,7 +8,7 @@ our derivations (`derived`). The log base is not stated; natural log is assumed.
 """
 import math
 
-from theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance
+from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance
 
 PAPER = dict(paper="isik2024", citation="Isik et al. (2024)", arxiv="2402.04177")
 NOTE = "our study notes on scaling laws for transfer"

@@ -6,7 +6,7 @@ derivation in the paper's setting (`derived`) or a textbook fact (`classical`); 
 Setting: x ~ N(0, Sigma) in R^d, n target samples X, labels y = X theta_T (+ noise), Delta = theta_T - theta_S;
 fine-tuning is gradient descent from theta_S to convergence; L is the population risk of its limit.
 """
-from theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
+from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
 DERIVED = Provenance("derived", **PAPER, note="our study notes on Shachaf et al. (2021), section 3 (num-checked there)")

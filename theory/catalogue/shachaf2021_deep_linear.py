@@ -6,9 +6,9 @@ derivation in the paper's setting (`derived`, sections 2.2 D1-D4 and 3.8), never
 linear network f(x) = W_N ... W_1 x started at balanced rank-one layers with end-to-end vector theta_S, fine-tuned by
 full-batch gradient descent on the layers on n target samples y = X theta_T, x ~ N(0, Sigma). P is the projector onto
 the row space of X. The empirical claims run real gradient descent on the layers through the scenario `deep_linear`;
-the closed forms (numerics.deep_linear) enter only where they have first been checked against it.
+the closed forms (boundlab.numerics.deep_linear) enter only where they have first been checked against it.
 """
-from theory import SIZE, Claim, Domain, Param, Provenance, Quantity
+from boundlab.theory import SIZE, Claim, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
 NOTE = "our study notes on Shachaf et al. (2021)"

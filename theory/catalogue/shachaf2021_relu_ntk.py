@@ -11,7 +11,7 @@ compared with real gradient descent on two-layer ReLU networks pre-trained on th
 Setting (note 1): inputs uniform on the unit sphere of R^d, f(x) = (1/sqrt m) sum_r a_r relu(w_r^T x) with fixed
 a_r = +-1 and trained first layer, linear teachers theta_S and theta_T = theta_S + Delta.
 """
-from theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
+from boundlab.theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
 NOTE = "our study notes on Shachaf et al. (2021), 2.3"

@@ -11,7 +11,7 @@ against the exact risk on random instances, for the worst teacher and for the wo
 O(N^2) statement with the hypothesis under which it holds (`derived`, note A4).
 """
 
-from theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
+from boundlab.theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 
 PAPER = dict(paper="wu2022", citation="Wu, Zou, Braverman, Gu and Kakade (2022)", arxiv="2208.01857")
 NOTE = "our study notes on linear transfer"
@@ -27,7 +27,7 @@ RECONSTRUCTED = Provenance("reconstructed", **PAPER,
 risk = Quantity("risk", r"\|w_{M+N} - w^*\|_H^2", "the target excess risk of one online SGD run after M source "
                                                     "and N target steps")
 exact = Quantity("exact", r"\mathcal{R}_{M,N}", "the expected target excess risk by the exact second-moment "
-                                                 "recursion (numerics.sgd_risk)")
+                                                 "recursion (boundlab.numerics.sgd_risk)")
 
 recursion_matches_sgd = Claim(
     id="wu2022.recursion_matches_sgd",
@@ -100,7 +100,7 @@ bound = Quantity("bound", r"\mathcal{B}_{M,N}",
                  r"$k^\dagger$ and $k^*$ the numbers of source and target eigenvalues at least $1/(M_{eff}\gamma_0)$ "
                  r"and $1/(N_{eff}\gamma)$, $D_{ft} = k^* + N_{eff}^2\gamma^2 \sum_{i>k^*} \lambda_i^2$ and "
                  r"$C_{pre} = G_{0:k^\dagger}^{-1}/M_{eff} + M_{eff}\gamma_0^2 G_{k^\dagger:\infty}$ "
-                 "(numerics.sgd_bound)")
+                 "(boundlab.numerics.sgd_bound)")
 sup_teacher = Quantity("sup_teacher", r"\sup_{w^*, \sigma} \mathcal{R}_{M,N} / \mathcal{B}_{M,N}",
                        "the largest ratio of exact risk to bound over all teachers and noise levels at one "
                        r"$(G, H, M, N)$: a generalised eigenvalue, since both are quadratic forms in $(w^*, \sigma)$")

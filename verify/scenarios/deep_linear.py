@@ -8,7 +8,7 @@ starts at the balanced rank-one layers W_1 = c v_1 u_S^T, W_j = c v_j v_{j-1}^T,
 with random unit v_j, so that its end-to-end vector is theta_S. Fine-tuning is real full-batch gradient descent on
 the layers (not on beta) for the loss |X beta - y|^2 / (2n), batched over instances, optionally with one layer frozen,
 run until the training loss is negligible (with the first layer frozen: until the loss is stationary on the line
-{gamma theta_S} it is confined to). Closed forms (numerics.deep_linear) are measured on the same draws.
+{gamma theta_S} it is confined to). Closed forms (boundlab.numerics.deep_linear) are measured on the same draws.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import math
 import numpy as np
 import torch
 
-from numerics import deep_linear as dl
+from boundlab.numerics import deep_linear as dl
 
-from theory.claim import CURVES
+from boundlab.theory.claim import CURVES
 
 from .base import REQUIRED, Refutation, Scenario, ScenarioError, one_thread
 from .linear_finetune import DTYPE, Pseudoinverse, covariance, quad

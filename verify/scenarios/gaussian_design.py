@@ -21,7 +21,7 @@ import numbers
 
 import torch
 
-from numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
+from boundlab.numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
 from .base import REQUIRED, Scenario, ScenarioError
 
 DTYPE = torch.float64
@@ -47,7 +47,7 @@ class GaussianDesign(Scenario):
         "quartic": "(x^T A x)(x^T B x) for x, the first row of X",
         "pop_inv": "tr(A Sigma^-1)", "pop_inv2": "tr(A Sigma^-2)", "pop_prec": "tr(Sigma^-1)", "tr_A": "tr(A)",
         "pop_SA": "tr(Sigma A)", "pop_SB": "tr(Sigma B)", "pop_SASB": "tr(Sigma A Sigma B)",
-        "de_risk": "the deterministic-equivalent risk (numerics.deterministic_equivalent) of the point",
+        "de_risk": "the deterministic-equivalent risk (boundlab.numerics.deterministic_equivalent) of the point",
         "de_proj": "tr(A Sigma (Sigma + kappa I)^-1), the deterministic equivalent of E tr(A P) (ridgeless)",
     }
     inputs = {"d": REQUIRED, "n": REQUIRED, "spectrum": 0.0, "sigma": 0.5, "beta2": 1.0, "ridge": 0.0,

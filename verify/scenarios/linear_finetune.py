@@ -13,7 +13,7 @@ import math
 import numpy as np
 import torch
 
-from theory.claim import CURVES
+from boundlab.theory.claim import CURVES
 
 from .base import REQUIRED, Instance, Scenario, ScenarioError
 

@@ -27,7 +27,7 @@ import math
 import numpy as np
 import torch
 
-from numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
+from boundlab.numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
 
 from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
 

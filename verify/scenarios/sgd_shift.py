@@ -7,9 +7,9 @@ scaled to trace 1; geometry "commuting" (both diagonal), "permuted" (the source 
 target eigenbasis (teacher "gaussian"; "flat": all signs +1). Runs: `batch` independent SGD runs at once as a (batch, d) tensor, from w = 0, one fresh sample
 per run per step, M source steps then N target steps, step decay (or constant) with gamma0 = step/tr G and
 gamma = step/tr H. Quantities: each run's exact target excess risk |w - w*|_H^2, and the exact expectation from
-the second-moment recursion (numerics.sgd_risk), the same for every run; M*(N), the source size at which
+the second-moment recursion (boundlab.numerics.sgd_risk), the same for every run; M*(N), the source size at which
 pre-training alone matches supervised learning on N target samples (the O(N^2) experiment of note A4); the
-reconstructed bound of note A2 (numerics.sgd_bound) and the worst ratio exact/bound over all teachers and noise
+reconstructed bound of note A2 (boundlab.numerics.sgd_bound) and the worst ratio exact/bound over all teachers and noise
 levels, or over all target covariances when there is no fine-tuning (generalised eigenvalues, note A6).
 
 Without `risk`, every instance of the batch is an independent draw (a new basis, permutation and teacher), except
@@ -25,10 +25,10 @@ import torch
 
 import scipy.linalg
 
-from numerics.sgd_bound import EFFECTIVE, TERMS, bound, bound_forms, bound_terms, pretraining_target_form
-from numerics.sgd_risk import (Divergence, Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
+from boundlab.numerics.sgd_bound import EFFECTIVE, TERMS, bound, bound_forms, bound_terms, pretraining_target_form
+from boundlab.numerics.sgd_risk import (Divergence, Phase, SGDError, expected_risk, matching_source_size, risk_forms, second_moment,
                                step_decay)
-from theory.claim import CURVES
+from boundlab.theory.claim import CURVES
 
 from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
 from .linear_finetune import random_orthogonal
