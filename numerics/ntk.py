@@ -12,8 +12,10 @@ batched over leading axes and work in the dtype of their input (float64 in the s
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:  # torch is imported where it is used: numerics loads without it
+    import torch
 
 
 def unit_gram(x: torch.Tensor) -> torch.Tensor:
@@ -26,6 +28,8 @@ def unit_gram(x: torch.Tensor) -> torch.Tensor:
 
 def ntk_gram(x: torch.Tensor) -> torch.Tensor:
     """H_inf of the rows of x (shape (..., n, d), unit rows): x_i^T x_j (pi - arccos(x_i^T x_j)) / (2 pi)."""
+    import torch
+
     g = unit_gram(x)
     return g * (math.pi - torch.arccos(g)) / (2 * math.pi)
 
@@ -40,17 +44,23 @@ def empirical_ntk(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
 
 def lambda_min(h: torch.Tensor) -> torch.Tensor:
     """lambda_0 = the smallest eigenvalue of each symmetric matrix in a batch."""
+    import torch
+
     return torch.linalg.eigvalsh(h)[..., 0]
 
 
 def relative_op_gap(k: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     """|K - H|_op / |H|_op for symmetric K, H (batched)."""
+    import torch
+
     gap = torch.linalg.eigvalsh(k - h).abs().amax(dim=-1)
     return gap / torch.linalg.eigvalsh(h).abs().amax(dim=-1)
 
 
 def inverse_form(h: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
     """r^T H^{-1} r for positive definite H (..., n, n) and r (..., n), by Cholesky (no batched LU solve)."""
+    import torch
+
     chol = torch.linalg.cholesky(h)
     s = torch.linalg.solve_triangular(chol, r.unsqueeze(-1), upper=False)
     return (s ** 2).sum(dim=(-2, -1))

@@ -98,12 +98,12 @@ def parse_formula(claim_id: str, text: Any, names: dict[str, Any], role: str) ->
 
 
 def _scenario_name(claim_id: str, scenario: Any) -> str:
-    """The name of a scenario given as an object or a class (a boundlab.verify.scenarios.Scenario), registered on the way.
+    """The name of a scenario given as an object or a class (a boundlab.Scenario), registered on the way.
     theory cannot import verify (torch): the object registers itself, and the claim keeps only its name, so checks,
     reports and snapshots see a name as usual."""
     is_scenario = all(callable(getattr(scenario, a, None)) for a in ("measure", "register"))
     if not is_scenario:
-        raise ClaimError(claim_id, f"scenario must be a scenario name or a boundlab.verify.scenarios.Scenario (object or "
+        raise ClaimError(claim_id, f"scenario must be a scenario name or a boundlab.Scenario (object or "
                                    f"class), not {scenario!r}")
     try:
         return (scenario() if isinstance(scenario, type) else scenario).register()
@@ -125,11 +125,12 @@ def namespace(owner: str, params, quantities=()) -> dict[str, Any]:
 class Claim:
     """A statement `lhs REL rhs` with hypotheses, provenance and, when empirical, how to measure it.
 
-    Empirical claims name a scenario (see `boundlab.verify.scenarios`), or hold the scenario object or class itself, which
+    Empirical claims name a scenario (see `boundlab.Scenario`), or hold the scenario object or class itself, which
     registers it and leaves its name in `scenario`; and a grid of points: each point sets parameter values and,
     under other keys, scenario options. Curve statistics also sweep `over = (name, values)` at every
-    grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for
-    curves: repetitions) per point; None takes the scenario's default (`boundlab scenarios` lists them). `resolution` is, for curves, the tolerance on a slope or a drift exponent.
+    grid point, and `bound` claims declare their free `constants`. `samples` is the number of instances (for curves:
+    repetitions) per point; None takes the scenario's default (`boundlab scenarios` lists them). `resolution` is,
+    for curves, the tolerance on a slope or a drift exponent.
     `tol` is the relative slack of a comparison: rounding for exact claims, the stated accuracy of an approximation
     (a mean claimed `=` within tol x |claimed| is refuted only when its whole interval lies outside that band).
     `expect="VIOLATED"` registers a known-false claim that the tool must refute.

@@ -69,7 +69,7 @@ def test_a_load_error_names_the_line_of_the_file_and_its_text(tmp_path, monkeypa
 def test_a_claim_file_imports_a_module_beside_it(tmp_path):
     (tmp_path / "helper_beside_the_claims.py").write_text("RHS = '2*x'\n")
     f = tmp_path / "claims.py"
-    f.write_text("from helper_beside_the_claims import RHS\nfrom theory import Claim, Param, Provenance\n"
+    f.write_text("from helper_beside_the_claims import RHS\nfrom boundlab import Claim, Param, Provenance\n"
                  "x = Param('x', 'positive')\n"
                  "amgm = Claim(id='user.amgm', title='t', lhs='x**2 + 1', rel='>=', rhs=RHS, params=(x,),\n"
                  "             provenance=Provenance('classical', 'u', 'U'))\n")

@@ -154,7 +154,7 @@ def test_a_file_loaded_twice_registers_its_scenario_harmlessly(tmp_path):
 def test_a_claim_scenario_that_is_no_scenario_is_a_claim_error():
     x = Quantity("x", "x")
     with pytest.raises(ClaimError, match=r"claim t.bad: scenario must be a scenario name or a "
-                                         r"boundlab.verify.scenarios.Scenario \(object or class\), not 3"):
+                                         r"boundlab.Scenario \(object or class\), not 3"):
         Claim(id="t.bad", title="t", lhs="x", rel="=", rhs="0", statistic="mean", quantities=(x,),
               provenance=Provenance("classical", "t", "T"), scenario=3, grid=({},))
 

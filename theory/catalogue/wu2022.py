@@ -27,7 +27,7 @@ RECONSTRUCTED = Provenance("reconstructed", **PAPER,
 risk = Quantity("risk", r"\|w_{M+N} - w^*\|_H^2", "the target excess risk of one online SGD run after M source "
                                                     "and N target steps")
 exact = Quantity("exact", r"\mathcal{R}_{M,N}", "the expected target excess risk by the exact second-moment "
-                                                 "recursion (boundlab.numerics.sgd_risk)")
+                                                 "recursion")
 
 recursion_matches_sgd = Claim(
     id="wu2022.recursion_matches_sgd",
@@ -99,8 +99,7 @@ bound = Quantity("bound", r"\mathcal{B}_{M,N}",
                  r"of $I - \gamma_t S$ over the step-decay schedule, $M_{eff} = M/\ln M$, $N_{eff} = N/\ln N$, "
                  r"$k^\dagger$ and $k^*$ the numbers of source and target eigenvalues at least $1/(M_{eff}\gamma_0)$ "
                  r"and $1/(N_{eff}\gamma)$, $D_{ft} = k^* + N_{eff}^2\gamma^2 \sum_{i>k^*} \lambda_i^2$ and "
-                 r"$C_{pre} = G_{0:k^\dagger}^{-1}/M_{eff} + M_{eff}\gamma_0^2 G_{k^\dagger:\infty}$ "
-                 "(boundlab.numerics.sgd_bound)")
+                 r"$C_{pre} = G_{0:k^\dagger}^{-1}/M_{eff} + M_{eff}\gamma_0^2 G_{k^\dagger:\infty}$")
 sup_teacher = Quantity("sup_teacher", r"\sup_{w^*, \sigma} \mathcal{R}_{M,N} / \mathcal{B}_{M,N}",
                        "the largest ratio of exact risk to bound over all teachers and noise levels at one "
                        r"$(G, H, M, N)$: a generalised eigenvalue, since both are quadratic forms in $(w^*, \sigma)$")

@@ -188,7 +188,7 @@ class Scenario:
         return result
 
 
-SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones (boundlab.verify.scenarios) and the registered
+SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones and those registered
 
 
 def get_scenario(name: str) -> Scenario:
@@ -207,7 +207,7 @@ def register_scenario(scenario: Scenario | type[Scenario], replace: bool = False
     if isinstance(scenario, type) and issubclass(scenario, Scenario):
         scenario = scenario()
     if not isinstance(scenario, Scenario) or not isinstance(scenario.name, str) or not scenario.name:
-        raise ScenarioError(f"not a named scenario: {scenario!r}; subclass boundlab.verify.scenarios.Scenario and set its "
+        raise ScenarioError(f"not a named scenario: {scenario!r}; subclass boundlab.Scenario and set its "
                             f"`name`")
     held = SCENARIOS.get(scenario.name)
     if held is not None and not replace and _source(held) != _source(scenario):

@@ -1,0 +1,62 @@
+"""The package as users install it: one import name, `boundlab`, and the layers' import boundaries."""
+import ast
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = {"theory": {"boundlab.numerics", "boundlab.verify"}, "numerics": {"boundlab.verify", "torch"}}
+
+
+def test_the_wheel_has_one_top_level_import_name(tmp_path):
+    """A wheel built from the repository installs `boundlab` (with theory, numerics, verify inside) and nothing
+    else that Python could import: no generic `theory`, `numerics` or `verify` in a user's site-packages."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=600)
+    (wheel,) = tmp_path.glob("boundlab-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert top == {"boundlab"}
+    for module in ("boundlab/__init__.py", "boundlab/theory/claim.py", "boundlab/theory/catalogue/caulking2026.py",
+                   "boundlab/numerics/prover.py", "boundlab/verify/cli.py", "boundlab/verify/scenarios/base.py"):
+        assert module in names, module
+    entry = [n for n in names if n.endswith("entry_points.txt")]
+    text = zipfile.ZipFile(wheel).read(entry[0]).decode()
+    assert "boundlab = boundlab.verify.cli:main" in text and "boundlab = boundlab.verify.pytest_plugin" in text
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """Modules imported at the top level of a file (not inside functions, not under TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for sub in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else ():
+            if isinstance(sub, ast.Import):
+                found |= {a.name for a in sub.names}
+            elif isinstance(sub, ast.ImportFrom) and sub.module and sub.level == 0:
+                found.add(sub.module)
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_imports_only_what_is_below_it(layer):
+    """theory imports neither numerics nor verify; numerics imports neither verify nor torch at module level, so
+    that a claim file and the prover load without the simulation stack."""
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        bad = {m for m in _module_level_imports(path) for banned in LAYERS[layer]
+               if m == banned or m.startswith(banned + ".")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)} at module level"
+
+
+def test_importing_the_public_api_is_cheap_and_complete():
+    """`import boundlab` loads neither torch nor cvxpy; each public name resolves."""
+    code = ("import sys, boundlab; assert 'torch' not in sys.modules and 'cvxpy' not in sys.modules; "
+            "[getattr(boundlab, n) for n in boundlab.__all__]; print(len(boundlab.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd="/")
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) >= 20
