@@ -26,7 +26,7 @@ EPILOG = """examples:
   boundlab worstcase shachaf2021.worst_ratio   (the SDP at every grid point, judged against the claim's bound)
   boundlab scenarios                           (the simulators: inputs, defaults, measured quantities)
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
-  boundlab snapshot -o boundlab.theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
+  boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
   boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
   boundlab report --paper shachaf2021 -o appendix  (LaTeX appendix, figures, number macros, PDF)
 
@@ -58,7 +58,7 @@ with arb balls). A derivation is PROVED when every step is; one VIOLATED step re
 
 A derivation file is plain Python:
 
-  from boundlab.theory import Derivation, Param, Provenance, Step, SIZE, UNIT_OPEN
+  from boundlab import Derivation, Param, Provenance, Step, SIZE, UNIT_OPEN
   n, delta = Param("n", SIZE), Param("delta", UNIT_OPEN, r"\delta")
   tail = Derivation(
       id="mine.tail", title="A confidence radius", params=(n, delta), hypotheses=("n >= 2",),
@@ -103,8 +103,8 @@ changed; worst-case constant moved beyond its tolerance; new; vanished. Verdicts
 any change of meaning, for CI. With --file, the snapshot holds only the claims of those files.
 
 examples:
-  boundlab snapshot -o boundlab.theory.snapshot.json --quick
-  boundlab snapshot --check --golden boundlab.theory.snapshot.json
+  boundlab snapshot -o theory.snapshot.json --quick
+  boundlab snapshot --check --golden theory.snapshot.json
   boundlab check --all --json results.json && boundlab snapshot --check --results results.json"""
 
 
