@@ -21,7 +21,7 @@ import time
 import torch
 
 from boundlab.verify.scenarios.deep_linear import DeepLinear, balanced_layers, layer_gradients
-from boundlab.verify.scenarios.linear_finetune import Pseudoinverse
+from boundlab.verify.scenarios.linalg import Pseudoinverse
 
 
 def descend(layers, x, y, step, steps):

@@ -152,7 +152,7 @@ def drawing(args, batch: int, seed: int):
     (the design in the eigenbasis of Sigma, k = rank)."""
     import torch
     from boundlab.verify.scenarios import get_scenario
-    from boundlab.verify.scenarios.linear_finetune import DTYPE, covariance
+    from boundlab.verify.scenarios.linalg import DTYPE, covariance
 
     opts = get_scenario("linear_finetune").resolve(point_of(args))
     gen = torch.Generator().manual_seed(seed)

@@ -60,3 +60,11 @@ def test_importing_the_public_api_is_cheap_and_complete():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd="/")
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) >= 20
+
+
+def test_no_scenario_imports_catalogue_content():
+    """Simulators measure; what is claimed lives in the catalogue. A scenario needing a formula takes it from a
+    shared theory module (e.g. `boundlab.theory.laws`), so the catalogue can change without changing a simulator."""
+    for path in sorted((ROOT / "verify" / "scenarios").glob("*.py")):
+        bad = {m for m in _module_level_imports(path) if m.startswith("boundlab.theory.catalogue")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"

@@ -14,7 +14,7 @@ import sympy as sp
 import torch
 
 from boundlab.numerics.fitting import FitError, LawParam, bootstrap, compile_law, fit_law, select_model
-from boundlab.theory.catalogue.barnett2024 import FORMS
+from boundlab.theory.laws import FORMS
 from boundlab.verify.scenarios import get_scenario
 
 A, a, G, b, E, B, p, f = sp.symbols("A alpha G beta E B p f")

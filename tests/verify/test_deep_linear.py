@@ -10,7 +10,7 @@ from boundlab.theory.registry import load_file
 from boundlab.verify.check import check
 from boundlab.verify.scenarios import ScenarioError, get_scenario
 from boundlab.verify.scenarios.deep_linear import DeepLinear, balanced_layers, end_to_end, gradient_descent, layer_gradients
-from boundlab.verify.scenarios.linear_finetune import Pseudoinverse
+from boundlab.verify.scenarios.linalg import Pseudoinverse
 
 SC = get_scenario("deep_linear")
 

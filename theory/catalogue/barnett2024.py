@@ -13,6 +13,7 @@ allocation of a budget, the effective fine-tuning multiplier) is `derived`. None
 import math
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Derivation, Domain, Param, Provenance, Quantity
+from boundlab.theory.laws import FORMS, L  # noqa: F401 - FORMS: the hypotheses this paper's claims compare
 
 PAPER = dict(paper="barnett2024", citation="Barnett (2024)", arxiv="2408.16947")
 NOTE = "our study notes on scaling laws for transfer"
@@ -37,13 +38,7 @@ c_f = Param("c_f", POS_LOG, "c_f", "cost of one fine-tuning token")
 B = Param("B", POS_LOG, "B", "the budget")
 Lt = Param("Lt", POSITIVE, "L_t", "a target loss")
 
-L = "(A*p**(-a) + G)*f**(-b) + E"
 LAW = (A, G, E, a, b, p, f)
-
-# The working form and the alternatives of note section 2.2, as hypotheses to fit and compare (boundlab.numerics.fitting,
-# scenario transfer_curves). H-add and H-Chin are one family of functions (G + E is one constant); H-eff leaves its
-# transferred-data term T(p) unspecified and is not encoded.
-FORMS = {"H-main": L, "H-add": "A*p**(-a) + B*f**(-b) + G + E", "H-Chin": "E + A*p**(-a) + B*f**(-b)"}
 
 loss_derivative_pretraining = Claim(
     id="barnett2024.loss_derivative_pretraining",

@@ -22,7 +22,7 @@ from boundlab.numerics import deep_linear as dl
 from boundlab.theory.claim import CURVES
 
 from .base import REQUIRED, Refutation, Scenario, ScenarioError, one_thread
-from .linear_finetune import DTYPE, Pseudoinverse, covariance, quad
+from .linalg import DTYPE, Pseudoinverse, covariance, quad
 
 FREEZE = ("none", "first", "middle", "last")
 GD_QUANTITIES = {"risk_gd", "gap", "gap_half", "coef", "norm_ratio", "residual", "off_line"}

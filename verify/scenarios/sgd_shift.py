@@ -31,7 +31,7 @@ from boundlab.numerics.sgd_risk import (Divergence, Phase, SGDError, expected_ri
 from boundlab.theory.claim import CURVES
 
 from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
-from .linear_finetune import random_orthogonal
+from .linalg import random_orthogonal
 
 DTYPE = torch.float64
 

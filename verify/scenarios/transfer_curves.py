@@ -11,7 +11,7 @@ from w_p on f target samples (labels x.w_t + noise N(0, 1)): w = w_p + X^+ (y - 
 population quantities, e.g. loss = |w - w_t|_Sigma^2 + noise^2.
 
 kind = "law", a known law plus noise, for recovery tests: loss = L(p, f) exp(law_noise N(0, 1)), L one of the
-forms of boundlab.theory.catalogue.barnett2024.FORMS with parameters A, G, E, a, b, B.
+forms of boundlab.theory.laws.FORMS with parameters A, G, E, a, b, B.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ import numpy as np
 import sympy
 import torch
 
-from boundlab.theory.catalogue.barnett2024 import FORMS  # the laws are written once, in the catalogue
+from boundlab.theory.laws import FORMS  # the laws are written once, shared with the catalogue
 
 from .base import REQUIRED, Scenario, ScenarioError, one_thread
-from .linear_finetune import Pseudoinverse
+from .linalg import Pseudoinverse
 
 DTYPE = torch.float64
 MAX_BYTES = 200 * 2**20  # design matrices per chunk of instances
