@@ -465,9 +465,14 @@ def cmd_show(args):
     if c.grid:
         from boundlab.theory.claim import CURVES
         from boundlab.verify.check import budget
+        from boundlab.verify.scenarios import ScenarioError
+
         each = "repetitions per sweep value" if c.statistic in CURVES else "instances each"
-        where = "" if c.samples else " (the scenario's default)"
-        print(f"  grid      : {len(c.grid)} point(s), {budget(c, False)} {each}{where}: " +
+        try:
+            size = f"{budget(c, False)} {each}" + ("" if c.samples else " (the scenario's default)")
+        except ScenarioError as exc:  # an unknown scenario: `check` reports it as the claim's error
+            size = f"the scenario's default {each}, unknown here: {exc}"
+        print(f"  grid      : {len(c.grid)} point(s), {size}: " +
               "; ".join(json.dumps(p) for p in c.grid[:3]) + (" ..." if len(c.grid) > 3 else ""))
     if c.doc:
         print(f"  about     : {c.doc}")

@@ -307,3 +307,18 @@ def test_a_bad_samples_value_is_a_claim_error(samples):
         Claim(id="t.bad", title="t", lhs="x", rel="=", rhs="1", statistic="mean", quantities=(Quantity("x", "x"),),
               provenance=Provenance("classical", "t", "T"), scenario="linear_finetune", grid=({"d": 2, "n": 1},),
               samples=samples)
+
+
+def test_show_states_an_unknown_scenario_instead_of_crashing(tmp_path, capsys):
+    """`boundlab show` on a claim naming no registered scenario (a typo, a file not passed): the budget line says
+    so, and the command succeeds; `check` then reports the same cause as the claim's error."""
+    f = write(tmp_path / "typo.py", """
+        from boundlab import Claim, Param, Provenance, Quantity, SIZE
+        n, x = Param("n", SIZE), Quantity("x", "x")
+        c = Claim(id="u.c", title="t", lhs="x", rel="<=", rhs="n", statistic="mean", params=(n,), quantities=(x,),
+                  provenance=Provenance("derived", "u", "U"), scenario="no_such_scenario", grid=({"n": 3},))
+        """)
+    assert main(["show", "--file", f, "u.c"]) == 0
+    assert "unknown here: unknown scenario 'no_such_scenario'" in capsys.readouterr().out
+    assert main(["check", "--file", f, "u.c"]) == 1
+    assert "unknown scenario 'no_such_scenario'" in capsys.readouterr().out
