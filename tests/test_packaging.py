@@ -68,3 +68,46 @@ def test_no_scenario_imports_catalogue_content():
     for path in sorted((ROOT / "verify" / "scenarios").glob("*.py")):
         bad = {m for m in _module_level_imports(path) if m.startswith("boundlab.theory.catalogue")}
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def _internal_imports(path: Path, package: str) -> set[str]:
+    """The boundlab modules a file imports anywhere (module level or inside functions), as dotted names."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("boundlab.")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from .x import y, from . import stats
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                found |= {f"{base}.{node.module}"} if node.module else {f"{base}.{a.name}" for a in node.names}
+            elif node.module and node.module.startswith("boundlab."):
+                found.add(node.module)
+    return found
+
+
+def test_no_import_cycle_among_boundlabs_modules():
+    """The data flow is one way (theory -> numerics -> verify) and, inside a layer, no two modules need each other,
+    even through an import inside a function (check used to import curves, and curves check)."""
+    graph = {}
+    for layer in ("theory", "numerics", "verify"):
+        for path in (ROOT / layer).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = "boundlab." + ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            package = name if parts[-1] == "__init__" else name.rsplit(".", 1)[0]
+            graph[name] = {m for m in _internal_imports(path, package) if m != name}
+    graph = {k: {m for m in v if m in graph} for k, v in graph.items()}
+    state = {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open" and not nxt.startswith(node + "."):  # a package importing its own modules
+                cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt, trail + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])

@@ -1,24 +1,22 @@
 """From a claim to a verdict: proofs and falsification for analytic claims, simulation for empirical ones."""
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import math
 import time
 import traceback
 
 import numpy as np
 import sympy as sp
-import torch
 
-from boundlab.numerics.evaluate import evaluate, scipy_distribution
-from boundlab.numerics.falsify import DomainError, falsify, hypotheses_mask, sample_points
+from boundlab.numerics.evaluate import scipy_distribution
+from boundlab.numerics.falsify import DomainError, falsify
 from boundlab.numerics.limits import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from boundlab.numerics.prover import prove
 from boundlab.numerics.rates import RateError
 from boundlab.theory.claim import CURVES, Claim, ClaimError
 
 from . import stats
+from .measure import (CENSORED, budget, censored_text, formula_values, join_stages, measure_point, measure_stages,
+                      point_seed, samples_from, stage_size, validate_grid)
 from .scenarios import Refutation, ScenarioError, get_scenario
 from .verdict import CONSISTENT, ERROR, HOLDS, INCONCLUSIVE, PROVED, VIOLATED, Result
 
@@ -27,31 +25,6 @@ SEQUENTIAL = ("mean", "var", "prob", "dist")  # statistics a check may leave und
 STAGES = 5  # a sequential check draws up to 5 stages, doubling the instances at each: 16x the budget in all
 STAGE_SECONDS = 10.0  # ... and no further stage once a grid point would take longer (CPU time: not the machine's load)
 ZERO = 1e-6  # a claimed value below this fraction of the samples' own size is zero up to rounding
-CENSORED = "censored"  # env key: {quantity symbol: instances where its value is only a lower bound}
-
-
-def point_seed(seed: int, claim_id: str, index: int, stage: int = 0) -> int:
-    """A seed for one grid point (and stage of a sequential check), derived from the run's seed so that every
-    draw is replayable."""
-    digest = hashlib.sha256(f"{seed}:{claim_id}:{index}{f':{stage}' if stage else ''}".encode()).digest()
-    return int.from_bytes(digest[:8], "little") % (2 ** 63)
-
-
-def budget(claim: Claim, quick: bool) -> int:
-    """Instances per grid point (for curve claims: repetitions per sweep value): the claim's `samples`, or when it
-    sets none its scenario's default for the statistic and quantities; with --quick half of it (at least 2000; for
-    curve claims, whose instances are whole training runs, at least 8 repetitions)."""
-    full = claim.samples or get_scenario(claim.scenario).default_samples(
-        claim.statistic, {q.name for q in claim.quantities})
-    if not quick:
-        return full
-    floor = 8 if claim.statistic in CURVES else 2000
-    return min(full, max(floor, full // 2))
-
-
-def samples_from(claim: Claim) -> str:
-    """Where a check's budget comes from, for its evidence."""
-    return "the claim's samples" if claim.samples else f"the {claim.scenario} scenario's default"
 
 
 def check(claim: Claim, seed: int = 0, quick: bool = False, alpha: float = stats.DEFAULT_ALPHA,
@@ -114,114 +87,12 @@ def _check_analytic(claim: Claim, seed: int) -> Result:
 
 
 # ---- empirical claims -----------------------------------------------------------------------------------
-def _validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
-    """Grid points split into parameter values and scenario input; errors name the point and the cause."""
-    if claim.conditions and claim.params:
-        pts = sample_points(claim, np.random.default_rng(0), 2000)
-        if len(next(iter(pts.values()))) and not hypotheses_mask(claim, pts).any():
-            raise DomainError(f"claim {claim.id}: no point of the parameter domains satisfies the hypotheses "
-                              f"({', '.join(h.source for h in claim.conditions)}): they look contradictory")
-    used = {s for f in (claim.left, claim.right, claim.probability) if f is not None for s in f.expr.free_symbols}
-    if claim.statistic == "dist":
-        used |= {s for a in claim.right.expr.args for s in a.free_symbols}
-    needed = {p.name for p in claim.params if p.symbol in used or p.symbol in claim.conditions_symbols()}
-    needed -= {c.name for c in claim.constants}
-    out = []
-    for i, point in enumerate(claim.points()):
-        values, options = claim.split_point(point)
-        missing = sorted(needed - set(values))
-        if missing:
-            raise ClaimError(claim.id, f"grid point {i} ({point}) gives no value for {', '.join(missing)}")
-        bad = claim.violated_hypotheses(values)
-        if bad:
-            raise ClaimError(claim.id, f"grid point {i} ({point}) is outside the claim's hypotheses: "
-                                       + "; ".join(bad))
-        sc_point = {**{k: v for k, v in values.items() if k in scenario.inputs}, **options}
-        out.append((values, sc_point))
-    return out
-
-
-_MEASURED: list[dict] = []  # while reuse_measurements() is active: scenario outputs by their inputs
-
-
-@contextlib.contextmanager
-def reuse_measurements():
-    """Within this block, a claim measured again at the same point, seed and budget (e.g. a mutant of it, which
-    keeps its id) reuses the scenario's output: the same instances, and no second simulation."""
-    _MEASURED.append({})
-    try:
-        yield
-    finally:
-        _MEASURED.pop()
-
-
-def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, stage: int = 0) -> dict:
-    """Run the scenario at grid point `index` (its `stage`-th draw): the values of the claim's symbols, measured
-    ones as arrays. `grid` is the claim's validated grid when the caller has it already."""
-    scenario = get_scenario(claim.scenario)
-    values, sc_point = (grid if grid is not None else _validate_grid(claim, scenario))[index]
-    wanted = {s.name for s in claim.measured_symbols()}
-    key = (claim.id, claim.scenario, repr(sorted(sc_point.items())), seed, index, batch, stage, tuple(sorted(wanted)))
-    data = _MEASURED[-1].get(key) if _MEASURED else None
-    if data is None:
-        gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index, stage))
-        data = scenario.run(sc_point, batch, gen, wanted)
-        if _MEASURED:
-            _MEASURED[-1][key] = data
-    env = {claim.param(k).symbol: float(v) for k, v in values.items()}
-    env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
-    censored = {q.symbol: data[f"{q.name}_censored"] for q in claim.quantities if f"{q.name}_censored" in data}
-    if any(m.any() for m in censored.values()):
-        if claim.statistic not in ("mean", "prob", "as", "some"):
-            raise ScenarioError(_censored_text(claim, scenario, censored) + f"; a {claim.statistic!r} claim cannot "
-                                "be decided on lower bounds")
-        env[CENSORED] = censored
-    return env
-
-
-def _censored_text(claim: Claim, scenario, censored: dict) -> str:
-    return "; ".join(f"scenario {scenario.name}: {s.name} on {int(m.sum())} of {m.size} instances is only a lower "
-                     f"bound ({scenario.censored_why.get(s.name, 'censored')})" for s, m in censored.items() if m.any())
-
-
-def stage_size(batch: int, stage: int) -> int:
-    """Instances drawn at a stage: `batch` at the first, then as many as all stages before, so that stage j
-    ends with batch * 2^j in all."""
-    return batch << max(stage - 1, 0)
-
-
-def measure_stages(claim: Claim, seed: int, index: int, batch: int, stages: int, grid=None) -> dict:
-    """The instances of the first `stages` stages of grid point `index`, joined."""
-    return _join([measure_point(claim, seed, index, stage_size(batch, j), grid, j) for j in range(stages)])
-
-
-def _join(parts: list[dict]) -> dict:
-    """The instances of several stages as one env; censoring masks joined (all False in a stage without any)."""
-    out = {s: (np.concatenate([p[s] for p in parts]) if isinstance(v, np.ndarray) else v)
-           for s, v in parts[0].items() if s != CENSORED}
-    symbols = {s for p in parts for s in p.get(CENSORED, {})}
-    if symbols:
-        out[CENSORED] = {s: np.concatenate([p.get(CENSORED, {}).get(s, np.zeros(len(p[s]), bool)) for p in parts])
-                         for s in symbols}
-    return out
-
-
-def _side(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        val = evaluate(expr, env) if expr.free_symbols else float(expr)
-    arr = np.broadcast_to(np.asarray(val, dtype=np.float64), (n,))
-    if not np.isfinite(arr).all():
-        raise ScenarioError(f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} "
-                            f"instances): a division by zero or an overflow in the formula at these parameters")
-    return arr
-
-
 def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
     if claim.statistic in CURVES:
         from .curves import check_curve
         return check_curve(claim, seed, quick, alpha)
     scenario = get_scenario(claim.scenario)
-    grid = _validate_grid(claim, scenario)
+    grid = validate_grid(claim, scenario)
     if claim.statistic in ("var", "dist") and claim.right.expr.free_symbols & claim.measured_symbols():
         raise ClaimError(claim.id, f"the right-hand side of a {claim.statistic!r} claim must not be measured")
     batch = budget(claim, quick)
@@ -261,7 +132,7 @@ def _check_empirical(claim: Claim, seed: int, quick: bool, alpha: float) -> Resu
         method += (f", sequential (up to {stages} stages doubling the instances), Bonferroni over {len(grid)} "
                    f"point(s) x {stages} stages, family-wise alpha = {alpha:g}")
     evidence = {"samples_per_point": batch, "samples_from": samples_from(claim), "alpha": alpha, "points": points,
-                **power(points)}
+                **stats.power(points)}
     if points and all("tightness" in p for p in points):
         evidence["tightness"] = {"min": min(p["tightness"]["min"] for p in points),
                                  "max": max(p["tightness"]["max"] for p in points)}
@@ -275,7 +146,7 @@ def _sequential(claim: Claim, seed: int, index: int, batch: int, grid, stages: i
     start, parts = time.process_time(), []
     for stage in range(stages):
         parts.append(measure_point(claim, seed, index, stage_size(batch, stage), grid, stage))
-        outcome, ev, wit = decide(claim, _join(parts), batch << stage, alpha)
+        outcome, ev, wit = decide(claim, join_stages(parts), batch << stage, alpha)
         if outcome != INCONCLUSIVE or "censored" in ev:  # more lower bounds cannot decide what lower bounds cannot
             break
         if stage + 1 < stages and 2 * (time.process_time() - start) > STAGE_SECONDS:
@@ -288,30 +159,12 @@ def _sequential(claim: Claim, seed: int, index: int, batch: int, grid, stages: i
     return outcome, ev, wit
 
 
-def power(points: list[dict]) -> dict:
-    """The claim's power from its points': the largest deviation that some point might miss (absolute, and
-    relative to the claimed value)."""
-    if not points or any("detectable" not in p for p in points):
-        return {}
-    return {"detectable": max(p["detectable"] for p in points),
-            "detectable_relative": max(p["detectable_relative"] for p in points)}
-
-
-def _relative(detectable: float, claimed: float) -> float:
-    return detectable / abs(claimed) if claimed != 0 else math.inf
-
-
 def _scale(claimed: float, terms: list[np.ndarray]) -> float:
     """The size a precision is relative to: the claimed value's; or, when that is zero up to rounding (no relative
     precision could ever be met), the measured terms' own (the largest root mean square of the terms that add up to
     the claim, e.g. of `risk` and `exact` in E[risk - exact] = 0), so that zero is resolved to a fraction of it."""
     size = max(float(np.sqrt(np.mean(np.square(t)))) for t in terms)
     return abs(claimed) if abs(claimed) > ZERO * size else (size or 1.0)
-
-
-def _constant(x: np.ndarray) -> bool:
-    """All values equal, up to rounding: a deterministic quantity."""
-    return bool(np.ptp(x) <= 1e-12 * np.abs(x).max())
 
 
 def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, scale: float):
@@ -324,7 +177,7 @@ def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, sca
     slack = claim.tol * abs(claimed)  # an approximation claim's relative tolerance (1e-9 for an exact one)
     detectable = 2 * interval.half_width + slack
     ev = {"interval": interval.to_json(), "claimed": claimed, "relation": claim.rel, "detectable": detectable,
-          "detectable_relative": _relative(detectable, claimed)}
+          "detectable_relative": stats.relative(detectable, claimed)}
     if slack > 1e-9 * abs(claimed):
         ev["tolerance"] = slack
     if claim.rel == "=":
@@ -346,15 +199,15 @@ def _decide_interval(claim: Claim, interval: stats.Interval, claimed: float, sca
 
 
 def _decide_mean(claim, env, n, alpha):
-    lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
+    lhs, rhs = formula_values(claim.left.expr, env, n), formula_values(claim.right.expr, env, n)
     diff = stats.mean_interval(lhs - rhs, alpha)
     claimed = float(rhs.mean())
     shifted = stats.Interval(diff.estimate + claimed, diff.lo + claimed, diff.hi + claimed, diff.n, diff.level)
-    terms = [_side(t, env, n) for side in (claim.left.expr, claim.right.expr) for t in sp.Add.make_args(side)]
+    terms = [formula_values(t, env, n) for side in (claim.left.expr, claim.right.expr) for t in sp.Add.make_args(side)]
     outcome, ev, wit = _decide_interval(claim, shifted, claimed, _scale(float(np.abs(rhs).mean()), terms))
     if CENSORED in env:
         return _censored_mean(claim, env, outcome, ev, wit)
-    if _constant(lhs - rhs):
+    if stats.constant(lhs - rhs):
         ev["deterministic"] = True  # all instances agree: the interval is exact, not statistics
     return outcome, ev, wit
 
@@ -365,7 +218,7 @@ def _censored_mean(claim, env, outcome, ev, wit):
     E[q] >= value; nothing else is decided."""
     censored = {s: m for s, m in env[CENSORED].items() if m.any()}
     if len(censored) > 1 or claim.left.expr not in censored or claim.right.expr.free_symbols & set(censored):
-        raise ScenarioError(_censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim on the "
+        raise ScenarioError(censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim on the "
                             "mean of that quantity itself can be decided on lower bounds")
     q = claim.left.expr
     ev["censored"] = int(censored[q].sum())
@@ -375,13 +228,13 @@ def _censored_mean(claim, env, outcome, ev, wit):
         if wit is not None:
             wit["censored"] = ev["censored"]
         return outcome, ev, wit
-    ev["note"] = (_censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+    ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
                   ": the measured mean is only a lower bound on E[" + str(q) + "], which cannot decide this claim")
     return INCONCLUSIVE, ev, None
 
 
 def _decide_var(claim, env, n, alpha):
-    lhs, rhs = _side(claim.left.expr, env, n), float(_side(claim.right.expr, env, n)[0])
+    lhs, rhs = formula_values(claim.left.expr, env, n), float(formula_values(claim.right.expr, env, n)[0])
     return _decide_interval(claim, stats.variance_interval(lhs, alpha), rhs, _scale(rhs, [(lhs - lhs.mean()) ** 2]))
 
 
@@ -407,7 +260,7 @@ def _event(claim, env, n):
     """Per instance, whether the event `lhs REL rhs` surely holds and whether it may hold; the sides; the excess.
     They differ only where a side is a censored quantity, known as a lower bound b: its true value t >= b makes
     `t <= r` false once b > r and `t >= r` true once b >= r, and leaves the instance undecided otherwise."""
-    lhs, rhs = _side(claim.left.expr, env, n), _side(claim.right.expr, env, n)
+    lhs, rhs = formula_values(claim.left.expr, env, n), formula_values(claim.right.expr, env, n)
     ok, excess = _holds(claim, lhs, rhs)
     censored = {s: m for s, m in env.get(CENSORED, {}).items() if m.any()}
     if not censored:
@@ -415,7 +268,7 @@ def _event(claim, env, n):
     (q, mask), = censored.items() if len(censored) == 1 else ((None, None),)
     sides = (claim.left.expr, claim.right.expr)
     if q not in sides or any(q in side.free_symbols for side in sides if side != q):
-        raise ScenarioError(_censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim whose "
+        raise ScenarioError(censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim whose "
                             "side is that quantity itself can be decided on lower bounds")
     rel, bound, other = (claim.rel, lhs, rhs) if claim.left.expr == q else (FLIP[claim.rel], rhs, lhs)
     if rel in (">=", ">"):  # true at b stays true above b
@@ -427,7 +280,7 @@ def _event(claim, env, n):
 def _undecided(claim, env, ev, undecided: int) -> None:
     """Record in the evidence that censored values leave `undecided` instances' events open."""
     ev["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
-    ev["note"] = (_censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+    ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
                   f": the event is undecided on {undecided} of them, which leaves this claim open")
 
 
@@ -494,12 +347,12 @@ def _decide_prob(claim, env, n, alpha):
 
 def _decide_events(claim, env, n, alpha, k):
     """P(event) >= claimed, given k events in n instances."""
-    claimed = float(_side(claim.probability.expr, env, 1)[0])
+    claimed = float(formula_values(claim.probability.expr, env, 1)[0])
     interval = stats.clopper_pearson(k, n, alpha)
     shortfall = stats.detectable_shortfall(claimed, n, alpha)
     # the claim is P(event) >= claimed: refuted when the whole interval lies below it
     ev = {"interval": interval.to_json(), "claimed": claimed, "relation": ">=", "events": k,
-          "detectable": shortfall, "detectable_relative": _relative(shortfall, claimed)}
+          "detectable": shortfall, "detectable_relative": stats.relative(shortfall, claimed)}
     if interval.hi < claimed:
         return VIOLATED, ev, {"measured": interval.estimate, "interval": [interval.lo, interval.hi],
                               "claimed": claimed}
@@ -513,7 +366,7 @@ def _decide_events(claim, env, n, alpha, k):
 
 
 def _decide_dist(claim, env, n, alpha):
-    x = _side(claim.left.expr, env, n)
+    x = formula_values(claim.left.expr, env, n)
     params = {s: v for s, v in env.items() if not isinstance(v, np.ndarray)}
     try:
         dist = scipy_distribution(claim.right.expr, params)
@@ -543,8 +396,8 @@ def replay(claim: Claim, witness: dict) -> dict:
            if isinstance(v, np.ndarray)}
     if i is not None:
         n = witness["batch"]
-        out["lhs"] = float(_side(claim.left.expr, env, n)[i])
-        out["rhs"] = float(_side(claim.right.expr, env, n)[i])
+        out["lhs"] = float(formula_values(claim.left.expr, env, n)[i])
+        out["rhs"] = float(formula_values(claim.right.expr, env, n)[i])
     return out
 
 

@@ -464,7 +464,7 @@ def cmd_show(args):
         print(f"  worst case: sup of {c.worstcase} (boundlab worstcase {c.id})")
     if c.grid:
         from boundlab.theory.claim import CURVES
-        from boundlab.verify.check import budget
+        from boundlab.verify.measure import budget
         from boundlab.verify.scenarios import ScenarioError
 
         each = "repetitions per sweep value" if c.statistic in CURVES else "instances each"

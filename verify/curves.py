@@ -37,7 +37,7 @@ from boundlab.numerics.rates import Curve, RateError, constant_drift, fit_floor,
 from boundlab.theory.claim import Claim
 
 from . import stats
-from .check import _constant, _relative, _side, _validate_grid, budget, measure_point, point_seed, power, samples_from
+from .measure import budget, formula_values, measure_point, point_seed, samples_from, validate_grid
 from .scenarios import get_scenario
 from .verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result
 
@@ -52,7 +52,7 @@ def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
     if claim.statistic == "trend" and len(values) < 2:
         raise RateError(f"claim {claim.id}: a trend needs at least 2 values of {name}, got {len(values)}")
     scenario = get_scenario(claim.scenario)
-    points = _validate_grid(claim, scenario)
+    points = validate_grid(claim, scenario)
     batch = budget(claim, quick)
     K, G = len(values), len(claim.grid)
     envs = [[measure_point(claim, seed, g * K + k, batch, points) for k in range(K)] for g in range(G)]
@@ -88,8 +88,8 @@ def check_curve(claim: Claim, seed: int, quick: bool, alpha: float) -> Result:
     else:
         method += f" along {name}, Bonferroni over {tests} test(s), family-wise alpha = {alpha:g}"
     return Result(claim.id, verdict, f"{method} [scenario {claim.scenario}]",
-                  {"repetitions": batch, "samples_from": samples_from(claim), "alpha": alpha, "over": {name: list(values)}, "points": evidence,
-                   **power(evidence)}, witness)
+                  {"repetitions": batch, "samples_from": samples_from(claim), "alpha": alpha,
+                   "over": {name: list(values)}, "points": evidence, **stats.power(evidence)}, witness)
 
 
 def _params(env: dict) -> dict:
@@ -106,14 +106,14 @@ def _too_few(batch: int, exact: bool) -> str | None:
 
 def _decide_rate(claim, envs, batch, alpha, seed):
     x = np.array(claim.over[1], dtype=float)
-    curve = Curve(x, [_side(claim.left.expr, env, batch) for env in envs])
-    claimed = float(_side(claim.right.expr, _params(envs[0]), 1)[0])
-    exact = all(_constant(v) for v in curve.samples)  # deterministic: the bootstrap interval has width 0
+    curve = Curve(x, [formula_values(claim.left.expr, env, batch) for env in envs])
+    claimed = float(formula_values(claim.right.expr, _params(envs[0]), 1)[0])
+    exact = all(stats.constant(v) for v in curve.samples)  # deterministic: the bootstrap interval has width 0
     fit = fit_slope(curve, alpha, seed)
     tol, s = claim.resolution, fit.slope
     detectable = tol + 2 * s.half_width  # a slope off by more is outside the band whenever the interval covers it
     ev = {"claimed_slope": claimed, "relation": claim.rel, "tolerance": tol, **fit.to_json(), "detectable": detectable,
-          "detectable_relative": _relative(detectable, claimed)}
+          "detectable_relative": stats.relative(detectable, claimed)}
     if exact:
         ev["deterministic"] = True
     if x.size >= 4:
@@ -138,7 +138,7 @@ def _decide_rate(claim, envs, batch, alpha, seed):
 
 def _decide_trend(claim, envs, batch, alpha, seed):
     values = claim.over[1]
-    samples = [_side(claim.left.expr, env, batch) for env in envs]
+    samples = [formula_values(claim.left.expr, env, batch) for env in envs]
     means = [float(v.mean()) for v in samples]
     intervals = [stats.mean_interval(v, alpha) for v in samples]
     K, size = len(values), max(abs(m) for m in means)
@@ -165,7 +165,7 @@ def _decide_trend(claim, envs, batch, alpha, seed):
           "overall_change": means[-1] - means[0],
           "first_to_last": {"difference": first_last.estimate, "interval": [first_last.lo, first_last.hi]},
           "trend_slope": {"estimate": slope.estimate, "interval": [slope.lo, slope.hi], "per": "step"},
-          "detectable": detectable, "detectable_relative": _relative(detectable, size)}
+          "detectable": detectable, "detectable_relative": stats.relative(detectable, size)}
     failed = [t for t in tests if wrong_way(t) > 0]
     if failed:
         test, a, b, iv, _ = failed[0]
@@ -190,11 +190,11 @@ def _decide_bound(claim, envs, batch, alpha, seed):
     rhs = claim.right.expr
     coeffs = [sp.diff(rhs, c) for c in consts]
     offset_expr = rhs.subs({c: 0 for c in consts})
-    curves = [_side(claim.left.expr, env, batch) for env in envs]
-    features = np.array([[float(_side(e, env, batch).mean()) for e in coeffs] for env in envs])
-    offset = np.array([float(_side(offset_expr, env, batch).mean()) for env in envs])
+    curves = [formula_values(claim.left.expr, env, batch) for env in envs]
+    features = np.array([[float(formula_values(e, env, batch).mean()) for e in coeffs] for env in envs])
+    offset = np.array([float(formula_values(offset_expr, env, batch).mean()) for env in envs])
     means = np.array([c.mean() for c in curves])
-    exact = all(_constant(c) for c in curves)
+    exact = all(stats.constant(c) for c in curves)
     few = _too_few(batch, exact)
     # where no constant enters, the bound is a plain inequality: refuted when the mean is surely above it
     z = scipy.stats.norm.ppf(1 - alpha / 2)

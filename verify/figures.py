@@ -2,7 +2,7 @@
 
 `figure_data` turns a claim, its result and (for claims with a worst-case program) the worst-case results into
 panels of plain numbers, stored in report.json; `draw` renders the panels to a vector PDF. The raw measurements
-come from the check's own run (call inside `boundlab.verify.check.reuse_measurements()`), so the figure shows the very
+come from the check's own run (call inside `boundlab.verify.measure.reuse_measurements()`), so the figure shows the very
 instances the verdict was decided on. Panels by statistic:
 - mean, var, prob: measured with its interval (the check's, at its Bonferroni-corrected level) against claimed;
 - as: per grid point, the distribution over instances of the claimed-smaller side over the larger (how much of
@@ -24,7 +24,8 @@ from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import Claim
 
 from . import stats
-from .check import _side, _validate_grid, budget, measure_stages, tightness
+from .check import tightness
+from .measure import budget, formula_values, measure_stages, validate_grid
 from .scenarios import get_scenario
 from .verdict import CERTIFIED, ERROR, worst_point
 
@@ -129,7 +130,7 @@ def _measured(claim, seed, quick):
     """(batch, grid, measure): `measure(i, stages)` gives the check's own measurements at grid point i, all the
     stages it drew, and their number of instances (from the reuse cache when called inside
     `reuse_measurements()`)."""
-    grid = _validate_grid(claim, get_scenario(claim.scenario))
+    grid = validate_grid(claim, get_scenario(claim.scenario))
     batch = budget(claim, quick)
     return batch, grid, (lambda i, stages=1: (measure_stages(claim, seed, i, batch, stages, grid),
                                               batch << (stages - 1)))
@@ -146,7 +147,7 @@ def _as_panel(claim, result, seed, quick) -> dict:
     sides = []
     for i in range(len(pts)):
         env, n = measure(i)
-        sides.append((_side(claim.left.expr, env, n), _side(claim.right.expr, env, n)))
+        sides.append((formula_values(claim.left.expr, env, n), formula_values(claim.right.expr, env, n)))
     axis = _axis(claim, [p["point"] for p in pts])
     ratios = [tightness(claim, lhs, rhs) for lhs, rhs in sides]
     if all(r is not None for r in ratios):
@@ -167,7 +168,7 @@ def _dist_panel(claim, result, seed, quick) -> dict:
     grid_q = np.linspace(0, 1, PP_POINTS)
     for i, p in enumerate(pts):
         env, n = measure(i, p.get("stages", 1))
-        x = np.sort(_side(claim.left.expr, env, n))
+        x = np.sort(formula_values(claim.left.expr, env, n))
         dist = scipy_distribution(claim.right.expr, {s: v for s, v in env.items() if not isinstance(v, np.ndarray)})
         u = dist.cdf(x)
         ecdf = np.searchsorted(u, grid_q, side="right") / u.size  # empirical CDF at claimed probabilities
@@ -190,12 +191,12 @@ def _curve_panel(claim, result, seed, quick) -> dict:
         means, lo, hi, fit = [], [], [], []
         for k in range(K):
             env, _ = measure(g * K + k)
-            iv = stats.mean_interval(_side(claim.left.expr, env, batch), alpha)
+            iv = stats.mean_interval(formula_values(claim.left.expr, env, batch), alpha)
             means.append(iv.estimate), lo.append(iv.lo), hi.append(iv.hi)
             if claim.statistic == "bound":
                 consts = ev_points[0]["constants"]
                 rhs = claim.right.expr.subs({c.symbol: consts[c.name] for c in claim.constants})
-                fit.append(float(_side(rhs, env, batch).mean()))
+                fit.append(float(formula_values(rhs, env, batch).mean()))
         s = {"label": _point_text(claim.grid[g], [k for k in _varying(list(claim.grid)) if k != name]) or None,
              "mean": means, "lo": lo, "hi": hi}
         if claim.statistic == "bound":

@@ -24,7 +24,8 @@ import sympy as sp
 from boundlab.theory.claim import Claim, ClaimError
 from boundlab.theory.provenance import Provenance
 
-from .check import check, reuse_measurements
+from .check import check
+from .measure import reuse_measurements
 from boundlab.numerics.limits import TimeLimitExceeded, time_limit
 from .verdict import ERROR, PROVED, VIOLATED
 

@@ -70,7 +70,8 @@ def run(claims, derivations=(), registry=None, seed: int = 0, quick: bool = Fals
         seconds: float | None = None):
     """Check every claim, with its worst cases and figure numbers; then the derivations. `progress(line)` is
     called with one line per finished item."""
-    from .check import check, reuse_measurements
+    from .check import check
+    from .measure import reuse_measurements
     from .derive import check_derivation
     from .figures import figure_data
     from .worstcase import DIRECTIONS, run_worst_cases

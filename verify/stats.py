@@ -123,3 +123,22 @@ def detectable_ks(n: int, alpha: float) -> float:
     probability at least 1 - alpha: twice the critical distance, since the empirical CDF is within the critical
     distance of the true one with probability 1 - alpha."""
     return 2 * float(scipy.stats.kstwo.ppf(1 - alpha, n))
+
+
+def power(points: list[dict]) -> dict:
+    """The claim's power from its points': the largest deviation that some point might miss (absolute, and
+    relative to the claimed value)."""
+    if not points or any("detectable" not in p for p in points):
+        return {}
+    return {"detectable": max(p["detectable"] for p in points),
+            "detectable_relative": max(p["detectable_relative"] for p in points)}
+
+
+def relative(detectable: float, claimed: float) -> float:
+    """A detectable deviation relative to the claimed value (inf when that is 0)."""
+    return detectable / abs(claimed) if claimed != 0 else math.inf
+
+
+def constant(x: np.ndarray) -> bool:
+    """All values equal, up to rounding: a deterministic quantity."""
+    return bool(np.ptp(x) <= 1e-12 * np.abs(x).max())

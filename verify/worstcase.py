@@ -15,7 +15,7 @@ import torch
 from boundlab.numerics.worstcase import SolverError, max_rayleigh, max_rayleigh_eig
 from boundlab.theory.claim import Claim, ClaimError
 
-from .check import _MEASURED, point_seed
+from .measure import _MEASURED, point_seed
 from .scenarios import ScenarioError, get_scenario
 from .verdict import CERTIFIED, ERROR, INCONCLUSIVE, VIOLATED, Result
 
@@ -132,7 +132,7 @@ def claimed_bound(claim: Claim, num: str, den: str | None, values: dict, measure
 
 
 def run_worst_cases(claim: Claim, seed: int = 0, points=None, **kw) -> list[Result]:
-    """`run_worstcase` at every grid point (or at the indices `points`). Inside `boundlab.verify.check.reuse_measurements`
+    """`run_worstcase` at every grid point (or at the indices `points`). Inside `boundlab.verify.measure.reuse_measurements`
     a program solved once (by `check`) is not solved again (by the report's figures)."""
     out = []
     for j in range(len(claim.grid)) if points is None else points:
