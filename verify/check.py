@@ -277,9 +277,14 @@ def _event(claim, env, n):
     return ok & ~mask, maybe, lhs, rhs, excess
 
 
+def _censored_count(env) -> int:
+    """How many measured values of the instances are only lower bounds."""
+    return int(sum(m.sum() for m in env[CENSORED].values()))
+
+
 def _undecided(claim, env, ev, undecided: int) -> None:
     """Record in the evidence that censored values leave `undecided` instances' events open."""
-    ev["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+    ev["censored"] = _censored_count(env)
     ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
                   f": the event is undecided on {undecided} of them, which leaves this claim open")
 
@@ -299,7 +304,7 @@ def _decide_as(claim, env, n, alpha):
         measured = {str(s): float(v[i]) for s, v in env.items() if isinstance(v, np.ndarray)}
         wit = {"instance": i, "lhs": float(lhs[i]), "rhs": float(rhs[i]), "measured": measured, "violations": bad}
         if CENSORED in env:
-            wit["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+            wit["censored"] = _censored_count(env)
         return VIOLATED, ev, wit
     if not ok.all():
         _undecided(claim, env, ev, int((~ok).sum()))
@@ -336,7 +341,7 @@ def _decide_prob(claim, env, n, alpha):
     best = _decide_events(claim, env, n, alpha, k_max)
     if best[0] == VIOLATED:
         if CENSORED in env:
-            best[2]["censored"] = int(sum(m.sum() for m in env[CENSORED].values()))
+            best[2]["censored"] = _censored_count(env)
         return best
     worst = _decide_events(claim, env, n, alpha, k) if k < k_max else best
     if worst[0] != CONSISTENT and k < k_max:

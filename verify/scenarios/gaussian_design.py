@@ -23,10 +23,10 @@ import torch
 
 from boundlab.numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
 from .base import REQUIRED, Scenario, ScenarioError
+from .linalg import Pseudoinverse
 
 DTYPE = torch.float64
 MAX_BYTES = 256 * 2**20  # working set of one chunk of instances
-GRAM_COND = 1e8  # a lower bound on cond(X X^T) above which X^+ is taken from the SVD, not the Gram matrix
 USES_A = {"tr_inv", "tr_inv2", "tr_proj", "quartic", "pop_inv", "pop_inv2", "tr_A", "pop_SA", "pop_SB", "pop_SASB",
           "de_proj"}
 USES_B = {"quartic", "pop_SB", "pop_SASB"}
@@ -121,7 +121,7 @@ class GaussianDesign(Scenario):
             inv = torch.cholesky_inverse(torch.linalg.cholesky(Xt @ X))
             out["tr_inv"] = (A * inv).sum((1, 2))
             out["tr_inv2"] = (A * (inv @ inv)).sum((1, 2))
-        pinv = _pinv(X, Xt) if "tr_proj" in wanted or (wanted & {"risk", "noise_avg_risk"}
+        pinv = Pseudoinverse(X).matrix() if "tr_proj" in wanted or (wanted & {"risk", "noise_avg_risk"}
                                                                 and o["ridge"] == 0) else None
         if "tr_proj" in wanted:  # tr(A X^+ X) without forming the d x d projector
             out["tr_proj"] = ((A @ pinv) * Xt).sum((1, 2))
@@ -147,19 +147,6 @@ class GaussianDesign(Scenario):
             x = X[:, 0, :]
             out["quartic"] = ((x @ A) * x).sum(1) * ((x @ B) * x).sum(1)
         return out
-
-
-def _pinv(X: torch.Tensor, Xt: torch.Tensor) -> torch.Tensor:
-    """X^+ for a batch of designs. Wide designs (n < d) go through the Cholesky factor of the n x n matrix X X^T,
-    X^+ = X^T (X X^T)^-1, about a quarter of the cost of the SVD behind torch.linalg.pinv and no d x d work; tall and
-    square designs, and Gram matrices whose factor shows a condition number above GRAM_COND (Cholesky squares it),
-    use the SVD."""
-    if X.shape[1] < X.shape[2]:
-        chol, info = torch.linalg.cholesky_ex(X @ Xt)
-        diag = torch.diagonal(chol, dim1=-2, dim2=-1)
-        if not bool(info.any()) and float(((diag.amax(-1) / diag.amin(-1)) ** 2).max()) < GRAM_COND:
-            return Xt @ torch.cholesky_inverse(chol)
-    return torch.linalg.pinv(X)
 
 
 def _wishart(d: int, gen: torch.Generator) -> torch.Tensor:

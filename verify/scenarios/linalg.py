@@ -8,6 +8,7 @@ import torch
 from .base import ScenarioError
 
 DTYPE = torch.float64
+GRAM_COND = 1e8  # a lower bound on cond(X X^T), from its Cholesky factor, above which X^+ comes from QR instead
 
 
 def random_orthogonal(d: int, gen: torch.Generator) -> torch.Tensor:
@@ -58,8 +59,8 @@ class Pseudoinverse:
 
     Wide designs (n < k, the interesting regime) go through the Cholesky factor of the n x n Gram matrix X X^T:
     X^+ = X^T (X X^T)^{-1}, about a tenth of the cost of a batched QR. Square and tall designs, whose Gram matrix
-    squares a possibly large condition number, and any batch where a Cholesky factorisation fails, use Householder
-    QR instead. The scenario passes the design in the coordinates of the range of Sigma, where Gaussian rows have
+    squares a possibly large condition number, and any batch where a Cholesky factorisation fails or its factor
+    shows a condition number above GRAM_COND, use Householder QR instead. The scenario passes the design in the coordinates of the range of Sigma, where Gaussian rows have
     full rank almost surely; a rank-deficient design gives non-finite output, reported as an error.
     """
 
@@ -69,7 +70,8 @@ class Pseudoinverse:
         self.chol = None
         if n < k:
             chol, info = torch.linalg.cholesky_ex(x @ x.transpose(-1, -2))
-            if not bool(info.any()):
+            diag = torch.diagonal(chol, dim1=-2, dim2=-1)
+            if not bool(info.any()) and float(((diag.amax(-1) / diag.amin(-1)) ** 2).max()) < GRAM_COND:
                 self.chol = chol
         if self.chol is None:
             self.wide = n < k
@@ -85,6 +87,13 @@ class Pseudoinverse:
             c = torch.linalg.solve_triangular(self.r.transpose(-1, -2), y, upper=False)
             return (self.q @ c).squeeze(-1)
         return torch.linalg.solve_triangular(self.r, self.q.transpose(-1, -2) @ y, upper=True).squeeze(-1)
+
+    def matrix(self) -> torch.Tensor:
+        """The matrices X^+, shape (batch, k, n)."""
+        if self.chol is not None:
+            return self.x.transpose(-1, -2) @ torch.cholesky_inverse(self.chol)
+        inv_qt = torch.linalg.solve_triangular(self.r, self.q.transpose(-1, -2), upper=True)  # R^-1 Q^T
+        return inv_qt.transpose(-1, -2) if self.wide else inv_qt  # wide: X^+ = Q R^-T
 
     def project(self, v: torch.Tensor) -> torch.Tensor:
         """P v = X^+ X v for v of shape (batch, k)."""

@@ -135,18 +135,17 @@ class LinearFinetune(Scenario):
             norm2 = (dr.delta ** 2).sum(-1)
             return {q: norm2 if q in ("Delta2", "null_Delta2") else torch.zeros(batch, dtype=DTYPE) for q in wanted}
         pinv = Pseudoinverse(dr.xk)
-        err = pinv.project(dr.delta_k) - dr.delta_k  # theta_hat - theta_T in range coordinates, without noise
-        if dr.xi is not None:
-            err = err + pinv.apply(dr.xi)
+        seen = pinv.project(dr.delta_k)  # P Delta in range coordinates: what the design reveals of Delta
+        noise_fit = pinv.apply(dr.xi) if dr.xi is not None else None  # X^+ xi, the noise the interpolant fits
+        bias = seen - dr.delta_k  # theta_hat - theta_T in range coordinates, without noise
+        err = bias + noise_fit if noise_fit is not None else bias
         out = {"L": err ** 2 @ dr.lam_k, "L_S": quad(dr.lam, dr.vecs, dr.delta)}
         if wanted & {"L_bias", "L_noise", "null_Delta2", "Delta2"}:
-            bias = pinv.project(dr.delta_k) - dr.delta_k
             out["L_bias"] = bias ** 2 @ dr.lam_k
-            out["L_noise"] = (pinv.apply(dr.xi) ** 2 @ dr.lam_k if dr.xi is not None
-                              else torch.zeros(batch, dtype=DTYPE))
+            out["L_noise"] = noise_fit ** 2 @ dr.lam_k if noise_fit is not None else torch.zeros(batch, dtype=DTYPE)
             out["Delta2"] = (dr.delta ** 2).sum(-1)
             # the null part: |Delta|^2 - |P Delta_k|^2, Delta's component outside range(Sigma) being invisible too
-            out["null_Delta2"] = (out["Delta2"] - (pinv.project(dr.delta_k) ** 2).sum(-1)).clamp(min=0)
+            out["null_Delta2"] = (out["Delta2"] - (seen ** 2).sum(-1)).clamp(min=0)
         if "op_gap" in wanted:  # Sigma - Sigma_hat = V_k (Lambda_k - X_k^T X_k / n) V_k^T
             gap = torch.diag(dr.lam_k) - dr.xk.transpose(-1, -2) @ dr.xk / dr.xk.shape[-2]
             out["op_gap"] = torch.linalg.eigvalsh(gap).abs().amax(dim=-1)
@@ -164,7 +163,7 @@ class LinearFinetune(Scenario):
             theta_t = theta_s + dr.delta
             out["L_T"] = quad(dr.lam, dr.vecs, theta_t)
             t_k = theta_t @ dr.vk
-            scratch = pinv.project(t_k) - t_k + (pinv.apply(dr.xi) if dr.xi is not None else 0.0)
+            scratch = pinv.project(t_k) - t_k + (noise_fit if noise_fit is not None else 0.0)
             out["L_scratch"] = scratch ** 2 @ dr.lam_k
         if wanted & GD:
             x = dr.x()

@@ -219,12 +219,12 @@ class ReluNTK(Scenario):
             out["schur_min"] = lambda_min(h - unit_gram(x) / 4)
         q = row_basis(x) if wanted & {"lemma", "resid", "proj_delta2"} else None
         r = (x @ delta.unsqueeze(-1)).squeeze(-1)
-        if "lemma" in wanted:
-            out["lemma"] = lemma_ratio(x, h, q, r, delta)
-        if "rHr" in wanted:
+        if wanted & {"lemma", "rHr"}:
             out["rHr"] = inverse_form(h, r)
-        if "proj_delta2" in wanted:
+        if wanted & {"lemma", "proj_delta2"}:
             out["proj_delta2"] = ((delta.unsqueeze(-2) @ q).squeeze(-2) ** 2).sum(dim=-1)
+        if "lemma" in wanted:  # lemma_ratio, from the pieces already computed
+            out["lemma"] = out["rHr"] / out["proj_delta2"]
         if "r2" in wanted:
             out["r2"] = (r ** 2).sum(dim=-1)
         if not wanted & (TRAINED | {"gram_gap"}):
