@@ -21,6 +21,11 @@ _PUBLIC = {
         "Param", "Provenance", "Quantity", "Registry", "RegistryError", "SIZE", "Step", "UNIT_OPEN", "load_file")},
     **{name: "boundlab.verify.scenarios" for name in (
         "REQUIRED", "Instance", "Refutation", "Scenario", "ScenarioError", "get_scenario", "register_scenario")},
+    "Statistic": "boundlab.verify.statistics.base",
+    "Pointwise": "boundlab.verify.statistics.pointwise",
+    "IntervalStatistic": "boundlab.verify.statistics.pointwise",
+    "Curve": "boundlab.verify.statistics.curve",
+    "register_statistic": "boundlab.theory.statistic",
     "check": "boundlab.verify.check",
     "Result": "boundlab.verify.verdict",
 }

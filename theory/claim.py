@@ -3,10 +3,11 @@
 A formula is written once, as a string in the paper's form. It is parsed twice from that one string: evaluated
 (the mathematics every check uses) and unevaluated (kept in the paper's term order for LaTeX).
 
-Statistics (what the relation is about):
+A claim's statistic says what the relation is about (`boundlab statistics` lists them; `theory/statistic.py` says
+how they are found, `verify/statistics/` holds boundlab's own, one module each):
 - ``value``: analytic; both sides are closed forms in the parameters.
 - ``mean``, ``var``: E[lhs] REL rhs, Var[lhs] REL rhs, where lhs involves measured quantities.
-- ``as``: lhs REL rhs almost surely (on every instance).
+- ``as``: lhs REL rhs almost surely (on every instance); ``some``: on some instance.
 - ``prob``: P(lhs REL rhs) >= prob.
 - ``dist``: lhs ~ D(params), with D a distribution of `boundlab.theory.functions`.
 
@@ -27,8 +28,9 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.parsing.sympy_parser import parse_expr, standard_transformations
 
-from .functions import DISTRIBUTIONS, FUNCTIONS, Distribution
+from .functions import DISTRIBUTIONS, FUNCTIONS
 from .provenance import Provenance
+from .statistic import Statistic, all_statistics, get_statistic
 from .symbols import Param, Quantity
 
 RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt, "!=": sp.Ne}
@@ -43,7 +45,7 @@ MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.lo
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
               "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
 DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
-STATISTICS = ("value", "mean", "var", "as", "prob", "some", "dist", "rate", "trend", "bound")
+#: boundlab's own curve statistics, by name (a scenario sizes its budget for them in repetitions per swept value)
 CURVES = ("rate", "trend", "bound")
 EXPECTATIONS = ("holds", "VIOLATED")
 
@@ -145,7 +147,7 @@ class Claim:
     params: tuple[Param, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     hypotheses: tuple[Any, ...] = ()
-    statistic: str = "value"
+    statistic: Any = "value"  # a statistic name; a statistic object or class becomes its name (theory/statistic.py)
     prob: Any = None
     scenario: Any = None  # a scenario name; a scenario object or class becomes its name (see _scenario_name)
     grid: tuple[dict, ...] = ()
@@ -162,6 +164,7 @@ class Claim:
     right: Formula | None = field(init=False, repr=False)
     probability: Formula | None = field(init=False, repr=False)
     conditions: tuple[Formula, ...] = field(init=False, repr=False)
+    stat: Statistic = field(init=False, repr=False)  # the statistic itself: its rules, statement and check
 
     def __post_init__(self):
         cid = self.id
@@ -169,17 +172,23 @@ class Claim:
             raise ClaimError(cid or "<unnamed>", "the id must be dotted identifiers, e.g. 'paper.claim_name'")
         self.params, self.quantities = tuple(self.params), tuple(self.quantities)
         self.hypotheses, self.grid = tuple(self.hypotheses), tuple(dict(p) for p in self.grid)
-        if self.statistic not in STATISTICS:
-            raise ClaimError(cid, f"statistic must be one of {STATISTICS}, not {self.statistic!r}")
+        try:
+            self.stat = get_statistic(self.statistic)
+        except ValueError as exc:
+            raise ClaimError(cid, str(exc)) from None
+        self.statistic = self.stat.name
         if self.expect not in EXPECTATIONS:
             raise ClaimError(cid, f"expect must be one of {EXPECTATIONS}, not {self.expect!r}")
         if not isinstance(self.provenance, Provenance):
             raise ClaimError(cid, "provenance must be a theory.Provenance")
-        if self.statistic == "dist":
-            if self.rel != "~":
-                raise ClaimError(cid, "a distributional claim uses the relation '~'")
-        elif self.rel not in RELATIONS:
-            raise ClaimError(cid, f"relation must be one of {sorted(RELATIONS)} or '~', not {self.rel!r}")
+        if self.rel == "!=" and self.stat.empirical:
+            raise ClaimError(cid, "'!=' is for analytic claims (statistic 'value'): a simulation can show that a "
+                                  "mean differs from a value, never that it equals it exactly: it could not refute it")
+        if self.rel not in self.stat.relations:
+            if self.rel not in (*RELATIONS, "~"):
+                raise ClaimError(cid, f"relation must be one of {sorted(RELATIONS)} or '~', not {self.rel!r}")
+            raise ClaimError(cid, f"a {self.statistic!r} claim takes the relation "
+                                  f"{' or '.join(repr(r) for r in self.stat.relations)}, not {self.rel!r}")
         self.constants = tuple(self.constants)
         names = namespace(cid, (*self.params, *self.constants), self.quantities)
         self.left = parse_formula(cid, self.lhs, names, "left-hand side")
@@ -192,25 +201,18 @@ class Claim:
             if h.expr is sp.false:
                 raise ClaimError(cid, f"hypothesis {h.source!r} is false: the hypotheses are contradictory")
         measured = self.measured_symbols()
-        analytic = self.statistic == "value"
-        if self.rel == "!=" and not analytic:
-            raise ClaimError(cid, "'!=' is for analytic claims (statistic 'value'): a simulation can show that a "
-                                  "mean differs from a value, never that it equals it exactly: it could not refute it")
-        if analytic and measured:
-            raise ClaimError(cid, "an analytic claim (statistic 'value') cannot involve measured quantities")
-        if not analytic:
+        if not self.stat.empirical and measured:
+            raise ClaimError(cid, f"an analytic claim (statistic {self.statistic!r}) cannot involve measured "
+                                  f"quantities")
+        if self.stat.empirical:
             if not measured:
                 raise ClaimError(cid, f"statistic {self.statistic!r} needs a measured quantity on the left")
             if not self.scenario:
                 raise ClaimError(cid, "an empirical claim must name its scenario")
             if not self.grid:
                 raise ClaimError(cid, "an empirical claim needs a grid of parameter points")
-        if self.statistic == "prob" and self.probability is None:
-            raise ClaimError(cid, "a probability claim needs `prob`, the claimed lower bound on the probability")
-        if self.statistic == "dist" and not isinstance(self.right.expr, Distribution):
-            raise ClaimError(cid, f"the right-hand side of a '~' claim must be a distribution "
-                                  f"({', '.join(DISTRIBUTIONS)}), not {self.right.source!r}")
-        self._check_curve(names)
+        self._check_curve()
+        self.stat.validate(self)
         if any(q.symbol in self.conditions_symbols() for q in self.quantities):
             raise ClaimError(cid, "hypotheses may constrain parameters only, not measured quantities")
         if self.samples is not None and (isinstance(self.samples, bool)
@@ -227,12 +229,13 @@ class Claim:
         if self.scenario is not None and not isinstance(self.scenario, str):
             self.scenario = _scenario_name(cid, self.scenario)
 
-    def _check_curve(self, names):
-        """The extra rules of curve statistics: a swept variable, and the shape of the right-hand side."""
+    def _check_curve(self):
+        """The common rules of curve statistics: one swept variable, not set in the grid points."""
         cid, stat = self.id, self.statistic
-        if stat not in CURVES:
+        if not self.stat.curve:
             if self.over or self.constants:
-                raise ClaimError(cid, f"`over` and `constants` belong to the curve statistics {CURVES}, "
+                raise ClaimError(cid, f"`over` and `constants` belong to the curve statistics "
+                                      f"({', '.join(n for n, s in all_statistics().items() if s.curve)}), "
                                       f"not to {stat!r}")
             return
         if (not isinstance(self.over, tuple) or len(self.over) != 2 or not isinstance(self.over[0], str)
@@ -248,28 +251,6 @@ class Claim:
         self.over = (name, values)
         if any(name in p for p in self.grid):
             raise ClaimError(cid, f"{name} is swept by `over`; do not also set it in the grid points")
-        measured = self.measured_symbols()
-        if self.right.expr.free_symbols & measured and stat != "bound":
-            raise ClaimError(cid, f"the right-hand side of a {stat!r} claim must not be measured")
-        allowed = {"rate": ("=", "<=", ">="), "trend": ("<=", ">="), "bound": ("<=",)}[stat]
-        if self.rel not in allowed:
-            raise ClaimError(cid, f"a {stat!r} claim takes the relation {' or '.join(allowed)}, not {self.rel!r}")
-        if stat == "trend" and self.right.expr != 0:
-            raise ClaimError(cid, "a 'trend' claim states the sign of the increments: its right-hand side is 0")
-        consts = [c.symbol for c in self.constants]
-        if stat != "bound" and consts:
-            raise ClaimError(cid, "only 'bound' claims have free constants")
-        if stat == "bound":
-            if not consts:
-                raise ClaimError(cid, "a 'bound' claim declares its free constants, e.g. constants=(C1, C2)")
-            if not set(consts) <= self.right.expr.free_symbols:
-                raise ClaimError(cid, "every declared constant must appear in the right-hand side")
-            if (self.left.expr.free_symbols | self.conditions_symbols()) & set(consts):
-                raise ClaimError(cid, "the free constants may appear only in the right-hand side")
-            for c in consts:
-                coeff = sp.diff(self.right.expr, c)
-                if coeff.free_symbols & set(consts):
-                    raise ClaimError(cid, f"the right-hand side must be linear in the constants; it is not in {c}")
 
     def points(self) -> list[dict]:
         """The points measured: the grid, times the swept values for curve statistics."""
@@ -281,7 +262,7 @@ class Claim:
     # ---- views -------------------------------------------------------------------------------------
     @property
     def kind(self) -> str:
-        return "analytic" if self.statistic == "value" else "empirical"
+        return "empirical" if self.stat.empirical else "analytic"
 
     @property
     def param_symbols(self) -> dict[str, sp.Symbol]:
@@ -329,28 +310,6 @@ class Claim:
 
     def statement_text(self) -> str:
         """A plain-text statement for terminals."""
-        lhs, rhs = self.left.source, self.right.source
-        if self.statistic == "value":
-            core = f"{lhs} {self.rel} {rhs}"
-        elif self.statistic == "mean":
-            core = f"E[{lhs}] {self.rel} {rhs}"
-        elif self.statistic == "var":
-            core = f"Var[{lhs}] {self.rel} {rhs}"
-        elif self.statistic == "as":
-            core = f"{lhs} {self.rel} {rhs} almost surely"
-        elif self.statistic == "prob":
-            core = f"P({lhs} {self.rel} {rhs}) >= {self.probability.source}"
-        elif self.statistic == "some":
-            core = f"{lhs} {self.rel} {rhs} for some instance, at some grid point"
-        elif self.statistic == "rate":
-            core = f"E[{lhs}] ~ {self.over[0]}^s with log-log slope s {self.rel} {rhs}"
-        elif self.statistic == "trend":
-            way = "non-increasing" if self.rel == "<=" else "non-decreasing"
-            core = f"E[{lhs}] is {way} in {self.over[0]}"
-        elif self.statistic == "bound":
-            consts = ", ".join(c.name for c in self.constants)
-            core = f"E[{lhs}] {self.rel} {rhs} for some constants {consts} >= 0"
-        else:
-            core = f"{lhs} ~ {rhs}"
+        core = self.stat.text(self, self.left.source, self.right.source)
         hyp = ", ".join(h.source for h in self.conditions)
         return core + (f"   [if {hyp}]" if hyp else "")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, requires_partial
@@ -232,38 +233,30 @@ def _number_tex(v) -> str:
     return f"{v:g}".replace("e+0", "e").replace("e+", "e")
 
 
+@dataclass(frozen=True)
+class StatementTex:
+    """The pieces a statistic's `latex` hook builds its statement from, in the claim's notation: the sides' terms
+    (a line may break before each term of a top-level sum), the relation, the swept variable of a curve claim,
+    and `formula(f)` for any other formula of the claim (e.g. a probability's claimed level)."""
+
+    claim: object
+    lhs: list[str]
+    rhs: list[str]
+    rel: str
+
+    @property
+    def over(self) -> str:
+        return _over_tex(self.claim)
+
+    def formula(self, f) -> str:
+        return formula_latex(f, tex_names(self.claim))
+
+
 def _statement_chunks(claim) -> list[str]:
-    """The statement as pieces between which a line may break: before the relation and before each term of a
-    top-level sum."""
+    """The statement as pieces between which a line may break (the statistic's `latex` hook)."""
     pr = _printer(tex_names(claim))
-    lhs, rhs = pr.add_terms(claim.left.display), pr.add_terms(claim.right.display)
-    rel = REL_TEX[claim.rel]
-    if claim.statistic == "mean":
-        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}", *rhs[1:]]
-    if claim.statistic == "var":
-        return [rf"\operatorname{{Var}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}", *rhs[1:]]
-    if claim.statistic == "dist":
-        return [" ".join(lhs), rf"\sim {' '.join(rhs)}"]
-    if claim.statistic == "rate":
-        x = _over_tex(claim)
-        return [rf"\frac{{\mathrm{{d}} \log \mathbb{{E}}\left[{' '.join(lhs)}\right]}}{{\mathrm{{d}} \log {x}}}",
-                f"{rel} {rhs[0]}", *rhs[1:]]
-    if claim.statistic == "trend":
-        way = "non-increasing" if claim.rel == "<=" else "non-decreasing"
-        return [rf"\mathbb{{E}}\left[{' '.join(lhs)}\right]", rf"\text{{ is {way} in }} {_over_tex(claim)}"]
-    if claim.statistic == "bound":
-        consts = ", ".join(c.latex for c in claim.constants)
-        return [rf"\exists\, {consts} \ge 0:\quad \mathbb{{E}}\left[{' '.join(lhs)}\right]", f"{rel} {rhs[0]}",
-                *rhs[1:]]
-    core = [*lhs, f"{rel} {rhs[0]}", *rhs[1:]]
-    if claim.statistic == "prob":
-        prob = formula_latex(claim.probability, tex_names(claim))
-        return [r"\Pr\left[" + core[0], *core[1:], rf"\right] \ge {prob}"]
-    if claim.statistic == "as":
-        core.append(r"\quad\text{almost surely}")
-    if claim.statistic == "some":
-        core.append(r"\quad\text{for some instance}")
-    return core
+    tex = StatementTex(claim, pr.add_terms(claim.left.display), pr.add_terms(claim.right.display), REL_TEX[claim.rel])
+    return claim.stat.latex(claim, tex)
 
 
 def statement_latex(claim) -> str:
@@ -314,11 +307,8 @@ def claim_latex(claim) -> str:
         lines.append(rf"Quantities are measured in scenario {tt(claim.scenario)}.")
         if claim.over:
             values = ", ".join(_number_tex(v) for v in claim.over[1])
-            lines.append(rf"The claim is checked along ${_over_tex(claim)} \in \{{{values}\}}$"
-                         + (" by the log-log slope of the mean, with a bootstrap interval over repetitions."
-                            if claim.statistic == "rate" else
-                            " by intervals for the differences of consecutive means." if claim.statistic == "trend"
-                            else " by the smallest constants (a linear program) and their drift as the range grows."))
+            lines.append(rf"The claim is checked along ${_over_tex(claim)} \in \{{{values}\}}$ by "
+                         + claim.stat.checked_along + ".")
     if claim.expect == "VIOLATED":
         lines.append(r"\emph{This claim is registered as false: the verifier is expected to refute it.}")
     lines += [rf"Claim id: {tt(claim.id)}.", rf"\end{{{env}}}"]

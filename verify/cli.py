@@ -15,7 +15,7 @@ import sys
 import time
 
 from boundlab.numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
-from boundlab.verify.verdict import brief
+from boundlab.verify.render import brief
 
 EPILOG = """examples:
   boundlab list
@@ -463,11 +463,10 @@ def cmd_show(args):
     if c.worstcase:
         print(f"  worst case: sup of {c.worstcase} (boundlab worstcase {c.id})")
     if c.grid:
-        from boundlab.theory.claim import CURVES
         from boundlab.verify.measure import budget
         from boundlab.verify.scenarios import ScenarioError
 
-        each = "repetitions per sweep value" if c.statistic in CURVES else "instances each"
+        each = "repetitions per sweep value" if c.stat.curve else "instances each"
         try:
             size = f"{budget(c, False)} {each}" + ("" if c.samples else " (the scenario's default)")
         except ScenarioError as exc:  # an unknown scenario: `check` reports it as the claim's error
@@ -622,8 +621,7 @@ def _load_results(path):
 
     try:
         rows = json.loads(open(path).read())["results"]
-        return {r["id"]: Result(r["id"], r["verdict"], r.get("method", ""), r.get("evidence", {}), r.get("witness"),
-                                r.get("expect", "holds")) for r in rows}
+        return {r["id"]: Result.from_json(r) for r in rows}
     except OSError as exc:
         raise UsageError(f"--results {path}: cannot read: {exc.strerror}") from None
     except (ValueError, KeyError, TypeError) as exc:

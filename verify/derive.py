@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 
+from boundlab.numerics.limits import DEFAULT_SECONDS
 from boundlab.theory.derivation import Derivation
 
 from .check import check
-from boundlab.numerics.limits import DEFAULT_SECONDS
+from .evidence import StepWitness
 from .verdict import CERTIFIED, CONSISTENT, ERROR, INCONCLUSIVE, PROVED, VIOLATED, Result
 
 ORDER = (PROVED, CERTIFIED, CONSISTENT, INCONCLUSIVE, VIOLATED, ERROR)
@@ -42,12 +43,12 @@ def check_derivation(derivation: Derivation, registry=None, seed: int = 0,
         bad = next((i for i, r in enumerate(steps, 1) if r.verdict in (VIOLATED, ERROR)), None)
         if bad is not None:
             r = steps[bad - 1]
-            witness = {"step": bad, **(r.witness or {})}
+            witness = StepWitness(step=bad, witness=r.witness)
             if r.verdict == ERROR:
                 evidence["error"] = f"derivation {derivation.id}: step {bad}: {r.evidence.get('error')}"
         method = f"{len(steps)} step(s): " + ", ".join(f"{v} {sum(r.verdict == v for r in steps)}"
                                                          for v in ORDER if any(r.verdict == v for r in steps))
-        result = Result(derivation.id, verdict, method, evidence, witness)
+        result = Result(derivation.id, verdict, method, evidence, witness, statistic="value")  # steps are value claims
     result.expect = derivation.expect
     result.seconds = time.perf_counter() - start
     return result

@@ -4,6 +4,7 @@
 panels of plain numbers, stored in report.json; `draw` renders the panels to a vector PDF. The raw measurements
 come from the check's own run (call inside `boundlab.verify.measure.reuse_measurements()`), so the figure shows the very
 instances the verdict was decided on. Panels by statistic:
+Each statistic builds its panel (`Statistic.figure`) with a builder here:
 - mean, var, prob: measured with its interval (the check's, at its Bonferroni-corrected level) against claimed;
 - as: per grid point, the distribution over instances of the claimed-smaller side over the larger (how much of
   the bound is used), or of the relative error for an identity;
@@ -24,10 +25,10 @@ from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import Claim
 
 from . import stats
-from .check import tightness
 from .measure import budget, formula_values, measure_stages, validate_grid
 from .scenarios import get_scenario
-from .verdict import CERTIFIED, ERROR, worst_point
+from .statistics.pointwise import params_of, tightness
+from .verdict import CERTIFIED, ERROR
 
 PP_POINTS = 101  # points of each P-P curve stored in report.json
 
@@ -38,10 +39,9 @@ def figure_data(claim: Claim, result, seed: int, quick: bool, worstcases=()) -> 
     claim, or an empirical one whose check failed before it measured anything)."""
     panels = []
     if claim.kind == "empirical" and result.verdict != ERROR and result.evidence.get("points"):
-        maker = {"mean": _interval_panel, "var": _interval_panel, "prob": _interval_panel, "as": _as_panel,
-                 "some": _as_panel,
-                 "dist": _dist_panel}.get(claim.statistic, _curve_panel)
-        panels.append(maker(claim, result, seed, quick))
+        panel = claim.stat.figure(claim, result, seed, quick)
+        if panel is not None:
+            panels.append(panel)
     certified = [w for w in worstcases if w.verdict == CERTIFIED and "direction_ratios" in w.evidence]
     if certified:
         panels.append(_worst_panel(claim, certified))
@@ -93,7 +93,7 @@ def _mathtext(tex: str, plain: str) -> str:
         return plain
 
 
-def _quantity_tex(claim: Claim, side) -> str:
+def quantity_tex(claim: Claim, side) -> str:
     """One side of the claim for an axis label: its LaTeX when matplotlib's mathtext can typeset it, else the
     formula as written."""
     from boundlab.theory.latex import formula_latex, tex_names
@@ -101,17 +101,20 @@ def _quantity_tex(claim: Claim, side) -> str:
     return _mathtext(f"${formula_latex(side.display, tex_names(claim))}$", side.source)
 
 
-def _interval_panel(claim, result, seed, quick) -> dict:
+def interval_panel(claim, result, legend: list[str], ylabel: str | None = None) -> dict:
+    """Per grid point, the measured value's interval against the claimed value (mean, var, prob), the `legend`
+    naming both. With a `ylabel`, both are drawn as they are (a probability); without, as measured / claimed around
+    1 (or measured - claimed around 0 when a claimed value is not positive), with the claim's relative tolerance."""
     pts = result.evidence["points"]
     est = [p["interval"]["estimate"] for p in pts]
     lo, hi = [p["interval"]["lo"] for p in pts], [p["interval"]["hi"] for p in pts]
     claimed = [p["claimed"] for p in pts]
     level = 1 - (1 - pts[0]["interval"]["level"]) * len(pts)  # simultaneous over the grid points (Bonferroni)
-    side, worst = _quantity_tex(claim, claim.left), worst_point(pts)
-    if claim.statistic == "prob":
+    worst = stats.worst_point(pts)
+    if ylabel:
         return {"kind": "intervals", **_axis(claim, [p["point"] for p in pts]), "estimate": est, "lo": lo, "hi": hi,
-                "claimed": claimed, "reference": None, "ylabel": "probability",
-                "legend": ["measured frequency", "claimed lower bound"], "level": level, "worst": worst}
+                "claimed": claimed, "reference": None, "ylabel": ylabel, "legend": legend, "level": level,
+                "worst": worst}
     ratio = all(c > 0 for c in claimed)
     scale = [c if ratio else 1.0 for c in claimed]
     shift = [0.0 if ratio else c for c in claimed]
@@ -122,7 +125,7 @@ def _interval_panel(claim, result, seed, quick) -> dict:
             "hi": [(e - s) / c for e, s, c in zip(hi, shift, scale)],
             "claimed": None, "reference": 1.0 if ratio else 0.0, "tolerance": tol,
             "ylabel": "measured / claimed" if ratio else "measured $-$ claimed",
-            "legend": [f"{'Var' if claim.statistic == 'var' else 'mean'} of {side}", f"claimed ({claim.rel})"],
+            "legend": legend,
             "level": level, "worst": worst}
 
 
@@ -141,7 +144,9 @@ def _box(values: np.ndarray) -> dict:
     return {"min": float(q[0]), "q1": float(q[1]), "median": float(q[2]), "q3": float(q[3]), "max": float(q[4])}
 
 
-def _as_panel(claim, result, seed, quick) -> dict:
+def event_panel(claim, result, seed, quick) -> dict:
+    """Per grid point, over the instances: the claimed-smaller side over the larger (how much of the bound is used),
+    or for an identity the relative error (as, some)."""
     _, _, measure = _measured(claim, seed, quick)
     pts = result.evidence["points"]
     sides = []
@@ -152,7 +157,7 @@ def _as_panel(claim, result, seed, quick) -> dict:
     ratios = [tightness(claim, lhs, rhs) for lhs, rhs in sides]
     if all(r is not None for r in ratios):
         small, big = (claim.left, claim.right) if claim.rel in ("<=", "<") else (claim.right, claim.left)
-        ylabel = _quantity_tex(claim, small) + ("" if big.expr == 1 else f" / {_quantity_tex(claim, big)}")
+        ylabel = quantity_tex(claim, small) + ("" if big.expr == 1 else f" / {quantity_tex(claim, big)}")
         return {"kind": "boxes", **axis, "boxes": [_box(r) for r in ratios], "reference": 1.0,
                 "reference_label": "the bound", "log_y": False, "ylabel": ylabel}
     floor = 1e-17  # an exact identity has error 0: drawn at the floor of the log scale
@@ -162,14 +167,15 @@ def _as_panel(claim, result, seed, quick) -> dict:
             "ylabel": r"$|\mathrm{lhs} - \mathrm{rhs}| / (1 + |\mathrm{rhs}|)$"}
 
 
-def _dist_panel(claim, result, seed, quick) -> dict:
+def pp_panel(claim, result, seed, quick) -> dict:
+    """A P-P plot of every grid point against the claimed law, with the Kolmogorov-Smirnov acceptance band."""
     _, _, measure = _measured(claim, seed, quick)
     pts, curves, band = result.evidence["points"], [], 0.0
     grid_q = np.linspace(0, 1, PP_POINTS)
     for i, p in enumerate(pts):
         env, n = measure(i, p.get("stages", 1))
         x = np.sort(formula_values(claim.left.expr, env, n))
-        dist = scipy_distribution(claim.right.expr, {s: v for s, v in env.items() if not isinstance(v, np.ndarray)})
+        dist = scipy_distribution(claim.right.expr, params_of(env))
         u = dist.cdf(x)
         ecdf = np.searchsorted(u, grid_q, side="right") / u.size  # empirical CDF at claimed probabilities
         curves.append({"claimed": grid_q.tolist(), "empirical": ecdf.tolist()})
@@ -180,40 +186,28 @@ def _dist_panel(claim, result, seed, quick) -> dict:
             "xlabel": "claimed CDF", "ylabel": "empirical CDF"}
 
 
-def _curve_panel(claim, result, seed, quick) -> dict:
+def curve_panel(claim, result, seed, quick, series, log: bool) -> dict:
+    """The mean curve along the swept variable at each grid point (the first four), with intervals; `series(claim,
+    result, g, envs, batch, means)` adds a statistic's own lines (a fitted slope, a fitted bound); `log` draws
+    log-log axes (when the means are positive)."""
     batch, grid, measure = _measured(claim, seed, quick)
     name, values = claim.over
     K, G = len(values), len(claim.grid)
     alpha = stats.bonferroni(result.evidence["alpha"], K * G)
-    ev_points = result.evidence["points"]
-    series = []
+    lines = []
     for g in range(G):
-        means, lo, hi, fit = [], [], [], []
-        for k in range(K):
-            env, _ = measure(g * K + k)
-            iv = stats.mean_interval(formula_values(claim.left.expr, env, batch), alpha)
-            means.append(iv.estimate), lo.append(iv.lo), hi.append(iv.hi)
-            if claim.statistic == "bound":
-                consts = ev_points[0]["constants"]
-                rhs = claim.right.expr.subs({c.symbol: consts[c.name] for c in claim.constants})
-                fit.append(float(formula_values(rhs, env, batch).mean()))
-        s = {"label": _point_text(claim.grid[g], [k for k in _varying(list(claim.grid)) if k != name]) or None,
-             "mean": means, "lo": lo, "hi": hi}
-        if claim.statistic == "bound":
-            s["fitted_bound"] = fit
-        if claim.statistic == "rate" and g < len(ev_points):
-            lx, ly = np.log(values), np.log(np.maximum(means, 1e-300))
-            s["fitted_slope"] = ev_points[g]["slope"]["estimate"]
-            s["claimed_slope"] = ev_points[g]["claimed_slope"]
-            s["center"] = [float(np.exp(lx.mean())), float(np.exp(ly.mean()))]
-        series.append(s)
+        envs = [measure(g * K + k)[0] for k in range(K)]
+        ivs = [stats.mean_interval(formula_values(claim.left.expr, env, batch), alpha) for env in envs]
+        means = [iv.estimate for iv in ivs]
+        lines.append({"label": _point_text(claim.grid[g], [k for k in _varying(list(claim.grid)) if k != name])
+                      or None, "mean": means, "lo": [iv.lo for iv in ivs], "hi": [iv.hi for iv in ivs],
+                      **series(claim, result, g, envs, batch, means)})
     x = [float(v) for v in values]
-    log = claim.statistic in ("rate", "bound") or (min(x) > 0 and max(x) / min(x) >= 20)
-    if len(series) > 4:  # keep the plot readable: the first four grid points
-        series = series[:4]
-    return {"kind": "curve", "statistic": claim.statistic, "x": x, "series": series, "log_x": log,
-            "log_y": claim.statistic in ("rate", "bound") and all(m > 0 for s in series for m in s["mean"]),
-            "xlabel": _param_tex(claim, name), "ylabel": f"mean of {_quantity_tex(claim, claim.left)}",
+    lines = lines[:4]  # keep the plot readable: the first four grid points
+    return {"kind": "curve", "statistic": claim.statistic, "x": x, "series": lines,
+            "log_x": log or (min(x) > 0 and max(x) / min(x) >= 20),
+            "log_y": log and all(m > 0 for s in lines for m in s["mean"]),
+            "xlabel": _param_tex(claim, name), "ylabel": f"mean of {quantity_tex(claim, claim.left)}",
             "level": 1 - alpha * K * G}
 
 

@@ -1,6 +1,6 @@
 """How a claim's instances are drawn: the seed of each grid point, the budget, the validated grid, the scenario's
 measurements (cached within `reuse_measurements`), sequential stages, and a formula's values on them. The check
-(`check.py`), its curves (`curves.py`), figures and worst cases all draw through here, so a witness replays."""
+(`check.py` and the statistics in `statistics/`), figures and worst cases all draw through here, so a witness replays."""
 from __future__ import annotations
 
 import contextlib
@@ -12,7 +12,7 @@ import torch
 
 from boundlab.numerics.evaluate import evaluate
 from boundlab.numerics.falsify import DomainError, hypotheses_mask, sample_points
-from boundlab.theory.claim import CURVES, Claim, ClaimError
+from boundlab.theory.claim import Claim, ClaimError
 
 from .scenarios import ScenarioError, get_scenario
 
@@ -34,7 +34,7 @@ def budget(claim: Claim, quick: bool) -> int:
         claim.statistic, {q.name for q in claim.quantities})
     if not quick:
         return full
-    floor = 8 if claim.statistic in CURVES else 2000
+    floor = 8 if claim.stat.curve else 2000
     return min(full, max(floor, full // 2))
 
 
@@ -51,8 +51,6 @@ def validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
             raise DomainError(f"claim {claim.id}: no point of the parameter domains satisfies the hypotheses "
                               f"({', '.join(h.source for h in claim.conditions)}): they look contradictory")
     used = {s for f in (claim.left, claim.right, claim.probability) if f is not None for s in f.expr.free_symbols}
-    if claim.statistic == "dist":
-        used |= {s for a in claim.right.expr.args for s in a.free_symbols}
     needed = {p.name for p in claim.params if p.symbol in used or p.symbol in claim.conditions_symbols()}
     needed -= {c.name for c in claim.constants}
     out = []
@@ -101,7 +99,7 @@ def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, st
     env.update({q.symbol: data[q.name] for q in claim.quantities if q.name in data})
     censored = {q.symbol: data[f"{q.name}_censored"] for q in claim.quantities if f"{q.name}_censored" in data}
     if any(m.any() for m in censored.values()):
-        if claim.statistic not in ("mean", "prob", "as", "some"):
+        if not claim.stat.lower_bounds:
             raise ScenarioError(censored_text(claim, scenario, censored) + f"; a {claim.statistic!r} claim cannot "
                                 "be decided on lower bounds")
         env[CENSORED] = censored
@@ -143,3 +141,16 @@ def formula_values(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
         raise ScenarioError(f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} "
                             f"instances): a division by zero or an overflow in the formula at these parameters")
     return arr
+
+
+def replay(claim: Claim, witness: dict) -> dict:
+    """Re-run the instances of a witness (every stage it drew) and return the measured values at its instance."""
+    env = measure_stages(claim, witness["seed"], witness["point_index"], witness["batch"], witness.get("stages", 1))
+    i = witness.get("instance")
+    out = {str(s): (float(v[i]) if i is not None else float(np.mean(v))) for s, v in env.items()
+           if isinstance(v, np.ndarray)}
+    if i is not None:
+        n = witness["batch"]
+        out["lhs"] = float(formula_values(claim.left.expr, env, n)[i])
+        out["rhs"] = float(formula_values(claim.right.expr, env, n)[i])
+    return out

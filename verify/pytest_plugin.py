@@ -309,7 +309,7 @@ class ClaimItem(_CheckItem):
 
     def _failure(self, r) -> tuple[str, str]:
         c, state = self.claim, self.config.stash[STATE]
-        from boundlab.verify.verdict import brief
+        from boundlab.verify.render import brief
 
         evidence = brief(r)
         lines = [f"claim {c.id}: {c.title}",

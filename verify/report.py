@@ -26,9 +26,11 @@ from pathlib import Path
 
 from boundlab.theory.latex import (claim_latex, derivation_latex, document_setup, environments, escape_text, macro_name,
                           number_text, text_latex, tt)
+from boundlab.theory.statistic import get_statistic
 
+from .render import brief
 from .stats import DEFAULT_ALPHA
-from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, brief, strict_json, worst_point
+from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, strict_json
 
 FORMAT = 1
 TABLE_ROWS = 26  # rows per verification table (a table never breaks across pages; long ones are split)
@@ -154,10 +156,6 @@ def pointer(doc, path: str):
     return node
 
 
-def _escape_pointer(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def _letters(i: int) -> str:
     """A, B, ..., Z, AA, AB, ...: grid point `i` in a macro name (which may not hold digits)."""
     out = ""
@@ -208,34 +206,12 @@ def macros(doc: dict) -> dict:
                 for j, _ in certified:
                     add(cid, f"WorstCasePoint{_letters(j)}", f"{base}/worstcase/{j}/evidence/constant",
                         f"worst-case constant (SDP) at grid point {j + 1}")
-        points = ev.get("points") if isinstance(ev.get("points"), list) else []
-        if points and "interval" in points[0] and "claimed" in points[0]:
-            k = worst_point(points)
-            add(cid, "Measured", f"{base}/result/evidence/points/{k}/interval/estimate",
-                f"measured value at grid point {k + 1}, the one nearest to refuting the claim")
-            add(cid, "Claimed", f"{base}/result/evidence/points/{k}/claimed", f"claimed value at grid point {k + 1}")
         if "detectable_relative" in ev:
             add(cid, "DetectableRelative", f"{base}/result/evidence/detectable_relative",
                 "the smallest error the check detects, relative (power; the largest over the grid points)")
-        if points and "p_value" in points[0]:
-            k = min(range(len(points)), key=lambda k: points[k]["p_value"])
-            add(cid, "KsPValue", f"{base}/result/evidence/points/{k}/p_value", "smallest Kolmogorov-Smirnov p-value")
-        if points and "slope" in points[0]:
-            k = worst_point(points)
-            for what, key in (("Slope", "estimate"), ("SlopeLow", "lo"), ("SlopeHigh", "hi")):
-                add(cid, what, f"{base}/result/evidence/points/{k}/slope/{key}",
-                    f"fitted log-log slope ({key}) at grid point {k + 1}")
-            add(cid, "ClaimedSlope", f"{base}/result/evidence/points/{k}/claimed_slope", "claimed slope")
-        if points and "differences" in points[0]:
-            last = len(points[0]["means"]) - 1
-            add(cid, "MeanFirst", f"{base}/result/evidence/points/0/means/0/estimate",
-                "mean at the first swept value (first grid point)")
-            add(cid, "MeanLast", f"{base}/result/evidence/points/0/means/{last}/estimate",
-                "mean at the last swept value (first grid point)")
-        if points and isinstance(points[0].get("constants"), dict):
-            for name in points[0]["constants"]:
-                add(cid, f"Constant_{name}", f"{base}/result/evidence/points/0/constants/{_escape_pointer(name)}",
-                    f"smallest constant {name} fitted over the whole range")
+        if c["result"]["verdict"] != ERROR:
+            for what, path, description in get_statistic(c["statistic"]).numbers(ev):
+                add(cid, what, f"{base}/result/evidence{path}", description)
     return out
 
 
@@ -261,16 +237,10 @@ def _verdict_tex(result: dict) -> str:
 
 
 def _method_short(entry: dict) -> str:
-    method, verdict = entry["result"]["method"], entry["result"]["verdict"]
-    if verdict == ERROR:
-        return "malformed input" if method == "input check" else "internal error"
-    if method.startswith("falsification"):
-        return "counterexample search" if verdict == VIOLATED else "search, no proof"
-    if not method.startswith("simulation"):
-        return ("proof: " if verdict == PROVED else "") + method  # a scenario refutation, a time limit, ...
-    return "simulation: " + {"mean": "t-interval", "var": "variance interval", "as": "every instance",
-                             "prob": "Clopper-Pearson", "some": "witness search", "dist": "KS test", "rate": "log-log slope",
-                             "trend": "Welch intervals", "bound": "LP constants"}.get(entry["statistic"], "")
+    result = entry["result"]
+    if result["verdict"] == ERROR:
+        return "malformed input" if result["method"] == "input check" else "internal error"
+    return get_statistic(entry["statistic"]).method_cell(result)
 
 
 def _numbers_cell(i: int, entry: dict, names: dict) -> str:
@@ -387,7 +357,7 @@ def _verification(item: dict) -> str:
     r = item["result"]
     expected = "as expected" if r["as_expected"] else r"\textbf{not as expected}"
     method = r["method"].rstrip(".")
-    line = brief(Result(r["id"], r["verdict"], r["method"], r["evidence"], r["witness"], r["expect"])).rstrip(".")
+    line = brief(Result.from_json(r)).rstrip(".")
     said = [line] if line.startswith(method) else [method, line] if line else [method]  # no method said twice
     return (rf"\par\noindent\textit{{Verification.}} {_verdict_tex(r)}, {expected}. "
             + " ".join(f"{_breakable(part)}." for part in said) + r"\par")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
+from boundlab.numerics.rates import z_value as normal_quantile  # the two-sided normal quantile, kept once
+
 DEFAULT_ALPHA = 1e-6  # family-wise error rate per claim
 
 
@@ -60,7 +62,7 @@ def variance_interval(x: np.ndarray, alpha: float) -> Interval:
     s2 = float((c ** 2).sum() / (n - 1))
     m4 = float((c ** 4).mean())
     se = math.sqrt(max(m4 - s2 ** 2, 0.0) / n + 2 * s2 ** 2 / (n * (n - 1)))
-    q = float(scipy.stats.norm.ppf(1 - alpha / 2))
+    q = normal_quantile(alpha)
     return Interval(s2, s2 - q * se, s2 + q * se, n, 1 - alpha)
 
 
@@ -142,3 +144,18 @@ def relative(detectable: float, claimed: float) -> float:
 def constant(x: np.ndarray) -> bool:
     """All values equal, up to rounding: a deterministic quantity."""
     return bool(np.ptp(x) <= 1e-12 * np.abs(x).max())
+
+
+_TOWARDS_VIOLATION = {"=": abs, "<=": lambda d: d, "<": lambda d: d, ">=": lambda d: -d, ">": lambda d: -d}
+
+
+def worst_point(points: list[dict], value: str = "interval", claimed: str = "claimed") -> int:
+    """The index of the grid point nearest to refuting the claim, in widths of its interval (`value`: the measured
+    value's, or a rate's "slope"; compared with the point's `claimed`): for a bound (the point's "relation" `<=`,
+    `<`, `>=`, `>`) the one with the least slack, a violating one first; for an identity (`=`, also when no relation
+    is recorded) the one farthest from the claimed value in either direction."""
+    def excess(p):
+        iv = p[value]
+        off = _TOWARDS_VIOLATION[p.get("relation", "=")](iv["estimate"] - p[claimed]) - p.get("tolerance", 0.0)
+        return off / max(iv["hi"] - iv["lo"], 1e-300)
+    return max(range(len(points)), key=lambda k: excess(points[k]))

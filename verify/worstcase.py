@@ -15,6 +15,7 @@ import torch
 from boundlab.numerics.worstcase import SolverError, max_rayleigh, max_rayleigh_eig
 from boundlab.theory.claim import Claim, ClaimError
 
+from .evidence import WorstCaseBreach
 from .measure import _MEASURED, point_seed
 from .scenarios import ScenarioError, get_scenario
 from .verdict import CERTIFIED, ERROR, INCONCLUSIVE, VIOLATED, Result
@@ -96,9 +97,9 @@ def _run(claim, seed, point_index, solver, solver_opts, directions) -> Result:
                 "<": lower > bound + slack, ">=": upper < bound - slack, ">": upper < bound - slack}[claim.rel]
     if breached:
         return Result(claim.id, VIOLATED, method + "; the constant breaks the claimed bound", evidence,
-                      {"seed": seed, "point_index": point_index, "point": claim.grid[point_index],
-                       "constant": wc.constant, "certified_upper": upper, "attained": lower, "bound": bound,
-                       "relation": claim.rel, **witness})
+                      WorstCaseBreach(seed=seed, point_index=point_index, point=claim.grid[point_index],
+                                      constant=wc.constant, certified_upper=upper, attained=lower, bound=bound,
+                                      relation=claim.rel, instance=witness))
     proved = {"=": upper <= bound + slack and lower >= bound - slack, "<=": upper <= bound + slack,
               "<": upper <= bound + slack, ">=": lower >= bound - slack, ">": lower >= bound - slack}[claim.rel]
     if not proved:  # between the attained value and the certified upper bound: the solver cannot tell

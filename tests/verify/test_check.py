@@ -5,15 +5,15 @@ from pathlib import Path
 import pytest
 
 from boundlab.theory import Registry
-from boundlab.theory.claim import CURVES
-from boundlab.verify.check import check, replay
+from boundlab.verify.check import check
+from boundlab.verify.measure import replay
 from boundlab.verify.verdict import CONSISTENT, ERROR, PROVED, VIOLATED
 
 DATA = Path(__file__).parent.parent / "data"
 REG = Registry.catalogue([str(DATA / "planted_claims.py"), str(DATA / "bad_claims.py")])
 PLANTED = ["planted.mean_squared", "planted.variance_halved", "planted.mean_as_bound"]
 # analytic claims: tests/test_benchmark.py; curve claims (rates, trends, bounds): tests/test_caulking2026.py
-EMPIRICAL = [c.id for c in Registry.catalogue() if c.kind == "empirical" and c.statistic not in CURVES]
+EMPIRICAL = [c.id for c in Registry.catalogue() if c.kind == "empirical" and not c.stat.curve]
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -152,7 +152,7 @@ def test_the_issue_probability_claim_states_its_power():
     """shachaf2021.ntk_finetune_beats_scratch was CONSISTENT on 31 of 32 trials, which could not have detected
     even a true probability of 0.14 against the claimed 0.9; now it runs enough trials to detect 0.52 or less."""
     res = check(REG.get("shachaf2021.ntk_finetune_beats_scratch"), quick=True)
-    from boundlab.verify.verdict import brief
+    from boundlab.verify.render import brief
 
     assert res.verdict == CONSISTENT, brief(res)
     p = res.evidence["points"][0]

@@ -12,7 +12,8 @@ from boundlab.theory.claim import ClaimError
 from boundlab.verify.check import check
 from boundlab.verify.cli import main
 from boundlab.verify.scenarios import Scenario, register_scenario
-from boundlab.verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED, brief
+from boundlab.verify.render import brief
+from boundlab.verify.verdict import CONSISTENT, ERROR, INCONCLUSIVE, VIOLATED
 
 
 class PowerLaw(Scenario):

@@ -80,7 +80,9 @@ def test_sides_that_are_real_nowhere_are_an_input_error(checked):
 def test_an_infinite_number_in_stored_evidence_renders():
     # the report reads results back from JSON, where an infinite gap is the string "inf"; the one-line evidence
     # formatted it with :.3g and crashed (ValueError: Unknown format code 'g' for object of type 'str')
-    from boundlab.verify.verdict import Result, brief
+    from boundlab.verify.render import brief
+    from boundlab.verify.verdict import Result
 
-    stored = Result("mine.c", "CONSISTENT", "falsification search", {"points": 7, "worst_relative_gap": "inf"})
+    stored = Result("mine.c", "CONSISTENT", "falsification search", {"points": 7, "worst_relative_gap": "inf"},
+                    statistic="value")
     assert brief(stored) == "no proof; no counterexample in 7 points (smallest relative gap inf)"

@@ -9,9 +9,11 @@ import scipy.stats
 import torch
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance, Quantity
-from boundlab.verify.check import STAGES, check
+from boundlab.verify.check import check
+from boundlab.verify.statistics.pointwise import STAGES
 from boundlab.verify.scenarios import Scenario, register_scenario
-from boundlab.verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, brief
+from boundlab.verify.render import brief
+from boundlab.verify.verdict import CONSISTENT, INCONCLUSIVE, VIOLATED
 
 Z95 = float(scipy.stats.norm.ppf(0.95))
 
@@ -142,7 +144,7 @@ def test_an_undecided_mean_draws_more_stages_and_records_them():
 
 
 def test_a_witness_found_at_a_later_stage_replays():
-    from boundlab.verify.check import replay
+    from boundlab.verify.measure import replay
 
     off = claim("mean", "x", "=", "1.06*mu", grid=({"mu": 1.0, "sd": 1.0},), samples=2000)
     res = check(off, seed=1)
@@ -170,7 +172,7 @@ def test_the_figure_circles_the_point_the_table_names(tmp_path):
     """E[x] <= 2.2 at mu = 0.5 (loose) and mu = 2 (nearly tight): the brief, the figure's mark and the caption agree
     on the tight one."""
     from boundlab.verify.figures import caption, draw, figure_data
-    from boundlab.verify.verdict import worst_point
+    from boundlab.verify.stats import worst_point
 
     bound = claim("mean", "x", "<=", "2.2", grid=({"mu": 0.5, "sd": 1.0}, {"mu": 2.0, "sd": 1.0}))
     res = check(bound, seed=0)

@@ -1,0 +1,111 @@
+"""What a claim's statistic means: the rules it puts on a claim and how its statement reads, found by name.
+
+A statistic (``value``, ``mean``, ``prob``, ``rate``, ...) is one object holding everything about it: here, the part
+theory needs (which relations it takes, its own validation, its statement in text and LaTeX); in
+`boundlab.verify.statistics`, the rest (measure and decide, its evidence's one-line text, its report numbers and
+figure). Theory imports no verification code: it finds a statistic by name in this registry, which loads the
+``boundlab.statistics`` entry-point group on a miss (boundlab's own statistics are entry points of its
+distribution, and another package may add its own the same way). A claim may also hold a statistic object, which
+registers it, as a scenario object does.
+"""
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+ORDER_RELATIONS = ("=", "<=", ">=", "<", ">")
+
+
+class Statistic:
+    """The theory side of a statistic. Subclasses set
+
+      name         the name claims use (`Claim(statistic="name")`);
+      relations    the relations a claim of it may use;
+      empirical    True when the left-hand side must hold a measured quantity (a scenario and a grid are needed);
+      curve        True when it sweeps a variable (`over`) at every grid point, like rate, trend and bound;
+      sequential   True when a check may draw more instances until it decides (mean, var, prob, dist);
+    checked_along  for a curve statistic, how the curve is judged (the LaTeX says "checked along n by ...");
+
+    and may override `validate(claim)` (extra rules; raise ClaimError), `text(claim, lhs, rhs)` (the statement in
+    plain text) and `latex(claim, tex)` (the statement as pieces of displayed math between which a line may break;
+    `tex` gives the sides' terms, the relation, the swept variable and other formulas in the claim's notation).
+    """
+
+    name = ""
+    relations: tuple[str, ...] = ORDER_RELATIONS
+    empirical = True
+    curve = False
+    sequential = False
+    checked_along = ""
+
+    def validate(self, claim) -> None:
+        """Rules of this statistic beyond the common ones; raise ClaimError(claim.id, why)."""
+
+    def text(self, claim, lhs: str, rhs: str) -> str:
+        return f"{lhs} {claim.rel} {rhs}"
+
+    def latex(self, claim, tex) -> list[str]:
+        return [*tex.lhs, f"{tex.rel} {tex.rhs[0]}", *tex.rhs[1:]]
+
+    def register(self) -> str:
+        """Register this statistic and return its name: what a Claim holding it calls."""
+        return register_statistic(self).name
+
+    def __repr__(self) -> str:
+        return f"<statistic {self.name}>"
+
+
+STATISTICS: dict[str, Statistic] = {}  # name -> statistic: boundlab's own, those of entry points and of users
+_loaded = False
+
+
+def register_statistic(statistic: Statistic | type[Statistic], replace: bool = False) -> Statistic:
+    """Make a statistic (an instance, or a subclass, which is instantiated) available by name, and return it. A name
+    held by a statistic of another class is refused unless `replace=True`: a claim file must not silently change
+    how the catalogue's claims are decided."""
+    if isinstance(statistic, type) and issubclass(statistic, Statistic):
+        statistic = statistic()
+    if not isinstance(statistic, Statistic) or not isinstance(statistic.name, str) or not statistic.name.isidentifier():
+        raise ValueError(f"not a named statistic: {statistic!r}; subclass boundlab.Statistic and set its `name` "
+                         f"(an identifier)")
+    held = STATISTICS.get(statistic.name)
+    if held is not None and not replace and type(held).__qualname__ != type(statistic).__qualname__:
+        raise ValueError(f"statistic name {statistic.name!r} is taken by {type(held).__qualname__} "
+                         f"({type(held).__module__}); give yours another `name`, or register it with replace=True")
+    STATISTICS[statistic.name] = statistic
+    return statistic
+
+
+def _load_entry_points() -> None:
+    """Register every statistic of the ``boundlab.statistics`` entry-point group (once); a broken one is named."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for ep in entry_points(group="boundlab.statistics"):
+        if ep.name in STATISTICS:
+            continue
+        try:
+            register_statistic(ep.load())
+        except Exception as exc:  # a third-party plug-in's bug must name itself, not break every claim
+            dist = getattr(ep.dist, "name", "?")
+            raise ValueError(f"the statistic {ep.name!r} of the package {dist} ({ep.value}) failed to load: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+
+def all_statistics() -> dict[str, Statistic]:
+    """Every known statistic by name, boundlab's own first."""
+    _load_entry_points()
+    return dict(STATISTICS)
+
+
+def get_statistic(statistic) -> Statistic:
+    """The statistic of that name (or that object or subclass, registered on the way); ValueError saying why not."""
+    if isinstance(statistic, Statistic) or (isinstance(statistic, type) and issubclass(statistic, Statistic)):
+        return register_statistic(statistic)
+    if not isinstance(statistic, str):
+        raise ValueError(f"statistic must be a name or a boundlab.Statistic, not {statistic!r}")
+    if statistic not in STATISTICS:
+        _load_entry_points()
+    if statistic not in STATISTICS:
+        raise ValueError(f"statistic must be one of {tuple(STATISTICS)}, not {statistic!r}")
+    return STATISTICS[statistic]
