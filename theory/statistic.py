@@ -19,6 +19,7 @@ class Statistic:
     """The theory side of a statistic. Subclasses set
 
       name         the name claims use (`Claim(statistic="name")`);
+      description  one line for `boundlab statistics` (default: the first line of the class docstring);
       relations    the relations a claim of it may use;
       empirical    True when the left-hand side must hold a measured quantity (a scenario and a grid are needed);
       curve        True when it sweeps a variable (`over`) at every grid point, like rate, trend and bound;
@@ -45,6 +46,16 @@ class Statistic:
 
     def latex(self, claim, tex) -> list[str]:
         return [*tex.lhs, f"{tex.rel} {tex.rhs[0]}", *tex.rhs[1:]]
+
+    @property
+    def description(self) -> str:
+        return (type(self).__doc__ or "").strip().split("\n")[0].rstrip(".")
+
+    def info(self) -> dict:
+        """What `boundlab statistics` shows."""
+        kind = "analytic" if not self.empirical else "curve (sweeps `over`)" if self.curve else "empirical"
+        return {"name": self.name, "description": self.description, "relations": list(self.relations), "kind": kind,
+                "sequential": self.sequential, "defined_in": f"{type(self).__qualname__} ({type(self).__module__})"}
 
     def register(self) -> str:
         """Register this statistic and return its name: what a Claim holding it calls."""

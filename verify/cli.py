@@ -25,6 +25,7 @@ EPILOG = """examples:
   boundlab check --file my_claims.py          (checks the claims defined in that file)
   boundlab worstcase shachaf2021.worst_ratio   (the SDP at every grid point, judged against the claim's bound)
   boundlab scenarios                           (the simulators: inputs, defaults, measured quantities)
+  boundlab statistics                          (what a claim's relation can be about: mean, prob, rate, ...)
   boundlab latex shachaf2021.isotropic_risk_law --standalone -o claim.tex
   boundlab snapshot -o theory.snapshot.json     (golden file; later: boundlab snapshot --check ...)
   boundlab mutate classical.am_gm               (how many slips in a claim the checker catches)
@@ -187,6 +188,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("name", nargs="?", metavar="NAME", help="only this scenario")
     sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs, quantities, "
                                                         "budget, worstcase, defined_in)")
+
+    sp = with_file(sub.add_parser("statistics", help="the statistics claims can name (`statistic=`): built-in, those "
+                                                     "of installed packages and of the --file modules"))
+    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, relations, kind, "
+                                                        "sequential, defined_in)")
 
     sp = with_file(sub.add_parser("show", help="statement, hypotheses, provenance and LaTeX of a claim"))
     sp.add_argument("id")
@@ -407,6 +413,29 @@ def cmd_scenarios(args):
             print(f"  {'by default' if key == 'instances' else '':<11}: {text} {unit}" +
                   (" (rate, trend, bound)" if key == "repetitions" else " (claims that set no samples)"))
         print(f"  worst case : {'yes (it implements instance: worstcase targets)' if r['worstcase'] else 'no'}\n")
+    return 0
+
+
+def cmd_statistics(args):
+    from boundlab.theory.registry import RegistryError, expand_files, load_file
+    from boundlab.theory.statistic import all_statistics
+
+    try:
+        stats = all_statistics()
+        for f in expand_files(args.file):  # a file may define statistics only
+            load_file(f)
+    except (RegistryError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    rows = [s.info() for s in all_statistics().values()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        relations = " ".join(r["relations"])
+        print(f"{r['name']:<{width}}  {r['kind']:<22} relations {relations:<16} {r['description']}")
+        if r["name"] not in stats:
+            print(f"{'':<{width}}  defined in {r['defined_in']}")
     return 0
 
 
@@ -826,7 +855,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return {"list": cmd_list, "scenarios": cmd_scenarios, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
+        return {"list": cmd_list, "scenarios": cmd_scenarios, "statistics": cmd_statistics, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
                 "worstcase": cmd_worstcase, "derive": cmd_derive,
                 "mutate": cmd_mutate, "snapshot": cmd_snapshot, "report": cmd_report}[args.command](args)
     except UsageError as exc:

@@ -88,9 +88,20 @@ def finite(x) -> bool:
 
 def point_text(point) -> str:
     """A grid point as compact JSON."""
-    from .verdict import strict_json
-
     return json.dumps(strict_json(point), default=str)
+
+
+def strict_json(obj):
+    """`obj` with non-finite floats written as the strings "inf", "-inf", "nan" (strict JSON has no Infinity)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, Witness):
+        obj = obj.to_json()
+    if isinstance(obj, dict):
+        return {k: strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [strict_json(v) for v in obj]
+    return obj
 
 
 @dataclasses.dataclass(kw_only=True)

@@ -25,9 +25,8 @@ from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import Claim
 
 from . import stats
-from .measure import budget, formula_values, measure_stages, validate_grid
+from .measure import budget, formula_values, measure_stages, params_of, validate_grid
 from .scenarios import get_scenario
-from .statistics.pointwise import params_of, tightness
 from .verdict import CERTIFIED, ERROR
 
 PP_POINTS = 101  # points of each P-P curve stored in report.json
@@ -154,7 +153,7 @@ def event_panel(claim, result, seed, quick) -> dict:
         env, n = measure(i)
         sides.append((formula_values(claim.left.expr, env, n), formula_values(claim.right.expr, env, n)))
     axis = _axis(claim, [p["point"] for p in pts])
-    ratios = [tightness(claim, lhs, rhs) for lhs, rhs in sides]
+    ratios = [stats.tightness(claim.rel, lhs, rhs) for lhs, rhs in sides]
     if all(r is not None for r in ratios):
         small, big = (claim.left, claim.right) if claim.rel in ("<=", "<") else (claim.right, claim.left)
         ylabel = quantity_tex(claim, small) + ("" if big.expr == 1 else f" / {quantity_tex(claim, big)}")

@@ -154,3 +154,8 @@ def replay(claim: Claim, witness: dict) -> dict:
         out["lhs"] = float(formula_values(claim.left.expr, env, n)[i])
         out["rhs"] = float(formula_values(claim.right.expr, env, n)[i])
     return out
+
+
+def params_of(env) -> dict:
+    """The parameter values of a measured point (its non-array entries), by symbol."""
+    return {s: v for s, v in env.items() if not isinstance(v, np.ndarray)}

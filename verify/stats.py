@@ -159,3 +159,10 @@ def worst_point(points: list[dict], value: str = "interval", claimed: str = "cla
         off = _TOWARDS_VIOLATION[p.get("relation", "=")](iv["estimate"] - p[claimed]) - p.get("tolerance", 0.0)
         return off / max(iv["hi"] - iv["lo"], 1e-300)
     return max(range(len(points)), key=lambda k: excess(points[k]))
+
+
+def tightness(rel: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
+    """Per instance, how much of a bound `lhs REL rhs` the measured side uses: the claimed-smaller side over the
+    larger. None for an identity, or when the larger side is not positive everywhere."""
+    small, big = (lhs, rhs) if rel in ("<=", "<") else (rhs, lhs)
+    return small / big if rel != "=" and (big > 0).all() else None

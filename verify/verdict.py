@@ -1,8 +1,9 @@
 """Verdicts and results: what the tool concludes about a claim, with the evidence and a replayable witness."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+from .evidence import Witness, strict_json, witness_from_json  # noqa: F401 (Witness: the annotation)
 
 PROVED, CERTIFIED, CONSISTENT = "PROVED", "CERTIFIED", "CONSISTENT"
 INCONCLUSIVE, VIOLATED, ERROR = "INCONCLUSIVE", "VIOLATED", "ERROR"
@@ -16,7 +17,7 @@ class Result:
     verdict: str
     method: str
     evidence: dict = field(default_factory=dict)
-    witness: dict | None = None
+    witness: "Witness | dict | None" = None  # a typed witness (evidence.py); a dict when read from old JSON
     expect: str = "holds"
     seconds: float = 0.0
     statistic: str = ""  # the claim's statistic, whose module renders the evidence (boundlab.verify.render)
@@ -41,21 +42,6 @@ class Result:
     @classmethod
     def from_json(cls, data: dict) -> "Result":
         """A result read back from `to_json` (a results file, report.json)."""
-        from .evidence import witness_from_json
-
         return cls(data["id"], data["verdict"], data.get("method", ""), data.get("evidence") or {},
                    witness_from_json(data.get("witness")), data.get("expect", "holds"),
                    statistic=data.get("statistic", ""))
-
-
-def strict_json(obj):
-    """`obj` with non-finite floats written as the strings "inf", "-inf", "nan" (strict JSON has no Infinity)."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    if hasattr(obj, "to_json") and hasattr(obj, "kind"):  # a typed witness (boundlab.verify.evidence)
-        obj = obj.to_json()
-    if isinstance(obj, dict):
-        return {k: strict_json(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [strict_json(v) for v in obj]
-    return obj

@@ -90,3 +90,14 @@ def test_the_rules_of_a_statistic_come_from_its_module():
     with pytest.raises(ClaimError, match="a 'trend' claim takes the relation '<=' or '>=', not '='"):
         Claim(id="mine.c", title="t", lhs="n", rel="=", rhs="0", params=(n,), provenance=prov, statistic="trend")
     assert set(all_statistics()) >= set(BUILT_IN)
+
+
+def test_boundlab_statistics_lists_the_built_in_ones_and_a_files_own(tmp_path, capsys):
+    assert main(["statistics", "--file", str(_median_file(tmp_path))]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line and not line[0].isspace()}
+    assert set(rows) >= {*BUILT_IN, "median"}
+    assert "relations ~" in rows["dist"] and "curve" in rows["rate"] and "order statistics" in rows["median"]
+    assert main(["statistics", "--json"]) == 0
+    import json
+    listed = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["value"]["kind"] == "analytic" and listed["value"]["relations"][-1] == "!="

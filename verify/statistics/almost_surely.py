@@ -10,7 +10,7 @@ from ..evidence import Located, num
 from ..measure import CENSORED
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED
 from .base import percent
-from .pointwise import Pointwise, censored_count, event, instance_values, tightness, undecided
+from .pointwise import Pointwise, censored_count, event, instance_values, undecided
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -31,6 +31,8 @@ class InstanceWitness(Located):
 
 
 class AlmostSurely(Pointwise):
+    """lhs REL rhs on every instance; one violating instance refutes it."""
+
     name = "as"
     method = "simulation; every instance checked"
     short = "every instance"
@@ -49,7 +51,7 @@ class AlmostSurely(Pointwise):
         ev = {"instances": n, "violations": bad, "worst_excess": float(excess.max()),
               "rule_of_three_upper": min(1.0, 3.0 / n) if bad == 0 else None,
               "detectable": rate, "detectable_relative": rate}
-        ratio = tightness(claim, lhs, rhs)
+        ratio = stats.tightness(claim.rel, lhs, rhs)
         if ratio is not None:
             ev["tightness"] = {"min": float(ratio.min()), "median": float(np.median(ratio)),
                                "max": float(ratio.max())}

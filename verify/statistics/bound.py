@@ -63,6 +63,8 @@ class AboveBound(Located):
 
 
 class Bound(Curve):
+    """E[lhs] <= rhs(C) for constants C >= 0 along `over`, the smallest C by an LP, refuted when they drift."""
+
     name = "bound"
     relations = ("<=",)
     method = "simulation; smallest constants by linear program (cvxpy), drift with a bootstrap interval"

@@ -9,10 +9,10 @@ from boundlab.theory.functions import DISTRIBUTIONS, Distribution
 
 from .. import stats
 from ..evidence import Located
-from ..measure import formula_values
+from ..measure import formula_values, params_of
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED
 from .base import detects, num
-from .pointwise import Pointwise, params_of
+from .pointwise import Pointwise
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -31,6 +31,8 @@ class KsWitness(Located):
 
 
 class Dist(Pointwise):
+    """lhs ~ D(params), by a Kolmogorov-Smirnov test against the claimed law."""
+
     name = "dist"
     relations = ("~",)
     sequential = True

@@ -13,6 +13,8 @@ from .pointwise import IntervalStatistic, decide_interval, scale
 
 
 class Mean(IntervalStatistic):
+    """E[lhs] REL rhs over the instances, by a Student-t interval."""
+
     name = "mean"
     method = "simulation; Student-t interval for the mean"
     short = "t-interval"

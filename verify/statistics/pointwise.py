@@ -227,13 +227,6 @@ def holds(claim, lhs, rhs):
     return margin <= slack, margin - slack
 
 
-def tightness(claim, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
-    """Per instance, how much of the bound the measured side uses: the claimed-smaller side over the larger.
-    None for an identity, or when the larger side is not positive everywhere."""
-    small, big = (lhs, rhs) if claim.rel in ("<=", "<") else (rhs, lhs)
-    return small / big if claim.rel != "=" and (big > 0).all() else None
-
-
 def event(claim, env, n):
     """Per instance, whether the event `lhs REL rhs` surely holds and whether it may hold; the sides; the excess.
     They differ only where a side is a censored quantity, known as a lower bound b: its true value t >= b makes
@@ -265,11 +258,6 @@ def undecided(claim, env, ev, count: int) -> None:
     ev["censored"] = censored_count(env)
     ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
                   f": the event is undecided on {count} of them, which leaves this claim open")
-
-
-def params_of(env) -> dict:
-    """The parameter values of a measured point (its non-array entries), by symbol."""
-    return {s: v for s, v in env.items() if not isinstance(v, np.ndarray)}
 
 
 def instance_values(env, i: int) -> dict:

@@ -11,6 +11,8 @@ from .pointwise import IntervalStatistic, IntervalWitness, censored_count, event
 
 
 class Prob(IntervalStatistic):
+    """P(lhs REL rhs) >= prob, by a Clopper-Pearson interval for the event's frequency."""
+
     name = "prob"
     method = "simulation; Clopper-Pearson interval for the probability"
     short = "Clopper-Pearson"

@@ -17,11 +17,10 @@ from boundlab.numerics.rates import Curve as Samples, fit_floor, fit_slope
 
 from .. import stats
 from ..evidence import Located, num
-from ..measure import formula_values
+from ..measure import formula_values, params_of
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED
 from .base import detects
 from .curve import Curve, too_few
-from .pointwise import params_of
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -45,6 +44,8 @@ class SlopeWitness(Located):
 
 
 class Rate(Curve):
+    """the log-log slope of E[lhs] along `over` REL rhs, with a bootstrap interval."""
+
     name = "rate"
     min_values = 3
     method = "simulation; log-log slope of the mean with a bootstrap interval over repetitions"

@@ -31,6 +31,8 @@ class NoInstance(Witness):
 
 
 class Some(Pointwise):
+    """lhs REL rhs on some instance at some grid point; no instance anywhere refutes it."""
+
     name = "some"
     method = "simulation; a search for one instance where the relation holds"
     short = "witness search"

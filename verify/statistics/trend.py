@@ -46,6 +46,8 @@ class TrendWitness(Located):
 
 
 class Trend(Curve):
+    """E[lhs] non-increasing (<=) or non-decreasing (>=) along `over`, by Welch intervals."""
+
     name = "trend"
     relations = ("<=", ">=")
     method = ("simulation; Welch intervals for the first-to-last change, the slope against the rank and the "

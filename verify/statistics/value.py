@@ -41,6 +41,8 @@ SEARCH = "falsification search (sampling, Nelder-Mead, mpmath 50 digits)"
 
 
 class Value(Statistic):
+    """both sides closed forms: a counterexample search, then a proof (PROVED, VIOLATED or CONSISTENT)."""
+
     name = "value"
     relations = tuple(RELATIONS)
     empirical = False

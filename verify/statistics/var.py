@@ -10,6 +10,8 @@ from .pointwise import IntervalStatistic, decide_interval, scale
 
 
 class Var(IntervalStatistic):
+    """Var[lhs] REL rhs over the instances, by an interval from the fourth moment."""
+
     name = "var"
     method = "simulation; asymptotic interval for the variance (fourth moment)"
     short = "variance interval"
