@@ -183,9 +183,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print JSON rows (id, title, paper, provenance, kind, ...)")
 
     sp = with_file(sub.add_parser("scenarios", help="the simulators claims can name: built-in, and those the --file "
-                                                    "modules register; their inputs and measured quantities"))
+                                                    "modules register; their inputs (type, domain, default, "
+                                                    "meaning) and measured quantities"))
     sp.add_argument("name", nargs="?", metavar="NAME", help="only this scenario")
-    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs, quantities, "
+    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs: type, domain, "
+                                                        "required, default and description of each, quantities, "
                                                         "budget, worstcase, defined_in)")
 
     sp = with_file(sub.add_parser("show", help="statement, hypotheses, provenance and LaTeX of a claim"))
@@ -388,17 +390,16 @@ def cmd_scenarios(args):
     rows = [s.summary() for name, s in SCENARIOS.items() if args.name in (None, name)]
     if args.json:
         for r in rows:  # strict JSON: an infinite default (e.g. m = inf) as its Python spelling
-            r["inputs"] = {k: repr(v) if isinstance(v, float) and not math.isfinite(v) else v
-                           for k, v in r["inputs"].items()}
+            for i in r["inputs"].values():
+                i["default"] = repr(i["default"]) if isinstance(i["default"], float) and not math.isfinite(
+                    i["default"]) else i["default"]
         print(json.dumps(rows, indent=2, default=_json_default))
         return 0
     for r in rows:
-        inputs = ", ".join(f"{k} (required)" if isinstance(v, str) and v == "required" else f"{k} = {v!r}"
-                           for k, v in r["inputs"].items())
         width = max(map(len, r["quantities"]), default=0)
         print(f"{r['name']}: {r['description']}")
         print(f"  defined in : {r['defined_in']}")
-        print(f"  inputs     : {inputs or 'none'}")
+        print("\n".join(_input_lines(r["inputs"])) if r["inputs"] else "  inputs     : none")
         for i, (q, meaning) in enumerate(r["quantities"].items()):
             print(f"  {'measures' if i == 0 else '':<11}: {q:<{width}}  {meaning}")
         for key, unit in (("instances", "instances per grid point"), ("repetitions", "repetitions per sweep value")):
@@ -408,6 +409,18 @@ def cmd_scenarios(args):
                   (" (rate, trend, bound)" if key == "repetitions" else " (claims that set no samples)"))
         print(f"  worst case : {'yes (it implements instance: worstcase targets)' if r['worstcase'] else 'no'}\n")
     return 0
+
+
+def _input_lines(inputs: dict[str, dict]) -> list[str]:
+    """One aligned line per input: name, default (or required), domain, description."""
+    def default(i):
+        v = i["default"]
+        return "required" if i["required"] else repr(float(f"{v:.6g}") if isinstance(v, float) else v)
+
+    cols = [(k, default(i), i["domain"], i["description"]) for k, i in inputs.items()]
+    wk, wd, wr = (max(len(c[j]) for c in cols) for j in range(3))
+    return [f"  {'inputs' if n == 0 else '':<11}: {k:<{wk}}  {d:<{wd}}  {r:<{wr}}  {m}".rstrip()
+            for n, (k, d, r, m) in enumerate(cols)]
 
 
 def _by_quantity(counts: dict[str, int]) -> str:
