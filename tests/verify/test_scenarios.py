@@ -240,7 +240,7 @@ def test_scenarios_with_a_name_and_an_unknown_name(capsys):
     (row,) = json.loads(capsys.readouterr().out)
     assert row["name"] == "relu_ntk" and row["quantities"] == get_scenario("relu_ntk").quantities
     assert main(["scenarios", "nothing"]) == 2
-    assert "unknown scenario 'nothing'; known: linear_finetune, caulking" in capsys.readouterr().err
+    assert "unknown scenario 'nothing'; known: caulking, deep_linear, gaussian_design" in capsys.readouterr().err
 
 
 def test_quoted_glob_and_sibling_import_through_the_command_line(tmp_path, monkeypatch, capsys):
