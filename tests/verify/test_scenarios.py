@@ -223,7 +223,7 @@ def test_scenarios_lists_builtin_and_file_scenarios(tmp_path, capsys):
                                                      "default": None, "description": ""}},
                                     "quantities": {"x": "a uniform draw on (0, b)"},
                                     "budget": {"instances": 4000, "repetitions": 32}, "worstcase": False,
-                                    "defined_in": f"Uniform ({f})"}
+                                    "defined_in": f"Uniform ({f})", "installed_from": None}
     # worst-case programs: the scenarios that implement `instance` (their claims carry worstcase targets)
     worst = {c.scenario for c in Registry.catalogue() if c.worstcase}
     assert {n for n, r in rows.items() if r["worstcase"]} == worst == {"linear_finetune", "relu_ntk", "sgd_shift"}

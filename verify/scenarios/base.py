@@ -1,5 +1,5 @@
 """The scenario contract (a torch generator of instance batches and the quantities measured on them), and the
-scenarios by name: the built-in ones and those a user registers."""
+scenarios by name: the built-in ones, those installed packages provide, and those a user registers."""
 from __future__ import annotations
 
 import contextlib
@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from boundlab.theory.claim import CURVES
+from boundlab.theory.registry import entry_point_name, installed, installed_from
 
 from .inputs import REQUIRED, Input
 
@@ -92,7 +93,8 @@ class Scenario:
     `instance`, with a form for each quantity of the target.
 
     `register_scenario(MyScenario)` makes a scenario available by name; a claim may also hold it directly
-    (`Claim(..., scenario=MyScenario())`), which registers it.
+    (`Claim(..., scenario=MyScenario())`), which registers it. A package registers its scenarios for every user who
+    installs it through the entry-point group `boundlab.scenarios` (see `load_installed`).
     """
 
     name = ""
@@ -155,14 +157,15 @@ class Scenario:
 
     def summary(self) -> dict:
         """What `boundlab scenarios` shows: name, description, inputs (type, domain, default, description),
-        quantities, budgets, whether it has worst-case programs, and where it is defined."""
+        quantities, budgets, whether it has worst-case programs, where it is defined and, for an installed one,
+        the distribution and entry point that provide it."""
         inputs = {k: {"type": d.type_name(), "domain": d.describe(), "required": d.required,
                       "default": None if d.required else d.default, "description": d.description}
                   for k, d in self.declared().items()}
         return {"name": self.name, "description": self.description, "inputs": inputs,
                 "quantities": dict(self.quantities), "budget": self.budget(),
                 "worstcase": type(self).instance is not Scenario.instance,
-                "defined_in": _origin(self)}
+                "defined_in": _origin(self), "installed_from": INSTALLED_FROM.get(self.name)}
 
     def run(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, np.ndarray]:
         """`measure`, with checks: every wanted quantity present, shaped (batch,), finite."""
@@ -202,15 +205,31 @@ class Scenario:
         return result
 
 
-SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones and those registered
+SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones, the installed ones and those registered
+INSTALLED_FROM: dict[str, str] = {}  # name of an installed scenario -> its distribution and entry point
+BROKEN: list[str] = []  # a message per `boundlab.scenarios` entry point left out, naming it and the cause
 
 
 def get_scenario(name: str) -> Scenario:
     try:
         return SCENARIOS[name]
     except KeyError:
+        broken = "".join(f"; {b}" for b in BROKEN)  # it may be one of theirs
         raise ScenarioError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)} (`boundlab scenarios` "
-                            f"describes them)") from None
+                            f"describes them){broken}") from None
+
+
+def load_installed() -> None:
+    """Register the scenarios that installed packages provide: each entry point of the group `boundlab.scenarios`
+    loads a Scenario subclass or instance. One that fails to load, or whose name is taken, is recorded in BROKEN,
+    naming its distribution and entry point, and breaks only the claims that need it."""
+    loaded, broken = installed("boundlab.scenarios")
+    for ep, obj in loaded:
+        try:
+            INSTALLED_FROM[register_scenario(obj).name] = installed_from(ep)
+        except ScenarioError as exc:
+            broken.append(f"{entry_point_name(ep)} was not registered: {exc}")
+    BROKEN[:] = broken
 
 
 def register_scenario(scenario: Scenario | type[Scenario], replace: bool = False) -> Scenario:
