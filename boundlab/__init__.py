@@ -20,7 +20,8 @@ _PUBLIC = {
         "Beta", "BetaQuantile", "Claim", "ClaimError", "Derivation", "Domain", "Formula", "NONNEGATIVE", "POSITIVE",
         "Param", "Provenance", "Quantity", "Registry", "RegistryError", "SIZE", "Step", "UNIT_OPEN", "load_file")},
     **{name: "boundlab.verify.scenarios" for name in (
-        "REQUIRED", "Instance", "Refutation", "Scenario", "ScenarioError", "get_scenario", "register_scenario")},
+        "REQUIRED", "Input", "Instance", "Refutation", "Scenario", "ScenarioError", "get_scenario",
+        "register_scenario")},
     "Statistic": "boundlab.verify.statistics.base",
     "Pointwise": "boundlab.verify.statistics.pointwise",
     "IntervalStatistic": "boundlab.verify.statistics.pointwise",

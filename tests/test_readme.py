@@ -1,7 +1,10 @@
 """The README's examples run: its derivation is PROVED, its rate claim CONSISTENT, its allocation prints as shown,
-its own simulator gives the verdicts shown."""
+its own simulator gives the verdicts shown, and its package extending boundlab installs and runs as shown."""
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 from boundlab.verify.cli import main
@@ -97,3 +100,47 @@ def test_the_own_simulator_example_runs_as_shown(tmp_path, monkeypatch, capsys):
     finally:
         SCENARIOS.clear()
         SCENARIOS.update(saved)
+
+
+def test_the_extending_example_installs_and_runs_as_shown(tmp_path):
+    """The section's package, installed as pip leaves it (modules and a dist-info whose entry points are those of
+    its pyproject.toml), on PYTHONPATH: its test passes, and each `$ boundlab` command prints what is shown
+    (numbers and spacing aside; the file of `defined in` is where the package sits)."""
+    section = README[README.index("## Extending boundlab"):README.index("## Performance")]
+    dice, test, claims = re.findall(r"```python\n(.*?)```", section, re.S)
+    toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    name, version = (re.search(rf'^{key} = "(.*)"$', toml, re.M).group(1) for key in ("name", "version"))
+    groups = re.findall(r'^\[project.entry-points."(.*?)"\]\n((?:\w+ = ".*"\n)+)', toml, re.M)
+    site = tmp_path / "site"
+    info = site / f"{name}-{version}.dist-info"
+    for path, text in {site / name / "__init__.py": "", site / name / "dice.py": dice,
+                       site / name / "claims.py": claims, tmp_path / "tests" / "test_dice.py": test,
+                       info / "METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+                       info / "entry_points.txt": "".join(f"[{g}]\n{lines.replace(chr(34), '')}\n"
+                                                          for g, lines in groups)}.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_dice.py"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert tested.returncode == 0 and "2 passed" in tested.stdout, tested.stdout + tested.stderr
+    shown = re.search(r"```\n(\$ boundlab scenarios dice\n.*?)```", section, re.S).group(1)
+    runs = re.findall(r"^\$ (boundlab .*?)\n(.*?)(?=^\$ |\Z)", shown, re.S | re.M)
+    assert [cmd.split()[1] for cmd, _ in runs] == ["scenarios", "list", "check"]
+    script = Path(sys.executable).parent / "boundlab"
+
+    def norm(text):
+        return [" ".join(NUMBER.sub("#", line).split()) for line in text.strip().splitlines()]
+
+    for cmd, want in runs:
+        got = subprocess.run([str(script), *shlex.split(cmd.split("|")[0])[1:]], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert got.returncode == 0 and got.stderr == "", (cmd, got.stderr)
+        if cmd.startswith("boundlab check"):  # the method text is abbreviated in the README: ids and verdicts
+            assert [line.split()[:3] for line in got.stdout.splitlines() if line.startswith("mypkg.")] == \
+                [line.split()[:3] for line in want.splitlines() if line.startswith("mypkg.")]
+            want = "\n".join(line for line in want.splitlines() if line.startswith("1 of"))
+        for line in want.strip().splitlines():
+            if line.startswith("  defined in"):
+                line = f"  defined in : Dice (site/{name}/dice.py), " + line.split("), ")[1]  # relative to the cwd
+            assert norm(line)[0] in norm(got.stdout), (line, got.stdout)

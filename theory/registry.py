@@ -1,4 +1,5 @@
-"""The catalogue of claims and derivations, and loading of user-written files (`--file PY`, `derive PY`)."""
+"""The catalogue of claims and derivations (built in, and from installed packages' `boundlab.catalogues` entry
+points), and loading of user-written files (`--file PY`, `derive PY`)."""
 from __future__ import annotations
 
 import glob
@@ -7,8 +8,10 @@ import importlib.util
 import pkgutil
 import sys
 import traceback
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .claim import Claim, ClaimError
 from .derivation import Derivation
@@ -37,6 +40,42 @@ def catalogue_modules() -> list[ModuleType]:
 
     return [importlib.import_module(f"{catalogue.__name__}.{m.name}")
             for m in pkgutil.iter_modules(catalogue.__path__) if not m.name.startswith("_")]
+
+
+def installed(group: str) -> tuple[list[tuple[EntryPoint, Any]], list[str]]:
+    """What installed packages provide under an entry-point group (`boundlab.catalogues`, `boundlab.scenarios`):
+    (entry point, loaded object) pairs, and for each entry point that failed to load a message naming it, its
+    distribution and the cause, so that one broken package does not stop every command."""
+    loaded, broken = [], []
+    for ep in entry_points(group=group):
+        try:
+            loaded.append((ep, ep.load()))
+        except Exception as exc:  # whatever a third-party import raises is that package's error, reported
+            broken.append(f"{entry_point_name(ep)} failed to load: {type(exc).__name__}: {exc}{_raised_at(exc)}")
+    return loaded, broken
+
+
+def _raised_at(exc: Exception) -> str:
+    """` (file, line N)`: the last line outside the import machinery that `exc` passed through, if any (a syntax
+    error's text names its line itself)."""
+    machinery = Path(importlib.__file__).parent
+    where = [f for f in traceback.extract_tb(exc.__traceback__)
+             if not f.filename.startswith("<") and not Path(f.filename).is_relative_to(machinery)]
+    return f" ({where[-1].filename}, line {where[-1].lineno})" if where and not isinstance(exc, SyntaxError) else ""
+
+
+def entry_point_name(ep: EntryPoint) -> str:
+    """`the boundlab.catalogues entry point demo = boundlab_demo.claims of boundlab-demo 0.1`, for messages."""
+    return f"the {ep.group} entry point {ep.name} = {ep.value} of {_distribution(ep)}"
+
+
+def installed_from(ep: EntryPoint) -> str:
+    """`boundlab-demo 0.1 (entry point demo)`: where an installed claim or scenario comes from."""
+    return f"{_distribution(ep)} (entry point {ep.name})"
+
+
+def _distribution(ep: EntryPoint) -> str:
+    return f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else "an unknown distribution"
 
 
 def load_file(path: str | Path) -> ModuleType:
@@ -97,13 +136,15 @@ def expand_files(files: list[str]) -> list[str]:
 
 
 class Registry:
-    """Claims and derivations by id, from the catalogue and from any loaded files."""
+    """Claims and derivations by id, from the catalogue (built in and installed) and from any loaded files."""
 
     def __init__(self, claims: list[Claim] = (), derivations: list[Derivation] = ()):
         self._claims: dict[str, Claim] = {}
         self._derivations: dict[str, Derivation] = {}
         self.from_files: list[Claim] = []
         self.derivations_from_files: list[Derivation] = []
+        self.origins: dict[str, str] = {}  # id of an installed claim or derivation -> its package and entry point
+        self.broken: list[str] = []  # a message per `boundlab.catalogues` entry point left out, naming it and why
         for c in claims:
             self.add(c)
         for d in derivations:
@@ -111,9 +152,12 @@ class Registry:
 
     @classmethod
     def catalogue(cls, files: list[str] = ()) -> "Registry":
-        """The catalogue, and the claims and derivations of `files` (paths or globs, see `expand_files`)."""
+        """The catalogue: the built-in modules (theory/catalogue) and those installed packages provide under the
+        entry-point group `boundlab.catalogues`; and the claims and derivations of `files` (paths or globs, see
+        `expand_files`)."""
         modules = catalogue_modules()
         reg = cls([c for m in modules for c in claims_in(m)], [d for m in modules for d in derivations_in(m)])
+        reg.add_installed()
         for f in expand_files(files):
             module = load_file(f)
             # what the file merely imports (e.g. from the catalogue) is the same object: skip it
@@ -128,6 +172,28 @@ class Registry:
             reg.from_files.extend(claims)
             reg.derivations_from_files.extend(derivations)
         return reg
+
+    def add_installed(self) -> None:
+        """Add every installed catalogue module (entry-point group `boundlab.catalogues`) whole, recording its
+        package per id; one that fails to load, is no module, defines nothing or reuses an id is left out, the
+        reason in `broken`."""
+        loaded, self.broken = installed("boundlab.catalogues")
+        for ep, module in loaded:
+            try:
+                if not isinstance(module, ModuleType):
+                    raise RegistryError(f"it loads {module!r}, not a module of claims and derivations")
+                part = Registry(claims_in(module), derivations_in(module))  # malformed or repeated within it
+                if not len(part) and not part.derivations():
+                    raise RegistryError("the module defines no claim and no derivation")
+                taken = sorted({*part.ids(), *part._derivations} & {*self._claims, *self._derivations})
+                if taken:
+                    raise RegistryError(f"it defines {', '.join(taken)}, already in the catalogue")
+            except RegistryError as exc:
+                self.broken.append(f"{entry_point_name(ep)} was not loaded: {exc}")
+                continue
+            self._claims.update(part._claims)
+            self._derivations.update(part._derivations)
+            self.origins.update(dict.fromkeys([*part.ids(), *part._derivations], installed_from(ep)))
 
     def add(self, claim: Claim) -> None:
         if not isinstance(claim, Claim):

@@ -183,11 +183,14 @@ def _parser() -> argparse.ArgumentParser:
                                                "only when --file is given"))
     sp.add_argument("--json", action="store_true", help="print JSON rows (id, title, paper, provenance, kind, ...)")
 
-    sp = with_file(sub.add_parser("scenarios", help="the simulators claims can name: built-in, and those the --file "
-                                                    "modules register; their inputs and measured quantities"))
+    sp = with_file(sub.add_parser("scenarios", help="the simulators claims can name: built-in, installed (entry "
+                                                    "points boundlab.scenarios), and those the --file modules "
+                                                    "register; their inputs (type, domain, default, meaning) and "
+                                                    "measured quantities"))
     sp.add_argument("name", nargs="?", metavar="NAME", help="only this scenario")
-    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs, quantities, "
-                                                        "budget, worstcase, defined_in)")
+    sp.add_argument("--json", action="store_true", help="print JSON rows (name, description, inputs: type, domain, "
+                                                        "required, default and description of each, quantities, "
+                                                        "budget, worstcase, defined_in, installed_from)")
 
     sp = with_file(sub.add_parser("statistics", help="the statistics claims can name (`statistic=`): built-in, those "
                                                      "of installed packages and of the --file modules"))
@@ -207,7 +210,10 @@ def _parser() -> argparse.ArgumentParser:
                       "witnesses", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=CHECK_HELP))
     sp.add_argument("ids", nargs="*", metavar="ID", help="claim or derivation ids (see `boundlab list`)")
-    sp.add_argument("--all", action="store_true", help="every claim in the catalogue and the --file modules")
+    sp.add_argument("--all", action="store_true", help="every claim in the catalogue (built in, and installed by "
+                                                       "packages: boundlab.catalogues entry points) and the --file "
+                                                       "modules; exit status 1 when an installed catalogue failed "
+                                                       "to load")
     sp.add_argument("--paper", metavar="KEY", action="append", default=[],
                     help="every claim of one paper (e.g. caulking2026; see `boundlab list`); may be repeated")
     with_limit(sp)
@@ -284,12 +290,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _registry(files):
+    """The catalogue (built in and installed) and the files; an installed catalogue that was not loaded is
+    warned about on standard error, naming its distribution and entry point."""
     from boundlab.theory.registry import Registry, RegistryError
 
     try:
-        return Registry.catalogue(files)
+        reg = Registry.catalogue(files)
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
+    for why in reg.broken:
+        print(f"boundlab: warning: {why}", file=sys.stderr)
+    return reg
 
 
 def _resolve(reg, ids):
@@ -368,13 +379,15 @@ def cmd_list(args):
     reg = _registry(args.file)
     claims, derivations = ((reg.from_files, reg.derivations_from_files) if args.file
                            else (list(reg), reg.derivations()))
-    rows = [c.summary() for c in claims] + [d.summary() for d in derivations]
+    rows = [{**c.summary(), "installed_from": reg.origins.get(c.id)} for c in claims] + \
+        [{**d.summary(), "installed_from": reg.origins.get(d.id)} for d in derivations]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        flag = "  (known false)" if r["expect"] == "VIOLATED" else ""
+        flag = ("  (known false)" if r["expect"] == "VIOLATED" else "") + (
+            f"  [installed from {r['installed_from']}]" if r["installed_from"] else "")
         print(f"{r['id']:<{width}}  {r['kind']:<10} {r['provenance']:<13} {r['title']}{flag}")
     return 0
 
@@ -388,23 +401,26 @@ def cmd_scenarios(args):
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
     from boundlab.verify.scenarios import SCENARIOS
+    from boundlab.verify.scenarios.base import BROKEN
 
+    for why in BROKEN:
+        print(f"boundlab scenarios: warning: {why}", file=sys.stderr)
     if args.name is not None and args.name not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.name!r}; known: {', '.join(SCENARIOS)}")
     rows = [s.summary() for name, s in SCENARIOS.items() if args.name in (None, name)]
     if args.json:
         for r in rows:  # strict JSON: an infinite default (e.g. m = inf) as its Python spelling
-            r["inputs"] = {k: repr(v) if isinstance(v, float) and not math.isfinite(v) else v
-                           for k, v in r["inputs"].items()}
+            for i in r["inputs"].values():
+                i["default"] = repr(i["default"]) if isinstance(i["default"], float) and not math.isfinite(
+                    i["default"]) else i["default"]
         print(json.dumps(rows, indent=2, default=_json_default))
         return 0
     for r in rows:
-        inputs = ", ".join(f"{k} (required)" if isinstance(v, str) and v == "required" else f"{k} = {v!r}"
-                           for k, v in r["inputs"].items())
         width = max(map(len, r["quantities"]), default=0)
         print(f"{r['name']}: {r['description']}")
-        print(f"  defined in : {r['defined_in']}")
-        print(f"  inputs     : {inputs or 'none'}")
+        print(f"  defined in : {r['defined_in']}" + (f", installed from {r['installed_from']}"
+                                                     if r["installed_from"] else ""))
+        print("\n".join(_input_lines(r["inputs"])) if r["inputs"] else "  inputs     : none")
         for i, (q, meaning) in enumerate(r["quantities"].items()):
             print(f"  {'measures' if i == 0 else '':<11}: {q:<{width}}  {meaning}")
         for key, unit in (("instances", "instances per grid point"), ("repetitions", "repetitions per sweep value")):
@@ -437,6 +453,18 @@ def cmd_statistics(args):
         if r["name"] not in stats:
             print(f"{'':<{width}}  defined in {r['defined_in']}")
     return 0
+
+
+def _input_lines(inputs: dict[str, dict]) -> list[str]:
+    """One aligned line per input: name, default (or required), domain, description."""
+    def default(i):
+        v = i["default"]
+        return "required" if i["required"] else repr(float(f"{v:.6g}") if isinstance(v, float) else v)
+
+    cols = [(k, default(i), i["domain"], i["description"]) for k, i in inputs.items()]
+    wk, wd, wr = (max(len(c[j]) for c in cols) for j in range(3))
+    return [f"  {'inputs' if n == 0 else '':<11}: {k:<{wk}}  {d:<{wd}}  {r:<{wr}}  {m}".rstrip()
+            for n, (k, d, r, m) in enumerate(cols)]
 
 
 def _by_quantity(counts: dict[str, int]) -> str:
@@ -593,8 +621,16 @@ def cmd_check(args):
             print("\n" + _derivation_table(d, r))
         if derived:
             print(f"{sum(r.as_expected for r in derived)} of {len(derived)} derivations as expected")
+        installed = [c.id for c in [*claims, *derivations] if c.id in reg.origins]
+        if installed:
+            print(f"{len(installed)} of them installed from "
+                  + ", ".join(sorted({reg.origins[i] for i in installed})))
+        if args.all and reg.broken:
+            print(f"not every claim was checked: {len(reg.broken)} installed catalogue(s) could not be loaded "
+                  f"(see the warnings)")
         print(f"seed {args.seed}, {'quick' if args.quick else 'full'} budget, {time.perf_counter() - start:.1f}s")
-    return 0 if all(r.as_expected for r in results + derived) else 1
+    good = all(r.as_expected for r in results + derived) and not (args.all and reg.broken)
+    return 0 if good else 1
 
 
 def cmd_worstcase(args):

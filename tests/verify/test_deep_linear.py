@@ -1,6 +1,7 @@
 """The scenario deep_linear: real gradient descent on the layers against the closed form of D1 (the gap is
 discretisation error, halving with the step), the layer gradients against autograd, batching against one instance at a
 time, frozen layers, bad input with clear messages, and the wrong-exponent --file claim refuted."""
+import math
 from pathlib import Path
 
 import pytest
@@ -97,18 +98,20 @@ def test_infinite_depth_gives_closed_forms_only():
 
 
 @pytest.mark.parametrize("point, message", [
-    ({"d": 20, "n": 5, "N": 0}, "depth N must be an integer >= 1"),
-    ({"d": 20, "n": 5, "N": 2.5}, "depth N must be an integer >= 1"),
-    ({"d": 20, "n": 5, "N": "deep"}, "depth N must be an integer >= 1"),
+    ({"d": 20, "n": 5, "N": 0}, r"input N = 0 is outside \[1, inf\)"),
+    ({"d": 20, "n": 5, "N": 2.5}, r"input N must be inf \(or 'inf'\) or an integer in \[1, inf\), got 2.5"),
+    ({"d": 20, "n": 5, "N": "deep"}, r"input N must be .* got 'deep'"),
     ({"d": 20, "n": 5, "N": 3, "k": 0}, "width k must be an integer >= 1 for depth N >= 2"),
     ({"d": 20, "n": 5, "step": 2.5}, "gradient descent diverges at or above 2"),
-    ({"d": 20, "n": 0}, "n must be a positive integer"),
-    ({"d": 7.5, "n": 5}, "d must be a positive integer"),
-    ({"d": 20, "n": 5, "freeze": "all"}, "unknown freeze value 'all'"),
+    ({"d": 20, "n": 0}, r"input n = 0 is outside \[1, inf\)"),
+    ({"d": 7.5, "n": 5}, r"input d must be an integer in \[1, inf\), got 7.5"),
+    ({"d": 20, "n": 5, "freeze": "all"}, "input freeze must be 'none', 'first', 'middle' or 'last', got 'all'"),
     ({"d": 20, "n": 5, "N": 2, "freeze": "middle"}, "needs depth N >= 3"),
     ({"d": 20, "n": 5, "N": 1, "freeze": "first"}, "needs depth N >= 2"),
     ({"d": 20, "n": 5, "alpha": 0.0, "e": 0.0}, "the labels vanish"),
-    ({"d": 20, "n": 5, "s": 0.0}, "s > 0"),
+    ({"d": 20, "n": 5, "s": 0.0}, r"input s = 0.0 is outside \(0, inf\)"),
+    ({"d": 20, "n": 5, "e": -1}, r"input e = -1 is outside \[0, inf\)"),
+    ({"d": 20, "n": 5, "tol": 0.1}, r"input tol = 0.1 is outside \(0, 0.001\)"),
     ({"d": 20, "n": 5, "xi": "gaussian"}, "xi must be"),
     ({"d": 20, "n": 5, "covariance": "lowrank"}, "covariance must be"),
     ({"d": 20, "n": 5, "width": 3}, "does not take width"),
@@ -116,6 +119,13 @@ def test_infinite_depth_gives_closed_forms_only():
 def test_bad_input_is_refused_with_a_clear_message(point, message):
     with pytest.raises(ScenarioError, match=message):
         run(point, {"risk_gd"}, batch=2)
+
+
+def test_inputs_are_converted_and_the_width_matters_from_depth_two():
+    o = SC.resolve({"d": 20.0, "n": 5, "N": "inf", "k": 0, "s": 2})
+    assert (o["d"], o["N"], o["s"]) == (20, math.inf, 2.0) and type(o["d"]) is int and type(o["s"]) is float
+    assert SC.resolve({"d": 20, "n": 5, "N": 1, "k": 0.5})["k"] == 0.5  # one layer: no hidden width
+    assert SC.resolve({"d": 20, "n": 5, "N": 2, "k": 3.0})["k"] == 3
 
 
 def test_a_step_that_explodes_is_reported_as_divergence():

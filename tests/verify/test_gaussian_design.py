@@ -35,8 +35,9 @@ def test_slips_in_classical_identities_are_violated():
     ({"d": 5, "n": 6}, "tr_inv", "needs n >= 7"),
     ({"d": 5, "n": 8}, "tr_inv2", "needs n >= 9"),
     ({"d": 5, "n": 8}, "de_risk", "features outnumber the samples"),
-    ({"d": 0, "n": 8}, "tr_A", "d must be an integer >= 1"),
-    ({"d": 3, "n": 8, "sigma": -1.0}, "tr_A", "sigma must be a number >= 0"),
+    ({"d": 0, "n": 8}, "tr_A", r"input d = 0 is outside \[1, inf\)"),
+    ({"d": 3, "n": 8, "sigma": -1.0}, "tr_A", r"input sigma = -1.0 is outside \[0, inf\)"),
+    ({"d": 3, "n": 8, "probe": "bottom"}, "tr_A", "input probe must be 'random' or 'top', got 'bottom'"),
     ({"d": 3, "n": 8, "rank": 2}, "tr_A", "does not take rank"),
 ])
 def test_bad_input_is_named(point, wanted, message):

@@ -92,10 +92,11 @@ def test_pretrained_residual_is_close_to_the_linear_one():
 
 
 @pytest.mark.parametrize("point, message", [
-    ({"d": 0, "n": 5}, "d must be a positive integer"),
-    ({"d": 3, "n": -2}, "n must be a positive integer"),
-    ({"d": 3, "n": 5, "m": 0}, "m must be a positive integer"),
-    ({"d": 3, "n": 5, "m": 31}, "must be even"),
+    ({"d": 0, "n": 5}, r"input d = 0 is outside \[1, inf\)"),
+    ({"d": 3, "n": -2}, r"input n = -2 is outside \[1, inf\)"),
+    ({"d": 3, "n": 5, "m": 0}, r"input m = 0 is outside \[1, inf\)"),
+    ({"d": 3, "n": 5, "m": 31}, "input m = 31 is not a multiple of 2: the paired initialisation makes f = 0 at "
+                                "initialisation"),
     ({"d": 5, "n": 10, "m": 16}, "too small for the NTK regime"),
     ({**FAST, "lr": 3.0}, "diverges"),
     ({**FAST, "max_steps": 3}, "did not reach training MSE"),
@@ -105,7 +106,8 @@ def test_pretrained_residual_is_close_to_the_linear_one():
     ({"d": 2, "n": 6, "X": [[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0], [S, S], [-S, -S]]}, "singular"),
     ({"d": 3, "n": 2, "X": [[1.0, 0.0]]}, "X has shape"),
     ({"d": 2, "n": 2, "X": [[1.0, 0.0], [1.0, 1.0]]}, "unit vectors"),
-    ({"d": 3, "n": 5, "delta": -1.0}, "delta >= 0"),
+    ({"d": 3, "n": 5, "delta": -1.0}, r"input delta = -1.0 is outside \[0, inf\)"),
+    ({"d": 3, "n": 5, "lr": 0}, r"input lr = 0 is outside \(0, inf\)"),
     ({"d": 3, "n": 5, "foo": 1}, "does not take foo"),
 ])
 def test_bad_input_is_a_scenario_error_naming_the_cause(point, message):

@@ -209,21 +209,30 @@ def test_scenarios_lists_builtin_and_file_scenarios(tmp_path, capsys):
                  "relu_ntk", "test_uniform"):
         assert f"\n{name}: " in "\n" + out
     assert "test_uniform: x ~ Uniform(0, b)\n  defined in : Uniform (" in out
-    assert ("  inputs     : b = 1.0, n (required)\n  measures   : x  a uniform draw on (0, b)\n"
+    assert ("  inputs     : b  1.0       any value\n             : n  required  any value\n"
+            "  measures   : x  a uniform draw on (0, b)\n"
             "  by default : 4000 instances per grid point (claims that set no samples)\n"
             "             : 32 repetitions per sweep value (rate, trend, bound)\n  worst case : no") in out
 
     assert main(["scenarios", "--file", f, "--json"]) == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["test_uniform"] == {"name": "test_uniform", "description": "x ~ Uniform(0, b)",
-                                    "inputs": {"b": 1.0, "n": "required"},
+                                    "inputs": {"b": {"type": "any", "domain": "any value", "required": False,
+                                                     "default": 1.0, "description": ""},
+                                               "n": {"type": "any", "domain": "any value", "required": True,
+                                                     "default": None, "description": ""}},
                                     "quantities": {"x": "a uniform draw on (0, b)"},
                                     "budget": {"instances": 4000, "repetitions": 32}, "worstcase": False,
-                                    "defined_in": f"Uniform ({f})"}
+                                    "defined_in": f"Uniform ({f})", "installed_from": None}
     # worst-case programs: the scenarios that implement `instance` (their claims carry worstcase targets)
     worst = {c.scenario for c in Registry.catalogue() if c.worstcase}
     assert {n for n, r in rows.items() if r["worstcase"]} == worst == {"linear_finetune", "relu_ntk", "sgd_shift"}
-    assert rows["caulking"]["inputs"]["m"] == "inf"  # strict JSON for an infinite default
+    assert rows["caulking"]["inputs"]["m"] == {  # strict JSON for an infinite default
+        "type": "int", "domain": "inf (or 'inf') or an integer in [3, inf)", "required": False, "default": "inf",
+        "description": "source samples pre-training g_m by OLS (inf: the true feature g*); m >= D + 2"}
+    # every built-in input says what it is
+    assert all(i["description"] for r in rows.values() if "verify/scenarios/" in r["defined_in"]
+               for i in r["inputs"].values())
 
 
 def test_scenarios_with_a_name_and_an_unknown_name(capsys):
@@ -231,7 +240,7 @@ def test_scenarios_with_a_name_and_an_unknown_name(capsys):
     (row,) = json.loads(capsys.readouterr().out)
     assert row["name"] == "relu_ntk" and row["quantities"] == get_scenario("relu_ntk").quantities
     assert main(["scenarios", "nothing"]) == 2
-    assert "unknown scenario 'nothing'; known: linear_finetune, caulking" in capsys.readouterr().err
+    assert "unknown scenario 'nothing'; known: caulking, deep_linear, gaussian_design" in capsys.readouterr().err
 
 
 def test_quoted_glob_and_sibling_import_through_the_command_line(tmp_path, monkeypatch, capsys):

@@ -42,15 +42,15 @@ def test_commuting_constant_step_matches_the_scalar_recursion():
 
 
 @pytest.mark.parametrize("point, message", [
-    ({"d": 0, "M": 1, "N": 1}, "d must be an integer >= 1"),
-    ({"d": 3, "M": -1, "N": 1}, "M must be an integer >= 0"),
+    ({"d": 0, "M": 1, "N": 1}, r"input d = 0 is outside \[1, inf\)"),
+    ({"d": 3, "M": -1, "N": 1}, r"input M = -1 is outside \[0, inf\)"),
     ({"d": 3, "M": 1, "N": 1, "geometry": "sheared"}, "geometry must be"),
     ({"d": 3, "M": 1, "N": 1, "schedule": "cosine"}, "schedule must be"),
-    ({"d": 3, "M": 1, "N": 1, "step": 0}, "step must be a number > 0"),
-    ({"d": 3, "N": 1, "teacher": "sparse"}, "teacher must be gaussian or flat"),
+    ({"d": 3, "M": 1, "N": 1, "step": 0}, r"input step = 0 is outside \(0, inf\)"),
+    ({"d": 3, "N": 1, "teacher": "sparse"}, "input teacher must be 'gaussian' or 'flat', got 'sparse'"),
     ({"d": 3, "M": 0, "N": 50, "step": 2.0, "a": 0.0}, "beyond the mean-square stability limit"),
-    ({"d": 3, "N": 1, "effective": "log10"}, "effective must be one of ln, phases"),
-    ({"d": 3, "N": 1, "vary": "spectrum"}, "vary must be teacher or covariance"),
+    ({"d": 3, "N": 1, "effective": "log10"}, "input effective must be 'ln' or 'phases', got 'log10'"),
+    ({"d": 3, "N": 1, "vary": "spectrum"}, "input vary must be 'teacher' or 'covariance', got 'spectrum'"),
 ])
 def test_bad_input_is_named(point, message):
     with pytest.raises(ScenarioError, match=message):

@@ -1,9 +1,8 @@
 """The scenario contract (a torch generator of instance batches and the quantities measured on them), and the
-scenarios by name: the built-in ones and those a user registers."""
+scenarios by name: the built-in ones, those installed packages provide, and those a user registers."""
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -13,8 +12,9 @@ import numpy as np
 import torch
 
 from boundlab.theory.claim import CURVES
+from boundlab.theory.registry import entry_point_name, installed, installed_from
 
-REQUIRED = object()  # marks a scenario input that has no default
+from .inputs import REQUIRED, Input
 
 
 @contextlib.contextmanager
@@ -63,8 +63,10 @@ class Scenario:
       name         the name claims use (`Claim(scenario="name")`), unique among registered scenarios;
       description  one line for `boundlab scenarios`;
       quantities   measured quantity name -> its meaning; a claim's Quantity names must be among them;
-      inputs       input name -> default, or REQUIRED; a grid point's parameters that are inputs, and every other
-                   key of the point, reach `measure`;
+      inputs       input name -> Input(default or REQUIRED, kind, description=..., domain): what `resolve` checks
+                   and converts, and `boundlab scenarios` lists (see Input); a plain default instead of an Input
+                   is taken unchecked. A grid point's parameters that are inputs, and every other key of the point,
+                   reach `measure`;
     and implements
       measure(point, batch, gen, wanted) -> {name: values}  for each name in `wanted` (a subset of `quantities`),
                    a torch tensor or numpy array of shape (batch,): one float64, finite value per instance.
@@ -72,7 +74,8 @@ class Scenario:
                    per claim, run and grid point), so that a witness replays; draw the batch as tensors, not by a
                    Python loop over instances.
     and may override
-      resolve(point) -> point  to validate inputs (raise ScenarioError saying which input and why); call super();
+      resolve(point) -> point  for rules between inputs (`m >= D + 2`): call super(), which checks each input
+                   against its declaration, then raise ScenarioError saying which inputs and why;
       samples, repetitions, default_samples(statistic, wanted)  the budget of a claim that sets no `samples`
                    (instances per grid point; repetitions per sweep value for rate, trend and bound), sized so that
                    a default check of one grid point takes seconds;
@@ -90,13 +93,14 @@ class Scenario:
     `instance`, with a form for each quantity of the target.
 
     `register_scenario(MyScenario)` makes a scenario available by name; a claim may also hold it directly
-    (`Claim(..., scenario=MyScenario())`), which registers it.
+    (`Claim(..., scenario=MyScenario())`), which registers it. A package registers its scenarios for every user who
+    installs it through the entry-point group `boundlab.scenarios` (see `load_installed`).
     """
 
     name = ""
     description = ""
     quantities: dict[str, str] = {}
-    inputs: dict[str, Any] = {}
+    inputs: dict[str, Input | Any] = {}
     censored_why: dict[str, str] = {}
     samples = 4000  # instances per grid point for a claim that sets no `samples`
     repetitions = 32  # repetitions per sweep value for its rate, trend and bound claims
@@ -116,19 +120,29 @@ class Scenario:
             out[key] = each if len(set(each.values())) > 1 else self.default_samples(statistic, set(self.quantities))
         return out
 
+    def declared(self) -> dict[str, Input]:
+        """`inputs` as declarations: a plain default (the older form) is an Input with that default and no checks."""
+        return {k: v if isinstance(v, Input) else Input(v) for k, v in self.inputs.items()}
+
     def resolve(self, point: dict) -> dict:
-        """The point with defaults filled in; unknown or missing inputs raise ScenarioError."""
-        unknown = sorted(set(point) - set(self.inputs))
+        """The point with defaults filled in, every input checked against its declaration and converted to its kind;
+        an unknown, missing or bad input raises ScenarioError naming the scenario, the input, the value and the
+        domain."""
+        declared = self.declared()
+        unknown = sorted(set(point) - set(declared))
         if unknown:
             raise ScenarioError(f"scenario {self.name} does not take {', '.join(unknown)}; "
-                                f"it takes {', '.join(self.inputs)}")
-        full = {k: point.get(k, v) for k, v in self.inputs.items()}
-        missing = [k for k, v in full.items() if v is REQUIRED]
+                                f"it takes {', '.join(declared)}")
+        missing = [k + (f" ({d.description})" if d.description else "") for k, d in declared.items()
+                   if d.required and k not in point]
         if missing:
             raise ScenarioError(f"scenario {self.name} needs {', '.join(missing)}")
-        for k, v in full.items():
-            if isinstance(v, float) and not math.isfinite(v):
-                raise ScenarioError(f"scenario {self.name}: input {k} = {v} is not finite")
+        full = {}
+        for k, d in declared.items():
+            try:
+                full[k] = d.parse(point.get(k, d.default))
+            except ValueError as exc:
+                raise ScenarioError(f"scenario {self.name}: input {k} {exc}") from None
         return full
 
     def measure(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, torch.Tensor]:
@@ -142,13 +156,16 @@ class Scenario:
         return register_scenario(self).name
 
     def summary(self) -> dict:
-        """What `boundlab scenarios` shows: name, description, inputs (default or "required"), quantities, and
-        whether it has worst-case programs."""
-        return {"name": self.name, "description": self.description,
-                "inputs": {k: "required" if v is REQUIRED else v for k, v in self.inputs.items()},
+        """What `boundlab scenarios` shows: name, description, inputs (type, domain, default, description),
+        quantities, budgets, whether it has worst-case programs, where it is defined and, for an installed one,
+        the distribution and entry point that provide it."""
+        inputs = {k: {"type": d.type_name(), "domain": d.describe(), "required": d.required,
+                      "default": None if d.required else d.default, "description": d.description}
+                  for k, d in self.declared().items()}
+        return {"name": self.name, "description": self.description, "inputs": inputs,
                 "quantities": dict(self.quantities), "budget": self.budget(),
                 "worstcase": type(self).instance is not Scenario.instance,
-                "defined_in": _origin(self)}
+                "defined_in": _origin(self), "installed_from": INSTALLED_FROM.get(self.name)}
 
     def run(self, point: dict, batch: int, gen: torch.Generator, wanted: set[str]) -> dict[str, np.ndarray]:
         """`measure`, with checks: every wanted quantity present, shaped (batch,), finite."""
@@ -188,15 +205,31 @@ class Scenario:
         return result
 
 
-SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones and those registered
+SCENARIOS: dict[str, Scenario] = {}  # name -> scenario: the built-in ones, the installed ones and those registered
+INSTALLED_FROM: dict[str, str] = {}  # name of an installed scenario -> its distribution and entry point
+BROKEN: list[str] = []  # a message per `boundlab.scenarios` entry point left out, naming it and the cause
 
 
 def get_scenario(name: str) -> Scenario:
     try:
         return SCENARIOS[name]
     except KeyError:
+        broken = "".join(f"; {b}" for b in BROKEN)  # it may be one of theirs
         raise ScenarioError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)} (`boundlab scenarios` "
-                            f"describes them)") from None
+                            f"describes them){broken}") from None
+
+
+def load_installed() -> None:
+    """Register the scenarios that installed packages provide: each entry point of the group `boundlab.scenarios`
+    loads a Scenario subclass or instance. One that fails to load, or whose name is taken, is recorded in BROKEN,
+    naming its distribution and entry point, and breaks only the claims that need it."""
+    loaded, broken = installed("boundlab.scenarios")
+    for ep, obj in loaded:
+        try:
+            INSTALLED_FROM[register_scenario(obj).name] = installed_from(ep)
+        except ScenarioError as exc:
+            broken.append(f"{entry_point_name(ep)} was not registered: {exc}")
+    BROKEN[:] = broken
 
 
 def register_scenario(scenario: Scenario | type[Scenario], replace: bool = False) -> Scenario:

@@ -22,13 +22,12 @@ Errors are excess risks against the noiseless target, on `test` fresh points per
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import scipy.linalg
 import torch
 
-from .base import REQUIRED, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Input, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
 MAX_BYTES = 200 * 2**20  # working set per chunk of instances
@@ -195,60 +194,47 @@ class Caulking(Scenario):
     }
     censored_why = {"nstar": "eps was not reached by n_max: it is below the error floor that pre-training on m "
                              "source samples leaves (m < inf), or n_max is too small"}
-    inputs = {"alpha": REQUIRED, "beta": 1.0, "D": 3, "m": math.inf, "n": None, "noise": 0.3, "source_noise": 0.1,
-              "adapter": "constant", "degree": 1, "bins": 2.0, "scratch_bins": 1.0, "test": 20000, "terms": 24,
-              "eps": None, "n_min": 32, "n_max": 100000, "curve_points": 40}
+    inputs = {
+        "alpha": Input(REQUIRED, float, low=0, high=1, low_open=True,
+                       why="the Weierstrass adapter is alpha-Holder only for 0 < alpha <= 1",
+                       description="Holder exponent a of the task adapter a* (Weierstrass-type)"),
+        "beta": Input(1.0, float, low=0, high=1, low_open=True, why="the head is beta-Holder for 0 < beta <= 1",
+                      description="Holder exponent b of the frozen head h* (1: the identity head)"),
+        "D": Input(3, int, low=1, description="input dimension: x ~ U[0,1]^D"),
+        "m": Input(math.inf, int, low=3, allow_inf=True, why="OLS with intercept needs m >= D + 2",
+                   description="source samples pre-training g_m by OLS (inf: the true feature g*); m >= D + 2"),
+        "n": Input(None, int, low=2, description="target sample size of err and err_scratch"),
+        "noise": Input(0.3, float, low=0, description="standard deviation of the target label noise"),
+        "source_noise": Input(0.1, float, low=0, description="standard deviation of the source label noise"),
+        "adapter": Input("constant", choices=("constant", "spline"),
+                         description="the caulk: piecewise constant on K bins, or B-splines (beta = 1 only)"),
+        "degree": Input(1, int, low=1, high=3, description="degree of the B-spline adapter"),
+        "bins": Input(2.0, float, low=0, low_open=True,
+                      description="adapter intervals per n^(1/(2ab+1)): K = ceil(bins n^(1/(2ab+1)))"),
+        "scratch_bins": Input(1.0, float, low=0, low_open=True,
+                              description="scratch histogram cells per axis per n^(1/(2ab+D)), rounded"),
+        "test": Input(20000, int, low=1, description="fresh test points per instance for the excess risks"),
+        "terms": Input(24, int, low=1, high=52, description="terms of the Weierstrass sum S(u) of a*"),
+        "eps": Input(None, float, low=0, low_open=True, description="target error level of nstar"),
+        "n_min": Input(32, int, low=2, description="smallest size of the nstar grid"),
+        "n_max": Input(100000, int, low=3, description="largest size of the nstar grid; above n_min"),
+        "curve_points": Input(40, int, low=2, description="sizes of the nstar grid, log-spaced from n_min to n_max"),
+    }
     samples, repetitions = 64, 32  # each instance searches for n*(eps) over sample sizes up to n_max
 
     def resolve(self, point: dict) -> dict:
-        # unknown and missing inputs through the base class (m, possibly infinite, is checked below instead)
-        super().resolve({k: None for k in {*point, "m"}})
-        o = {k: point.get(k, v) for k, v in self.inputs.items()}
-
-        def number(key, low, high, low_open=False, integer=False, why="", optional=False):
-            v = o[key]
-            if optional and v is None:
-                return None
-            kind = "an integer" if integer else "a number"
-            span = f"{'(' if low_open else '['}{low:g}, {'inf)' if high == math.inf else f'{high:g}]'}"
-            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                    or (integer and v != int(v))):
-                raise ScenarioError(f"scenario {self.name}: {key} must be {kind} in {span}"
-                                    f"{' (or None)' if optional else ''}, got {v!r}")
-            if not ((low < v) if low_open else (low <= v)) or not v <= high:
-                raise ScenarioError(f"scenario {self.name}: {key} = {v!r} is outside {span}{why}")
-            return int(v) if integer else float(v)
-
-        o["alpha"] = number("alpha", 0, 1, low_open=True,
-                        why=": the Weierstrass adapter is alpha-Holder only for 0 < alpha <= 1")
-        o["beta"] = number("beta", 0, 1, low_open=True, why=": the head is beta-Holder for 0 < beta <= 1")
-        o["D"] = number("D", 1, math.inf, integer=True)
-        m = o["m"]
-        if isinstance(m, str) and m.strip().lower() == "inf" or isinstance(m, float) and m == math.inf:
-            o["m"] = math.inf
-        elif (isinstance(m, bool) or not isinstance(m, numbers.Real) or not math.isfinite(m) or m != int(m)
-              or m < o["D"] + 2):
+        """The rules between inputs: m >= D + 2, n_max > n_min, and a spline adapter only for the identity head."""
+        o = super().resolve(point)
+        if o["m"] < o["D"] + 2:
             raise ScenarioError(f"scenario {self.name}: m must be inf (or 'inf') or an integer in "
-                                f"[D + 2, inf) = [{o['D'] + 2}, inf), got {m!r}: OLS with intercept needs m >= D + 2")
-        else:
-            o["m"] = int(m)
-        o["n"] = number("n", 2, math.inf, integer=True, optional=True)
-        for key in ("noise", "source_noise"):
-            o[key] = number(key, 0, math.inf)
-        if o["adapter"] not in ("constant", "spline"):
-            raise ScenarioError(f"scenario {self.name}: adapter must be 'constant' or 'spline', got {o['adapter']!r}")
-        o["degree"] = number("degree", 1, 3, integer=True)
+                                f"[D + 2, inf) = [{o['D'] + 2}, inf), got {o['m']!r}: OLS with intercept needs "
+                                f"m >= D + 2")
         if o["adapter"] == "spline" and o["beta"] != 1:
             raise ScenarioError(f"scenario {self.name}: adapter = 'spline' needs beta = 1 (the identity head), got "
                                 f"beta = {o['beta']:g}: least squares through a nonlinear head has no closed form")
-        for key in ("bins", "scratch_bins"):
-            o[key] = number(key, 0, math.inf, low_open=True)
-        o["test"] = number("test", 1, math.inf, integer=True)
-        o["terms"] = number("terms", 1, 52, integer=True)
-        o["eps"] = number("eps", 0, math.inf, low_open=True, optional=True)
-        o["n_min"] = number("n_min", 2, math.inf, integer=True)
-        o["n_max"] = number("n_max", o["n_min"] + 1, math.inf, integer=True, why=" (n_max must exceed n_min)")
-        o["curve_points"] = number("curve_points", 2, math.inf, integer=True)
+        if o["n_max"] <= o["n_min"]:
+            raise ScenarioError(f"scenario {self.name}: n_max = {o['n_max']!r} is outside [{o['n_min'] + 1}, inf) "
+                                f"(n_max must exceed n_min)")
         return o
 
     # -------------------------------------------------------------------------------------------------------

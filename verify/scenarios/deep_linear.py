@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 
 from boundlab.numerics import deep_linear as dl
 
 from boundlab.theory.claim import CURVES
 
-from .base import REQUIRED, Refutation, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Input, Refutation, Scenario, ScenarioError, one_thread
 from .linalg import DTYPE, Pseudoinverse, covariance, quad
 
 FREEZE = ("none", "first", "middle", "last")
@@ -124,18 +123,6 @@ def gradient_descent(layers: list[torch.Tensor], x: torch.Tensor, y: torch.Tenso
                            "gamma = 0" if line is not None else ""))
 
 
-def parse_depth(N) -> int | float:
-    """An integer depth >= 1, or math.inf for "inf"; ScenarioError otherwise."""
-    if isinstance(N, str) and N.strip().lower() in ("inf", "infinity"):
-        return math.inf
-    if isinstance(N, float) and N == math.inf:
-        return math.inf
-    if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or N != int(N) or N < 1:
-        raise ScenarioError(f"scenario deep_linear: depth N must be an integer >= 1 (the number of weight matrices) "
-                            f"or 'inf', got {N!r}")
-    return int(N)
-
-
 class DeepLinear(Scenario):
     name = "deep_linear"
     description = ("Real gradient descent on the layers of a deep linear network started at balanced rank-one "
@@ -158,8 +145,31 @@ class DeepLinear(Scenario):
         "residual": "relative training residual |X beta_GD - y| / |y|",
         "off_line": "distance of beta_GD from the line through theta_S, relative to |beta_GD|",
     }
-    inputs = {"d": REQUIRED, "n": REQUIRED, "N": 3, "k": 2, "alpha": 1.0, "e": 0.0, "s": 1.0, "freeze": "none",
-              "xi": "random", "covariance": "isotropic", "p": 1.0, "step": 1.0, "tol": 1e-10, "max_steps": 50_000}
+    inputs = {
+        "d": Input(REQUIRED, int, low=1, description="dimension of x and of theta_S, theta_T"),
+        "n": Input(REQUIRED, int, low=1, description="target samples: rows of X, labels y = X theta_T"),
+        "N": Input(3, int, low=1, allow_inf=True,
+                   description="depth: the number of weight matrices (inf: the infinite-depth closed forms only)"),
+        "k": Input(2, float, description="width of the hidden layers: an integer >= 1 for depth N >= 2"),
+        "alpha": Input(1.0, float, description="theta_T = alpha theta_S + e xi: the part of theta_T along theta_S"),
+        "e": Input(0.0, float, low=0, description="norm of the part e xi of theta_T, xi a unit direction"),
+        "s": Input(1.0, float, low=0, low_open=True, description="|theta_S|, the norm of the source vector"),
+        "freeze": Input("none", choices=FREEZE, description="the layer kept frozen while fine-tuning, if any "
+                                                            "(middle: layer N // 2 + 1)"),
+        "xi": Input("random", choices=("random", "orthogonal"),
+                    description="direction xi: uniform, or uniform among those orthogonal to theta_S"),
+        "covariance": Input("isotropic", choices=("isotropic", "powerlaw"),
+                            description="covariance of x: identity, or eigenvalues i^-p in a Haar-random basis"),
+        "p": Input(1.0, float, description="exponent of the powerlaw covariance"),
+        "step": Input(1.0, float, low=0, high=2, low_open=True, high_open=True,
+                      why="it is in units of the stability estimate 1/(N R^(2-2/N) lambda_max(X^T X/n)) of the "
+                          "layer curvature, and gradient descent diverges at or above 2",
+                      description="gradient-descent step in units of the stability estimate of the curvature"),
+        "tol": Input(1e-10, float, low=0, high=1e-3, low_open=True, high_open=True,
+                     description="convergence criterion: relative training residual |X beta - y| / |y| at which "
+                                 "gradient descent stops"),
+        "max_steps": Input(50_000, int, low=1, description="gradient-descent steps allowed before giving up"),
+    }
     samples, repetitions = 2000, 128
 
     def default_samples(self, statistic, wanted):
@@ -170,48 +180,27 @@ class DeepLinear(Scenario):
         return super().default_samples(statistic, wanted)
 
     def resolve(self, point: dict) -> dict:
+        """The rules between inputs: the width k for N >= 2, labels that do not vanish, a frozen layer that leaves
+        one to train, and an orthogonal xi in d >= 2."""
         full = super().resolve(point)
-        full["N"] = parse_depth(full["N"])
-        for key in ("d", "n", "k", "alpha", "e", "s", "p", "step", "tol", "max_steps"):
-            v = full[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
-                raise ScenarioError(f"scenario {self.name}: {key} must be a number, got {v!r}")
-        for key in ("d", "n", "max_steps"):
-            if full[key] != int(full[key]) or full[key] < 1:
-                raise ScenarioError(f"scenario {self.name}: {key} must be a positive integer, got {full[key]}")
-        if full["N"] != math.inf and full["N"] >= 2 and (full["k"] != int(full["k"]) or full["k"] < 1):
-            raise ScenarioError(f"scenario {self.name}: width k must be an integer >= 1 for depth N >= 2, got "
-                                f"{full['k']}: the balanced rank-one pre-trained layers need one hidden unit per "
-                                f"layer (k >= 1 suffices; larger k adds directions that gradient descent never uses)")
-        if full["s"] <= 0 or full["e"] < 0:
-            raise ScenarioError(f"scenario {self.name}: need |theta_S| = s > 0 and noise norm e >= 0, got "
-                                f"s = {full['s']}, e = {full['e']}")
+        N = full["N"]
+        if N != math.inf and N >= 2:
+            if full["k"] != int(full["k"]) or full["k"] < 1:
+                raise ScenarioError(f"scenario {self.name}: width k must be an integer >= 1 for depth N >= 2, got "
+                                    f"{full['k']}: the balanced rank-one pre-trained layers need one hidden unit "
+                                    f"per layer (k >= 1 suffices; larger k adds directions that gradient descent "
+                                    f"never uses)")
+            full["k"] = int(full["k"])
         if full["alpha"] == 0 and full["e"] == 0:
             raise ScenarioError(f"scenario {self.name}: theta_T = 0 (alpha = e = 0): the labels vanish")
-        if not 0 < full["step"] < 2:
-            raise ScenarioError(f"scenario {self.name}: step = {full['step']} must lie in (0, 2): it is in units of "
-                                f"the stability estimate 1/(N R^(2-2/N) lambda_max(X^T X/n)) of the layer curvature, "
-                                f"and gradient descent diverges at or above 2")
-        if not 0 < full["tol"] < 1e-3:
-            raise ScenarioError(f"scenario {self.name}: the convergence criterion tol must lie in (0, 1e-3), got "
-                                f"{full['tol']}")
-        if full["freeze"] not in FREEZE:
-            raise ScenarioError(f"scenario {self.name}: unknown freeze value {full['freeze']!r}; use one of "
-                                f"{', '.join(FREEZE)}")
-        N = full["N"]
         if full["freeze"] in ("first", "last") and N < 2:
             raise ScenarioError(f"scenario {self.name}: freeze = {full['freeze']!r} needs depth N >= 2 (at N = 1 the "
                                 f"only layer would be frozen and nothing trained)")
         if full["freeze"] == "middle" and N < 3:
             raise ScenarioError(f"scenario {self.name}: freeze = 'middle' needs depth N >= 3 (a layer that is "
                                 f"neither the first nor the last)")
-        if full["xi"] not in ("random", "orthogonal"):
-            raise ScenarioError(f"scenario {self.name}: xi must be 'random' or 'orthogonal', got {full['xi']!r}")
         if full["xi"] == "orthogonal" and full["d"] < 2:
             raise ScenarioError(f"scenario {self.name}: xi = 'orthogonal' needs d >= 2")
-        if full["covariance"] not in ("isotropic", "powerlaw"):
-            raise ScenarioError(f"scenario {self.name}: covariance must be 'isotropic' or 'powerlaw', got "
-                                f"{full['covariance']!r}")
         return full
 
     def draw(self, o: dict, batch: int, gen: torch.Generator):

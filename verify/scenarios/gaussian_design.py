@@ -17,12 +17,11 @@ are plain traces of the drawn point's matrices.
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
 from boundlab.numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
-from .base import REQUIRED, Scenario, ScenarioError
+from .base import REQUIRED, Input, Scenario, ScenarioError
 from .linalg import Pseudoinverse
 
 DTYPE = torch.float64
@@ -50,23 +49,17 @@ class GaussianDesign(Scenario):
         "de_risk": "the deterministic-equivalent risk (boundlab.numerics.deterministic_equivalent) of the point",
         "de_proj": "tr(A Sigma (Sigma + kappa I)^-1), the deterministic equivalent of E tr(A P) (ridgeless)",
     }
-    inputs = {"d": REQUIRED, "n": REQUIRED, "spectrum": 0.0, "sigma": 0.5, "beta2": 1.0, "ridge": 0.0,
-              "probe": "random"}
+    inputs = {
+        "d": Input(REQUIRED, int, low=1, description="dimension: columns of X"),
+        "n": Input(REQUIRED, int, low=1, description="samples: rows of X"),
+        "spectrum": Input(0.0, float, low=0, description="Sigma = diag(i^-spectrum), i = 1..d (0: isotropic)"),
+        "sigma": Input(0.5, float, low=0, description="standard deviation of the label noise"),
+        "beta2": Input(1.0, float, low=0, description="|beta|^2 of the teacher (uniformly random direction)"),
+        "ridge": Input(0.0, float, low=0, description="ridge penalty of the risks (0: minimum-norm least squares)"),
+        "probe": Input("random", choices=("random", "top"),
+                       description="test matrix A: random Wishart, or e1 e1^T on Sigma's top eigenvector"),
+    }
     repetitions = 512  # an instance costs a factorisation of one small design: a sweep of 512 takes a second
-
-    def resolve(self, point: dict) -> dict:
-        o = super().resolve(point)
-        for key, low, integer in (("d", 1, True), ("n", 1, True), ("spectrum", 0, False), ("sigma", 0, False),
-                                  ("beta2", 0, False), ("ridge", 0, False)):
-            v = o[key]
-            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                    or (integer and v != int(v)) or v < low):
-                raise ScenarioError(f"scenario {self.name}: {key} must be {'an integer' if integer else 'a number'} "
-                                    f">= {low}, got {v!r}")
-            o[key] = int(v) if integer else float(v)
-        if o["probe"] not in ("random", "top"):
-            raise ScenarioError(f"scenario {self.name}: probe must be random or top, got {o['probe']!r}")
-        return o
 
     def measure(self, o, batch, gen, wanted):
         d, n = o["d"], o["n"]

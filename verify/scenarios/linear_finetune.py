@@ -15,7 +15,7 @@ import torch
 
 from boundlab.theory.claim import CURVES
 
-from .base import REQUIRED, Instance, Scenario, ScenarioError
+from .base import REQUIRED, Input, Instance, Scenario, ScenarioError
 from .linalg import DTYPE, Pseudoinverse, covariance, quad
 
 GD_TOL, GD_MAX_STEPS = 1e-11, 50_000  # gradient descent stops within GD_TOL * max(1, |theta_S|) of its limit
@@ -95,9 +95,28 @@ class LinearFinetune(Scenario):
         "sup_L": "sup over unit Delta of the risk: lambda_max((I-P) Sigma (I-P))",
         "sup_ratio": "sup over Delta of L / L_S: lambda_max(Sigma^-1/2 (I-P) Sigma (I-P) Sigma^-1/2)",
     }
-    inputs = {"d": REQUIRED, "n": REQUIRED, "sigma": 1.0, "Delta": 1.0, "s": 0.0, "covariance": "isotropic",
-              "p": 1.0, "k": 1, "l1": 1.0, "l2": 1.0, "Sigma": None, "alignment": "random", "k_align": 1,
-              "theta": 1.0}
+    inputs = {
+        "d": Input(REQUIRED, int, low=1, description="dimension of x and of the weights"),
+        "n": Input(REQUIRED, int, low=1, description="target samples: rows of X"),
+        "sigma": Input(1.0, float, low=0, low_open=True,
+                       description="scale of the covariance: its eigenvalues are sigma^2 times the family's"),
+        "Delta": Input(1.0, float, low=0, description="|Delta|, the norm of theta_T - theta_S"),
+        "s": Input(0.0, float, low=0, description="standard deviation of the target label noise xi"),
+        "covariance": Input("isotropic", choices=("isotropic", "powerlaw", "lowrank", "diag2", "matrix"),
+                            description="covariance family of x: sigma^2 I; i^-p (lowrank: for i <= k) in a "
+                                        "Haar-random basis; diag(l1, l2); or the matrix Sigma"),
+        "p": Input(1.0, float, description="exponent of the powerlaw and lowrank covariances"),
+        "k": Input(1, int, low=1, description="rank of the lowrank covariance, at most d"),
+        "l1": Input(1.0, float, low=0, description="first eigenvalue of the diag2 covariance (d = 2)"),
+        "l2": Input(1.0, float, low=0, description="second eigenvalue of the diag2 covariance (d = 2)"),
+        "Sigma": Input(None, domain="a symmetric positive semidefinite d x d matrix",
+                       description="the covariance of the matrix family (times sigma^2)"),
+        "alignment": Input("random", float, choices=("random", "top", "bottom"),
+                           description="direction of Delta: uniform, or at angle phi (radians; top 0, bottom pi/2) "
+                                       "between the top k_align eigenvectors and the rest"),
+        "k_align": Input(1, int, low=1, description="eigenvectors counted as top by alignment, below d"),
+        "theta": Input(1.0, float, low=0, description="|theta_S| (uniform direction, independent of Delta)"),
+    }
 
     repetitions = 512  # a closed form per instance: cheap
 
@@ -107,18 +126,6 @@ class LinearFinetune(Scenario):
         if wanted & GD:
             return 16 if statistic in CURVES else 64
         return super().default_samples(statistic, wanted)
-
-    def resolve(self, point: dict) -> dict:
-        full = super().resolve(point)
-        for key in ("d", "n", "k", "k_align", "sigma", "Delta", "s", "p", "l1", "l2", "theta"):
-            if isinstance(full[key], bool) or not isinstance(full[key], (int, float, np.number)):
-                raise ScenarioError(f"scenario {self.name}: {key} must be a number, got {full[key]!r}")
-        for key in ("d", "n"):
-            if full[key] != int(full[key]) or full[key] < 1:
-                raise ScenarioError(f"scenario {self.name}: {key} must be a positive integer, got {full[key]}")
-        if full["sigma"] <= 0 or full["Delta"] < 0 or full["s"] < 0 or full["theta"] < 0:
-            raise ScenarioError(f"scenario {self.name}: need sigma > 0, Delta >= 0, s >= 0, theta >= 0")
-        return full
 
     def draw(self, opts: dict, batch: int, gen: torch.Generator) -> "Draw":
         lam, vecs = covariance(opts, gen)

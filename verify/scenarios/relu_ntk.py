@@ -29,7 +29,7 @@ import torch
 
 from boundlab.numerics.ntk import empirical_ntk, inverse_form, lambda_min, ntk_gram, relative_op_gap, unit_gram
 
-from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Input, Instance, Refutation, Scenario, ScenarioError, one_thread
 
 DTYPE = torch.float64
 DIVERGED = 1e6  # a training loss this many times its initial value means the step size is too large
@@ -138,8 +138,25 @@ class ReluNTK(Scenario):
         "risk_source": "test mean squared error of the pre-trained network against the source teacher",
         "train_loss": "training mean squared error of the fine-tuned network at the end of gradient descent",
     }
-    inputs = {"d": REQUIRED, "n": REQUIRED, "m": 512, "delta": 0.5, "theta": 1.0, "n_source": 100, "n_test": 1000,
-              "lr": 1.0, "tol": 1e-5, "max_steps": 20000, "gram_tol": 0.15, "X": None}
+    inputs = {
+        "d": Input(REQUIRED, int, low=1, description="dimension: inputs on the unit sphere of R^d"),
+        "n": Input(REQUIRED, int, low=1, description="target inputs (training points of fine-tuning)"),
+        "m": Input(512, int, low=1, multiple=2, why="the paired initialisation makes f = 0 at initialisation",
+                   description="width: neurons of the hidden layer"),
+        "delta": Input(0.5, float, low=0, description="|Delta|, the norm of theta_T - theta_S"),
+        "theta": Input(1.0, float, low=0, description="|theta_S|, the norm of the source teacher"),
+        "n_source": Input(100, int, low=1, description="source samples of pre-training"),
+        "n_test": Input(1000, int, low=1, description="fresh test points per instance for the risks"),
+        "lr": Input(1.0, float, low=0, low_open=True,
+                    description="step in units of 1/lambda_max(H_inf); the kernel regime converges below 2"),
+        "tol": Input(1e-5, float, low=0, low_open=True,
+                     description="training mean squared error at which each run stops"),
+        "max_steps": Input(20000, int, low=1, description="gradient-descent steps allowed per run"),
+        "gram_tol": Input(0.15, float, low=0, low_open=True,
+                          description="largest mean relative gap |K_m - H_inf|_op / |H_inf|_op for training"),
+        "X": Input(None, domain="an n x d array of unit rows",
+                   description="fixed target inputs instead of drawn ones"),
+    }
     samples, repetitions = 1000, 128
 
     def default_samples(self, statistic, wanted):
@@ -148,23 +165,8 @@ class ReluNTK(Scenario):
         return 16 if wanted & TRAINED else super().default_samples(statistic, wanted)
 
     def resolve(self, point: dict) -> dict:
+        """The rule between inputs: a given X is n x d, its rows unit vectors."""
         full = super().resolve(point)
-        for key in ("d", "n", "m", "n_source", "n_test", "max_steps"):
-            v = full[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or v != int(v) or v < 1:
-                raise ScenarioError(f"scenario {self.name}: {key} must be a positive integer, got {v!r}")
-            full[key] = int(v)
-        for key in ("delta", "theta", "lr", "tol", "gram_tol"):
-            v = full[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
-                raise ScenarioError(f"scenario {self.name}: {key} must be a number, got {v!r}")
-        if full["delta"] < 0 or full["theta"] < 0:
-            raise ScenarioError(f"scenario {self.name}: need delta >= 0 and theta >= 0")
-        if full["lr"] <= 0 or full["tol"] <= 0 or full["gram_tol"] <= 0:
-            raise ScenarioError(f"scenario {self.name}: need lr > 0, tol > 0 and gram_tol > 0")
-        if full["m"] % 2:
-            raise ScenarioError(f"scenario {self.name}: the width m must be even (paired initialisation, f = 0 at "
-                                f"initialisation), got m = {full['m']}")
         if full["X"] is not None:
             x = np.asarray(full["X"], dtype=np.float64)
             if x.shape != (full["n"], full["d"]):

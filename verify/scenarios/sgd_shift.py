@@ -17,9 +17,6 @@ when nothing is random (commuting geometry, flat teacher): then one instance is 
 """
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import torch
 
@@ -30,7 +27,7 @@ from boundlab.numerics.sgd_risk import (Divergence, Phase, SGDError, expected_ri
                                step_decay)
 from boundlab.theory.claim import CURVES
 
-from .base import REQUIRED, Instance, Refutation, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Input, Instance, Refutation, Scenario, ScenarioError, one_thread
 from .linalg import random_orthogonal
 
 DTYPE = torch.float64
@@ -53,9 +50,26 @@ class SGDShift(Scenario):
                                  "eigenvalue)",
                   "sup_covariance": "sup over target covariances H of exact / bound, without fine-tuning (N = 0; a "
                                     "generalised eigenvalue)"}
-    inputs = {"d": REQUIRED, "M": 0, "N": REQUIRED, "a": 1.0, "b": 1.0, "c": 0.0, "sigma": 0.5,
-              "geometry": "rotated", "step": 1 / 12, "schedule": "step_decay", "teacher": "gaussian",
-              "effective": "ln", "vary": "teacher"}
+    inputs = {
+        "d": Input(REQUIRED, int, low=1, description="dimension"),
+        "M": Input(0, int, low=0, description="source SGD steps (pre-training samples)"),
+        "N": Input(REQUIRED, int, low=0, description="target SGD steps (fine-tuning samples)"),
+        "a": Input(1.0, float, low=0, description="target spectrum lambda_i ~ i^-a, scaled to trace 1"),
+        "b": Input(1.0, float, low=0, description="source spectrum mu_i ~ i^-b, scaled to trace 1"),
+        "c": Input(0.0, float, description="teacher coordinates i^(-c/2) (times N(0, 1) or 1) in the target basis"),
+        "sigma": Input(0.5, float, low=0, description="standard deviation of the label noise"),
+        "geometry": Input("rotated", choices=("commuting", "permuted", "rotated"),
+                          description="G and H diagonal, the source spectrum permuted, or in independent Haar bases"),
+        "step": Input(1 / 12, float, low=0, low_open=True, description="step sizes gamma0 = step/tr G, gamma = "
+                                                                        "step/tr H"),
+        "schedule": Input("step_decay", choices=("step_decay", "constant"), description="the step-size schedule"),
+        "teacher": Input("gaussian", choices=("gaussian", "flat"),
+                         description="signs of the teacher's coordinates: N(0, 1) draws, or all +1"),
+        "effective": Input("ln", choices=EFFECTIVE,
+                           description="effective sample size of the bound: T / max(1, ln T), or the phase length"),
+        "vary": Input("teacher", choices=("teacher", "covariance"),
+                      description="the worst-case program's variable: (w*, sigma), or the target covariance (N = 0)"),
+    }
     samples, repetitions = 24, 16
 
     def default_samples(self, statistic, wanted):
@@ -64,30 +78,6 @@ class SGDShift(Scenario):
         if "risk" in wanted:
             return 512 if statistic in CURVES else 4000
         return super().default_samples(statistic, wanted)
-
-    def resolve(self, point: dict) -> dict:
-        o = super().resolve(point)
-        for key, low, integer in (("d", 1, True), ("M", 0, True), ("N", 0, True), ("a", 0, False),
-                                  ("b", 0, False), ("c", -math.inf, False), ("sigma", 0, False), ("step", 0, False)):
-            v = o[key]
-            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                    or (integer and v != int(v)) or v < low or (key == "step" and v == 0)):
-                raise ScenarioError(f"scenario {self.name}: {key} must be {'an integer' if integer else 'a number'}"
-                                    f" {'> 0' if key == 'step' else f'>= {low:g}'}, got {v!r}")
-            o[key] = int(v) if integer else float(v)
-        if o["geometry"] not in ("commuting", "permuted", "rotated"):
-            raise ScenarioError(f"scenario {self.name}: geometry must be commuting, permuted or rotated, "
-                                f"got {o['geometry']!r}")
-        if o["teacher"] not in ("gaussian", "flat"):
-            raise ScenarioError(f"scenario {self.name}: teacher must be gaussian or flat, got {o['teacher']!r}")
-        if o["schedule"] not in ("step_decay", "constant"):
-            raise ScenarioError(f"scenario {self.name}: schedule must be step_decay or constant, got {o['schedule']!r}")
-        if o["effective"] not in EFFECTIVE:
-            raise ScenarioError(f"scenario {self.name}: effective must be one of {', '.join(EFFECTIVE)}, "
-                                f"got {o['effective']!r}")
-        if o["vary"] not in ("teacher", "covariance"):
-            raise ScenarioError(f"scenario {self.name}: vary must be teacher or covariance, got {o['vary']!r}")
-        return o
 
     def instance_matrices(self, o: dict, gen: torch.Generator):
         """(G, H, w*) for the point: drawn from `gen`, so one generator state gives one instance."""

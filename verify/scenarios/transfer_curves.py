@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 
 import numpy as np
 import sympy
@@ -25,12 +24,14 @@ import torch
 
 from boundlab.theory.laws import FORMS  # the laws are written once, shared with the catalogue
 
-from .base import REQUIRED, Scenario, ScenarioError, one_thread
+from .base import REQUIRED, Input, Scenario, ScenarioError, one_thread
 from .linalg import Pseudoinverse
 
 DTYPE = torch.float64
 MAX_BYTES = 200 * 2**20  # design matrices per chunk of instances
 LAW_PARAMS = {"A": "> 0", "G": ">= 0", "E": ">= 0", "a": "> 0", "b": "> 0", "B": "> 0"}
+LAW_MEANING = {"A": "coefficient of p^-a", "G": "floor of the pre-training term (H-main) or constant (H-add)",
+               "E": "irreducible loss", "a": "exponent of p", "b": "exponent of f", "B": "coefficient of f^-b"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -59,50 +60,41 @@ class TransferCurves(Scenario):
                                  "|w_p - w_s|_T^2: covariate shift with the same teacher (kind train)",
         "shift_trace": "tr(T Sigma^-1) for that test covariance (kind train)",
     }
-    inputs = {"kind": "train", "p": REQUIRED, "f": REQUIRED,
-              "d": 1000, "spectrum": 1.5, "decay": 1.0, "mismatch": 0.5, "source_noise": 0.0, "noise": 0.0,
-              "test_spectrum": 0.0, "form": "H-main", "A": None, "G": None, "E": None, "a": None, "b": None, "B": None,
-              "law_noise": 0.05}
+    inputs = {
+        "kind": Input("train", choices=("train", "law"), description="real training, or a known law plus noise"),
+        "p": Input(REQUIRED, float, low=0, low_open=True, allow_inf=True,
+                   description="pre-training size (inf: the source teacher itself); kind train: an integer >= 1"),
+        "f": Input(REQUIRED, float, low=0, low_open=True, description="fine-tuning size; kind train: an integer >= 1"),
+        "d": Input(1000, int, low=1, description="dimension (kind train)"),
+        "spectrum": Input(1.5, float, low=0, description="Sigma = diag(i^-spectrum) (kind train)"),
+        "decay": Input(1.0, float, description="teacher coordinates N(0, i^-decay) (kind train)"),
+        "mismatch": Input(0.5, float, low=0, description="w_t = w_s + mismatch v, v drawn as w_s (kind train)"),
+        "source_noise": Input(0.0, float, low=0, description="source label noise standard deviation (kind train)"),
+        "noise": Input(0.0, float, low=0, description="target label noise standard deviation (kind train)"),
+        "test_spectrum": Input(0.0, float, low=0, description="shifted test covariance diag(i^-test_spectrum) of "
+                                                              "shifted_source_excess (kind train)"),
+        "form": Input("H-main", choices=tuple(FORMS), description="the law, of boundlab.theory.laws.FORMS (kind law)"),
+        **{k: Input(None, float, low=0, low_open=rule == "> 0",
+                    description=f"{LAW_MEANING[k]} (kind law, when the form has it)")
+           for k, rule in LAW_PARAMS.items()},
+        "law_noise": Input(0.05, float, low=0, description="loss = L(p, f) exp(law_noise N(0, 1)) (kind law)"),
+    }
     repetitions = 64
 
     def resolve(self, point: dict) -> dict:
-        # unknown and missing inputs through the base class (p may be infinite, checked below)
-        super().resolve({k: None for k in point})
-        o = {k: point.get(k, v) for k, v in self.inputs.items()}
-
-        def number(key, low, low_open=False, integer=False, allow_inf=False):
-            v = o[key]
-            if allow_inf and (v == math.inf or isinstance(v, str) and v.strip().lower() == "inf"):
-                return math.inf
-            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                    or (integer and v != int(v))):
-                kind = "an integer" if integer else "a finite number"
-                raise ScenarioError(f"scenario {self.name}: {key} must be {kind}"
-                                    f"{' or inf' if allow_inf else ''}, got {v!r}")
-            if (v <= low) if low_open else (v < low):
-                raise ScenarioError(f"scenario {self.name}: {key} = {v!r} must be {'>' if low_open else '>='} {low:g}")
-            return int(v) if integer else float(v)
-
-        if o["kind"] not in ("train", "law"):
-            raise ScenarioError(f"scenario {self.name}: kind must be 'train' or 'law', got {o['kind']!r}")
-        given = sorted(k for k in LAW_PARAMS if point.get(k) is not None)
+        """The rules between inputs: integer sizes for kind train; for kind law, exactly the parameters of the
+        form."""
+        o = super().resolve(point)
+        given = sorted(k for k in LAW_PARAMS if o[k] is not None)
         if o["kind"] == "train":
             if given:
                 raise ScenarioError(f"scenario {self.name}: law parameter(s) {', '.join(given)} need kind='law'")
-            o["p"] = number("p", 1, integer=True, allow_inf=True)
-            o["f"] = number("f", 1, integer=True)
-            o["d"] = number("d", 1, integer=True)
-            o["spectrum"] = number("spectrum", 0)
-            o["test_spectrum"] = number("test_spectrum", 0)
-            o["decay"] = number("decay", -math.inf)
-            for key in ("mismatch", "source_noise", "noise"):
-                o[key] = number(key, 0)
+            for key in ("p", "f"):
+                if o[key] != math.inf and (o[key] != int(o[key]) or o[key] < 1):
+                    raise ScenarioError(f"scenario {self.name}: kind 'train' trains on {key} samples: {key} must be "
+                                        f"an integer >= 1{' or inf' if key == 'p' else ''}, got {o[key]!r}")
+                o[key] = o[key] if o[key] == math.inf else int(o[key])
             return o
-        if o["form"] not in FORMS:
-            raise ScenarioError(f"scenario {self.name}: unknown form {o['form']!r}; known: {', '.join(FORMS)}")
-        o["p"] = number("p", 0, low_open=True, allow_inf=True)
-        o["f"] = number("f", 0, low_open=True)
-        o["law_noise"] = number("law_noise", 0)
         needed = sorted(str(s) for s in _law(o["form"]).free_symbols if str(s) in LAW_PARAMS)
         missing = [k for k in needed if o[k] is None]
         if missing:
@@ -110,8 +102,6 @@ class TransferCurves(Scenario):
         extra = sorted(set(given) - set(needed))
         if extra:
             raise ScenarioError(f"scenario {self.name}: form {o['form']} has no parameter {', '.join(extra)}")
-        for k in needed:
-            o[k] = number(k, 0, low_open=LAW_PARAMS[k] == "> 0")
         return o
 
     def measure(self, o, batch, gen, wanted):
