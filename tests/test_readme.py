@@ -106,7 +106,7 @@ def test_the_extending_example_installs_and_runs_as_shown(tmp_path):
     """The section's package, installed as pip leaves it (modules and a dist-info whose entry points are those of
     its pyproject.toml), on PYTHONPATH: its test passes, and each `$ boundlab` command prints what is shown
     (numbers and spacing aside; the file of `defined in` is where the package sits)."""
-    section = README[README.index("## Extending boundlab"):README.index("## Performance")]
+    section = README[README.index("### A scenario"):README.index("## Performance")]
     dice, test, claims = re.findall(r"```python\n(.*?)```", section, re.S)
     toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
     name, version = (re.search(rf'^{key} = "(.*)"$', toml, re.M).group(1) for key in ("name", "version"))
