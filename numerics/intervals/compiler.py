@@ -1,6 +1,9 @@
 """SymPy expressions compiled to interval enclosures over a box, and SymPy's numbers read as their authors meant
 them: a short decimal is the decimal it prints as (0.7 is 7/10), a long one (SymPy's 15-digit rounding of a computed
 constant) a ball around its binary value.
+
+`ARB_CONSTANTS` and `ARB_FUNCTIONS` are the one table of SymPy's constants and functions as arb's: the compiler
+encloses from it, and `boundlab.numerics.evaluate` names its arb back end from it.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from functools import lru_cache
 
 import sympy as sp
 from flint import arb, ctx, fmpq
+from sympy.codegen.cfunctions import expm1, log1p
 
 from . import arithmetic as ia
 from .arithmetic import INF, ONE, ZERO, Interval, Unsupported
@@ -60,13 +64,18 @@ def _unary(g, op):
     return lambda env, st: op(g(env, st))
 
 
-CONSTANTS = {sp.pi: arb.pi, sp.E: arb.const_e, sp.EulerGamma: arb.const_euler}
-MONOTONE = {  # function: (arb method, increasing, limit at -oo, limit at +oo)
-    sp.exp: (arb.exp, True, ZERO, INF),
-    sp.erf: (arb.erf, True, -ONE, ONE),
-    sp.floor: (arb.floor, True, -INF, INF),
-    sp.ceiling: (arb.ceil, True, -INF, INF),
+#: SymPy's constants as arb's (computed at the working precision)
+ARB_CONSTANTS = {sp.pi: arb.pi, sp.E: arb.const_e, sp.EulerGamma: arb.const_euler, sp.Catalan: arb.const_catalan}
+#: SymPy's functions of one real argument as arb's
+ARB_FUNCTIONS = {
+    sp.exp: arb.exp, sp.log: arb.log, sp.sqrt: arb.sqrt, expm1: arb.expm1, log1p: arb.log1p, sp.gamma: arb.gamma,
+    sp.loggamma: arb.lgamma, sp.erf: arb.erf, sp.erfc: arb.erfc, sp.floor: arb.floor, sp.ceiling: arb.ceil,
+    sp.sin: arb.sin, sp.cos: arb.cos, sp.tan: arb.tan, sp.asin: arb.asin, sp.acos: arb.acos, sp.atan: arb.atan,
+    sp.sinh: arb.sinh, sp.cosh: arb.cosh, sp.tanh: arb.tanh, sp.asinh: arb.asinh, sp.acosh: arb.acosh,
+    sp.atanh: arb.atanh,
 }
+#: the increasing functions the compiler encloses from their ends: function -> (limit at -oo, limit at +oo)
+MONOTONE = {sp.exp: (ZERO, INF), sp.erf: (-ONE, ONE), sp.floor: (-INF, INF), sp.ceiling: (-INF, INF)}
 
 
 @lru_cache(maxsize=1024)
@@ -85,8 +94,8 @@ def compile_enclosure(e: sp.Expr):
         return lambda env, st: ia.of_ball(arb(q))
     if e.is_Float:
         return lambda env, st: float_interval(e)
-    if e in CONSTANTS:
-        return lambda env, st: ia.of_ball(CONSTANTS[e]())
+    if e in ARB_CONSTANTS:
+        return lambda env, st: ia.of_ball(ARB_CONSTANTS[e]())
     if e.is_Add:
         return _fold(ia.add, [compile_enclosure(t) for t in e.args])
     if e.is_Mul:
@@ -107,8 +116,8 @@ def compile_enclosure(e: sp.Expr):
         raise Unsupported(f"no interval enclosure for {e.func.__name__} (in {sp.sstr(e)})")
     args = [compile_enclosure(a) for a in e.args]
     if e.func in MONOTONE:
-        f, inc, at_lo, at_hi = MONOTONE[e.func]
-        return _unary(args[0], lambda a: ia.monotone(a, f, inc, at_lo, at_hi))
+        f, (at_lo, at_hi) = ARB_FUNCTIONS[e.func], MONOTONE[e.func]
+        return _unary(args[0], lambda a: ia.monotone(a, f, True, at_lo, at_hi))
     if e.func == sp.log:
         return _unary(args[0], ia.log)
     if e.func == sp.Abs:
@@ -118,8 +127,8 @@ def compile_enclosure(e: sp.Expr):
     if e.func == sp.Max:
         return _fold(lambda a, b: Interval(max(a.lo, b.lo), max(a.hi, b.hi)), args)
     if e.func == sp.gamma:
-        return _unary(args[0], lambda a: ia.gamma_like(a, arb.gamma))
-    return _unary(args[0], lambda a: ia.gamma_like(a, arb.lgamma))
+        return _unary(args[0], lambda a: ia.gamma_like(a, ARB_FUNCTIONS[sp.gamma]))
+    return _unary(args[0], lambda a: ia.gamma_like(a, ARB_FUNCTIONS[sp.loggamma]))
 
 
 def _env(box) -> dict:
