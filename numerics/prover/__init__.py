@@ -13,6 +13,10 @@ monotone    for tight inequalities, where interval splitting cannot terminate: t
             point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0.
 intervals   rigorous branch and bound with arb balls over the domain box (`boundlab.numerics.intervals`).
 
+A new layer is a module here with a `Layer` subclass, and one line in `LAYERS`; its tests are a column of the
+known-answer table in tests/numerics/test_layers.py and, for a new kind of certificate, its replay in
+tests/numerics/certificate_checker.py (`REPLAYS`).
+
 Every proof carries a certificate (JSON: the goal's header, then the layer's part) that
 `tests/numerics/certificate_checker.py` replays independently. Soundness is the rule: a layer that is not sure
 returns None; a claim no layer proves goes to falsification.

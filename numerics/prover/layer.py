@@ -14,7 +14,7 @@ class Layer(abc.ABC):
     """One way of proving goals: which goals it can handle, a proof within a budget, and what its certificates show.
 
     Soundness is the rule: a layer that is not sure returns None, and the goal goes to the next layer. Each kind of
-    certificate in `kinds` has its replay in tests/numerics/certificate_checker.py.
+    certificate in `kinds` has its replay in tests/numerics/certificate_checker.py (`REPLAYS`).
     """
 
     name: str  # short, for tables and tests
