@@ -23,7 +23,8 @@ class Layer(abc.ABC):
 
     @abc.abstractmethod
     def accepts(self, goal: Goal) -> bool:
-        """Whether the goal is of a kind this layer handles (cheap; it runs under the layer's budget)."""
+        """Whether the goal is of a kind this layer handles. It runs under the layer's budget, as it may do algebra
+        (the smt layer reads the gap as a ratio of polynomials)."""
 
     @abc.abstractmethod
     def prove(self, goal: Goal, budget: Budget) -> Proof | None:
