@@ -6,7 +6,8 @@ maximum time. Baselines in the same run, on the same true claims (derivation ste
   (b1) SymPy alone: `simplify(lhs - rhs) == 0` for identities, SymPy's assumptions (`is_positive` /
        `is_nonnegative` of the simplified gap) for inequalities: the tool a researcher has without boundlab;
   (b2) interval branch and bound alone (arb balls, no symbolic layer), 10 s per claim;
-  (b3) z3 alone, on the claims it can read (polynomial after clearing a denominator).
+  (b3) z3 alone, on the claims it can read (polynomial after clearing a denominator);
+each of (b2) and (b3) is a layer of the prover run on its own (`boundlab.numerics.prover.LAYERS`).
 With `--audit N`, every PROVED claim and step is also evaluated at N random domain points at 50 digits; a
 violation there would be a false proof (the test suite runs the same audit).
 
@@ -37,22 +38,12 @@ def sympy_alone(claim) -> bool:
     return bool(gap.is_positive if claim.rel in ("<", ">") else gap.is_nonnegative)
 
 
-def intervals_alone(claim, seconds: float) -> bool:
-    from boundlab.numerics.intervals import prove_nonnegative
-    from boundlab.numerics.prover import Goal
+def layer_alone(name: str, claim, seconds: float) -> bool:
+    """Whether the prover layer `name` proves the claim on its own, within `seconds`."""
+    from boundlab.numerics.prover import LAYERS, Budget, Goal
 
-    goal = Goal.of(claim)
-    if goal.equality:
-        return False
-    return prove_nonnegative(goal.gap, goal.domains, goal.hypotheses, strict=goal.strict, seconds=seconds) is not None
-
-
-def z3_alone(claim) -> bool:
-    from boundlab.numerics.prover import Goal
-    from boundlab.numerics.smt import prove_polynomial
-
-    goal = Goal.of(claim)
-    return not goal.equality and prove_polynomial(goal.gap, goal.strict, goal.domains, goal.hypotheses) is not None
+    layer = next(layer for layer in LAYERS if layer.name == name)
+    return Budget(seconds).run(layer, Goal.of(claim)) is not None
 
 
 def main(argv=None) -> int:
@@ -103,9 +94,9 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         b1 = sum(sympy_alone(c) for c in true_claims)
         t1 = time.perf_counter()
-        b2 = sum(intervals_alone(c, 10.0) for c in true_claims)
+        b2 = sum(layer_alone("intervals", c, 10.0) for c in true_claims)
         t2 = time.perf_counter()
-        b3 = sum(z3_alone(c) for c in true_claims)
+        b3 = sum(layer_alone("smt", c, 10.0) for c in true_claims)
         t3 = time.perf_counter()
         print(f"  boundlab (all layers)       {ours:>3}/{len(true_claims)} proved")
         print(f"  (b1) SymPy alone            {b1:>3}/{len(true_claims)} proved   ({t1 - t0:.1f}s)")

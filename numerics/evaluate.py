@@ -33,11 +33,19 @@ def _torch_modules():
     return [space]
 
 
+#: lambdify's mpmath printer as the torch and arb back ends use it: plain names (exp, ceil, pi), no module prefix
+PLAIN = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+
+
 def _arb_modules():
     """Names for lambdify's mpmath printer, mapped to arb: numbers become exact balls (a Float's binary value,
-    a Rational as a quotient of integers), functions are arb's. Constants (pi, e) are computed at the precision in
-    force when the function is compiled, which is part of the cache key."""
+    a Rational as a quotient of integers), functions and constants are arb's (`intervals.compiler.ARB_FUNCTIONS`,
+    `ARB_CONSTANTS`, under the names the printer gives them: ceiling is ceil). Constants (pi, e) are computed at
+    the precision in force when the function is compiled, which is part of the cache key."""
     from flint import arb
+    from sympy.printing.pycode import MpmathPrinter
+
+    from .intervals.compiler import ARB_CONSTANTS, ARB_FUNCTIONS
 
     def mpf(v):
         if isinstance(v, tuple):  # mpmath's (sign, mantissa, exponent, bits): exactly (-1)^sign m 2^e
@@ -56,14 +64,13 @@ def _arb_modules():
     def extreme(name):  # min and max of balls, rigorously (Python's min compares overlapping balls as equal)
         return lambda *xs: reduce(lambda a, b: getattr(arb(a), name)(arb(b)), xs)
 
-    one = lambda name: (lambda x: getattr(arb(x), name)())  # noqa: E731
-    space = {name: one(name) for name in ("exp", "log", "sqrt", "gamma", "erf", "erfc", "floor", "ceil", "expm1",
-                                          "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-                                          "tanh", "asinh", "acosh", "atanh")}
-    space.update({"mpf": mpf, "pi": arb.pi(), "e": arb.const_e(), "euler": arb.const_euler(),
-                  "catalan": arb.const_catalan(), "lambertw": lambertw, "LambertW": lambertw, "fabs": abs,
-                  "sign": one("sgn"), "atan2": lambda y, x: arb.atan2(arb(y), arb(x)), "min": extreme("min"),
-                  "max": extreme("max"), "loggamma": one("lgamma"), "polygamma": polygamma,
+    one = lambda f: (lambda x: f(arb(x)))  # noqa: E731
+    printed, dummy = MpmathPrinter(PLAIN).doprint, sp.Dummy()
+    space = {printed(f(dummy)).partition("(")[0]: one(g) for f, g in ARB_FUNCTIONS.items()}
+    space.update({printed(c): g() for c, g in ARB_CONSTANTS.items()})
+    space.update({"mpf": mpf, "lambertw": lambertw, "LambertW": lambertw, "fabs": abs,
+                  "sign": one(arb.sgn), "atan2": lambda y, x: arb.atan2(arb(y), arb(x)), "min": extreme("min"),
+                  "max": extreme("max"), "polygamma": polygamma,
                   "beta": lambda p, q: (arb(p).lgamma() + arb(q).lgamma() - (arb(p) + arb(q)).lgamma()).exp(),
                   "power": lambda x, y: arb(x) ** y})
     return [space]
@@ -103,8 +110,7 @@ def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, prec: 
         from sympy.printing.lambdarepr import LambdaPrinter
         from sympy.printing.pycode import MpmathPrinter
 
-        printer = (LambdaPrinter if backend == "torch" else MpmathPrinter)(
-            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+        printer = (LambdaPrinter if backend == "torch" else MpmathPrinter)(PLAIN)
     parts = expr.atoms(sp.Derivative, sp.Integral, sp.Limit, sp.Subs)
     if parts and backend != "mpmath":  # only mpmath computes these (numerically, one point at a time)
         raise NoNumericForm(f"no {backend} form for {sp.sstr(expr)}: SymPy left "

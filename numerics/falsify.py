@@ -13,7 +13,7 @@ import numpy as np
 import scipy.optimize
 import sympy as sp
 
-from boundlab.theory.claim import Claim, ClaimError
+from boundlab.theory.claim import RELATIONS, Claim, ClaimError
 
 from .evaluate import NoNumericForm, compile_expr
 from .intervals import exact_decimals, float_ball
@@ -153,7 +153,6 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
     left, right, conditions = left.xreplace(rename), right.xreplace(rename), [h.xreplace(rename) for h in conditions]
     syms += tuple(rename.values())
     args_of = lambda: [arb(float(point[p.name])) for p in claim.params] + [float_ball(f) for f in longs]  # noqa: E731
-    cls = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan}
     old = ctx.prec
     try:
         for digits in (MP_DIGITS, 200, 1000):
@@ -176,7 +175,7 @@ def confirm(claim: Claim, point: dict[str, float]) -> dict | None:
             elif claim.rel == "!=":  # only an exact ball is exactly 0; `equality_witness` finds the others
                 bad, good = bool(gap == 0) and not has_float, bool(gap != 0)
             else:
-                bad, good = _certainly(_negation(cls[claim.rel]), gap), _certainly(cls[claim.rel], gap)
+                bad, good = _certainly(_negation(RELATIONS[claim.rel]), gap), _certainly(RELATIONS[claim.rel], gap)
             if good:
                 return None
             if bad:
@@ -468,9 +467,8 @@ def audit(claim: Claim, count: int = 100_000, seed: int = 0, digits: int = 50) -
                 scale = abs(lv) + abs(rv) + 1
                 bad, unsure = bool(abs(gap) > float_tol * scale), not bool(abs(gap) <= float_tol * scale)
             else:
-                cls = {"<=": sp.LessThan, "<": sp.StrictLessThan, ">=": sp.GreaterThan, ">": sp.StrictGreaterThan}
-                bad = _certainly(_negation(cls[claim.rel]), gap)
-                unsure = not bad and not _certainly(cls[claim.rel], gap)
+                bad = _certainly(_negation(RELATIONS[claim.rel]), gap)
+                unsure = not bad and not _certainly(RELATIONS[claim.rel], gap)
             if bad:
                 violations += 1
                 worst = worst or {p.name: float(pts[p.name][i]) for p in claim.params} | {

@@ -76,7 +76,9 @@ def relation_fact(rel) -> tuple[sp.Expr, bool] | None:
 
 def number_sign(e: sp.Expr) -> int | None:
     """The sign of a closed-form constant, decided by a rigorous arb enclosure (None when undecided)."""
-    from .intervals import Unsupported, enclose  # arb evaluation of SymPy expressions
+    # arb evaluation of SymPy expressions, from its modules: the package's branch and bound imports this module
+    from .intervals.arithmetic import Unsupported
+    from .intervals.compiler import enclose
 
     e = sp.sympify(e)
     if e.is_Rational:

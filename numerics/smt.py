@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
@@ -47,17 +48,30 @@ def _bound(v: float, down: bool) -> str:
     return str(Fraction(math.floor(scaled) if down else math.ceil(scaled), 10 ** 12))
 
 
+@lru_cache(maxsize=256)
+def _ratio(gap: sp.Expr) -> tuple | None:
+    symbols = sorted(gap.free_symbols, key=str)
+    num, den = sp.fraction(sp.together(gap))
+    pn, pd = _poly(sp.expand(num), symbols), _poly(sp.expand(den), symbols)
+    return None if pn is None or pd is None else (symbols, num, den, pn, pd)
+
+
+def polynomial_form(gap: sp.Expr, domains: dict[sp.Symbol, Domain]) -> tuple | None:
+    """(symbols, numerator, denominator, their Polys) when gap is a ratio of polynomials with rational coefficients
+    in symbols that all have a domain, the form z3 reads; else None. Cached: the prover's z3 layer asks it twice."""
+    if not gap.free_symbols or any(s not in domains for s in gap.free_symbols):
+        return None
+    return _ratio(gap)
+
+
 def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain], hypotheses) -> dict | None:
     """A z3 certificate that gap >= 0 (> 0) on the domains under the hypotheses, or None."""
     import z3
 
-    symbols = sorted(gap.free_symbols, key=str)
-    if not symbols or any(s not in domains for s in symbols):
+    form = polynomial_form(gap, domains)
+    if form is None:
         return None
-    num, den = sp.fraction(sp.together(gap))
-    pn, pd = _poly(sp.expand(num), symbols), _poly(sp.expand(den), symbols)
-    if pn is None or pd is None:
-        return None
+    symbols, num, den, pn, pd = form
     hyp_polys = []
     for h in hypotheses:
         # a hypothesis z3 cannot read is left out: the claim is then proved on a larger set, which is sound

@@ -21,7 +21,7 @@ def test_the_wheel_has_one_top_level_import_name(tmp_path):
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
     assert top == {"boundlab"}
     for module in ("boundlab/__init__.py", "boundlab/theory/claim.py", "boundlab/theory/catalogue/caulking2026.py",
-                   "boundlab/numerics/prover.py", "boundlab/verify/cli.py", "boundlab/verify/scenarios/base.py"):
+                   "boundlab/numerics/prover/__init__.py", "boundlab/verify/cli.py", "boundlab/verify/scenarios/base.py"):
         assert module in names, module
     entry = [n for n in names if n.endswith("entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry[0]).decode()

@@ -1,4 +1,4 @@
-"""numerics/intervals.py: enclosures contain mpmath values at random points; true claims are proved and their
+"""numerics/intervals/: enclosures contain mpmath values at random points; true claims are proved and their
 certificates replay in the independent checker (tests/numerics/box_checker.py, on mpmath.iv); false claims,
 shown false here by evaluation at a point, are never proved; corrupted certificates are rejected."""
 import copy

@@ -1,4 +1,4 @@
-"""numerics/prover.py: every proof it returns is replayed by the independent checker; false claims are never
+"""numerics/prover/: every proof it returns is replayed by the independent checker; false claims are never
 proved (their falsity is shown here by evaluation at a point); corrupted certificates are rejected."""
 import copy
 import json

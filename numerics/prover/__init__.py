@@ -1,0 +1,67 @@
+"""The layered prover for analytic claims (and derivation steps): cheap exact layers first, rigorous numerics last.
+
+Each layer is one module of this package, a `Layer` (which goals it accepts, a proof within a `Budget`, a line
+describing its certificates); `LAYERS` tries them in this order, and the first proof wins:
+
+extended    a claim between constants of the extended reals (a side is or holds oo): SymPy decides it exactly.
+identity    `=` claims: the difference simplifies to 0 (several simplifiers; hypotheses x < y used by writing
+            y = x + t, t > 0); constants are decided exactly.
+signs       `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under the
+            domains and hypotheses (`boundlab.numerics.signs`).
+smt         polynomial gaps (after clearing a denominator) with polynomial hypotheses: z3 finds the negation unsat.
+monotone    for tight inequalities, where interval splitting cannot terminate: the gap is monotone on each side of a
+            point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0.
+intervals   rigorous branch and bound with arb balls over the domain box (`boundlab.numerics.intervals`).
+
+A new layer is a module here with a `Layer` subclass, and one line in `LAYERS`; its tests are a column of the
+known-answer table in tests/numerics/test_layers.py and, for a new kind of certificate, its replay in
+tests/numerics/certificate_checker.py (`REPLAYS`).
+
+Every proof carries a certificate (JSON: the goal's header, then the layer's part) that
+`tests/numerics/certificate_checker.py` replays independently. Soundness is the rule: a layer that is not sure
+returns None; a claim no layer proves goes to falsification.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import sympy as sp
+
+from boundlab.theory.claim import Claim
+
+from .extended import Extended
+from .goal import INFINITIES, Goal, Proof
+from .identity import Identity
+from .intervals import Intervals
+from .layer import Budget, Layer
+from .monotone import Monotone
+from .signs import Signs
+from .smt import Smt
+
+__all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof", "describe", "prove"]
+
+SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
+#: the layers in the order they are tried
+LAYERS: list[Layer] = [Extended(), Identity(), Signs(), Smt(), Monotone(), Intervals()]
+
+
+def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
+    """A proof of an analytic claim under its domains and hypotheses, or None (`seconds`: SECONDS by default)."""
+    seconds = SECONDS if seconds is None else seconds
+    if claim.rel == "!=":  # lhs != rhs everywhere: the gap keeps one strict sign, one way round or the other
+        return next((p for rel in (">", "<") if (p := prove(dataclasses.replace(claim, rel=rel), seconds / 2))), None)
+    goal = Goal.of(claim)
+    if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
+        return None
+    budget = Budget(seconds)
+    proof = next((p for layer in LAYERS if (p := budget.run(layer, goal)) is not None), None)
+    if proof is not None:
+        proof.certificate = {**goal.header(), **proof.certificate}
+    return proof
+
+
+def describe(cert: dict) -> str:
+    """One line saying what a certificate shows, in the words of the layer that writes its kind."""
+    kind = cert.get("kind")
+    layer = next((layer for layer in LAYERS if kind in layer.kinds), None)
+    return layer.describe(cert) if layer is not None else str(kind)
