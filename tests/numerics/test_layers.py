@@ -3,7 +3,9 @@ cvxpy's solver_test_helpers): "proved" (and the certificate replays in the indep
 (accepted, no proof), "not handled" (not accepted); None where the outcome depends on the time given. Then the
 registry: every kind of certificate a layer writes has its replay, and a new layer plugs in with one line."""
 import math
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -106,36 +108,8 @@ def test_a_layer_has_its_share_of_the_budget_and_a_runaway_layer_gives_up():
     assert Budget(0.0).run(LAYERS[0], Goal.of(TABLE["oo > 10**6"][0])) is None  # no time left: not even tried
 
 
-EXAMPLE = '''
-import sympy as sp
-from boundlab import POSITIVE, Claim, Param, Provenance
-from boundlab.numerics.prover import LAYERS, Layer, Proof, describe, prove
-
-
-class Squares(Layer):
-    """gap >= 0 because SymPy factors it into a positive constant times even powers."""
-    name, kinds = "squares", ("squares",)
-
-    def accepts(self, goal):
-        return goal.inequality and not goal.strict and goal.gap.is_polynomial()
-
-    def prove(self, goal, budget):
-        coeff, factors = sp.factor_list(goal.gap)
-        if coeff > 0 and all(k % 2 == 0 for _, k in factors):
-            return Proof("a product of squares", {"kind": "squares", "factored": sp.sstr(sp.factor(goal.gap))})
-        return None
-
-    def describe(self, certificate):
-        return f"gap = {certificate['factored']}, a product of squares"
-
-
-LAYERS.insert(2, Squares())  # after extended and identity, before the sign rules
-x = Param("x", POSITIVE)
-claim = Claim(id="mine.square", title="x^2 + 1 >= 2x", lhs="x**2 + 1", rel=">=", rhs="2*x", params=(x,),
-              provenance=Provenance("derived", "mine", "Me (2026)"))
-proof = prove(claim)
-print(proof.method, "|", describe(proof.certificate))
-'''
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+EXAMPLE = re.search(r"```python\n(.*?)```", README[README.index("### A prover layer"):], re.S).group(1)
 
 
 def test_a_new_layer_plugs_in_with_one_line(monkeypatch, capsys):
