@@ -9,7 +9,6 @@ from functools import lru_cache, reduce
 import mpmath
 import numpy as np
 import scipy.special
-import scipy.stats
 import sympy as sp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
@@ -156,6 +155,8 @@ def evaluate(expr: sp.Expr, values: dict[sp.Symbol, object], backend: str = "num
 
 def scipy_distribution(dist: Distribution, values: dict[sp.Symbol, float]):
     """The frozen scipy distribution for a `boundlab.theory.functions` distribution at parameter values."""
+    import scipy.stats  # a second to import: only when a law is tested
+
     args = [float(evaluate(a, values)) for a in dist.args]
     if isinstance(dist, Beta):
         a, b = args

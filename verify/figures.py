@@ -26,7 +26,6 @@ from boundlab.theory.claim import Claim
 
 from . import stats
 from .measure import budget, formula_values, measure_stages, params_of, validate_grid
-from .scenarios import get_scenario
 from .verdict import CERTIFIED, ERROR
 
 PP_POINTS = 101  # points of each P-P curve stored in report.json
@@ -132,7 +131,7 @@ def _measured(claim, seed, quick):
     """(batch, grid, measure): `measure(i, stages)` gives the check's own measurements at grid point i, all the
     stages it drew, and their number of instances (from the reuse cache when called inside
     `reuse_measurements()`)."""
-    grid = validate_grid(claim, get_scenario(claim.scenario))
+    grid = validate_grid(claim)
     batch = budget(claim, quick)
     return batch, grid, (lambda i, stages=1: (measure_stages(claim, seed, i, batch, stages, grid),
                                               batch << (stages - 1)))

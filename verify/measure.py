@@ -8,15 +8,25 @@ import hashlib
 
 import numpy as np
 import sympy as sp
-import torch
 
-from boundlab.numerics.evaluate import evaluate
-from boundlab.numerics.falsify import DomainError, hypotheses_mask, sample_points
 from boundlab.theory.claim import Claim, ClaimError
 
-from .scenarios import ScenarioError, get_scenario
 
 CENSORED = "censored"  # env key: {quantity symbol: instances where its value is only a lower bound}
+
+
+def _evaluate(expr, env):
+    from boundlab.numerics.evaluate import evaluate  # scipy.special: imported when a claim is first evaluated
+
+    return evaluate(expr, env)
+
+
+def _scenarios():
+    """The scenarios (torch): imported when a claim is first measured, not when a statistic is looked up, so that
+    defining, listing and typesetting claims stays light."""
+    from . import scenarios
+
+    return scenarios
 
 
 def point_seed(seed: int, claim_id: str, index: int, stage: int = 0) -> int:
@@ -30,7 +40,7 @@ def budget(claim: Claim, quick: bool) -> int:
     """Instances per grid point (for curve claims: repetitions per sweep value): the claim's `samples`, or when it
     sets none its scenario's default for the statistic and quantities; with --quick half of it (at least 2000; for
     curve claims, whose instances are whole training runs, at least 8 repetitions)."""
-    full = claim.samples or get_scenario(claim.scenario).default_samples(
+    full = claim.samples or _scenarios().get_scenario(claim.scenario).default_samples(
         claim.statistic, {q.name for q in claim.quantities})
     if not quick:
         return full
@@ -43,9 +53,13 @@ def samples_from(claim: Claim) -> str:
     return "the claim's samples" if claim.samples else f"the {claim.scenario} scenario's default"
 
 
-def validate_grid(claim: Claim, scenario) -> list[tuple[dict, dict]]:
-    """Grid points split into parameter values and scenario input; errors name the point and the cause."""
+def validate_grid(claim: Claim, scenario=None) -> list[tuple[dict, dict]]:
+    """Grid points split into parameter values and scenario input (of the claim's scenario, unless given); errors
+    name the point and the cause."""
+    scenario = scenario or _scenarios().get_scenario(claim.scenario)
     if claim.conditions and claim.params:
+        from boundlab.numerics.falsify import DomainError, hypotheses_mask, sample_points
+
         pts = sample_points(claim, np.random.default_rng(0), 2000)
         if len(next(iter(pts.values()))) and not hypotheses_mask(claim, pts).any():
             raise DomainError(f"claim {claim.id}: no point of the parameter domains satisfies the hypotheses "
@@ -85,12 +99,14 @@ def reuse_measurements():
 def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, stage: int = 0) -> dict:
     """Run the scenario at grid point `index` (its `stage`-th draw): the values of the claim's symbols, measured
     ones as arrays. `grid` is the claim's validated grid when the caller has it already."""
-    scenario = get_scenario(claim.scenario)
+    scenario = _scenarios().get_scenario(claim.scenario)
     values, sc_point = (grid if grid is not None else validate_grid(claim, scenario))[index]
     wanted = {s.name for s in claim.measured_symbols()}
     key = (claim.id, claim.scenario, repr(sorted(sc_point.items())), seed, index, batch, stage, tuple(sorted(wanted)))
     data = _MEASURED[-1].get(key) if _MEASURED else None
     if data is None:
+        import torch
+
         gen = torch.Generator().manual_seed(point_seed(seed, claim.id, index, stage))
         data = scenario.run(sc_point, batch, gen, wanted)
         if _MEASURED:
@@ -100,15 +116,22 @@ def measure_point(claim: Claim, seed: int, index: int, batch: int, grid=None, st
     censored = {q.symbol: data[f"{q.name}_censored"] for q in claim.quantities if f"{q.name}_censored" in data}
     if any(m.any() for m in censored.values()):
         if not claim.stat.lower_bounds:
-            raise ScenarioError(censored_text(claim, scenario, censored) + f"; a {claim.statistic!r} claim cannot "
-                                "be decided on lower bounds")
+            raise censored_error(claim, censored, f"; a {claim.statistic!r} claim cannot be decided on lower "
+                                                  f"bounds")
         env[CENSORED] = censored
     return env
 
 
-def censored_text(claim: Claim, scenario, censored: dict) -> str:
+def censored_text(claim: Claim, censored: dict) -> str:
+    """Which measured values are only lower bounds, and why (the scenario's reason)."""
+    scenario = _scenarios().get_scenario(claim.scenario)
     return "; ".join(f"scenario {scenario.name}: {s.name} on {int(m.sum())} of {m.size} instances is only a lower "
                      f"bound ({scenario.censored_why.get(s.name, 'censored')})" for s, m in censored.items() if m.any())
+
+
+def censored_error(claim: Claim, censored: dict, why: str) -> Exception:
+    """The ScenarioError of a claim that lower bounds cannot decide: which values are censored, then `why`."""
+    return _scenarios().ScenarioError(censored_text(claim, censored) + why)
 
 
 def stage_size(batch: int, stage: int) -> int:
@@ -135,10 +158,11 @@ def join_stages(parts: list[dict]) -> dict:
 
 def formula_values(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
     with np.errstate(all="ignore"):
-        val = evaluate(expr, env) if expr.free_symbols else float(expr)
+        val = _evaluate(expr, env) if expr.free_symbols else float(expr)
     arr = np.broadcast_to(np.asarray(val, dtype=np.float64), (n,))
     if not np.isfinite(arr).all():
-        raise ScenarioError(f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} "
+        raise _scenarios().ScenarioError(
+            f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} "
                             f"instances): a division by zero or an overflow in the formula at these parameters")
     return arr
 

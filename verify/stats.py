@@ -9,11 +9,22 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.stats
-
-from boundlab.numerics.rates import z_value as normal_quantile  # the two-sided normal quantile, kept once
 
 DEFAULT_ALPHA = 1e-6  # family-wise error rate per claim
+
+
+def _scipy_stats():
+    """scipy.stats, imported on first use (a second to import: not for defining or listing claims)."""
+    import scipy.stats
+
+    return scipy.stats
+
+
+def normal_quantile(alpha: float) -> float:
+    """The two-sided normal quantile for an interval of coverage 1 - alpha (`boundlab.numerics.rates.z_value`)."""
+    from boundlab.numerics.rates import z_value
+
+    return z_value(alpha)
 
 
 def bonferroni(alpha: float, tests: int) -> float:
@@ -45,7 +56,7 @@ def mean_interval(x: np.ndarray, alpha: float) -> Interval:
     if n < 2:
         raise ValueError("a mean interval needs at least 2 samples")
     m, se = float(x.mean()), float(x.std(ddof=1) / math.sqrt(n))
-    q = float(scipy.stats.t.ppf(1 - alpha / 2, n - 1))
+    q = float(_scipy_stats().t.ppf(1 - alpha / 2, n - 1))
     return Interval(m, m - q * se, m + q * se, n, 1 - alpha)
 
 
@@ -70,14 +81,14 @@ def clopper_pearson(k: int, n: int, alpha: float) -> Interval:
     """Exact binomial interval for a probability from k successes in n trials."""
     if n < 1 or not 0 <= k <= n:
         raise ValueError(f"need 0 <= k <= n and n >= 1, got k = {k}, n = {n}")
-    lo = 0.0 if k == 0 else float(scipy.stats.beta.ppf(alpha / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(scipy.stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    lo = 0.0 if k == 0 else float(_scipy_stats().beta.ppf(alpha / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(_scipy_stats().beta.ppf(1 - alpha / 2, k + 1, n - k))
     return Interval(k / n, lo, hi, n, 1 - alpha)
 
 
 def ks_test(x: np.ndarray, dist) -> tuple[float, float]:
     """Kolmogorov-Smirnov statistic and p-value of the samples against a frozen scipy distribution."""
-    res = scipy.stats.kstest(np.asarray(x, dtype=np.float64), dist.cdf)
+    res = _scipy_stats().kstest(np.asarray(x, dtype=np.float64), dist.cdf)
     return float(res.statistic), float(res.pvalue)
 
 
@@ -91,7 +102,7 @@ def contrast_interval(samples: list[np.ndarray], weights, alpha: float) -> Inter
     parts = [w * w * float(x.var(ddof=1)) / x.size for w, x in terms]
     se = math.sqrt(sum(parts))
     df = sum(parts) ** 2 / max(sum(v * v / (x.size - 1) for v, (_, x) in zip(parts, terms)), 1e-300)
-    q = float(scipy.stats.t.ppf(1 - alpha / 2, df)) if se > 0 else 0.0
+    q = float(_scipy_stats().t.ppf(1 - alpha / 2, df)) if se > 0 else 0.0
     return Interval(est, est - q * se, est + q * se, sum(x.size for _, x in terms), 1 - alpha)
 
 
@@ -103,7 +114,7 @@ def detectable_shortfall(claimed: float, n: int, alpha: float) -> float:
     count whose upper end is below `claimed`, and P(Bin(n, p) <= k*) >= 1 - alpha exactly when
     p <= the alpha-quantile of Beta(k* + 1, n - k*)."""
     def upper(k):
-        return 1.0 if k == n else float(scipy.stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+        return 1.0 if k == n else float(_scipy_stats().beta.ppf(1 - alpha / 2, k + 1, n - k))
 
     if upper(0) >= claimed:
         return math.inf
@@ -111,7 +122,7 @@ def detectable_shortfall(claimed: float, n: int, alpha: float) -> float:
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if upper(mid) < claimed else (lo, mid)
-    return claimed - float(scipy.stats.beta.ppf(alpha, lo + 1, n - lo))
+    return claimed - float(_scipy_stats().beta.ppf(alpha, lo + 1, n - lo))
 
 
 def detectable_rate(n: int, alpha: float) -> float:
@@ -124,7 +135,7 @@ def detectable_ks(n: int, alpha: float) -> float:
     """The Kolmogorov-Smirnov distance from the claimed law that n samples detect (p-value below alpha) with
     probability at least 1 - alpha: twice the critical distance, since the empirical CDF is within the critical
     distance of the true one with probability 1 - alpha."""
-    return 2 * float(scipy.stats.kstwo.ppf(1 - alpha, n))
+    return 2 * float(_scipy_stats().kstwo.ppf(1 - alpha, n))
 
 
 def power(points: list[dict]) -> dict:

@@ -101,3 +101,16 @@ def test_boundlab_statistics_lists_the_built_in_ones_and_a_files_own(tmp_path, c
     import json
     listed = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed["value"]["kind"] == "analytic" and listed["value"]["relations"][-1] == "!="
+
+
+def test_defining_and_typesetting_claims_loads_no_simulator_or_statistics_library():
+    """Claims find their statistics on definition; that must not import torch or scipy.stats (seconds at start-up of
+    `boundlab list`, `show`, `latex`): the statistics import what they check with when they check."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom boundlab.theory.registry import Registry\nfrom boundlab.theory.latex import claim_latex\n"
+            "for c in Registry.catalogue():\n    claim_latex(c)\n"
+            "print(sorted(m for m in ('torch', 'scipy.stats', 'cvxpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out

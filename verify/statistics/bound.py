@@ -15,7 +15,6 @@ import math
 import numpy as np
 import sympy as sp
 
-from boundlab.numerics.rates import constant_drift
 from boundlab.theory.claim import ClaimError
 
 from .. import stats
@@ -105,6 +104,8 @@ class Bound(Curve):
         return verdict, [ev], (dataclasses.replace(wit, seed=seed, batch=batch) if verdict == VIOLATED else None)
 
     def decide(self, claim, envs, batch, alpha, seed):
+        from boundlab.numerics.rates import constant_drift
+
         x = np.array([p[claim.over[0]] for p in claim.points()], dtype=float)
         consts = [c.symbol for c in claim.constants]
         rhs = claim.right.expr

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from boundlab.numerics.rates import RateError
 from boundlab.theory.claim import ClaimError
 
 from .. import stats
 from ..measure import budget, measure_point, point_seed, samples_from, validate_grid
-from ..scenarios import get_scenario
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result
 from .base import Statistic
 
@@ -43,12 +41,14 @@ class Curve(Statistic):
         return grid
 
     def check(self, claim, seed, quick, alpha) -> Result:
+        from boundlab.numerics.rates import RateError
+
         name, values = claim.over
         if len(values) < self.min_values:
             raise RateError(f"claim {claim.id}: a {self.name} needs at least {self.min_values} values of {name}"
                             + (" to fit a slope" if self.min_values >= 3 else "") + f"; got {len(values)} "
                             f"({', '.join(f'{v:g}' for v in values)})")
-        points = validate_grid(claim, get_scenario(claim.scenario))
+        points = validate_grid(claim)
         batch = budget(claim, quick)
         K, G = len(values), len(claim.grid)
         envs = [[measure_point(claim, seed, g * K + k, batch, points) for k in range(K)] for g in range(G)]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import ClaimError
 from boundlab.theory.functions import DISTRIBUTIONS, Distribution
 
@@ -53,6 +52,8 @@ class Dist(Pointwise):
         return [" ".join(tex.lhs), rf"\sim {' '.join(tex.rhs)}"]
 
     def decide(self, claim, env, n, alpha):
+        from boundlab.numerics.evaluate import scipy_distribution
+
         x = formula_values(claim.left.expr, env, n)
         try:
             law = scipy_distribution(claim.right.expr, params_of(env))

@@ -5,8 +5,7 @@ import numpy as np
 import sympy as sp
 
 from .. import stats
-from ..measure import CENSORED, censored_text, formula_values
-from ..scenarios import ScenarioError, get_scenario
+from ..measure import CENSORED, censored_error, censored_text, formula_values
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED
 from .base import detects, size
 from .pointwise import IntervalStatistic, decide_interval, scale
@@ -54,8 +53,8 @@ def _censored(claim, env, outcome, ev, wit):
     E[q] >= value; nothing else is decided."""
     censored = {s: m for s, m in env[CENSORED].items() if m.any()}
     if len(censored) > 1 or claim.left.expr not in censored or claim.right.expr.free_symbols & set(censored):
-        raise ScenarioError(censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim on the "
-                            "mean of that quantity itself can be decided on lower bounds")
+        raise censored_error(claim, censored, "; only a claim on the mean of that quantity itself can be decided on "
+                                              "lower bounds")
     q = claim.left.expr
     ev["censored"] = int(censored[q].sum())
     lower_suffices = (outcome == VIOLATED and claim.rel in ("<=", "<", "=")
@@ -64,6 +63,6 @@ def _censored(claim, env, outcome, ev, wit):
         if wit is not None:
             wit.censored = ev["censored"]
         return outcome, ev, wit
-    ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+    ev["note"] = (censored_text(claim, env[CENSORED]) +
                   ": the measured mean is only a lower bound on E[" + str(q) + "], which cannot decide this claim")
     return INCONCLUSIVE, ev, None

@@ -14,9 +14,8 @@ import numpy as np
 
 from .. import stats
 from ..evidence import Located, num
-from ..measure import (CENSORED, budget, censored_text, formula_values, join_stages, measure_point, point_seed,
-                       samples_from, stage_size, validate_grid)
-from ..scenarios import ScenarioError, get_scenario
+from ..measure import (CENSORED, budget, censored_error, censored_text, formula_values, join_stages, measure_point,
+                       point_seed, samples_from, stage_size, validate_grid)
 from ..verdict import CONSISTENT, INCONCLUSIVE, VIOLATED, Result
 from .base import Statistic
 
@@ -41,7 +40,7 @@ class Pointwise(Statistic):
         return formula_values(claim.left.expr, env, n), formula_values(claim.right.expr, env, n)
 
     def check(self, claim, seed, quick, alpha) -> Result:
-        grid = validate_grid(claim, get_scenario(claim.scenario))
+        grid = validate_grid(claim)
         batch = budget(claim, quick)
         stages = STAGES if self.sequential else 1
         alpha_pt = stats.bonferroni(alpha, len(grid) * stages)
@@ -239,8 +238,8 @@ def event(claim, env, n):
     (q, mask), = censored.items() if len(censored) == 1 else ((None, None),)
     sides = (claim.left.expr, claim.right.expr)
     if q not in sides or any(q in side.free_symbols for side in sides if side != q):
-        raise ScenarioError(censored_text(claim, get_scenario(claim.scenario), censored) + "; only a claim whose "
-                            "side is that quantity itself can be decided on lower bounds")
+        raise censored_error(claim, censored, "; only a claim whose side is that quantity itself can be decided on "
+                                              "lower bounds")
     rel, bound, other = (claim.rel, lhs, rhs) if claim.left.expr == q else (FLIP[claim.rel], rhs, lhs)
     if rel in (">=", ">"):  # true at b stays true above b
         return ok, ok | mask, lhs, rhs, excess
@@ -256,7 +255,7 @@ def censored_count(env) -> int:
 def undecided(claim, env, ev, count: int) -> None:
     """Record in the evidence that censored values leave `count` instances' events open."""
     ev["censored"] = censored_count(env)
-    ev["note"] = (censored_text(claim, get_scenario(claim.scenario), env[CENSORED]) +
+    ev["note"] = (censored_text(claim, env[CENSORED]) +
                   f": the event is undecided on {count} of them, which leaves this claim open")
 
 

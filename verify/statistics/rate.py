@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 
-from boundlab.numerics.rates import Curve as Samples, fit_floor, fit_slope
 
 from .. import stats
 from ..evidence import Located, num
@@ -62,6 +61,8 @@ class Rate(Curve):
                 rf"{tex.over}}}", f"{tex.rel} {tex.rhs[0]}", *tex.rhs[1:]]
 
     def decide(self, claim, envs, batch, alpha, seed):
+        from boundlab.numerics.rates import Curve as Samples, fit_floor, fit_slope
+
         x = np.array(claim.over[1], dtype=float)
         curve = Samples(x, [formula_values(claim.left.expr, env, batch) for env in envs])
         claimed = float(formula_values(claim.right.expr, params_of(envs[0]), 1)[0])
