@@ -10,7 +10,10 @@ registers it, as a scenario object does.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from importlib.metadata import entry_points
+from types import ModuleType
 
 ORDER_RELATIONS = ("=", "<=", ">=", "<", ">")
 
@@ -87,20 +90,32 @@ def register_statistic(statistic: Statistic | type[Statistic], replace: bool = F
 
 
 def _load_entry_points() -> None:
-    """Register every statistic of the ``boundlab.statistics`` entry-point group (once); a broken one is named."""
+    """Register every statistic of the ``boundlab.statistics`` entry-point group (once): an entry point names a
+    statistic class, or a package each of whose modules defines statistics (boundlab's own: a new module in
+    `verify/statistics/` is found with nothing else to edit). A broken one is named."""
     global _loaded
     if _loaded:
         return
     _loaded = True
     for ep in entry_points(group="boundlab.statistics"):
-        if ep.name in STATISTICS:
-            continue
         try:
-            register_statistic(ep.load())
+            target = ep.load()
+            for statistic in _defined_in(target) if isinstance(target, ModuleType) else [target]:
+                register_statistic(statistic)
         except Exception as exc:  # a third-party plug-in's bug must name itself, not break every claim
             dist = getattr(ep.dist, "name", "?")
-            raise ValueError(f"the statistic {ep.name!r} of the package {dist} ({ep.value}) failed to load: "
-                             f"{type(exc).__name__}: {exc}") from exc
+            raise ValueError(f"the statistics entry point {ep.name!r} of the package {dist} ({ep.value}) failed to "
+                             f"load: {type(exc).__name__}: {exc}") from exc
+
+
+def _defined_in(package: ModuleType) -> list[type]:
+    """The named Statistic subclasses defined in the modules of `package` (not those they import)."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(getattr(package, "__path__", [])), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Statistic)
+                  and v.__module__ == module.__name__ and v.__dict__.get("name")]
+    return found
 
 
 def all_statistics() -> dict[str, Statistic]:
