@@ -15,7 +15,7 @@ import sys
 import time
 
 from boundlab.numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
-from boundlab.verify.render import brief
+from boundlab.verify.render import derivation_text, json_default, table
 
 EPILOG = """examples:
   boundlab list
@@ -318,7 +318,7 @@ def _write_json(results, target):
 
 def _emit_json(doc, target):
     """Write `doc` as JSON to the file `target`, or to standard output for '-'."""
-    payload = json.dumps(doc, indent=2, default=_json_default)
+    payload = json.dumps(doc, indent=2, default=json_default)
     if target == "-":
         print(payload)
         return
@@ -341,29 +341,6 @@ def _check_writable(target, flag: str) -> None:
         raise UsageError(f"{flag} {target}: cannot write: no folder {folder}")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise UsageError(f"{flag} {target}: cannot write: permission denied")
-
-
-def _json_default(obj):
-    import numpy as np
-
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return str(obj)
-
-
-def _table(results) -> str:
-    width = max([len(r.id) for r in results] + [5])
-    lines = [f"{'claim':<{width}}  {'verdict':<12}  {'expected':<8}  {'time':>7}  method",
-             "-" * (width + 50)]
-    for r in results:
-        mark = "yes" if r.as_expected else "NO"
-        lines.append(f"{r.id:<{width}}  {r.verdict:<12}  {mark:<8}  {r.seconds:6.2f}s  {r.method}")
-        lines.append(f"{'':<{width}}  -> {brief(r)}")
-    good = sum(r.as_expected for r in results)
-    lines.append(f"{good} of {len(results)} claims as expected")
-    return "\n".join(lines)
 
 
 def _progress(i, total, claim, result):
@@ -413,7 +390,7 @@ def cmd_scenarios(args):
             for i in r["inputs"].values():
                 i["default"] = repr(i["default"]) if isinstance(i["default"], float) and not math.isfinite(
                     i["default"]) else i["default"]
-        print(json.dumps(rows, indent=2, default=_json_default))
+        print(json.dumps(rows, indent=2, default=json_default))
         return 0
     for r in rows:
         width = max(map(len, r["quantities"]), default=0)
@@ -616,9 +593,9 @@ def cmd_check(args):
         _write_json(results + derived, args.json)
     if args.json != "-":
         if results:
-            print(_table(results))
+            print(table(results))
         for d, r in zip(derivations, derived):
-            print("\n" + _derivation_table(d, r))
+            print("\n" + derivation_text(d, r))
         if derived:
             print(f"{sum(r.as_expected for r in derived)} of {len(derived)} derivations as expected")
         installed = [c.id for c in [*claims, *derivations] if c.id in reg.origins]
@@ -795,7 +772,7 @@ def cmd_report(args):
         raise UsageError(str(exc)) from None
     s, latex = doc["summary"], doc["latex"]
     if results:
-        print(_table(results))
+        print(table(results))
     print(f"wrote {args.output}/: {', '.join(f for f in doc['files'] if not f.startswith('figures/'))} and "
           f"{sum(f.startswith('figures/') for f in doc['files'])} figure(s); {len(doc['macros'])} number macros")
     print(f"{s['as_expected']} of {s['claims']} claims as expected"
@@ -840,25 +817,6 @@ def _derivation_targets(args):
     return reg, list({d.id: d for d in chosen}.values())
 
 
-def _derivation_table(derivation, result) -> str:
-    from boundlab.numerics.prover import describe
-
-    rel = derivation.relation or "no relation (the chain mixes <= and >=)"
-    mark = "" if result.as_expected else "   [NOT AS EXPECTED]"
-    lines = [f"{derivation.id}: {derivation.title}",
-             f"  start {derivation.step_claims[0].left.source}   chain relation: {rel}   -> {result.verdict}{mark}"]
-    if result.verdict == "ERROR" and "steps" not in result.evidence:
-        return "\n".join(lines + [f"  {result.evidence['error']}"])
-    for step in result.evidence["steps"]:
-        ev = step["evidence"]
-        why = (describe(ev["certificate"]) if "certificate" in ev else ev.get("error") or (
-            f"counterexample at {json.dumps(step['witness']['point'])}: lhs {float(step['witness']['lhs']):.6g} vs "
-            f"rhs {float(step['witness']['rhs']):.6g}" if step["witness"] else ev.get("note", "")))
-        lines.append(f"  {step['step']:>2}  {step['relation']:<2} {step['rhs']}")
-        lines.append(f"      {step['verdict']:<12} {why}" + (f"   [hint: {step['hint']}]" if step["hint"] else ""))
-    return "\n".join(lines)
-
-
 def cmd_derive(args):
     reg, derivations = _derivation_targets(args)
     _check_writable(args.json, "--json")
@@ -881,7 +839,7 @@ def cmd_derive(args):
         with open(args.latex, "w") as fh:
             fh.write(standalone([], derivations, verdicts))
     if args.json != "-":
-        print("\n\n".join(_derivation_table(d, r) for d, r in zip(derivations, results)))
+        print("\n\n".join(derivation_text(d, r) for d, r in zip(derivations, results)))
         good = sum(r.as_expected for r in results)
         print(f"\n{good} of {len(results)} derivations as expected")
     return 0 if all(r.as_expected for r in results) else 1

@@ -36,14 +36,12 @@ in an environment where boundlab is installed.
 from __future__ import annotations
 
 import glob
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-WITNESS_CHARS = 1500  # longer witnesses (e.g. a worst-case instance) are cut in the failure text
 
 
 @dataclass
@@ -278,18 +276,6 @@ class _CheckItem(pytest.Item):
         return f"boundlab {command} {_shown(self.path)} --seed {state.seed}"
 
 
-def _expected(result) -> str:
-    return "expected VIOLATED (a registered known-false claim)" if result.expect == "VIOLATED" else "expected to hold"
-
-
-def _witness_json(witness) -> str:
-    from boundlab.verify.cli import _json_default
-    from boundlab.verify.verdict import strict_json
-
-    text = json.dumps(strict_json(witness), default=_json_default)
-    return text if len(text) <= WITNESS_CHARS else text[:WITNESS_CHARS] + f" ... ({len(text)} characters)"
-
-
 class ClaimItem(_CheckItem):
     """One claim, checked by `boundlab.verify.check.check` with the session's seed and budget."""
 
@@ -308,27 +294,10 @@ class ClaimItem(_CheckItem):
             raise NotAsExpected(*self._failure(result))
 
     def _failure(self, r) -> tuple[str, str]:
-        c, state = self.claim, self.config.stash[STATE]
-        from boundlab.verify.render import brief
+        from boundlab.verify.render import claim_failure
 
-        evidence = brief(r)
-        lines = [f"claim {c.id}: {c.title}",
-                 f"  statement : {c.statement_text()}",
-                 f"  verdict   : {r.verdict}, {_expected(r)}",
-                 f"  method    : {r.method}"]
-        if r.verdict == "ERROR":
-            lines.append(f"  error     : {r.evidence.get('error')}")
-            lines += [f"  where     : {w}" for w in r.evidence.get("where", [])]
-        else:
-            if evidence:
-                lines.append(f"  evidence  : {evidence}")
-            if r.witness:
-                lines.append(f"  witness   : {_witness_json(r.witness)}")
-        budget = " --quick" if state.quick else ""
-        lines.append(f"  replay    : {self._replay('check --file')}{budget} {c.id}")
-        summary = f"{r.verdict}, {_expected(r)}" + (f": {r.evidence.get('error')}" if r.verdict == "ERROR" else
-                                                    f": {evidence}" if evidence else "")
-        return "\n".join(lines), summary
+        budget = " --quick" if self.config.stash[STATE].quick else ""
+        return claim_failure(self.claim, r, f"{self._replay('check --file')}{budget} {self.claim.id}")
 
 
 class DerivationItem(_CheckItem):
@@ -351,15 +320,9 @@ class DerivationItem(_CheckItem):
             raise NotAsExpected(*self._failure(result))
 
     def _failure(self, r) -> tuple[str, str]:
-        from boundlab.verify.cli import _derivation_table
+        from boundlab.verify.render import derivation_failure
 
-        text = f"derivation {_derivation_table(self.derivation, r)}\n"
-        text += f"  verdict   : {r.verdict}, {_expected(r)}\n"
-        if r.witness:
-            text += f"  witness   : {_witness_json(r.witness)}\n"
-        text += f"  replay    : {self._replay('derive')}"
-        step = f" at step {r.witness['step']}" if r.witness and "step" in r.witness else ""
-        return text, f"{r.verdict}{step}, {_expected(r)}"
+        return derivation_failure(self.derivation, r, self._replay("derive"))
 
 
 class SnapshotFile(pytest.File):

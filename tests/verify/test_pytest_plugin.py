@@ -139,7 +139,7 @@ def test_files_outside_testpaths_run_without_arguments_and_derivations_are_tests
     run = pytester.runpytest(*INNER, "theory_files/chain.py::mine.dropped")
     run.assert_outcomes(failed=1)
     run.stdout.fnmatch_lines(["*_ derivation mine.dropped _*", "derivation mine.dropped: A radius with a term dropped",
-                              "*VIOLATED*counterexample at*", "  verdict   : VIOLATED, expected to hold",
+                              "*VIOLATED*counterexample n = *: lhs * vs rhs *", "  verdict   : VIOLATED, expected to hold",
                               "  replay    : boundlab derive theory_files/chain.py --seed 0",
                               "FAILED *mine.dropped - VIOLATED at step 2*"])
 

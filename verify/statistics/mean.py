@@ -43,10 +43,6 @@ class Mean(IntervalStatistic):
         return detects(evidence, f"a deviation of {size(evidence)} or more")
 
 
-
-        return [f"mean of {quantity_tex(claim, claim.left)}", f"claimed ({claim.rel})"]
-
-
 def _censored(claim, env, outcome, ev, wit):
     """E[q] REL value when some values of q are lower bounds: the interval is then one for a mean at most E[q], so
     its lower end still bounds E[q] from below. That refutes E[q] <= value (or = value) and establishes

@@ -33,7 +33,3 @@ class Var(IntervalStatistic):
 
     def power_text(self, evidence):
         return detects(evidence, f"a deviation of {size(evidence)} or more")
-
-
-
-        return [f"Var of {quantity_tex(claim, claim.left)}", f"claimed ({claim.rel})"]
