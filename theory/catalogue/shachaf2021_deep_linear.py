@@ -123,9 +123,9 @@ risk_closed_form = Claim(
         "layers (mean over instances of the difference, within 2% for the step's discretisation error).",
     lhs="risk_gd", rel="=",
     rhs="norm_cf**(2*(N - 1)/N)*null_source - 2*norm_cf**((N - 1)/N)*null_cross + null_target",
-    statistic="mean", samples=48, tol=0.02, params=(N,), quantities=(risk_gd, norm_cf, null_source, null_cross,
-                                                                     null_target),
-    scenario=SCENARIO, provenance=D2, grid=GD_GRID[:2],
+    statistic="mean", samples=48, tol=0.02, params=(N,),
+    quantities=(risk_gd, norm_cf, null_source, null_cross, null_target), scenario=SCENARIO, provenance=D2,
+    grid=GD_GRID[:2],
 )
 
 TABLE_DOC = ("Note 3.8: for Sigma = I, |theta_S| = s = 1, theta_T = alpha theta_S + e xi and rho = n/d fixed as "

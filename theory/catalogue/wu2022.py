@@ -146,8 +146,7 @@ reconstructed_bound = Claim(
         "M/ceil(log2 M) instead the constant-1 bound fails (wu2022.bound_fails_with_phase_length).",
     lhs="exact", rel="<=", rhs="bias + (sigma**2 + 3*ft_norm)*ft_dim + (sigma**2 + 3*pre_norm)*pre_trace",
     statistic="as", params=(sigma,), quantities=(exact, bias, ft_norm, ft_dim, pre_norm, pre_trace),
-    provenance=RECONSTRUCTED,
-    scenario="sgd_shift", samples=12, grid=tuple(FAMILY(*f) for f in A3_GRID),
+    provenance=RECONSTRUCTED, scenario="sgd_shift", samples=12, grid=tuple(FAMILY(*f) for f in A3_GRID),
 )
 
 WORST = ("The exact risk is w*^T Phi w* + sigma^2 phi0 (Phi by the adjoint of the recursion, note T2) and the bound "
