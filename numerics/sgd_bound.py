@@ -13,7 +13,8 @@ lambda_i^2; C_pre = G_top^-1 / M_eff + M_eff gamma0^2 G_tail. "top"/"tail": the 
 index <= k or > k; |v|^2_{I, top k} is the Euclidean norm there, |v|^2_{S, tail k} the S-weighted one.
 
 The bound is a quadratic form in (w*, sigma): bound = w*^T Psi w* + sigma^2 psi0, which is what makes the worst
-teacher a generalised eigenvalue (note A6).
+teacher a generalised eigenvalue (note A6). `bound_ingredients` gives the norms and spectral factors above at one
+teacher, which the claim wu2022.reconstructed_bound combines in SymPy.
 """
 from __future__ import annotations
 
@@ -53,9 +54,9 @@ class Stage:
         return (self.U * diag) @ self.U.T
 
     def norm_form(self) -> np.ndarray:
-        """Q with v^T Q v = |v|^2_{I, top k} / (T_eff gamma0) + |v|^2_{S, tail k}."""
+        """Q with v^T Q v = |v|^2_{I, top k} / (T_eff gamma0) + |v|^2_{S, tail k} (an empty stage has k = 0)."""
         top = np.arange(self.s.size) < self.k
-        return self.matrix(np.where(top, 1.0 / (self.t_eff * self.gamma0), self.s))
+        return self.matrix(np.where(top, 1.0 / (self.t_eff * self.gamma0) if self.k else 0.0, self.s))
 
 
 def stage(name: str, S, steps: int, gamma0: float, effective: str = "ln") -> Stage:
@@ -83,50 +84,67 @@ def pretraining_covariance(pre: Stage) -> np.ndarray:
                                pre.t_eff * pre.gamma0 ** 2 * pre.s))
 
 
-TERMS = ("bias", "ft_variance", "pre_variance")
+INGREDIENTS = ("bias", "ft_norm", "ft_dim", "pre_norm", "pre_trace")
 
 
-def _term_forms(G, H, M: int, N: int, gamma0: float, gamma: float, alpha: float,
-                effective: str) -> dict[str, tuple[np.ndarray, float]]:
-    """The bound's terms as (Psi_k, psi0_k), term_k(w*, sigma) = w*^T Psi_k w* + sigma^2 psi0_k: the bias carried
-    through both stages, the fine-tuning variance and the pre-training variance (each 0 without its stage)."""
+@dataclass(frozen=True)
+class Pieces:
+    """What the bound is made of at one (G, H, M, N): the contractions P_pre and P_ft, H, the norm forms of both
+    stages (Stage.norm_form), ft_dim = D_ft / N_eff and pre_trace = tr(P_ft H P_ft C_pre) (each 0 without its
+    stage). The bound is |P_ft P_pre w*|_H^2 + (sigma^2 + alpha |P_pre w*|^2_ft) ft_dim + (sigma^2 + alpha
+    |w*|^2_pre) pre_trace."""
+
+    P_pre: np.ndarray
+    P_ft: np.ndarray
+    H: np.ndarray
+    ft_form: np.ndarray
+    pre_form: np.ndarray
+    ft_dim: float
+    pre_trace: float
+
+
+def pieces(G, H, M: int, N: int, gamma0: float, gamma: float, effective: str = "ln") -> Pieces:
+    """The Pieces of the bound after M steps on G from gamma0 and N steps on H from gamma (step decay)."""
     pre, ft = stage("G", G, M, gamma0, effective), stage("H", H, N, gamma, effective)
     if pre.s.size != ft.s.size:
         raise SGDError(f"covariances G ({pre.s.size} x {pre.s.size}) and H ({ft.s.size} x {ft.s.size}) differ in size")
     H = ft.matrix(ft.s)
     P_pre, P_ft = pre.matrix(pre.contraction), ft.matrix(ft.contraction)
-    both = P_ft @ P_pre
-    zero = np.zeros_like(H)
-    terms = {"bias": (both.T @ H @ both, 0.0), "ft_variance": (zero, 0.0), "pre_variance": (zero, 0.0)}
-    if ft.t_eff:
-        tail = ft.s[ft.k:]
-        variance_ft = (ft.k + ft.t_eff ** 2 * gamma ** 2 * float(tail @ tail)) / ft.t_eff
-        terms["ft_variance"] = (alpha * variance_ft * P_pre.T @ ft.norm_form() @ P_pre, variance_ft)
-    if pre.t_eff:
-        variance_pre = float(np.trace(P_ft @ H @ P_ft @ pretraining_covariance(pre)))
-        terms["pre_variance"] = (alpha * variance_pre * pre.norm_form(), variance_pre)
-    return {k: ((psi + psi.T) / 2, psi0) for k, (psi, psi0) in terms.items()}
+    tail = ft.s[ft.k:]
+    ft_dim = (ft.k + ft.t_eff ** 2 * gamma ** 2 * float(tail @ tail)) / ft.t_eff if ft.t_eff else 0.0
+    pre_trace = float(np.trace(P_ft @ H @ P_ft @ pretraining_covariance(pre)))
+    return Pieces(P_pre, P_ft, H, ft.norm_form(), pre.norm_form(), ft_dim, pre_trace)
 
 
 def bound_forms(G, H, M: int, N: int, gamma0: float, gamma: float, alpha: float = ALPHA_GAUSSIAN,
                 effective: str = "ln") -> tuple[np.ndarray, float]:
-    """(Psi, psi0) with bound(w*, sigma) = w*^T Psi w* + sigma^2 psi0 (module docstring): the terms' sum."""
-    forms = _term_forms(G, H, M, N, gamma0, gamma, alpha, effective).values()
-    return sum(psi for psi, _ in forms), sum(psi0 for _, psi0 in forms)
-
-
-def bound_terms(G, H, w_star, sigma: float, M: int, N: int, gamma0: float, gamma: float,
-                alpha: float = ALPHA_GAUSSIAN, effective: str = "ln") -> dict[str, float]:
-    """The bound's terms (TERMS) at one teacher and noise level; the bound is their sum."""
-    w = np.asarray(w_star, dtype=np.float64).reshape(-1)
-    return {k: float(w @ psi @ w + sigma ** 2 * psi0)
-            for k, (psi, psi0) in _term_forms(G, H, M, N, gamma0, gamma, alpha, effective).items()}
+    """(Psi, psi0) with bound(w*, sigma) = w*^T Psi w* + sigma^2 psi0 (module docstring)."""
+    p = pieces(G, H, M, N, gamma0, gamma, effective)
+    both = p.P_ft @ p.P_pre
+    psi = both.T @ p.H @ both + alpha * (p.ft_dim * p.P_pre.T @ p.ft_form @ p.P_pre + p.pre_trace * p.pre_form)
+    return (psi + psi.T) / 2, p.ft_dim + p.pre_trace
 
 
 def bound(G, H, w_star, sigma: float, M: int, N: int, gamma0: float, gamma: float, alpha: float = ALPHA_GAUSSIAN,
           effective: str = "ln") -> float:
     """The reconstructed bound at one teacher and noise level."""
-    return sum(bound_terms(G, H, w_star, sigma, M, N, gamma0, gamma, alpha, effective).values())
+    psi, psi0 = bound_forms(G, H, M, N, gamma0, gamma, alpha, effective)
+    w = np.asarray(w_star, dtype=np.float64).reshape(-1)
+    return float(w @ psi @ w + sigma ** 2 * psi0)
+
+
+def bound_ingredients(G, H, w_star, M: int, N: int, gamma0: float, gamma: float,
+                      effective: str = "ln") -> dict[str, float]:
+    """The bound's ingredients at one teacher (INGREDIENTS), which wu2022.reconstructed_bound combines in SymPy:
+    bias = |P_ft P_pre w*|_H^2, ft_norm = |P_pre w*|^2_ft, ft_dim, pre_norm = |w*|^2_pre, pre_trace (Pieces)."""
+    p = pieces(G, H, M, N, gamma0, gamma, effective)
+    w = np.asarray(w_star, dtype=np.float64).reshape(-1)
+    if w.size != p.H.shape[0]:
+        raise SGDError(f"the teacher has dimension {w.size} but H is {p.H.shape[0]} x {p.H.shape[0]}")
+    seen = p.P_pre @ w  # the teacher as pre-training leaves it, in expectation
+    end = p.P_ft @ seen
+    return {"bias": float(end @ p.H @ end), "ft_norm": float(seen @ p.ft_form @ seen), "ft_dim": p.ft_dim,
+            "pre_norm": float(w @ p.pre_form @ w), "pre_trace": p.pre_trace}
 
 
 def pretraining_target_form(G, w_star, sigma: float, M: int, gamma0: float, alpha: float = ALPHA_GAUSSIAN,

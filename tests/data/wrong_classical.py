@@ -24,5 +24,6 @@ minnorm_variance_shifted = Claim(
 
 equivalent_at_small_n = Claim(
     id="wrong.equivalent_at_small_n", title="The deterministic equivalent to 3% at n = 8 (wrong)",
-    lhs="noise_avg_risk", rel="=", rhs="de_risk", quantities=(c.noise_avg_risk, c.de_risk), provenance=c.DE,
-    samples=2000, tol=0.03, grid=({"d": 20, "n": 8, "spectrum": 1.5},), **c.DESIGN)
+    lhs="noise_avg_risk", rel="=", rhs=c.ridgeless_equivalent.rhs, params=(c.n, c.noise),
+    quantities=(c.noise_avg_risk, c.kappa, c.df2, c.beta_res), provenance=c.DE, samples=2000, tol=0.03,
+    grid=({"d": 20, "n": 8, "spectrum": 1.5, "sigma": 0.5},), **c.DESIGN)

@@ -1,13 +1,15 @@
-"""boundlab.numerics.sgd_bound: the reconstructed bound (note A2) against a second, coordinate-by-coordinate implementation in
-the commuting case, its linear-in-H form against the full formula, and the adjoint risk forms against the forward
-recursion."""
+"""boundlab.numerics.sgd_bound: the reconstructed bound (note A2), and wu2022.reconstructed_bound's formula over its
+ingredients, against a second, coordinate-by-coordinate implementation in the commuting case, its linear-in-H form
+against the full formula, and the adjoint risk forms against the forward recursion."""
 import math
 
 import numpy as np
 import pytest
 
-from boundlab.numerics.sgd_bound import bound, bound_forms, effective_size, pretraining_target_form
+from boundlab.numerics.evaluate import evaluate
+from boundlab.numerics.sgd_bound import bound, bound_forms, bound_ingredients, effective_size, pretraining_target_form
 from boundlab.numerics.sgd_risk import SGDError, expected_risk, risk_forms, step_decay
+from boundlab.theory.catalogue.wu2022 import reconstructed_bound
 
 
 def scalar_bound(lam, mu, w, sigma, M, N, g0, g, alpha=3.0):
@@ -56,6 +58,23 @@ def test_commuting_bound_equals_the_coordinatewise_formula(M, N):
     g0, g = 1 / (12 * mu.sum()), 1 / (12 * lam.sum())
     got = bound(np.diag(mu), np.diag(lam), w, 0.7, M, N, g0, g)
     assert got == pytest.approx(scalar_bound(lam, mu, w, 0.7, M, N, g0, g), rel=1e-10)
+
+
+@pytest.mark.parametrize("M, N", [(0, 0), (5000, 0), (0, 300), (2000, 100), (1, 1), (100_000, 10_000)])
+def test_the_claims_formula_over_the_ingredients_equals_the_coordinatewise_formula(M, N):
+    """wu2022.reconstructed_bound's right-hand side, evaluated on bound_ingredients, is note A2 written one
+    coordinate at a time, with either stage empty too."""
+    rng = np.random.default_rng(M + N + 1)
+    d = 9
+    lam, mu = rng.dirichlet(np.ones(d)), rng.dirichlet(np.ones(d) * 0.3) + 1e-4
+    w = rng.standard_normal(d)
+    g0, g = 1 / (12 * mu.sum()), 1 / (12 * lam.sum())
+    values = bound_ingredients(np.diag(mu), np.diag(lam), w, M, N, g0, g)
+    claim = reconstructed_bound
+    env = {q.symbol: values[q.name] for q in claim.quantities if q.name in values}
+    env[claim.param("sigma").symbol] = 0.7
+    assert float(evaluate(claim.right.expr, env)) == pytest.approx(scalar_bound(lam, mu, w, 0.7, M, N, g0, g),
+                                                                   rel=1e-10)
 
 
 def test_the_bound_does_not_depend_on_the_basis():

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from boundlab.numerics import deep_linear as dl
+from boundlab.theory.catalogue import shachaf2021_deep_linear as cat
 from boundlab.theory.registry import load_file
 from boundlab.verify.check import check
+from boundlab.verify.measure import formula_values, measure_point, point_seed, validate_grid
 from boundlab.verify.scenarios import ScenarioError, get_scenario
 from boundlab.verify.scenarios.deep_linear import DeepLinear, balanced_layers, end_to_end, gradient_descent, layer_gradients
 from boundlab.verify.scenarios.linalg import Pseudoinverse
@@ -83,8 +86,9 @@ def test_same_seed_same_numbers():
 
 def test_freezing_the_first_layer_confines_the_predictor_and_the_others_do_not():
     point = {"d": 20, "n": 10, "N": 3, "alpha": 1.0, "e": 0.5}
-    first = run({**point, "freeze": "first"}, {"off_line", "risk_gd", "bound_freeze"})
-    assert first["off_line"].max() < 1e-12 and (first["risk_gd"] >= first["bound_freeze"] - 1e-12).all()
+    first = run({**point, "freeze": "first"}, {"off_line", "risk_gd", "risk_zero", "cross_st", "source2"})
+    least = first["risk_zero"] - first["cross_st"] ** 2 / first["source2"]  # the least risk on the line
+    assert first["off_line"].max() < 1e-12 and (first["risk_gd"] >= least - 1e-12).all()
     for where in ("middle", "last"):
         out = run({**point, "freeze": where}, {"off_line", "residual"})
         assert out["residual"].max() <= 1e-10 and out["off_line"].min() > 1e-2, where
@@ -145,10 +149,54 @@ def test_an_unconverged_run_is_an_error_not_a_result():
 
 def test_table_quantity_needs_isotropic_data():
     with pytest.raises(ScenarioError, match="isotropic covariance and n < d"):
-        run({"d": 20, "n": 5, "covariance": "powerlaw"}, {"risk_de"})
+        run({"d": 20, "n": 5, "covariance": "powerlaw"}, {"coef_de"})
 
 
 def test_the_wrong_exponent_file_is_refuted():
     module = load_file(Path(__file__).resolve().parents[1] / "data" / "wrong_deep_linear.py")
     res = check(module.wrong_exponent, quick=True)
     assert res.verdict == "VIOLATED", res.evidence
+
+
+def on_own_instances(claim, index, batch=6):
+    """The claim's right-hand side on its own instances at grid point `index` (seed 0, `batch` of them), the point's
+    options and the instances redrawn: `draw` is the scenario's first use of the generator."""
+    grid = validate_grid(claim, SC)
+    env = measure_point(claim, 0, index, batch, grid)
+    o = SC.resolve(grid[index][1])
+    lam, vecs, x, ts, tt = SC.draw(o, batch, torch.Generator().manual_seed(point_seed(0, claim.id, index)))
+    sigma = ((vecs * lam) @ vecs.T).numpy()
+    return formula_values(claim.right.expr, env, batch), o, (x.numpy(), ts.numpy(), tt.numpy(), sigma)
+
+
+@pytest.mark.parametrize("claim, index", [(c, i) for c in (cat.freeze_first_bound, cat.freeze_first_mean,
+                                                           cat.freeze_last_false) for i in range(len(c.grid))])
+def test_the_freezing_bound_in_the_formula_is_the_least_risk_on_the_source_line(claim, index):
+    """D4's bound as the claims state it (risk_zero - cross_st^2/source2, times (n - 1)/(n - 2) for the mean) on
+    their own instances, against boundlab.numerics.deep_linear.freezing_bound on the same draws."""
+    got, o, (_, ts, tt, sigma) = on_own_instances(claim, index)
+    factor = (o["n"] - 1) / (o["n"] - 2) if claim is cat.freeze_first_mean else 1.0
+    assert got == pytest.approx(dl.freezing_bound(ts, tt, sigma) * factor, rel=1e-12)
+
+
+@pytest.mark.parametrize("index", range(len(cat.risk_closed_form.grid)))
+def test_the_closed_form_risk_in_the_formula_is_the_risk_of_the_closed_form_limit(index):
+    """D2 as deep_risk_closed_form states it, over |beta_bar| / |theta_S| and the invisible parts of source and
+    target, on its own instances: the risk of boundlab.numerics.deep_linear's limit (numpy pseudoinverses) and
+    the scenario's risk_cf on the same draws."""
+    claim = cat.risk_closed_form
+    got, o, (x, ts, tt, sigma) = on_own_instances(claim, index)
+    assert got == pytest.approx(dl.finetuned_risk(x, ts, tt, o["N"], sigma), rel=1e-9)
+    grid = validate_grid(claim, SC)
+    gen = torch.Generator().manual_seed(point_seed(0, claim.id, index))
+    assert got == pytest.approx(SC.run(grid[index][1], len(got), gen, {"risk_cf"})["risk_cf"], rel=1e-9)
+
+
+@pytest.mark.parametrize("claim, index", [(c, i) for c in (cat.table_scaled, cat.table_shrunk)
+                                          for i in range(len(c.grid))])
+def test_the_table_formula_is_the_deterministic_equivalent_risk(claim, index):
+    """Table 3.8's (1 - n/d)((a - alpha)^2 s^2 + e^2) over the measured coefficient a, against
+    boundlab.numerics.deep_linear.deterministic_equivalent's risk at every depth of the tables (N = oo included)."""
+    got, o, _ = on_own_instances(claim, index, batch=2)
+    want = dl.deterministic_equivalent(o["n"] / o["d"], o["alpha"], o["e"], o["s"], o["N"]).L
+    assert got == pytest.approx([want, want], rel=1e-12)

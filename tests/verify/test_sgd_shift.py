@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from boundlab.numerics.sgd_bound import bound
+from boundlab.theory.catalogue.wu2022 import reconstructed_bound
+from boundlab.verify.measure import formula_values, measure_point, point_seed, validate_grid
 from boundlab.verify.scenarios import ScenarioError, get_scenario
 
 SC = get_scenario("sgd_shift")
@@ -97,28 +100,27 @@ stable = Claim(id="mine.stable", title="t", lhs="exact", rel="<=", rhs="10", sta
     assert "the expected risk diverges" in result["witness"]["refutation"]
 
 
-def test_the_bounds_terms_let_a_user_test_a_bound_of_their_own(tmp_path):
-    """The reconstructed bound is exposed term by term (bias, fine-tuning and pre-training variance), so that a
-    user's variant is a formula over them. The terms add up to the bound; each variance term vanishes without its
-    stage; and the bias term alone is not a bound once the label noise matters (the exact risk of SGD on noisy
-    labels grows with sigma^2, the bias term does not depend on sigma)."""
+def test_the_bounds_ingredients_let_a_user_test_a_bound_of_their_own(tmp_path):
+    """The reconstructed bound's ingredients are measured, so that a user's variant is a formula over them. They
+    make up the bound; each variance factor vanishes without its stage; and the bias alone is not a bound once the
+    label noise matters (the exact risk of SGD on noisy labels grows with sigma^2, the bias does not)."""
     from boundlab.verify.cli import main
 
     path, out = tmp_path / "terms.py", tmp_path / "out.json"
     path.write_text('''
-from boundlab.theory import Claim, Provenance, Quantity
+from boundlab.theory import Claim, Param, Provenance, Quantity
 P = Provenance("derived", "mine", "Me (2026)")
-q = {n: Quantity(n, n) for n in ("exact", "bound", "bound_bias", "bound_ft_variance", "bound_pre_variance")}
+sigma = Param("sigma")
+q = {n: Quantity(n, n) for n in ("exact", "bound", "bias", "ft_norm", "ft_dim", "pre_norm", "pre_trace")}
 common = dict(statistic="as", scenario="sgd_shift", samples=6, provenance=P, quantities=tuple(q.values()))
-both = {"d": 12, "geometry": "rotated", "a": 1.0, "b": 2.0, "M": 1000, "N": 100}
-adds_up = Claim(id="mine.adds_up", title="t", lhs="bound", rel="=", rhs="bound_bias + bound_ft_variance + "
-                "bound_pre_variance", grid=(both, {**both, "M": 0}, {**both, "N": 0}), **common)
-no_ft = Claim(id="mine.no_ft", title="t", lhs="bound_ft_variance", rel="=", rhs="0", grid=({**both, "N": 0},),
-              **common)
-no_pre = Claim(id="mine.no_pre", title="t", lhs="bound_pre_variance", rel="=", rhs="0", grid=({**both, "M": 0},),
-               **common)
-bias_only = Claim(id="mine.bias_only", title="t", lhs="exact", rel="<=", rhs="bound_bias",
-                  grid=({**both, "sigma": 3.0},), **common)
+both = {"d": 12, "geometry": "rotated", "a": 1.0, "b": 2.0, "M": 1000, "N": 100, "sigma": 0.5}
+adds_up = Claim(id="mine.adds_up", title="t", lhs="bound", rel="=", rhs="bias + (sigma**2 + 3*ft_norm)*ft_dim + "
+                "(sigma**2 + 3*pre_norm)*pre_trace", params=(sigma,), grid=(both, {**both, "M": 0}, {**both, "N": 0}),
+                **common)
+no_ft = Claim(id="mine.no_ft", title="t", lhs="ft_dim", rel="=", rhs="0", grid=({**both, "N": 0},), **common)
+no_pre = Claim(id="mine.no_pre", title="t", lhs="pre_trace", rel="=", rhs="0", grid=({**both, "M": 0},), **common)
+bias_only = Claim(id="mine.bias_only", title="t", lhs="exact", rel="<=", rhs="bias", grid=({**both, "sigma": 3.0},),
+                  **common)
 ''')
     assert main(["check", "--file", str(path), "--json", str(out)]) == 1
     results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
@@ -126,3 +128,21 @@ bias_only = Claim(id="mine.bias_only", title="t", lhs="exact", rel="<=", rhs="bo
         ("mine.adds_up", "mine.no_ft", "mine.no_pre"), "CONSISTENT")
     bad = results["mine.bias_only"]
     assert bad["verdict"] == "VIOLATED" and bad["witness"]["lhs"] > bad["witness"]["rhs"], bad["witness"]
+
+
+@pytest.mark.parametrize("index", range(len(reconstructed_bound.grid)))
+def test_the_claims_formula_is_the_reconstructed_bound_on_its_own_instances(index):
+    """wu2022.reconstructed_bound states the bound in SymPy over the measured ingredients; on the claim's own
+    instances (seed 0) it equals boundlab.numerics.sgd_bound.bound, which sums the quadratic forms of the worst-case
+    programs, on the same draws."""
+    claim, batch = reconstructed_bound, 3
+    grid = validate_grid(claim, SC)
+    env = measure_point(claim, 0, index, batch, grid)
+    got = formula_values(claim.right.expr, env, batch)
+    o = SC.resolve(grid[index][1])
+    gen = torch.Generator().manual_seed(point_seed(0, claim.id, index))
+    want = []
+    for _ in range(batch):  # the scenario draws one instance per run (the claim's grid has no fixed instance)
+        G, H, w = SC.instance_matrices(o, gen)
+        want.append(bound(G, H, w, o["sigma"], o["M"], o["N"], *SC.steps(o, G, H), effective=o["effective"]))
+    assert got == pytest.approx(want, rel=1e-10)

@@ -8,7 +8,7 @@ full-batch gradient descent on the layers on n target samples y = X theta_T, x ~
 the row space of X. The empirical claims run real gradient descent on the layers through the scenario `deep_linear`;
 the closed forms (boundlab.numerics.deep_linear) enter only where they have first been checked against it.
 """
-from boundlab.theory import SIZE, Claim, Domain, Param, Provenance, Quantity
+from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Domain, Param, Provenance, Quantity
 
 PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
 NOTE = "our study notes on Shachaf et al. (2021)"
@@ -23,9 +23,12 @@ DE = Provenance("derived", **PAPER, note=f"{NOTE}, 3.8: deterministic equivalent
 SCENARIO = "deep_linear"
 
 # parameters
+d = Param("d", SIZE, "d", "input dimension")
 n = Param("n", SIZE, "n", "number of target samples")
 N = Param("N", SIZE, "N", "depth, the number of weight matrices")
 alpha = Param("alpha", Domain(), r"\alpha", r"scale of the source in the target, $\theta_T = \alpha \theta_S + e\xi$")
+e = Param("e", NONNEGATIVE, "e", r"norm of the target's part off the source, $e \xi$ with $\xi$ a unit direction")
+s = Param("s", POSITIVE, "s", r"norm of the source, $\|\theta_S\|$")
 
 # measured quantities (names match the scenario's)
 risk_gd = Quantity("risk_gd", r"L(\beta^{\mathrm{GD}})",
@@ -38,9 +41,14 @@ risk_cf = Quantity("risk_cf", r"L(\bar\beta)",
 risk_shallow = Quantity("risk_shallow", r"L_1(\bar\beta)",
                         r"the population risk of the depth-one limit $\theta_S + X^+(y - X\theta_S)$ on the same "
                         r"design")
-risk_de = Quantity("risk_de", r"\mathcal{L}_{\mathrm{DE}}",
-                   r"the deterministic-equivalent risk $(1 - \rho)[(a - \alpha)^2 s^2 + e^2]$ of the note's table "
-                   r"3.8, $\rho = n/d$, with $a$ from its fixed point (numerics.deep\_linear)")
+norm_cf = Quantity("norm_cf", r"\bar r",
+                   r"$\|\bar\beta\| / \|\theta_S\|$, the norm of the closed-form limit relative to the source's: "
+                   r"$\|\bar\beta\|$ is the root $r$ of $r^2 = \|P\theta_T\|^2 + (r / \|\theta_S\|)^{2(N-1)/N} "
+                   r"\|(I - P)\theta_S\|^2$ on the drawn design")
+coef_de = Quantity("coef_de", r"a_{\mathrm{DE}}",
+                   r"the null-space coefficient of the note's deterministic equivalent (table 3.8): "
+                   r"$a = (r/s)^{(N-1)/N}$ with $r$ the root of $r^2 = \rho (\alpha^2 s^2 + e^2) + a^2 (1 - \rho) "
+                   r"s^2$, $\rho = n/d$ (for $N = \infty$: $a = \sqrt{\alpha^2 + e^2/s^2}$); not random")
 gap = Quantity("gap", r"\|\beta^{\mathrm{GD}} - \bar\beta\| / \|\bar\beta\|",
                r"the relative distance from gradient descent on the layers to the closed-form limit $\bar\beta$")
 gap_half = Quantity("gap_half", r"\|\beta^{\mathrm{GD}}_{\eta/2} - \bar\beta\| / \|\bar\beta\|",
@@ -52,9 +60,14 @@ norm_ratio = Quantity("norm_ratio", r"\|\beta^{\mathrm{GD}}\| / \|\theta_S\|",
                       r"the norm of gradient descent's end-to-end vector relative to the source's")
 null_source = Quantity("null_source", r"\|(I - P)\theta_S\|_\Sigma^2",
                        r"the part of the source invisible to the data, in the $\Sigma$ norm")
-bound_freeze = Quantity("bound_freeze", r"B_{\mathrm{freeze}}",
-                        r"the least risk on the line through $\theta_S$, $\|\theta_T\|_\Sigma^2 - \langle \theta_S, "
-                        r"\theta_T \rangle_\Sigma^2 / \|\theta_S\|_\Sigma^2$")
+null_target = Quantity("null_target", r"\|(I - P)\theta_T\|_\Sigma^2",
+                       r"the part of the target invisible to the data, in the $\Sigma$ norm")
+null_cross = Quantity("null_cross", r"\langle (I - P)\theta_S, (I - P)\theta_T \rangle_\Sigma",
+                      r"the $\Sigma$ inner product of the invisible parts of source and target", nonnegative=False)
+risk_zero = Quantity("risk_zero", r"\|\theta_T\|_\Sigma^2", r"the risk of predicting 0")
+source2 = Quantity("source2", r"\|\theta_S\|_\Sigma^2", r"the squared $\Sigma$ norm of the source")
+cross_st = Quantity("cross_st", r"\langle \theta_S, \theta_T \rangle_\Sigma",
+                    r"the $\Sigma$ inner product of source and target", nonnegative=False)
 off_line = Quantity("off_line", r"\mathrm{dist}(\beta^{\mathrm{GD}}, \mathbb{R}\theta_S) / \|\beta^{\mathrm{GD}}\|",
                     r"the distance of gradient descent's end-to-end vector from the line through $\theta_S$, "
                     r"relative to its norm")
@@ -104,35 +117,43 @@ null_coefficient = Claim(
 risk_closed_form = Claim(
     id="shachaf2021.deep_risk_closed_form",
     title="The closed-form risk is the risk of gradient descent",
-    doc="Note D2: L(beta_bar) = |(I - P)(a theta_S - theta_T)|^2_Sigma on the drawn design, against the exact "
-        "population risk of real gradient descent on the layers (mean over instances of the difference, within "
-        "2% for the step's discretisation error).",
-    lhs="risk_gd", rel="=", rhs="risk_cf", statistic="mean", samples=48, tol=0.02,
-    quantities=(risk_gd, risk_cf), scenario=SCENARIO, provenance=D2, grid=GD_GRID[:2],
+    doc="Note D2: L(beta_bar) = |(I - P)(a theta_S - theta_T)|^2_Sigma on the drawn design, expanded, with D1's "
+        "a = (|beta_bar| / |theta_S|)^((N-1)/N) and |beta_bar| measured (the root of D1's fixed-point equation, "
+        "which no formula function expresses), against the exact population risk of real gradient descent on the "
+        "layers (mean over instances of the difference, within 2% for the step's discretisation error).",
+    lhs="risk_gd", rel="=",
+    rhs="norm_cf**(2*(N - 1)/N)*null_source - 2*norm_cf**((N - 1)/N)*null_cross + null_target",
+    statistic="mean", samples=48, tol=0.02, params=(N,),
+    quantities=(risk_gd, norm_cf, null_source, null_cross, null_target), scenario=SCENARIO, provenance=D2,
+    grid=GD_GRID[:2],
 )
 
 TABLE_DOC = ("Note 3.8: for Sigma = I, |theta_S| = s = 1, theta_T = alpha theta_S + e xi and rho = n/d fixed as "
              "d -> oo, the risk of the fine-tuned vector tends to (1 - rho)[(a - alpha)^2 s^2 + e^2] with "
              "a = (r/s)^((N-1)/N), r^2 = rho (alpha^2 s^2 + e^2) + a^2 (1 - rho) s^2 (N = oo: a = sqrt(alpha^2 + "
-             "e^2/s^2)). Reproduced at d = 500, n = 50 (the paper's n = d/10) by the closed form of D1/D3 on real "
+             "e^2/s^2)); a, the root of that fixed point, is measured (no formula function expresses it). "
+             "Reproduced at d = 500, n = 50 (the paper's n = d/10) by the closed form of D1/D3 on real "
              "Gaussian designs (D1 is checked against gradient descent by deep_gd_limit and deep_risk_closed_form), "
              "for N = 1, 3, 7 and oo. The tolerance 4% is the finite-d gap (measured: up to +2%, at N = oo, where "
              "|P theta_T| / |P theta_S| has an O(1/n) bias); the note's own Monte Carlo matched to 1-3%. ")
-TABLE = dict(lhs="risk_cf", rel="=", rhs="risk_de", statistic="mean", samples=200, tol=0.04, resolution=0.07,
-             quantities=(risk_cf, risk_de), scenario=SCENARIO, provenance=DE)
+TABLE = dict(lhs="risk_cf", rel="=", rhs="(1 - n/d)*((coef_de - alpha)**2*s**2 + e**2)", statistic="mean",
+             samples=200, tol=0.04, resolution=0.07, params=(d, n, alpha, e, s), quantities=(risk_cf, coef_de),
+             scenario=SCENARIO, provenance=DE)
 
 table_scaled = Claim(
     id="shachaf2021.deep_table_scaled_target",
     title=r"Deterministic equivalent of the fine-tuned risk at $\rho = 0.1$, $\alpha = 2$, $e = 0.3$",
     doc=TABLE_DOC + "Here alpha = 2: table values 0.9810, 0.6726, 0.4242, 0.0815.",
-    grid=tuple({"d": 500, "n": 50, "N": depth, "alpha": 2.0, "e": 0.3} for depth in (1, 3, 7, "inf")), **TABLE,
+    grid=tuple({"d": 500, "n": 50, "N": depth, "alpha": 2.0, "e": 0.3, "s": 1.0} for depth in (1, 3, 7, "inf")),
+    **TABLE,
 )
 
 table_shrunk = Claim(
     id="shachaf2021.deep_table_shrunk_target",
     title=r"Deterministic equivalent of the fine-tuned risk at $\rho = 0.1$, $\alpha = 0.5$, $e = 0.3$",
     doc=TABLE_DOC + "Here alpha = 0.5: table values 0.3060, 0.2541, 0.1910, 0.0872.",
-    grid=tuple({"d": 500, "n": 50, "N": depth, "alpha": 0.5, "e": 0.3} for depth in (1, 3, 7, "inf")), **TABLE,
+    grid=tuple({"d": 500, "n": 50, "N": depth, "alpha": 0.5, "e": 0.3, "s": 1.0} for depth in (1, 3, 7, "inf")),
+    **TABLE,
 )
 
 infinite_positive = Claim(
@@ -192,6 +213,10 @@ FREEZE_GRID = ({"d": 20, "n": 8, "N": 2, "alpha": 0.0, "e": 1.0, "freeze": "firs
                {"d": 20, "n": 10, "N": 2, "alpha": 1.0, "e": 0.5, "freeze": "first", "covariance": "powerlaw",
                 "p": 1.0})
 
+# D4's bound, min over gamma of |gamma theta_S - theta_T|^2_Sigma: the risk of 0 less the part the source line explains
+FREEZE_BOUND = "risk_zero - cross_st**2/source2"
+FREEZE_TERMS = (risk_zero, cross_st, source2)
+
 freeze_first_bound = Claim(
     id="shachaf2021.deep_freeze_first_bound",
     title="Freezing the first layer: no better than the best multiple of the source",
@@ -199,8 +224,8 @@ freeze_first_bound = Claim(
         "is gamma theta_S and the risk is at least min_gamma |gamma theta_S - theta_T|^2_Sigma = |theta_T|^2_Sigma "
         "- <theta_S, theta_T>_Sigma^2 / |theta_S|^2_Sigma, for every n. Real gradient descent on the other layers, "
         "run until the loss is stationary on that line.",
-    lhs="risk_gd", rel=">=", rhs="bound_freeze", statistic="as", samples=48, tol=1e-9,
-    quantities=(risk_gd, bound_freeze), scenario=SCENARIO, provenance=D4, grid=FREEZE_GRID,
+    lhs="risk_gd", rel=">=", rhs=FREEZE_BOUND, statistic="as", samples=48, tol=1e-9,
+    quantities=(risk_gd, *FREEZE_TERMS), scenario=SCENARIO, provenance=D4, grid=FREEZE_GRID,
 )
 
 freeze_first_line = Claim(
@@ -223,8 +248,8 @@ freeze_first_mean = Claim(
         "The bound B is attained only as n -> oo. In the tight case <theta_S, theta_T> = 0 (first grid point: "
         "alpha = 0, xi orthogonal to theta_S) B = L(0) = |theta_T|^2: fine-tuning is no better than predicting 0, "
         "and at finite n worse.",
-    lhs="risk_gd", rel="=", rhs="bound_freeze*(n - 1)/(n - 2)", statistic="mean", samples=2000,
-    params=(n,), hypotheses=("n >= 3",), quantities=(risk_gd, bound_freeze), scenario=SCENARIO, provenance=D4,
+    lhs="risk_gd", rel="=", rhs=f"({FREEZE_BOUND})*(n - 1)/(n - 2)", statistic="mean", samples=2000,
+    params=(n,), hypotheses=("n >= 3",), quantities=(risk_gd, *FREEZE_TERMS), scenario=SCENARIO, provenance=D4,
     grid=({"d": 20, "n": 10, "N": 2, "alpha": 0.0, "e": 1.0, "xi": "orthogonal", "freeze": "first"},
           {"d": 30, "n": 16, "N": 2, "alpha": 1.0, "e": 1.0, "freeze": "first"}),
 )
@@ -236,8 +261,8 @@ freeze_last_false = Claim(
         "restrict the end-to-end vector to the line through theta_S, since W_1 still moves in every direction; "
         "gradient descent still interpolates, and its risk, about (1 - n/d) |theta_T - theta_S|^2 here, falls "
         "below the freezing bound |theta_T|^2 - <theta_S, theta_T>^2 / |theta_S|^2.",
-    lhs="risk_gd", rel=">=", rhs="bound_freeze", statistic="as", samples=48, tol=1e-9, expect="VIOLATED",
-    quantities=(risk_gd, bound_freeze), scenario=SCENARIO, provenance=D4,
+    lhs="risk_gd", rel=">=", rhs=FREEZE_BOUND, statistic="as", samples=48, tol=1e-9, expect="VIOLATED",
+    quantities=(risk_gd, *FREEZE_TERMS), scenario=SCENARIO, provenance=D4,
     grid=({"d": 40, "n": 12, "N": 3, "alpha": 1.0, "e": 1.0, "freeze": "last"},),
 )
 

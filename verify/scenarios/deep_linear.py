@@ -134,10 +134,18 @@ class DeepLinear(Scenario):
                    "without frozen layers)",
         "risk_inf": "population risk of the infinite-depth limit (D3) on the same X",
         "risk_shallow": "population risk of the N = 1 limit theta_S + X^+ (y - X theta_S) on the same X",
-        "risk_de": "deterministic-equivalent risk of table 3.8 at rho = n/d (isotropic only)",
+        "coef_de": "the null-space coefficient a of table 3.8's deterministic equivalent at rho = n/d (isotropic "
+                   "only): a = (r/s)^((N-1)/N), r the root of r^2 = rho (alpha^2 s^2 + e^2) + a^2 (1 - rho) s^2 "
+                   "(N = inf: a = sqrt(alpha^2 + e^2/s^2)); the same for every instance",
+        "norm_cf": "|beta_bar| / |theta_S|, beta_bar the closed-form limit of D1: r = |beta_bar| is the root of "
+                   "r^2 = |P theta_T|^2 + (r/|theta_S|)^(2(N-1)/N) |(I - P) theta_S|^2 (N = inf: r = |theta_S| "
+                   "|P theta_T| / |P theta_S|)",
         "risk_zero": "risk of predicting 0, |theta_T|^2_Sigma",
-        "bound_freeze": "D4: |theta_T|^2_Sigma - <theta_S, theta_T>_Sigma^2 / |theta_S|^2_Sigma",
+        "source2": "|theta_S|^2_Sigma",
+        "cross_st": "<theta_S, theta_T>_Sigma",
         "null_source": "|(I - P) theta_S|^2_Sigma, P the projector onto the row space of X",
+        "null_target": "|(I - P) theta_T|^2_Sigma",
+        "null_cross": "<(I - P) theta_S, (I - P) theta_T>_Sigma",
         "gap": "|beta_GD - beta_bar| / |beta_bar| (beta_bar: D1, the limit without frozen layers)",
         "gap_half": "|beta_GD - beta_bar| / |beta_bar| for gradient descent with half the step size",
         "coef": "null-space coefficient of beta_GD: <(I-P) beta_GD, (I-P) theta_S> / |(I-P) theta_S|^2",
@@ -229,7 +237,7 @@ class DeepLinear(Scenario):
         if N == math.inf and wanted & GD_QUANTITIES:
             raise ScenarioError(f"scenario {self.name}: N = inf has no network to train; "
                                 f"{', '.join(sorted(wanted & GD_QUANTITIES))} need a finite depth (closed-form "
-                                f"quantities only: risk_cf, risk_inf, risk_shallow, risk_de, ...)")
+                                f"quantities only: risk_cf, risk_inf, risk_shallow, coef_de, ...)")
         lam, vecs, x, theta_s, theta_t = self.draw(o, batch, gen)
         pinv = Pseudoinverse(x)
         y = torch.bmm(x, theta_t.unsqueeze(-1)).squeeze(-1)
@@ -240,14 +248,16 @@ class DeepLinear(Scenario):
         if bool((p2 <= 0).any()):
             raise ScenarioError(f"scenario {self.name}: the labels vanish on some instance (P theta_T = 0)")
 
-        def limit(depth):
+        def solve(root, depth):
+            """D1's fixed point per instance: `root` is dl.null_coefficient (a) or dl.fixed_point_norm (r)."""
             try:
-                a = dl.null_coefficient(p2.numpy(), q2.numpy(), s.numpy(), depth)
+                return torch.as_tensor(root(p2.numpy(), q2.numpy(), s.numpy(), depth), dtype=DTYPE)
             except ValueError as exc:
                 raise ScenarioError(f"scenario {self.name}: {exc}") from None
-            return pt + torch.as_tensor(a, dtype=DTYPE)[:, None] * null_s
 
+        limit = lambda depth: pt + solve(dl.null_coefficient, depth)[:, None] * null_s
         iso = o["covariance"] == "isotropic"
+        inner = (lambda u, v: (u * v).sum(-1)) if iso else (lambda u, v: ((u @ vecs) * (v @ vecs)) @ lam)
         quad_sigma = (lambda v: (v ** 2).sum(-1)) if iso else (lambda v: quad(lam, vecs, v))  # |v|^2_Sigma
         risk = lambda beta: quad_sigma(beta - theta_t)
         out = {}
@@ -258,19 +268,26 @@ class DeepLinear(Scenario):
             out["risk_inf"] = risk(limit(math.inf))
         if "risk_shallow" in wanted:
             out["risk_shallow"] = risk(limit(1))
-        if "risk_de" in wanted:
+        if "norm_cf" in wanted:
+            out["norm_cf"] = solve(dl.fixed_point_norm, N) / s
+        if "coef_de" in wanted:
             if o["covariance"] != "isotropic" or n >= d:
-                raise ScenarioError(f"scenario {self.name}: risk_de (table 3.8) needs an isotropic covariance and "
+                raise ScenarioError(f"scenario {self.name}: coef_de (table 3.8) needs an isotropic covariance and "
                                     f"n < d, got {o['covariance']} with n = {n}, d = {d}")
             de = dl.deterministic_equivalent(n / d, float(o["alpha"]), float(o["e"]), float(o["s"]), N)
-            out["risk_de"] = torch.full((batch,), de.L, dtype=DTYPE)
+            out["coef_de"] = torch.full((batch,), de.a, dtype=DTYPE)
         if "risk_zero" in wanted:
             out["risk_zero"] = quad_sigma(theta_t)
-        if "bound_freeze" in wanted:
-            cross = (theta_s * theta_t).sum(-1) if iso else (((theta_s @ vecs) * (theta_t @ vecs)) @ lam)
-            out["bound_freeze"] = quad_sigma(theta_t) - cross ** 2 / quad_sigma(theta_s)
+        if "source2" in wanted:
+            out["source2"] = quad_sigma(theta_s)
+        if "cross_st" in wanted:
+            out["cross_st"] = inner(theta_s, theta_t)
         if "null_source" in wanted:
             out["null_source"] = quad_sigma(null_s)
+        if "null_target" in wanted:
+            out["null_target"] = quad_sigma(theta_t - pt)
+        if "null_cross" in wanted:
+            out["null_cross"] = inner(null_s, theta_t - pt)
         if not wanted & GD_QUANTITIES:
             return out
 

@@ -12,7 +12,8 @@ the risks use n x n systems when n < d, so a wide design (d = 20000, n = 100) ne
 worked in chunks of at most MAX_BYTES.
 
 The formulas being tested live in the claims (theory/catalogue/classical.py), never here; the `pop_*` quantities
-are plain traces of the drawn point's matrices.
+are plain traces of the drawn point's matrices, and `kappa`, `df2`, `beta_res`, `res_A` spectral functionals at the
+root kappa of the deterministic equivalents' fixed-point equation (a root no formula function expresses).
 """
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ import math
 
 import torch
 
-from boundlab.numerics.deterministic_equivalent import effective_regularisation, ridge_equivalent
+from boundlab.numerics.deterministic_equivalent import effective_regularisation
 from .base import REQUIRED, Input, Scenario, ScenarioError
 from .linalg import Pseudoinverse
 
 DTYPE = torch.float64
 MAX_BYTES = 256 * 2**20  # working set of one chunk of instances
 USES_A = {"tr_inv", "tr_inv2", "tr_proj", "quartic", "pop_inv", "pop_inv2", "tr_A", "pop_SA", "pop_SB", "pop_SASB",
-          "de_proj"}
+          "res_A"}
+RESOLVENT = {"kappa", "df2", "beta_res", "res_A"}  # the spectral functionals at the effective regularisation kappa
 USES_B = {"quartic", "pop_SB", "pop_SASB"}
 
 
@@ -46,8 +48,12 @@ class GaussianDesign(Scenario):
         "quartic": "(x^T A x)(x^T B x) for x, the first row of X",
         "pop_inv": "tr(A Sigma^-1)", "pop_inv2": "tr(A Sigma^-2)", "pop_prec": "tr(Sigma^-1)", "tr_A": "tr(A)",
         "pop_SA": "tr(Sigma A)", "pop_SB": "tr(Sigma B)", "pop_SASB": "tr(Sigma A Sigma B)",
-        "de_risk": "the deterministic-equivalent risk (boundlab.numerics.deterministic_equivalent) of the point",
-        "de_proj": "tr(A Sigma (Sigma + kappa I)^-1), the deterministic equivalent of E tr(A P) (ridgeless)",
+        "kappa": "the effective regularisation kappa > 0 solving kappa - ridge = (kappa/n) sum_i s_i/(s_i + kappa), "
+                 "s_i the eigenvalues of Sigma (boundlab.numerics.deterministic_equivalent): a root, which no formula "
+                 "function expresses",
+        "df2": "sum_i s_i^2/(s_i + kappa)^2 = tr(Sigma^2 (Sigma + kappa I)^-2)",
+        "beta_res": "beta^T Sigma (Sigma + kappa I)^-2 beta, the teacher's weight at the scale kappa",
+        "res_A": "tr(A (Sigma + kappa I)^-1)",
     }
     inputs = {
         "d": Input(REQUIRED, int, low=1, description="dimension: columns of X"),
@@ -94,14 +100,16 @@ class GaussianDesign(Scenario):
                 "pop_SASB": lambda: ((s[:, None] * A * s) * B.T).sum()}
         for name in wanted & set(pops):
             out[name] = full(pops[name]())
-        try:
-            if "de_risk" in wanted:
-                out["de_risk"] = full(ridge_equivalent(s.numpy(), beta.numpy(), o["sigma"], n, o["ridge"]).risk)
-            if "de_proj" in wanted:
-                kappa = effective_regularisation(s.numpy(), n)
-                out["de_proj"] = full((torch.diagonal(A) * s / (s + kappa)).sum())
-        except ValueError as err:
-            raise ScenarioError(f"scenario {self.name}: {err}") from None
+        if wanted & RESOLVENT:
+            try:
+                kappa = effective_regularisation(s.numpy(), n, o["ridge"])
+            except ValueError as err:
+                raise ScenarioError(f"scenario {self.name}: {err}") from None
+            res = {"kappa": lambda: kappa, "df2": lambda: (s ** 2 / (s + kappa) ** 2).sum(),
+                   "beta_res": lambda: (s * beta ** 2 / (s + kappa) ** 2).sum(),
+                   "res_A": lambda: (torch.diagonal(A) / (s + kappa)).sum()}
+            for name in wanted & RESOLVENT:
+                out[name] = full(res[name]())
         return out
 
     def _per_instance(self, o, batch, gen, wanted, s, A, B, beta) -> dict[str, torch.Tensor]:
