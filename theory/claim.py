@@ -30,7 +30,7 @@ from sympy.parsing.sympy_parser import parse_expr, standard_transformations
 
 from .functions import DISTRIBUTIONS, FUNCTIONS
 from .provenance import Provenance
-from .statistic import Statistic, all_statistics, get_statistic
+from .statistic import CURVES, Statistic, get_statistic
 from .symbols import Param, Quantity
 
 RELATIONS = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge, "<": sp.Lt, ">": sp.Gt, "!=": sp.Ne}
@@ -45,8 +45,6 @@ MATH_NAMES = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "sqrt": sp.sqrt, "log": sp.lo
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
               "diff": sp.diff, "integrate": sp.integrate, "limit": sp.limit}
 DISPLAY_NAMES = {"diff": sp.Derivative, "integrate": sp.Integral, "limit": sp.Limit}
-#: boundlab's own curve statistics, by name (a scenario sizes its budget for them in repetitions per swept value)
-CURVES = ("rate", "trend", "bound")
 EXPECTATIONS = ("holds", "VIOLATED")
 
 
@@ -234,8 +232,7 @@ class Claim:
         cid, stat = self.id, self.statistic
         if not self.stat.curve:
             if self.over or self.constants:
-                raise ClaimError(cid, f"`over` and `constants` belong to the curve statistics "
-                                      f"({', '.join(n for n, s in all_statistics().items() if s.curve)}), "
+                raise ClaimError(cid, f"`over` and `constants` belong to the curve statistics ({', '.join(CURVES)}), "
                                       f"not to {stat!r}")
             return
         if (not isinstance(self.over, tuple) or len(self.over) != 2 or not isinstance(self.over[0], str)

@@ -135,3 +135,23 @@ def get_statistic(statistic) -> Statistic:
     if statistic not in STATISTICS:
         raise ValueError(f"statistic must be one of {tuple(STATISTICS)}, not {statistic!r}")
     return STATISTICS[statistic]
+
+
+class _CurveNames:
+    """The names of the curve statistics, boundlab's and those registered since: `name in CURVES` (what a scenario
+    asks to size a budget in repetitions per swept value rather than instances per point)."""
+
+    def __contains__(self, name) -> bool:
+        try:
+            return get_statistic(name).curve
+        except ValueError:
+            return False
+
+    def __iter__(self):
+        return iter([name for name, s in all_statistics().items() if s.curve])
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+CURVES = _CurveNames()

@@ -115,3 +115,27 @@ def test_defining_and_typesetting_claims_loads_no_simulator_or_statistics_librar
             "print(sorted(m for m in ('torch', 'scipy.stats', 'cvxpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_a_users_curve_statistic_is_budgeted_as_a_curve_by_every_scenario():
+    """Scenarios size curve claims in repetitions per swept value (`statistic in CURVES`), and a user's curve
+    statistic is one of them as soon as it is registered."""
+    from boundlab.theory.claim import CURVES
+    from boundlab.theory.registry import Registry
+    from boundlab.verify.measure import budget
+    from boundlab.verify.scenarios import get_scenario
+    from boundlab.verify.statistics.rate import Rate
+
+    class SteeperRate(Rate):
+        """A rate claim under another name (a user's own curve statistic)."""
+        name = "steeper_rate"
+
+    assert "steeper_rate" not in CURVES and "rate" in CURVES and "mean" not in CURVES
+    base = next(c for c in Registry.catalogue() if c.statistic == "rate")
+    mine = Claim(id="mine.steeper", title="t", lhs=base.left.source, rel=base.rel, rhs=base.right.source,
+                 params=base.params, quantities=base.quantities, provenance=base.provenance, scenario=base.scenario,
+                 grid=base.grid, over=base.over, statistic=SteeperRate())
+    assert "steeper_rate" in CURVES and mine.samples is None
+    scenario, wanted = get_scenario(base.scenario), {q.name for q in base.quantities}
+    assert scenario.default_samples("rate", wanted) != scenario.default_samples("mean", wanted)
+    assert budget(mine, False) == scenario.default_samples("rate", wanted)
