@@ -4,8 +4,8 @@ A statistic (``value``, ``mean``, ``prob``, ``rate``, ...) is one object holding
 theory needs (which relations it takes, its own validation, its statement in text and LaTeX); in
 `boundlab.verify.statistics`, the rest (measure and decide, its evidence's one-line text, its report numbers and
 figure). Theory imports no verification code: it finds a statistic by name in this registry, which loads the
-``boundlab.statistics`` entry-point group on a miss (boundlab's own statistics are entry points of its
-distribution, and another package may add its own the same way). A claim may also hold a statistic object, which
+``boundlab.statistics`` entry-point group on a miss (boundlab's own entry point names its package of statistics,
+`boundlab.verify.statistics`; another package may add its own the same way). A claim may also hold a statistic object, which
 registers it, as a scenario object does.
 """
 from __future__ import annotations
