@@ -21,7 +21,7 @@ from __future__ import annotations
 from boundlab.theory.statistic import Statistic as TheoryStatistic
 
 from ..evidence import finite, num
-from ..verdict import Result
+from ..verdict import CONSISTENT, INCONCLUSIVE, Result
 
 
 class Statistic(TheoryStatistic):
@@ -36,7 +36,26 @@ class Statistic(TheoryStatistic):
         raise NotImplementedError(f"statistic {self.name} does not implement check(claim, seed, quick, alpha)")
 
     def summary(self, result: Result) -> str:
-        return str(result.evidence.get("note", ""))
+        """What the grid points measured (`points_text`); for a CONSISTENT verdict, what the check could have
+        detected (`power_text`); for an INCONCLUSIVE one, why. Without points: the evidence's note."""
+        points = result.evidence.get("points")
+        if not isinstance(points, list) or not points:
+            return str(result.evidence.get("note", ""))
+        line = self.points_text(result.evidence, points)
+        if result.verdict == CONSISTENT:
+            line += self.power_text(result.evidence)
+        notes = [p["note"] for p in points if "note" in p]
+        if result.verdict == INCONCLUSIVE and notes:
+            line += f"; {notes[0]}"
+        return line
+
+    def points_text(self, evidence: dict, points: list[dict]) -> str:
+        """What the grid points measured, in one line."""
+        return ""
+
+    def power_text(self, evidence: dict) -> str:
+        """What a check that found nothing could have found: `; detects ...`."""
+        return ""
 
     def method_cell(self, result: dict) -> str:
         """The report table's method cell for this result (as JSON)."""

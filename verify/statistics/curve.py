@@ -78,30 +78,12 @@ class Curve(Statistic):
     def decide(self, claim, envs, batch, alpha, seed):
         raise NotImplementedError
 
-    def summary(self, result) -> str:
-        e, points = result.evidence, result.evidence.get("points") or []
-        if not points:
-            return super().summary(result)
-        line = self.points_text(e, points)
-        if result.verdict == CONSISTENT:
-            line += self.power_text(e)
-        notes = [p["note"] for p in points if "note" in p]
-        if result.verdict == INCONCLUSIVE and notes:
-            line += f"; {notes[0]}"
-        return line
-
-    def points_text(self, evidence, points) -> str:
-        return ""
-
-    def power_text(self, evidence) -> str:
-        return ""
+    log_figure = False  # the figure's axes are log-log
 
     def figure(self, claim, result, seed, quick):
         from ..figures import curve_panel
 
         return curve_panel(claim, result, seed, quick, self.figure_series, log=self.log_figure)
-
-    log_figure = False  # the figure's axes are log-log
 
     def figure_series(self, claim, result, g: int, envs: list, batch: int, means: list) -> dict:
         """Extra lines of grid point g's curve in the figure (a fitted slope, a fitted bound), from its measured

@@ -97,26 +97,6 @@ class Pointwise(Statistic):
                 ev["note"] += f" (after {stage + 1} stage(s), {batch << stage} instances)"
         return outcome, ev, wit
 
-    def summary(self, result) -> str:
-        points = result.evidence.get("points") or []
-        if not points:
-            return super().summary(result)
-        notes = [p["note"] for p in points if "note" in p]
-        line = self.points_text(result.evidence, points)
-        if result.verdict == CONSISTENT:
-            line += self.power_text(result.evidence)
-        if result.verdict == INCONCLUSIVE and notes:
-            line += f"; {notes[0]}"
-        return line
-
-    def points_text(self, evidence: dict, points: list[dict]) -> str:
-        """What the points measured, in one line."""
-        return ""
-
-    def power_text(self, evidence: dict) -> str:
-        """What a check that found nothing could have found: `; detects ...`."""
-        return ""
-
 
 # ---- an interval against a claimed value (mean, var, prob) ---------------------------------------------------
 @dataclasses.dataclass(kw_only=True)
