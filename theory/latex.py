@@ -34,6 +34,8 @@ REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "!=": r"\ne
 #: Estimated width (see `_width`) above which a statement is broken over lines with multline*. Measured with
 #: pdflatex, one unit of `_width` is 3 to 6pt, so 55 units fit the 345pt text block of plain `article`.
 LINE_CHARS = 55
+#: Statements up to this width are displayed on one line unconditionally: they fit a two-column paper's column.
+NARROW_CHARS = 30
 
 _ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
@@ -274,33 +276,62 @@ def _width(tex: str) -> float:
     return len(re.sub(r"[\s{}^_]", "", tex)) + 1.5 * ops
 
 
-def _display(chunks: list[str]) -> str:
-    """One displayed line when it fits, else multline* with lines packed from the chunks (and \\Bigl/\\Bigr
-    brackets for Pr, since a \\left...\\right pair cannot span a line break)."""
+def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
+    """The statement displayed on one line when it surely fits, else `\\blDisplay{one line}{lines}`: TeX measures
+    the one-line form against the line width and falls back to multline* with lines packed from the chunks for
+    `line_chars` (and \\Bigl/\\Bigr brackets for Pr, since a \\left...\\right pair cannot span a line break)."""
     lines = [[chunks[0]]]
     for c in chunks[1:]:
-        if _width(" ".join(lines[-1] + [c])) > LINE_CHARS:
+        if _width(" ".join(lines[-1] + [c])) > line_chars:
             lines.append([])
         lines[-1].append(c)
-    if len(lines) == 1:
-        return "\\[\n  " + " ".join(chunks) + ".\n\\]"
+    one = " ".join(chunks)
+    if len(lines) == 1 and _width(one) <= NARROW_CHARS:
+        return "\\[\n  " + one + ".\n\\]"
+    if len(lines) == 1:  # fits the width it was packed for; a narrower column still gets two lines
+        half = max(1, len(chunks) // 2)
+        lines = [chunks[:half], chunks[half:]] if len(chunks) > 1 else lines
     body = " \\\\\n  ".join(("{} " if i else "") + " ".join(line) for i, line in enumerate(lines))
     body = body.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge")
-    return "\\begin{multline*}\n  " + body + ".\n\\end{multline*}"
+    return "\\blDisplay{%\n  " + one + ".}{%\n  " + body + ".}"
 
 
-def claim_latex(claim) -> str:
+def provenance_tex(provenance, cite: bool = False) -> str:
+    """`Provenance.label()` as LaTeX text; with `cite`, its citation carries `\\blcite{key}{citation}` (a \\cite
+    of the report's references.bib) when the source has a BibTeX entry."""
+    label = escape_text(provenance.label())
+    if cite and provenance.bibtex():
+        citation = escape_text(provenance.citation)
+        label = label.replace(citation, rf"\blcite{{{provenance.paper}}}{{{citation}}}", 1)
+    return label
+
+
+def hypothesis_items(item) -> list[str]:
+    """The hypotheses of a claim or derivation as LaTeX list items: each parameter's domain, then the conditions."""
+    names = tex_names(item) if hasattr(item, "quantities") else {p.symbol: p.latex for p in item.params}
+    return _hypothesis_items(item.params, item.conditions, names)
+
+
+def _let(items: list[str], omit) -> list[str]:
+    """The hypotheses' lines of a block: those not in `omit` (a shared setting typeset once), as "Let ... Then"."""
+    own = [it for it in items if it not in omit]
+    if not own:
+        return ["In this section's setting," if omit else ""]
+    lead = "In this section's setting, let also" if omit else "Let"
+    return [lead, r"\begin{itemize}", *[rf"  \item {it}" for it in own], r"\end{itemize}", "Then"]
+
+
+def claim_latex(claim, omit=(), cite: bool = False, line_chars: int = LINE_CHARS) -> str:
     """The claim as a `bltheorem` block (or `blfalse` when it is registered as false), with hypotheses,
-    statement, measured quantities, id and a label `claim:<id with dots as colons>`."""
+    statement, measured quantities, id and a label `claim:<id with dots as colons>`. Hypotheses in `omit` are
+    left out (a report states a section's shared ones once); `cite` cites the source; displays are packed for
+    `line_chars` (see `_display`)."""
     env = "blfalse" if claim.expect == "VIOLATED" else "bltheorem"
-    names = tex_names(claim)
-    lines = [rf"\begin{{{env}}}[{{{escape_text(claim.provenance.label())}}}]"
+    lines = [rf"\begin{{{env}}}[{{{provenance_tex(claim.provenance, cite)}}}]"
              rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(claim.title.rstrip('.'))}.}}"]
-    items = _hypothesis_items(claim.params, claim.conditions, names)
-    if items:
-        lines += ["Let", r"\begin{itemize}", *[rf"  \item {it}" for it in items], r"\end{itemize}", "Then"]
-    lines.append(_display(_statement_chunks(claim)))
+    lines += [ln for ln in _let(hypothesis_items(claim), omit) if ln]
+    lines.append(_display(_statement_chunks(claim), line_chars))
     if claim.kind == "empirical":
         for q in claim.quantities:
             lines.append(f"Here ${q.tex}$ denotes {text_latex(q.description) or 'a measured quantity'}.")
@@ -328,28 +359,33 @@ def _hypothesis_items(params, conditions, names) -> list[str]:
     return items + [f"${formula_latex(h, names)}$" for h in conditions]
 
 
-def derivation_latex(derivation, verdicts=None) -> str:
+def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, narrow: bool = False) -> str:
     """A derivation as a `blderivation` block: hypotheses, then an align* chain with one line per step, each
-    with its hint and, when `verdicts` (one per step) are given, a status mark."""
+    with its hint and, when `verdicts` (one per step) are given, a status mark. `omit` and `cite` as for
+    `claim_latex`; `narrow` (a two-column paper) numbers the steps and lists their hints below the chain."""
     names = {p.symbol: p.latex for p in derivation.params}
     env = "blfalse" if derivation.expect == "VIOLATED" else "blderivation"
-    lines = [rf"\begin{{{env}}}[{{{escape_text(derivation.provenance.label())}}}]"
+    lines = [rf"\begin{{{env}}}[{{{provenance_tex(derivation.provenance, cite)}}}]"
              rf"\label{{derivation:{derivation.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(derivation.title.rstrip('.'))}.}}"]
-    items = _hypothesis_items(derivation.params, derivation.conditions, names)
-    if items:
-        lines += ["Let", r"\begin{itemize}", *[rf"  \item {it}" for it in items], r"\end{itemize}", "Then"]
+    lines += [ln for ln in _let(hypothesis_items(derivation), omit) if ln]
     chain = derivation.chain()
-    rows = [rf"  & {formula_latex(chain[0], names)}"]
+    rows, hints = [rf"  & {formula_latex(chain[0], names)}"], []
     for i, (step, f) in enumerate(zip(derivation.steps, chain[1:])):
         tag = []
         if verdicts is not None:
             tag.append(f"${STEP_MARKS[verdicts[i]]}$")
-        if step.hint:
+        if narrow:
+            tag.append(f"({i + 1})")
+            if step.hint:
+                hints.append(f"({i + 1}) {text_latex(step.hint)}")
+        elif step.hint:
             tag.append(text_latex(step.hint))
         note = rf" && \text{{\small {' '.join(tag)}}}" if tag else ""
         rows.append(rf"  {REL_TEX[step.rel]}{{}} & {formula_latex(f, names)}{note}")
     lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+    if hints:
+        lines.append(r"\par{\small " + "; ".join(hints) + ".}")
     if verdicts is not None:
         lines.append(rf"\par{{\small Marks: {MARK_LEGEND}.}}")
     if derivation.expect == "VIOLATED":
@@ -362,13 +398,28 @@ def environments() -> str:
     """The packages and claim environments that claim blocks need, safe to load in anyone's preamble: each
     environment is defined only when it is not defined yet."""
     return "\n".join([
-        r"\usepackage{amsmath,amssymb,amsthm,booktabs}",
+        r"\makeatletter",
+        r"\RequirePackage{amsmath}",
+        r"\@ifpackageloaded{ntheorem}{}{\RequirePackage{amsthm}}",
+        r"\ifdefined\checkmark\else\ifdefined\mathbb\providecommand\checkmark{\surd}\else"
+        r"\RequirePackage{amssymb}\fi\fi",
+        r"\ifdefined\mathbb\else\RequirePackage{amssymb}\fi",
+        r"\RequirePackage{booktabs}",
         r"\ifdefined\bltheorem\else",
         r"  \theoremstyle{plain}",
         r"  \newtheorem{bltheorem}{Claim}",
         r"  \newtheorem{blfalse}[bltheorem]{Refuted claim}",
-        r"  \newtheorem{blderivation}[bltheorem]{Derivation}",
+        r"  \newtheorem{blderivation}{Derivation}",
         r"\fi",
+        r"\AtBeginDocument{\ifdefined\crefname \crefname{bltheorem}{Claim}{Claims}\crefname{blfalse}{Claim}{Claims}"
+        r"\crefname{blderivation}{Derivation}{Derivations}\Crefname{bltheorem}{Claim}{Claims}"
+        r"\Crefname{blfalse}{Claim}{Claims}\Crefname{blderivation}{Derivation}{Derivations}\fi}",
+        r"\providecommand\blcite[2]{#2}",
+        r"% \blDisplay{one line}{multline* lines}: the one-line display when it fits the line, else the lines",
+        r"\providecommand\blDisplay[2]{\setbox\z@\hbox{$\displaystyle #1$}\ifdim\wd\z@>\linewidth"
+        r" \expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi"
+        r"{\begin{multline*}#2\end{multline*}}{\[#1\]}}",
+        r"\makeatother",
     ])
 
 

@@ -1,6 +1,7 @@
 """Where a claim comes from, and how sure we are that it is the source's own statement."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 KINDS = {
@@ -19,6 +20,7 @@ class Provenance:
     arxiv: str | None = None
     theorem: str | None = None  # only for kind == "stated"
     note: str = ""
+    title: str | None = None  # the source's title, for its BibTeX entry
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -39,6 +41,25 @@ class Provenance:
             return f"Derived here, in the setting of {self.citation}{arx}"
         return f"Reconstructed from {self.citation}{arx}; not checked against the paper's text"
 
+    def year(self) -> str | None:
+        """The year in the citation, "(2021)", or None for a source without one (a textbook fact)."""
+        found = re.search(r"\((\d{4})\)", self.citation)
+        return found.group(1) if found else None
+
+    def bibtex(self) -> str | None:
+        """A BibTeX entry keyed by `paper` for a dated source (authors and year read from the citation), else None."""
+        year = self.year()
+        if year is None:
+            return None
+        authors = self.citation.split(" (")[0]
+        authors = re.sub(r"\s+et al\.?$", " and others", authors)
+        authors = " and ".join(a.strip() for a in re.split(r",\s*|\s+and\s+", authors) if a.strip())
+        fields = {"author": authors, "title": self.title or self.citation, "year": year}
+        if self.arxiv:
+            fields.update(eprint=self.arxiv, archivePrefix="arXiv", howpublished=f"arXiv:{self.arxiv}")
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        return f"@misc{{{self.paper},\n{body}\n}}"
+
     def to_json(self) -> dict:
         return {"kind": self.kind, "paper": self.paper, "citation": self.citation, "arxiv": self.arxiv,
-                "theorem": self.theorem, "note": self.note}
+                "theorem": self.theorem, "note": self.note, "title": self.title}

@@ -43,11 +43,14 @@ def domains(params, quantities=()) -> dict:
 
 def statement_of(block: str) -> str:
     """The displayed statement of a claim block without its layout: one line, no closing period, and
-    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]."""
-    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\begin\{multline\*\}\n  (.*)\.\n\\end\{multline\*\}", block, re.S)
+    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\blDisplay{line}{lines}` holds the statement
+    twice, on one line and broken: both must read the same."""
+    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\blDisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\.\}\n", block, re.S)
     assert m, f"no displayed statement in\n{block}"
-    text = (m.group(1) or m.group(2)).replace(" \\\\\n  {} ", " ")
-    return text.replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge")
+    forms = [f.replace(" \\\\\n  {} ", " ").replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge")
+             for f in m.groups() if f is not None]
+    assert len(set(forms)) == 1, f"the one-line and the broken statement differ:\n{forms}"
+    return forms[0]
 
 
 def statement_parts(claim: Claim, statement: str) -> list[tuple[str, object]]:

@@ -15,7 +15,8 @@ import math
 from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Derivation, Domain, Param, Provenance, Quantity
 from boundlab.theory.laws import FORMS, L  # noqa: F401 - FORMS: the hypotheses this paper's claims compare
 
-PAPER = dict(paper="barnett2024", citation="Barnett (2024)", arxiv="2408.16947")
+PAPER = dict(paper="barnett2024", citation="Barnett (2024)", arxiv="2408.16947",
+             title="An Empirical Study of Scaling Laws for Transfer")
 NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 2.2: working hypothesis H-main for the law's form (not seen)")

@@ -20,13 +20,15 @@ import math
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance, Quantity
 
-PAPER = dict(paper="caulking2026", citation="Fukuchi, Hataya and Matsui (2026)", arxiv="2602.04233")
+PAPER = dict(paper="caulking2026", citation="Fukuchi, Hataya and Matsui (2026)", arxiv="2602.04233",
+             title="Provable Target Sample Complexity Improvements as Pre-Trained Models Scale")
 NOTE = "our study notes on caulking"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, T1 and section 3: exponent 2ab/(2ab+1) verified from a summary; "
                                 "the bound's exact form is reconstructed")
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, section 3 (our consequences of the reconstructed bound)")
 STONE = Provenance("classical", "stone1982", "Stone (1982), Ann. Statist. 10(4)",
+                   title="Optimal Global Rates of Convergence for Nonparametric Regression",
                    note=f"{NOTE}, L3: minimax rate n^(-2s/(2s+d)) over a Hölder-s ball on [0,1]^d")
 
 

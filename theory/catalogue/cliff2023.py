@@ -11,7 +11,8 @@ import math
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Derivation, Domain, Param, Provenance
 
-PAPER = dict(paper="cliff2023", citation="Wang, Zablotchi, Shavit and Rosenfeld (2023)", arxiv="2302.07348")
+PAPER = dict(paper="cliff2023", citation="Wang, Zablotchi, Shavit and Rosenfeld (2023)", arxiv="2302.07348",
+             title="Cliff-Learning")
 NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 3.2: the cliff criterion l''(t) < 0 is our reading of "

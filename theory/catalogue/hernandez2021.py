@@ -14,7 +14,8 @@ import math
 
 from boundlab.theory import UNIT_OPEN, Claim, Derivation, Domain, Param, Provenance
 
-PAPER = dict(paper="hernandez2021", citation="Hernandez, Kaplan, Henighan and McCandlish (2021)", arxiv="2102.01293")
+PAPER = dict(paper="hernandez2021", citation="Hernandez, Kaplan, Henighan and McCandlish (2021)", arxiv="2102.01293",
+             title="Scaling Laws for Transfer")
 NOTE = "our study notes on scaling laws for transfer"
 RECONSTRUCTED = Provenance("reconstructed", **PAPER,
                            note=f"{NOTE}, section 1.2-1.4: the law's forms as restated by public study notes [V2]")

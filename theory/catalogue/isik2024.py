@@ -10,7 +10,8 @@ import math
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, Claim, Domain, Param, Provenance
 
-PAPER = dict(paper="isik2024", citation="Isik et al. (2024)", arxiv="2402.04177")
+PAPER = dict(paper="isik2024", citation="Isik et al. (2024)", arxiv="2402.04177",
+             title="Scaling Laws for Downstream Task Performance of Large Language Models")
 NOTE = "our study notes on scaling laws for transfer"
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, section 4 (derived from the laws quoted there [V2])")
 

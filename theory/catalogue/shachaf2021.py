@@ -8,7 +8,8 @@ fine-tuning is gradient descent from theta_S to convergence; L is the population
 """
 from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, UNIT_OPEN, Claim, Param, Provenance, Quantity
 
-PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
+PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641",
+             title="A Theoretical Analysis of Fine-tuning with Linear Teachers")
 DERIVED = Provenance("derived", **PAPER, note="our study notes on Shachaf et al. (2021), section 3 (num-checked there)")
 SCENARIO = "linear_finetune"
 

@@ -10,7 +10,8 @@ the closed forms (boundlab.numerics.deep_linear) enter only where they have firs
 """
 from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Domain, Param, Provenance, Quantity
 
-PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
+PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641",
+             title="A Theoretical Analysis of Fine-tuning with Linear Teachers")
 NOTE = "our study notes on Shachaf et al. (2021)"
 D1 = Provenance("derived", **PAPER, note=f"{NOTE}, D1: the limit of fine-tuning a balanced deep linear network "
                                          "(our derivation from Arora, Cohen and Hazan's end-to-end dynamics)")

@@ -13,7 +13,8 @@ a_r = +-1 and trained first layer, linear teachers theta_S and theta_T = theta_S
 """
 from boundlab.theory import POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 
-PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641")
+PAPER = dict(paper="shachaf2021", citation="Shachaf, Brutzkus and Globerson (2021)", arxiv="2107.01641",
+             title="A Theoretical Analysis of Fine-tuning with Linear Teachers")
 NOTE = "our study notes on Shachaf et al. (2021), 2.3"
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}: our inequality H_inf >= X X^T / 4 (Schur product theorem) "
                                               "in the paper's NTK setting, num-checked there")

@@ -13,7 +13,8 @@ O(N^2) statement with the hypothesis under which it holds (`derived`, note A4).
 
 from boundlab.theory import NONNEGATIVE, POSITIVE, SIZE, Claim, Param, Provenance, Quantity
 
-PAPER = dict(paper="wu2022", citation="Wu, Zou, Braverman, Gu and Kakade (2022)", arxiv="2208.01857")
+PAPER = dict(paper="wu2022", citation="Wu, Zou, Braverman, Gu and Kakade (2022)", arxiv="2208.01857",
+             title="The Power and Limitation of Pretraining-Finetuning for Linear Regression under Covariate Shift")
 NOTE = "our study notes on linear transfer"
 DERIVED = Provenance("derived", **PAPER, note=f"{NOTE}, T2: exact expected risk of online SGD on Gaussian data "
                                               "(our derivation in the paper's setting)")
