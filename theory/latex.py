@@ -312,32 +312,34 @@ def hypothesis_items(item) -> list[str]:
     return _hypothesis_items(item.params, item.conditions, names)
 
 
-def _let(items: list[str], omit) -> list[str]:
-    """The hypotheses' lines of a block: those not in `omit` (a shared setting typeset once), as "Let ... Then"."""
+def _let(items: list[str], omit, setting: str) -> list[str]:
+    """The hypotheses' lines of a block: those not in `omit` (a shared setting typeset once, named `setting`),
+    as "Let ... Then"."""
     own = [it for it in items if it not in omit]
+    lead = f"In {setting}," if omit else ""
     if not own:
-        return ["In this section's setting," if omit else ""]
-    lead = "In this section's setting, let also" if omit else "Let"
-    return [lead, r"\begin{itemize}", *[rf"  \item {it}" for it in own], r"\end{itemize}", "Then"]
+        return [lead] if lead else []
+    return [f"In {setting}, let also" if omit else "Let", r"\begin{itemize}", *[rf"  \item {it}" for it in own],
+            r"\end{itemize}", "Then"]
 
 
-def claim_latex(claim, omit=(), cite: bool = False, line_chars: int = LINE_CHARS) -> str:
+def claim_latex(claim, omit=(), cite: bool = False, line_chars: int = LINE_CHARS, setting: str = "the setting") -> str:
     """The claim as a `bltheorem` block (or `blfalse` when it is registered as false), with hypotheses,
     statement, measured quantities, id and a label `claim:<id with dots as colons>`. Hypotheses in `omit` are
-    left out (a report states a section's shared ones once); `cite` cites the source; displays are packed for
+    left out (a report states shared ones once, as `setting`); `cite` cites the source; displays are packed for
     `line_chars` (see `_display`)."""
     env = "blfalse" if claim.expect == "VIOLATED" else "bltheorem"
     lines = [rf"\begin{{{env}}}[{{{provenance_tex(claim.provenance, cite)}}}]"
              rf"\label{{claim:{claim.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(claim.title.rstrip('.'))}.}}"]
-    lines += [ln for ln in _let(hypothesis_items(claim), omit) if ln]
+    lines += _let(hypothesis_items(claim), omit, setting)
     lines.append(_display(_statement_chunks(claim), line_chars))
     if claim.kind == "empirical":
         for q in claim.quantities:
             lines.append(f"Here ${q.tex}$ denotes {text_latex(q.description) or 'a measured quantity'}.")
         lines.append(rf"Quantities are measured in scenario {tt(claim.scenario)}.")
         if claim.over:
-            values = ", ".join(_number_tex(v) for v in claim.over[1])
+            values = r",\allowbreak ".join(_number_tex(v) for v in claim.over[1])  # a long sweep breaks in a column
             lines.append(rf"The claim is checked along ${_over_tex(claim)} \in \{{{values}\}}$ by "
                          + claim.stat.checked_along + ".")
     if claim.expect == "VIOLATED":
@@ -359,16 +361,17 @@ def _hypothesis_items(params, conditions, names) -> list[str]:
     return items + [f"${formula_latex(h, names)}$" for h in conditions]
 
 
-def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, narrow: bool = False) -> str:
+def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, narrow: bool = False,
+                     setting: str = "the setting") -> str:
     """A derivation as a `blderivation` block: hypotheses, then an align* chain with one line per step, each
     with its hint and, when `verdicts` (one per step) are given, a status mark. `omit` and `cite` as for
     `claim_latex`; `narrow` (a two-column paper) numbers the steps and lists their hints below the chain."""
     names = {p.symbol: p.latex for p in derivation.params}
     env = "blfalse" if derivation.expect == "VIOLATED" else "blderivation"
     lines = [rf"\begin{{{env}}}[{{{provenance_tex(derivation.provenance, cite)}}}]"
-             rf"\label{{derivation:{derivation.id.replace('.', ':')}}}%",
+             rf"\bllabel{{blderivation}}{{derivation:{derivation.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(derivation.title.rstrip('.'))}.}}"]
-    lines += [ln for ln in _let(hypothesis_items(derivation), omit) if ln]
+    lines += _let(hypothesis_items(derivation), omit, setting)
     chain = derivation.chain()
     rows, hints = [rf"  & {formula_latex(chain[0], names)}"], []
     for i, (step, f) in enumerate(zip(derivation.steps, chain[1:])):
@@ -409,12 +412,14 @@ def environments() -> str:
         r"  \theoremstyle{plain}",
         r"  \newtheorem{bltheorem}{Claim}",
         r"  \newtheorem{blfalse}[bltheorem]{Refuted claim}",
-        r"  \newtheorem{blderivation}{Derivation}",
+        r"  \newtheorem{blderivation}[bltheorem]{Derivation}",
         r"\fi",
         r"\AtBeginDocument{\ifdefined\crefname \crefname{bltheorem}{Claim}{Claims}\crefname{blfalse}{Claim}{Claims}"
         r"\crefname{blderivation}{Derivation}{Derivations}\Crefname{bltheorem}{Claim}{Claims}"
         r"\Crefname{blfalse}{Claim}{Claims}\Crefname{blderivation}{Derivation}{Derivations}\fi}",
         r"\providecommand\blcite[2]{#2}",
+        r"% \bllabel{type}{key}: a label that cleveref names by its environment, though claims share one counter",
+        r"\providecommand\bllabel[2]{\ifdefined\crefname\label[#1]{#2}\else\label{#2}\fi}",
         r"% \blDisplay{one line}{multline* lines}: the one-line display when it fits the line, else the lines",
         r"\providecommand\blDisplay[2]{\setbox\z@\hbox{$\displaystyle #1$}\ifdim\wd\z@>\linewidth"
         r" \expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi"

@@ -125,6 +125,10 @@ In a paper (the report in the folder boundlab-report beside main.tex):
   boundlab report --all -o boundlab-report
   \input{boundlab-report/preamble}      % in the preamble
   \input{boundlab-report/appendix}      % where the appendix goes
+  \bibliography{refs,boundlab-report/references}   % the claims' sources, beside your own
+
+The folder may be anywhere (paths are relative to preamble.tex). Claims are labelled claim:<id with dots as
+colons>, derivations derivation:<id>, figures fig:<id>: \ref or \cref (named Claim and Derivation).
 
 Re-run the first line after any change to the theory: the numbers in the text follow. Exit status 1 when a claim
 is not as expected or pdflatex reports an error or an overfull box; 2 for bad input.
@@ -132,7 +136,8 @@ is not as expected or pdflatex reports an error or an overfull box; 2 for bad in
 examples:
   boundlab report --all --quick -o boundlab-report
   boundlab report --paper caulking2026 --seed 3 -o caulking
-  boundlab report shachaf2021.worst_ratio --file my_claims.py -o mine"""
+  boundlab report shachaf2021.worst_ratio --file my_claims.py -o mine
+  boundlab report --all --columns 2 --summary --detail caulking2026.bound -o two-column"""
 
 
 class UsageError(Exception):
@@ -274,6 +279,14 @@ def _parser() -> argparse.ArgumentParser:
                     help="the folder to write into (created if missing; default boundlab-report)")
     sp.add_argument("--quick", action="store_true", help="half of each claim's simulation budget (as in check)")
     sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    sp.add_argument("--columns", type=int, choices=(1, 2), default=1,
+                    help="typeset for a one- or two-column paper (default 1; a one-column appendix switches a "
+                         "two-column paper to one column)")
+    sp.add_argument("--summary", action="store_true",
+                    help="compact: the tables list every claim, but only claims named by --detail (and any not as "
+                         "expected) are given in full")
+    sp.add_argument("--detail", metavar="ID", action="append", default=[],
+                    help="with --summary: a claim or derivation to give in full; may be repeated")
 
     sp = with_file(sub.add_parser(
         "derive", help="check derivations step by step: each step proved, refuted or left open",
@@ -764,9 +777,16 @@ def cmd_report(args):
     from boundlab.verify import report
 
     command = "boundlab " + " ".join(shlex.quote(a) for a in args.argv)
+    known = {c.id for c in claims} | {d.id for d in derivations}
+    unknown = [i for i in args.detail if i not in known]
+    if unknown:
+        raise UsageError(f"--detail {unknown[0]}: not among the claims and derivations of this report")
+    if args.detail and not args.summary:
+        raise UsageError("--detail names the claims given in full in a --summary report; add --summary")
+    layout = report.Layout(columns=args.columns, summary=args.summary, detail=frozenset(args.detail))
     try:
         doc, results = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
-                                    command=command, seconds=args.time_limit,
+                                    command=command, seconds=args.time_limit, layout=layout,
                                     progress=lambda line: print(line, file=sys.stderr, flush=True))
     except report.ReportError as exc:
         raise UsageError(str(exc)) from None

@@ -8,11 +8,13 @@ document, each with the JSON pointer it came from. `write` then writes into the 
     report.json    everything, machine-readable
     macros.tex     one \\newcommand per quoted number (worst cases, tightness, slopes, fitted constants, counts)
     preamble.tex   packages, claim environments and the macros, for a paper's preamble
-    appendix.tex   the body: summary, verification tables, claim blocks with verdicts and figures
+    appendix.tex   the body: summary, verification tables, claim blocks with verdicts and figures (floats)
+    references.bib one entry per cited source
     report.tex     a standalone document around appendix.tex
     figures/*.pdf  one vector figure per empirical claim or worst-case program
 
-and `compile_pdf` runs pdflatex (twice, for references) and reads its log for errors and overfull boxes.
+and `compile_pdf` runs pdflatex and bibtex as an author would and reads the log for errors, overfull boxes and
+undefined references.
 """
 from __future__ import annotations
 
@@ -24,8 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boundlab.theory.latex import (claim_latex, derivation_latex, document_setup, environments, escape_text, macro_name,
-                          number_text, text_latex, tt)
+from boundlab.theory.latex import (LINE_CHARS, NARROW_CHARS, claim_latex, derivation_latex, document_setup, environments,
+                                   escape_text, macro_name, number_text, text_latex, tt)
 from boundlab.theory.statistic import get_statistic
 
 from .render import brief
@@ -33,7 +35,6 @@ from .stats import DEFAULT_ALPHA
 from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, strict_json
 
 FORMAT = 1
-TABLE_ROWS = 26  # rows per verification table (a table never breaks across pages; long ones are split)
 PROVENANCE_SHORT = {"stated": "stated", "reconstructed": "recon.", "derived": "derived", "classical": "classical"}
 
 
@@ -266,31 +267,105 @@ def _numbers_cell(i: int, entry: dict, names: dict) -> str:
     return "; ".join(parts) or "--"
 
 
-def _table(rows: list[str]) -> list[str]:
-    head = [r"\begin{center}\footnotesize\setlength{\tabcolsep}{2.5pt}",
-            r"\begin{tabular}{@{}r>{\raggedright\arraybackslash}p{0.27\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.09\linewidth}>{\raggedright\arraybackslash}p{0.15\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.18\linewidth}>{\raggedright\arraybackslash}p{0.2\linewidth}@{}}",
-            r"\toprule", r"No. & Id & Source & Verdict & Method & Key numbers \\", r"\midrule"]
-    out = []
-    for start in range(0, len(rows), TABLE_ROWS):
-        out += head + rows[start:start + TABLE_ROWS] + [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
-    return out
+@dataclass(frozen=True)
+class Layout:
+    """How the appendix is typeset: for a one- or two-column paper; in `summary` form only the claims in `detail`
+    (and any not as expected) get their full block, every claim keeps its row in the tables."""
+    columns: int = 1
+    summary: bool = False
+    detail: frozenset = frozenset()
+
+    def __post_init__(self):
+        if self.columns not in (1, 2):
+            raise ReportError(f"--columns must be 1 or 2, not {self.columns}")
+
+    def in_full(self, item: dict) -> bool:
+        return not self.summary or item["id"] in self.detail or not item["result"]["as_expected"]
+
+
+#: Column specs of the verification tables, by number of columns of the paper.
+_TABLE = {1: (r"@{}r>{\raggedright\arraybackslash}p{0.31\linewidth}>{\raggedright\arraybackslash}p{0.08\linewidth}"
+              r">{\raggedright\arraybackslash}p{0.13\linewidth}>{\raggedright\arraybackslash}p{0.16\linewidth}"
+              r">{\raggedright\arraybackslash}p{0.2\linewidth}@{}",
+              r"No. & Claim & Source & Verdict & Method & Key numbers \\"),
+          2: (r"@{}r>{\raggedright\arraybackslash}p{0.3\linewidth}>{\raggedright\arraybackslash}p{0.2\linewidth}"
+              r">{\raggedright\arraybackslash}p{0.33\linewidth}@{}",
+              r"No. & Claim & Verdict & Key numbers \\")}
+
+
+def _table(rows: list[tuple], caption: str, label: str, columns: int) -> list[str]:
+    """A verification table that breaks across pages (longtable; supertabular in a two-column paper, where
+    longtable cannot run). Rows are (number, claim, source, verdict, method, key numbers) cells."""
+    spec, head = _TABLE[columns]
+    cells = [r if columns == 1 else (r[0], r[1], r[3], r[5]) for r in rows]
+    body = [" & ".join(c) + r" \\" for c in cells]
+    if columns == 1:
+        return [r"{\footnotesize\setlength{\tabcolsep}{2.5pt}", rf"\begin{{longtable}}{{{spec}}}",
+                rf"\caption{{{caption}}}\label{{{label}}}\\", r"\toprule", head, r"\midrule", r"\endfirsthead",
+                r"\toprule", head, r"\midrule", r"\endhead", r"\bottomrule", r"\endlastfoot", *body,
+                r"\end{longtable}}"]
+    return [r"{\footnotesize\setlength{\tabcolsep}{2pt}", rf"\topcaption{{{caption}}}\label{{{label}}}",
+            rf"\tablefirsthead{{\toprule {head} \midrule}}", rf"\tablehead{{\toprule {head} \midrule}}",
+            r"\tabletail{\bottomrule}", r"\tablelasttail{\bottomrule}", rf"\begin{{supertabular}}{{{spec}}}",
+            *body, r"\end{supertabular}}", r"\par"]
 
 
 def _label(kind: str, item_id: str) -> str:
     return f"{kind}:{item_id.replace('.', ':')}"
 
 
-def appendix_tex(doc: dict, claims: dict, derivations: dict) -> str:
+def _short_id(item_id: str, key: str) -> str:
+    """The id without its section's key (the table's caption names it)."""
+    return item_id[len(key) + 1:] if item_id.startswith(key + ".") else item_id
+
+
+def _settings(objects: list, most: int = 3) -> list[list[str]]:
+    """Hypothesis lists to typeset once each, as a section's settings A, B, ...: greedily, the list (one item's, or
+    the common part of two neighbours') that saves the most repetition among the items not yet placed, shared by
+    at least two of them. An item refers to the first setting whose hypotheses it all makes; the others keep
+    their own full list, so no claim is shown with a hypothesis it does not make."""
+    from boundlab.theory.latex import hypothesis_items
+
+    lists = [hypothesis_items(o) for o in objects]
+    settings, left = [], list(range(len(lists)))
+    while left and len(settings) < most:
+        mine = [lists[i] for i in left]
+        candidates = mine + [[it for it in a if it in b] for a, b in zip(mine, mine[1:])]
+        best, saved = None, 1  # a setting must save at least two repeated items
+        for cand in candidates:
+            users = sum(set(cand) <= set(other) for other in mine)
+            if cand and users >= 2 and len(cand) * (users - 1) > saved:
+                best, saved = cand, len(cand) * (users - 1)
+        if best is None:
+            break
+        settings.append(best)
+        left = [i for i in left if not set(best) <= set(lists[i])]
+    return settings
+
+
+def _setting_of(obj, settings: list[list[str]]) -> tuple[list[str], str]:
+    """(the hypotheses `obj` takes from a setting, the setting's name): the first setting it makes all of."""
+    from boundlab.theory.latex import hypothesis_items
+
+    items = set(hypothesis_items(obj))
+    for k, setting in enumerate(settings):
+        if set(setting) <= items:
+            return setting, f"setting~{chr(65 + k)}" if len(settings) > 1 else "this section's setting"
+    return [], ""
+
+
+def appendix_tex(doc: dict, claims: dict, derivations: dict, layout: Layout = Layout()) -> str:
     """The \\input-able body. `claims` and `derivations` map ids to the objects (for their LaTeX blocks)."""
     s = doc["summary"]
     index = {c["id"]: i for i, c in enumerate(doc["claims"])}
     names = {(index[m["claim"]], m["key"]): name for name, m in doc["macros"].items() if m["claim"] is not None}
     budget = "quick (half of each claim's simulation budget)" if doc["budget"] == "quick" else "full"
+    narrow = layout.columns == 2
     lines = [f"% Generated by boundlab {doc['boundlab']} ({doc['command'] or 'boundlab report'}). Regenerate, do "
              "not edit.",
              r"\begingroup\setlength{\emergencystretch}{3em}% ids and scenario names cannot be hyphenated",
+             *([] if narrow else [r"\makeatletter\if@twocolumn\onecolumn\fi\makeatother% typeset for one column "
+                                  r"(boundlab report --columns 2 for two)"]),
              r"\section{Machine-checked claims}\label{sec:boundlab}",
              rf"This appendix was generated by boundlab {escape_text(doc['boundlab'])} with seed {doc['seed']} and "
              rf"the {budget} simulation budget. Of \blClaims{{}} claims, \blClaimsAsExpected{{}} came out as "
@@ -310,9 +385,12 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict) -> str:
              r"result and a \emph{derived} one is our own derivation in its setting: neither is the paper's own "
              r"theorem. Verdicts: \textsc{proved} (exact symbolic or interval proof), \textsc{consistent} "
              r"(no counterexample, or no significant deviation at the family-wise error rate "
-             rf"{number_text(DEFAULT_ALPHA)} per claim; not a proof), "
+             rf"${number_text(DEFAULT_ALPHA)}$ per claim; not a proof), "
              r"\textsc{violated} (refuted, with a replayable witness), \textsc{inconclusive} (too few samples to "
-             r"decide), \textsc{error} (the claim or its input is malformed).", ""]
+             r"decide), \textsc{error} (the claim or its input is malformed). In the tables, the source is stated, "
+             r"recon.\ (reconstructed), derived or classical; $^\ast$ marks a claim registered as false; the key "
+             r"numbers are the macros of \texttt{macros.tex}, which a paper's text may quote."
+             + (" Only some claims are given in full; the tables list every one." if layout.summary else ""), ""]
     for key in dict.fromkeys([c["section"] for c in doc["claims"]] + [d["section"] for d in doc["derivations"]]):
         members = [c for c in doc["claims"] if c["section"] == key]
         derivs = [d for d in doc["derivations"] if d["section"] == key]
@@ -320,27 +398,40 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict) -> str:
         lines += [rf"\subsection{{{text_latex(title)}}}\label{{sec:boundlab:{key}}}", ""]
         rows = []
         for c in members:
-            i = index[c["id"]]
-            rows.append(rf"\ref{{{_label('claim', c['id'])}}} & {tt(c['id'])} & "
-                        rf"{PROVENANCE_SHORT[c['provenance']['kind']]} & {_verdict_tex(c['result'])} & "
-                        rf"{escape_text(_method_short(c))} & {_numbers_cell(i, c, names)} \\")
+            number = rf"\ref{{{_label('claim', c['id'])}}}" if layout.in_full(c) else ""
+            rows.append((number, tt(_short_id(c["id"], key)), PROVENANCE_SHORT[c["provenance"]["kind"]],
+                         _verdict_tex(c["result"]), escape_text(_method_short(c)),
+                         _numbers_cell(index[c["id"]], c, names)))
         for d in derivs:
             steps = d["result"]["evidence"].get("steps", [])
             proved = sum(st["verdict"] == PROVED for st in steps)
-            rows.append(rf"\ref{{{_label('derivation', d['id'])}}} & {tt(d['id'])} & "
-                        rf"{PROVENANCE_SHORT[d['provenance']['kind']]} & {_verdict_tex(d['result'])} & "
-                        rf"derivation & {proved} of {len(steps)} steps proved \\")
-        lines += _table(rows)
-        lines.append(r"{\footnotesize Source: stated, recon.\ (reconstructed), derived or classical; "
-                     r"$^\ast$ registered as false. Key numbers are the macros of \texttt{macros.tex}.}")
-        lines.append("")
-        for c in members:
-            lines += [claim_latex(claims[c["id"]]), _verification(c), ""]
+            number = rf"\ref{{{_label('derivation', d['id'])}}}" if layout.in_full(d) else ""
+            rows.append((number, tt(_short_id(d["id"], key)), PROVENANCE_SHORT[d["provenance"]["kind"]],
+                         _verdict_tex(d["result"]), "derivation", f"{proved} of {len(steps)} steps proved"))
+        prefix = rf" (ids after {tt(key + '.')})" if any(c["id"].startswith(key + ".") for c in members + derivs) \
+            else ""
+        lines += _table(rows, rf"Verification of the claims of this section{prefix}.", f"tab:boundlab:{key}",
+                        layout.columns) + [""]
+        full = [c for c in members if layout.in_full(c)]
+        full_derivs = [d for d in derivs if layout.in_full(d)]
+        settings = _settings([claims[c["id"]] for c in full] + [derivations[d["id"]] for d in full_derivs])
+        for k, setting in enumerate(settings):
+            name = f"Setting {chr(65 + k)}" if len(settings) > 1 else "Setting"
+            lines += [rf"\paragraph{{{name}.}} Where a claim or derivation below says ``in "
+                      + ("this section's setting" if len(settings) == 1 else f"setting~{chr(65 + k)}")
+                      + "'', it assumes", r"\begin{itemize}", *[rf"  \item {it}" for it in setting],
+                      r"\end{itemize}", ""]
+        for c in full:
+            omit, setting = _setting_of(claims[c["id"]], settings)
+            lines += [claim_latex(claims[c["id"]], omit=omit, cite=True, setting=setting,
+                                  line_chars=NARROW_CHARS if narrow else LINE_CHARS), _verification(c), ""]
             if c["figure"]:
-                lines += [_figure(c, claims[c["id"]]), ""]
-        for d in derivs:
+                lines += [_figure(c, claims[c["id"]], layout), ""]
+        for d in full_derivs:
             verdicts = [st["verdict"] for st in d["result"]["evidence"].get("steps", [])] or None
-            lines += [derivation_latex(derivations[d["id"]], verdicts), _verification(d), ""]
+            omit, setting = _setting_of(derivations[d["id"]], settings)
+            lines += [derivation_latex(derivations[d["id"]], verdicts, omit=omit, cite=True, narrow=narrow,
+                                       setting=setting), _verification(d), ""]
     return "\n".join(lines + [r"\endgroup"]) + "\n"
 
 
@@ -356,40 +447,74 @@ def _section_title(key: str, items: list) -> str:
 def _verification(item: dict) -> str:
     r = item["result"]
     expected = "as expected" if r["as_expected"] else r"\textbf{not as expected}"
-    method = r["method"].rstrip(".")
-    line = brief(Result.from_json(r)).rstrip(".")
-    said = [line] if line.startswith(method) else [method, line] if line else [method]  # no method said twice
-    return (rf"\par\noindent\textit{{Verification.}} {_verdict_tex(r)}, {expected}. "
-            + " ".join(f"{_breakable(part)}." for part in said) + r"\par")
+    figure = rf" (\figurename~\ref{{{_label('fig', item['id'])}}})" if item.get("figure") else ""
+    return (rf"\par\noindent\textit{{Verification{figure}.}} {_verdict_tex(r)}, {expected}. "
+            + _verification_text(r) + r"\par")
 
 
-def _figure(item: dict, claim) -> str:
+def _verification_text(r: dict) -> str:
+    """The method and one-line finding of a result, as LaTeX (the method is not said twice)."""
+    from . import render
+
+    result = Result.from_json(r)
+    if hasattr(render, "brief_latex"):
+        return render.brief_latex(result)
+    method, line = r["method"].rstrip("."), brief(result).rstrip(".")
+    said = [line] if line.startswith(method) else [method, line] if line else [method]
+    return " ".join(f"{_breakable(part)}." for part in said)
+
+
+def _figure(item: dict, claim, layout: Layout) -> str:
+    """The claim's figure as a float: in a two-column paper a two-panel figure spans both columns."""
     from .figures import caption
 
-    width = r"\linewidth" if len(item["figure_data"]["panels"]) > 1 else r"0.6\linewidth"
-    return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
-                      rf"\includegraphics[width={width}]{{{figure_file(item['id'])}}}\par\smallskip",
-                      rf"\refstepcounter{{figure}}\label{{{_label('fig', item['id'])}}}",
-                      rf"\parbox{{\linewidth}}{{\small Figure~\thefigure: {caption(claim, item['figure_data'])}}}",
-                      r"\end{minipage}\par\medskip"])
+    panels = len(item["figure_data"]["panels"])
+    env = "figure*" if layout.columns == 2 and panels > 1 else "figure"
+    width = r"\linewidth" if panels > 1 or layout.columns == 2 else r"0.6\linewidth"
+    try:
+        text = caption(claim, item["figure_data"], item["result"])
+    except TypeError:  # a caption that does not take the verdict yet
+        text = caption(claim, item["figure_data"])
+    return "\n".join([rf"\begin{{{env}}}[!htbp]", r"\centering",
+                      rf"\includegraphics[width={width}]{{\blReportDir figures/{figure_file(item['id'])}}}",
+                      rf"\caption{{{text}}}\label{{{_label('fig', item['id'])}}}", rf"\end{{{env}}}"])
 
 
-def preamble_tex(folder_name: str) -> str:
-    """For a paper's preamble: packages, claim environments, where the figures are, and the macros. The figures
-    and macros are found both from the report's own folder and from the folder above it."""
+def preamble_tex(layout: Layout = Layout()) -> str:
+    """For a paper's preamble: packages (each only if absent, no options that could clash), the claim environments,
+    the report's folder as `\\blReportDir` (found from this file's own path, so the folder may live anywhere; a
+    paper may define `\\blReportDir` itself first), citations and the number macros. The paper's own
+    `\\graphicspath` is left alone: figures are included through `\\blReportDir`."""
+    table = "longtable" if layout.columns == 1 else "supertabular"
     return "\n".join([
         "% boundlab report: \\input this file in your paper's preamble (it loads packages, the claim environments",
-        "% and the number macros), then \\input the appendix where it goes.",
+        "% and the number macros), then \\input the appendix where it goes, and add references.bib to your",
+        "% \\bibliography. Paths are relative to this file's folder, \\blReportDir.",
+        r"\makeatletter",
+        r"\ifdefined\blReportDir\else",
+        r"  \ifdefined\CurrentFilePath\edef\blReportDir{\CurrentFilePath}\else\def\blReportDir{}\fi",
+        r"  \ifx\blReportDir\@empty\else\edef\blReportDir{\blReportDir/}\fi",
+        r"\fi",
+        r"\makeatother",
         environments(),
-        r"\usepackage{graphicx,array}",
-        rf"\graphicspath{{{{figures/}}{{{folder_name}/figures/}}}}",
-        rf"\IfFileExists{{{folder_name}/macros.tex}}{{\input{{{folder_name}/macros.tex}}}}{{\input{{macros.tex}}}}",
+        rf"\RequirePackage{{graphicx}}\RequirePackage{{array}}\RequirePackage{{{table}}}",
+        r"\makeatletter",
+        r"% T1 fonts (so < and > print as themselves) where safe: the paper still has the default fonts and encoding",
+        r"\edef\bl@enc{\encodingdefault}\def\bl@OT{OT1}\edef\bl@rm{\rmdefault}\def\bl@cmr{cmr}",
+        r"\ifx\bl@enc\bl@OT\ifx\bl@rm\bl@cmr\IfFileExists{lmodern.sty}{\RequirePackage[T1]{fontenc}"
+        r"\RequirePackage{lmodern}}{}\fi\fi",
+        r"\AtBeginDocument{\@ifpackageloaded{natbib}{\renewcommand\blcite[2]{\citet{#1}}}"
+        r"{\renewcommand\blcite[2]{#2~\cite{#1}}}}",
+        r"\makeatother",
+        r"\input{\blReportDir macros.tex}",
     ]) + "\n"
 
 
-def report_tex(doc: dict) -> str:
+def report_tex(doc: dict, layout: Layout = Layout()) -> str:
+    cited = any(c["provenance"].get("title") or re.search(r"\(\d{4}\)", c["provenance"]["citation"])
+                for c in doc["claims"] + doc["derivations"])
     return "\n".join([
-        r"\documentclass{article}",
+        r"\documentclass" + ("[twocolumn]" if layout.columns == 2 else "") + "{article}",
         r"\input{preamble.tex}",
         document_setup(),
         r"\title{Verification report}",
@@ -398,12 +523,24 @@ def report_tex(doc: dict) -> str:
         r"\begin{document}",
         r"\maketitle",
         r"\input{appendix.tex}",
+        *([r"\bibliographystyle{plain}", r"\bibliography{references}"] if cited else []),
         r"\end{document}",
     ]) + "\n"
 
 
+def bib(claims, derivations) -> str:
+    """references.bib: one entry per cited source of the claims and derivations."""
+    entries = {}
+    for item in [*claims, *derivations]:
+        entry = item.provenance.bibtex()
+        if entry:
+            entries.setdefault(item.provenance.paper, entry)
+    return "% Sources of the claims in boundlab's report. Generated: edit the claims' provenance, not this file.\n\n" \
+        + "\n\n".join(entries.values()) + "\n"
+
+
 # ---- writing and compiling -------------------------------------------------------------------------------
-def write(folder: Path, doc: dict, entries, derived) -> list[str]:
+def write(folder: Path, doc: dict, entries, derived, layout: Layout = Layout()) -> list[str]:
     """Write the figures and every file of the report into `folder`; return the files written. A figure that
     cannot be drawn is reported in report.json and left out, never costing the rest."""
     from .figures import draw
@@ -418,8 +555,9 @@ def write(folder: Path, doc: dict, entries, derived) -> list[str]:
                 c["figure"], c["figure_error"] = None, f"{type(exc).__name__}: {exc}"
     claims = {e.claim.id: e.claim for e in entries}
     derivations = {d.id: d for d, _ in derived}
-    files = {"macros.tex": macros_tex(doc), "preamble.tex": preamble_tex(folder.resolve().name),
-             "appendix.tex": appendix_tex(doc, claims, derivations), "report.tex": report_tex(doc)}
+    files = {"macros.tex": macros_tex(doc), "preamble.tex": preamble_tex(layout),
+             "appendix.tex": appendix_tex(doc, claims, derivations, layout), "report.tex": report_tex(doc, layout),
+             "references.bib": bib(claims.values(), derivations.values())}
     for name, text in files.items():
         (folder / name).write_text(text)
         written.append(name)
@@ -436,36 +574,48 @@ COMPILE_HINT = ("cd {folder} && pdflatex report.tex && pdflatex report.tex   (pd
                 "the folder to Overleaf)")
 
 
-def compile_pdf(folder: Path) -> dict:
-    """Run pdflatex twice on report.tex; the outcome with the log's errors, overfull boxes and undefined
-    references. Without pdflatex, says how to compile later."""
+def compile_pdf(folder: Path, main: str = "report.tex") -> dict:
+    """Compile `main` in `folder` as an author would (pdflatex; bibtex when it cites; pdflatex twice more for the
+    references) and read its log: errors, overfull boxes, undefined references or citations. Without pdflatex,
+    says how to compile later."""
     engine = shutil.which("pdflatex")
     if engine is None:
         return {"engine": None, "compiled": False,
                 "message": "pdflatex not found: the .tex files are written; compile with: "
                            + COMPILE_HINT.format(folder=folder)}
-    for _ in range(2):
-        proc = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "report.tex"], cwd=folder,
+    stem = Path(main).stem
+
+    def latex():
+        return subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", main], cwd=folder,
                               capture_output=True, text=True, errors="replace", timeout=900)
+
+    proc = latex()
+    aux = Path(folder) / f"{stem}.aux"
+    cites = aux.exists() and "\\bibdata" in aux.read_text(errors="replace")
+    if proc.returncode == 0 and cites and shutil.which("bibtex"):
+        subprocess.run(["bibtex", stem], cwd=folder, capture_output=True, text=True, errors="replace", timeout=300)
+    for _ in range(2):
         if proc.returncode:
             break
-    log = (folder / "report.log").read_text(errors="replace") if (folder / "report.log").exists() else proc.stdout
+        proc = latex()
+    log_path = Path(folder) / f"{stem}.log"
+    log = log_path.read_text(errors="replace") if log_path.exists() else proc.stdout
     lines = log.splitlines()
     errors = [ln for ln in lines if ln.startswith("! ")]
     overfull = [ln for ln in lines if ln.startswith("Overfull \\")]
     undefined = [ln for ln in lines if "undefined" in ln and ln.startswith("LaTeX Warning")]
-    pages = re.search(r"Output written on report\.pdf \((\d+) page", log)
-    ok = proc.returncode == 0 and not errors and (folder / "report.pdf").exists()
+    pages = re.search(rf"Output written on {re.escape(stem)}\.pdf \((\d+) page", log)
+    ok = proc.returncode == 0 and not errors and (Path(folder) / f"{stem}.pdf").exists()
     out = {"engine": engine, "compiled": ok, "errors": errors, "overfull": overfull, "undefined": undefined,
            "pages": int(pages.group(1)) if pages else None}
     if not ok:
-        out["message"] = (f"pdflatex failed on {folder}/report.tex: {errors[0] if errors else 'see report.log'}"
-                          f"; the .tex files are kept (see {folder}/report.log)")
+        out["message"] = (f"pdflatex failed on {folder}/{main}: {errors[0] if errors else 'see ' + stem + '.log'}"
+                          f"; the .tex files are kept (see {folder}/{stem}.log)")
     return out
 
 
 def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = False, command: str = "",
-          progress=None, seconds: float | None = None) -> tuple[dict, list[Result]]:
+          progress=None, seconds: float | None = None, layout: Layout = Layout()) -> tuple[dict, list[Result]]:
     """The whole report: check (each claim within `seconds` of CPU time), write, compile. Returns the JSON document
     (with its `latex` outcome) and the claims' results."""
     path = prepare_folder(folder)
@@ -473,7 +623,8 @@ def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = Fa
     doc = document(entries, derived, seed, quick, command)
     if progress:
         progress(f"writing {path}/: figures, LaTeX, report.json")
-    doc["files"] = write(path, doc, entries, derived)
+    doc["layout"] = {"columns": layout.columns, "summary": layout.summary, "detail": sorted(layout.detail)}
+    doc["files"] = write(path, doc, entries, derived, layout)
     if progress:
         progress("compiling report.tex with pdflatex")
     doc["latex"] = compile_pdf(path)
