@@ -11,6 +11,9 @@
                                   invariants on 2 processes, with a table of what was tried and found
                                   (tests/fuzz/run.py; extra ARGS such as --seed S go to it; exit status 1 on any
                                   invariant failure, the failing claims written to build/fuzz-failures/)
+    python3 dev.py pages PDF [PAGES] [DPI]
+                                  set up, then render pages of PDF to PNG beside it (PAGES like 1-3,7; default all;
+                                  DPI default 110), to look at a report as a reader will
     python3 dev.py setup          set up only
 
 Set-up is idempotent: a virtual environment in .venv, the CPU build of torch first (so that no multi-GB CUDA
@@ -32,7 +35,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".boundlab-setup"
 TORCH = "torch==2.13.0"
-TEX_PACKAGES = ["texlive-latex-base", "texlive-latex-recommended", "lmodern"]
+TEX_PACKAGES = ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "lmodern"]
+TEX_FILES = ["lmodern.sty", "cleveref.sty"]  # cleveref (latex-extra): the test papers use it
 
 
 def run(cmd: list, **kw) -> None:
@@ -41,7 +45,7 @@ def run(cmd: list, **kw) -> None:
 
 
 def ensure_tex() -> None:
-    if shutil.which("pdflatex") and subprocess.run(["kpsewhich", "lmodern.sty"], capture_output=True).returncode == 0:
+    if shutil.which("pdflatex") and subprocess.run(["kpsewhich", *TEX_FILES], capture_output=True).returncode == 0:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -66,8 +70,29 @@ def setup() -> None:
     STAMP.write_text(fingerprint)
 
 
+def pages(pdf: str, which: str = "", dpi: str = "110") -> int:
+    """Render pages of `pdf` (1-based, "1-3,7"; all when empty) to PNG files beside it; print their paths."""
+    import pymupdf  # the dev extra; this runs in the virtual environment
+
+    doc = pymupdf.open(pdf)
+    numbers = range(1, len(doc) + 1)
+    if which:
+        numbers = [n for part in which.split(",") for n in
+                   range(int(part.split("-")[0]), int(part.split("-")[-1]) + 1)]
+    for n in numbers:
+        if not 1 <= n <= len(doc):
+            print(f"{pdf} has {len(doc)} pages, no page {n}", file=sys.stderr)
+            return 2
+        out = Path(pdf).with_name(f"{Path(pdf).stem}-page{n:03d}.png")
+        doc[n - 1].get_pixmap(dpi=int(dpi)).save(out)
+        print(out)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "check", "report", "test", "sweep", "fuzz"):
+    if argv[:1] == ["_pages"]:  # dev.py pages, re-run inside the virtual environment
+        return pages(*argv[1:])
+    if not argv or argv[0] not in ("setup", "check", "report", "test", "sweep", "fuzz", "pages"):
         print(__doc__)
         return 2
     setup()
@@ -79,6 +104,11 @@ def main(argv: list[str]) -> int:
     if command == "report":
         return subprocess.run([BIN / "boundlab", "report", "--all", "-o", ROOT / "build" / "boundlab-report", *rest],
                               cwd=ROOT).returncode
+    if command == "pages":
+        if not rest or not Path(rest[0]).is_file():
+            print("usage: python3 dev.py pages PDF [PAGES] [DPI]", file=sys.stderr)
+            return 2
+        return subprocess.run([PY, __file__, "_pages", *rest]).returncode
     if command == "fuzz":
         return subprocess.run([PY, ROOT / "tests" / "fuzz" / "run.py", *rest], cwd=ROOT).returncode
     marker = ["-m", "slow"] if command == "sweep" else []

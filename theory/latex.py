@@ -277,7 +277,7 @@ def _width(tex: str) -> float:
 
 
 def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
-    """The statement displayed on one line when it surely fits, else `\\blDisplay{one line}{lines}`: TeX measures
+    """The statement displayed on one line when it surely fits, else `\\bldisplay{one line}{lines}`: TeX measures
     the one-line form against the line width and falls back to multline* with lines packed from the chunks for
     `line_chars` (and \\Bigl/\\Bigr brackets for Pr, since a \\left...\\right pair cannot span a line break)."""
     lines = [[chunks[0]]]
@@ -293,7 +293,7 @@ def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
         lines = [chunks[:half], chunks[half:]] if len(chunks) > 1 else lines
     body = " \\\\\n  ".join(("{} " if i else "") + " ".join(line) for i, line in enumerate(lines))
     body = body.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge")
-    return "\\blDisplay{%\n  " + one + ".}{%\n  " + body + ".}"
+    return "\\bldisplay{%\n  " + one + ".}{%\n  " + body + ".}"
 
 
 def provenance_tex(provenance, cite: bool = False) -> str:
@@ -414,14 +414,16 @@ def environments() -> str:
         r"  \newtheorem{blfalse}[bltheorem]{Refuted claim}",
         r"  \newtheorem{blderivation}[bltheorem]{Derivation}",
         r"\fi",
-        r"\AtBeginDocument{\ifdefined\crefname \crefname{bltheorem}{Claim}{Claims}\crefname{blfalse}{Claim}{Claims}"
+        r"% cleveref's names: at once when cleveref is loaded already, else when the document begins",
+        r"\def\bl@crefnames{\crefname{bltheorem}{Claim}{Claims}\crefname{blfalse}{Claim}{Claims}"
         r"\crefname{blderivation}{Derivation}{Derivations}\Crefname{bltheorem}{Claim}{Claims}"
-        r"\Crefname{blfalse}{Claim}{Claims}\Crefname{blderivation}{Derivation}{Derivations}\fi}",
+        r"\Crefname{blfalse}{Claim}{Claims}\Crefname{blderivation}{Derivation}{Derivations}}",
+        r"\@ifpackageloaded{cleveref}{\bl@crefnames}{\AtBeginDocument{\ifdefined\crefname\bl@crefnames\fi}}",
         r"\providecommand\blcite[2]{#2}",
         r"% \bllabel{type}{key}: a label that cleveref names by its environment, though claims share one counter",
         r"\providecommand\bllabel[2]{\ifdefined\crefname\label[#1]{#2}\else\label{#2}\fi}",
-        r"% \blDisplay{one line}{multline* lines}: the one-line display when it fits the line, else the lines",
-        r"\providecommand\blDisplay[2]{\setbox\z@\hbox{$\displaystyle #1$}\ifdim\wd\z@>\linewidth"
+        r"% \bldisplay{one line}{multline* lines}: the one-line display when it fits the line, else the lines",
+        r"\providecommand\bldisplay[2]{\setbox\z@\hbox{$\displaystyle #1$}\ifdim\wd\z@>\linewidth"
         r" \expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi"
         r"{\begin{multline*}#2\end{multline*}}{\[#1\]}}",
         r"\makeatother",

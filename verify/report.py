@@ -284,7 +284,7 @@ class Layout:
 
 
 #: Column specs of the verification tables, by number of columns of the paper.
-_TABLE = {1: (r"@{}r>{\raggedright\arraybackslash}p{0.31\linewidth}>{\raggedright\arraybackslash}p{0.08\linewidth}"
+_TABLE = {1: (r"@{}r>{\raggedright\arraybackslash}p{0.3\linewidth}>{\raggedright\arraybackslash}p{0.09\linewidth}"
               r">{\raggedright\arraybackslash}p{0.13\linewidth}>{\raggedright\arraybackslash}p{0.16\linewidth}"
               r">{\raggedright\arraybackslash}p{0.2\linewidth}@{}",
               r"No. & Claim & Source & Verdict & Method & Key numbers \\"),
@@ -476,24 +476,24 @@ def _figure(item: dict, claim, layout: Layout) -> str:
     except TypeError:  # a caption that does not take the verdict yet
         text = caption(claim, item["figure_data"])
     return "\n".join([rf"\begin{{{env}}}[!htbp]", r"\centering",
-                      rf"\includegraphics[width={width}]{{\blReportDir figures/{figure_file(item['id'])}}}",
+                      rf"\includegraphics[width={width}]{{\blreportdir figures/{figure_file(item['id'])}}}",
                       rf"\caption{{{text}}}\label{{{_label('fig', item['id'])}}}", rf"\end{{{env}}}"])
 
 
 def preamble_tex(layout: Layout = Layout()) -> str:
     """For a paper's preamble: packages (each only if absent, no options that could clash), the claim environments,
-    the report's folder as `\\blReportDir` (found from this file's own path, so the folder may live anywhere; a
-    paper may define `\\blReportDir` itself first), citations and the number macros. The paper's own
-    `\\graphicspath` is left alone: figures are included through `\\blReportDir`."""
+    the report's folder as `\\blreportdir` (found from this file's own path, so the folder may live anywhere; a
+    paper may define `\\blreportdir` itself first), citations and the number macros. The paper's own
+    `\\graphicspath` is left alone: figures are included through `\\blreportdir`."""
     table = "longtable" if layout.columns == 1 else "supertabular"
     return "\n".join([
         "% boundlab report: \\input this file in your paper's preamble (it loads packages, the claim environments",
         "% and the number macros), then \\input the appendix where it goes, and add references.bib to your",
-        "% \\bibliography. Paths are relative to this file's folder, \\blReportDir.",
+        "% \\bibliography. Paths are relative to this file's folder, \\blreportdir.",
         r"\makeatletter",
-        r"\ifdefined\blReportDir\else",
-        r"  \ifdefined\CurrentFilePath\edef\blReportDir{\CurrentFilePath}\else\def\blReportDir{}\fi",
-        r"  \ifx\blReportDir\@empty\else\edef\blReportDir{\blReportDir/}\fi",
+        r"\ifdefined\blreportdir\else",
+        r"  \ifdefined\CurrentFilePath\edef\blreportdir{\CurrentFilePath}\else\def\blreportdir{}\fi",
+        r"  \ifx\blreportdir\@empty\else\edef\blreportdir{\blreportdir/}\fi",
         r"\fi",
         r"\makeatother",
         environments(),
@@ -506,7 +506,7 @@ def preamble_tex(layout: Layout = Layout()) -> str:
         r"\AtBeginDocument{\@ifpackageloaded{natbib}{\renewcommand\blcite[2]{\citet{#1}}}"
         r"{\renewcommand\blcite[2]{#2~\cite{#1}}}}",
         r"\makeatother",
-        r"\input{\blReportDir macros.tex}",
+        r"\input{\blreportdir macros.tex}",
     ]) + "\n"
 
 
@@ -553,16 +553,21 @@ def write(folder: Path, doc: dict, entries, derived, layout: Layout = Layout()) 
                 written.append(c["figure"])
             except Exception as exc:
                 c["figure"], c["figure_error"] = None, f"{type(exc).__name__}: {exc}"
-    claims = {e.claim.id: e.claim for e in entries}
-    derivations = {d.id: d for d, _ in derived}
-    files = {"macros.tex": macros_tex(doc), "preamble.tex": preamble_tex(layout),
-             "appendix.tex": appendix_tex(doc, claims, derivations, layout), "report.tex": report_tex(doc, layout),
-             "references.bib": bib(claims.values(), derivations.values())}
-    for name, text in files.items():
-        (folder / name).write_text(text)
-        written.append(name)
+    written += write_latex(folder, doc, [e.claim for e in entries], [d for d, _ in derived], layout)
     write_json(folder, doc)
     return written + ["report.json"]
+
+
+def write_latex(folder: Path, doc: dict, claims, derivations, layout: Layout = Layout()) -> list[str]:
+    """Write the LaTeX files and references.bib of `doc` (whose claims and derivations are the objects given)."""
+    by_id = {c.id: c for c in claims}
+    derivs = {d.id: d for d in derivations}
+    files = {"macros.tex": macros_tex(doc), "preamble.tex": preamble_tex(layout),
+             "appendix.tex": appendix_tex(doc, by_id, derivs, layout), "report.tex": report_tex(doc, layout),
+             "references.bib": bib(claims, derivations)}
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return list(files)
 
 
 def write_json(folder: Path, doc: dict) -> None:

@@ -164,8 +164,8 @@ def test_claim_block_contents():
 
 def test_long_statement_is_broken():
     tex = claim_latex(CLAIMS["long"])
-    assert r"\blDisplay{" in tex and r"\Pr\Bigl[" in tex and r"\Bigr] \ge 1 - \delta" in tex  # TeX picks the form
-    assert r"\blDisplay{" not in claim_latex(CLAIMS["mean"])
+    assert r"\bldisplay{" in tex and r"\Pr\Bigl[" in tex and r"\Bigr] \ge 1 - \delta" in tex  # TeX picks the form
+    assert r"\bldisplay{" not in claim_latex(CLAIMS["mean"])
 
 
 def test_escape_text():

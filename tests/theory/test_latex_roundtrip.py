@@ -43,9 +43,9 @@ def domains(params, quantities=()) -> dict:
 
 def statement_of(block: str) -> str:
     """The displayed statement of a claim block without its layout: one line, no closing period, and
-    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\blDisplay{line}{lines}` holds the statement
+    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\bldisplay{line}{lines}` holds the statement
     twice, on one line and broken: both must read the same."""
-    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\blDisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\.\}\n", block, re.S)
+    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\bldisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\.\}\n", block, re.S)
     assert m, f"no displayed statement in\n{block}"
     forms = [f.replace(" \\\\\n  {} ", " ").replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge")
              for f in m.groups() if f is not None]
