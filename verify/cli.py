@@ -137,7 +137,7 @@ examples:
   boundlab report --all --quick -o boundlab-report
   boundlab report --paper caulking2026 --seed 3 -o caulking
   boundlab report shachaf2021.worst_ratio --file my_claims.py -o mine
-  boundlab report --all --columns 2 --summary --detail caulking2026.bound -o two-column"""
+  boundlab report --all --columns 2 --summary --detail caulking2026.error_bound -o two-column"""
 
 
 class UsageError(Exception):
