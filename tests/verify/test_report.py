@@ -239,6 +239,42 @@ def test_no_selection_is_a_usage_error(tmp_path, capsys):
     assert "no.such_claim" in capsys.readouterr().err
 
 
+def test_layout_options_are_checked_before_anything_runs(tmp_path, capsys):
+    out = str(tmp_path / "r")
+    assert main(["report", "shachaf2021.beta_mean_identity", "--detail", "shachaf2021.beta_mean_identity", "-o", out]) == 2
+    assert "add --summary" in capsys.readouterr().err
+    assert main(["report", "shachaf2021.beta_mean_identity", "--summary", "--detail", "no.such", "-o", out]) == 2
+    assert "--detail no.such: not among" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["report", "--all", "--columns", "3", "-o", out])
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_summary_gives_every_row_and_only_the_chosen_claims_in_full(sample_report, tmp_path):
+    """--summary: the tables keep every claim; blocks only for --detail and claims not as expected; no dangling
+    reference, and the whole compiles."""
+    from boundlab.theory.registry import Registry
+    from boundlab.verify.report import Layout, compile_pdf, write_latex
+
+    folder, _ = sample_report
+    target = tmp_path / "r"
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("report.pdf", "*.aux", "*.log", "*.bbl"))
+    doc = json.loads((folder / "report.json").read_text())
+    reg = Registry.catalogue()
+    chosen = "shachaf2021.worst_ratio"
+    write_latex(target, doc, [reg.get(c["id"]) for c in doc["claims"]],
+                [reg.derivation(d["id"]) for d in doc["derivations"]],
+                Layout(summary=True, detail=frozenset({chosen})))
+    appendix = (target / "appendix.tex").read_text()
+    assert r"\label{claim:shachaf2021:worst_ratio}" in appendix
+    assert r"\label{claim:shachaf2021:isotropic_risk_mean}" not in appendix
+    assert appendix.count(r"\begin{bltheorem}") + appendix.count(r"\begin{blfalse}") == 1
+    for c in doc["claims"]:  # every claim keeps its row
+        assert c["id"].split(".", 1)[1].replace("_", r"\_\allowbreak{}") in appendix, c["id"]
+    out = compile_pdf(target)
+    assert out["compiled"] and not out["overfull"] and not out["undefined"], out
+
+
 BROKEN = r'''
 from boundlab.theory import POSITIVE, Claim, Param, Provenance
 
