@@ -279,7 +279,8 @@ def _width(tex: str) -> float:
 def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
     """The statement displayed on one line when it surely fits, else `\\bldisplay{one line}{lines}`: TeX measures
     the one-line form against the line width and falls back to multline* with lines packed from the chunks for
-    `line_chars` (and \\Bigl/\\Bigr brackets for Pr, since a \\left...\\right pair cannot span a line break)."""
+    `line_chars`, each shrunk to the line if a single chunk is wider (\\blfit), and \\Bigl/\\Bigr brackets for
+    Pr, since a \\left...\\right pair cannot span a line break."""
     lines = [[chunks[0]]]
     for c in chunks[1:]:
         if _width(" ".join(lines[-1] + [c])) > line_chars:
@@ -288,21 +289,22 @@ def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
     one = " ".join(chunks)
     if len(lines) == 1 and _width(one) <= NARROW_CHARS:
         return "\\[\n  " + one + ".\n\\]"
-    if len(lines) == 1:  # fits the width it was packed for; a narrower column still gets two lines
-        half = max(1, len(chunks) // 2)
-        lines = [chunks[:half], chunks[half:]] if len(chunks) > 1 else lines
-    body = " \\\\\n  ".join(("{} " if i else "") + " ".join(line) for i, line in enumerate(lines))
+    if len(lines) == 1 and len(chunks) > 1:  # fits the width it was packed for; a narrower column gets two lines
+        half = len(chunks) // 2
+        lines = [chunks[:half], chunks[half:]]
+    rows = [("{} " if i else "") + " ".join(line) + ("." if i == len(lines) - 1 else "") for i, line in enumerate(lines)]
+    body = " \\\\\n  ".join(rf"\blfit{{{row}}}" for row in rows)
     body = body.replace(r"\Pr\left[", r"\Pr\Bigl[").replace(r"\right] \ge", r"\Bigr] \ge")
-    return "\\bldisplay{%\n  " + one + ".}{%\n  " + body + ".}"
+    return "\\bldisplay{%\n  " + one + ".}{%\n  " + body + "}"
 
 
 def provenance_tex(provenance, cite: bool = False) -> str:
     """`Provenance.label()` as LaTeX text; with `cite`, its citation carries `\\blcite{key}{citation}` (a \\cite
     of the report's references.bib) when the source has a BibTeX entry."""
-    label = escape_text(provenance.label())
+    label = escape_text(provenance.label()).replace("arXiv:", r"arXiv:\allowbreak{}")  # a long id may end a line
     if cite and provenance.bibtex():
         citation = escape_text(provenance.citation)
-        label = label.replace(citation, rf"\blcite{{{provenance.paper}}}{{{citation}}}", 1)
+        label = label.replace(citation, rf"\blcite{{{provenance.cite_key()}}}{{{citation}}}", 1)
     return label
 
 
@@ -373,7 +375,8 @@ def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, nar
              rf"\textbf{{{text_latex(derivation.title.rstrip('.'))}.}}"]
     lines += _let(hypothesis_items(derivation), omit, setting)
     chain = derivation.chain()
-    rows, hints = [rf"  & {formula_latex(chain[0], names)}"], []
+    fit = (lambda tex: rf"\blfit[0.72\linewidth]{{{tex}}}") if narrow else (lambda tex: tex)  # a column is narrow
+    rows, hints = [rf"  & {fit(formula_latex(chain[0], names))}"], []
     for i, (step, f) in enumerate(zip(derivation.steps, chain[1:])):
         tag = []
         if verdicts is not None:
@@ -385,7 +388,7 @@ def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, nar
         elif step.hint:
             tag.append(text_latex(step.hint))
         note = rf" && \text{{\small {' '.join(tag)}}}" if tag else ""
-        rows.append(rf"  {REL_TEX[step.rel]}{{}} & {formula_latex(f, names)}{note}")
+        rows.append(rf"  {REL_TEX[step.rel]}{{}} & {fit(formula_latex(f, names))}{note}")
     lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     if hints:
         lines.append(r"\par{\small " + "; ".join(hints) + ".}")
@@ -407,7 +410,7 @@ def environments() -> str:
         r"\ifdefined\checkmark\else\ifdefined\mathbb\providecommand\checkmark{\surd}\else"
         r"\RequirePackage{amssymb}\fi\fi",
         r"\ifdefined\mathbb\else\RequirePackage{amssymb}\fi",
-        r"\RequirePackage{booktabs}",
+        r"\RequirePackage{booktabs}\RequirePackage{graphicx}",
         r"\ifdefined\bltheorem\else",
         r"  \theoremstyle{plain}",
         r"  \newtheorem{bltheorem}{Claim}",
@@ -426,6 +429,9 @@ def environments() -> str:
         r"\providecommand\bldisplay[2]{\setbox\z@\hbox{$\displaystyle #1$}\ifdim\wd\z@>\linewidth"
         r" \expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi"
         r"{\begin{multline*}#2\end{multline*}}{\[#1\]}}",
+        r"% \blfit[width]{math}: display-style math, shrunk to the width (a multline line's room by default) if wider",
+        r"\providecommand\blfit[2][\linewidth-2\multlinegap]{\setbox\z@\hbox{$\displaystyle #2$}"
+        r"\ifdim\wd\z@>\dimexpr#1\relax\resizebox{\dimexpr#1\relax}{!}{\box\z@}\else\box\z@\fi}",
         r"\makeatother",
     ])
 

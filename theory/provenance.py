@@ -12,6 +12,12 @@ KINDS = {
 }
 
 
+def _bib_text(text: str) -> str:
+    """A BibTeX field's text with LaTeX's special characters escaped and its braces balanced."""
+    text = re.sub(r"[&%$#_]", lambda m: "\\" + m.group(), text.replace("\\", "/"))
+    return text.replace("{", "(").replace("}", ")").replace("~", "-").replace("^", "")
+
+
 @dataclass(frozen=True)
 class Provenance:
     kind: str
@@ -46,19 +52,30 @@ class Provenance:
         found = re.search(r"\((\d{4})\)", self.citation)
         return found.group(1) if found else None
 
+    def cite_key(self) -> str:
+        """The BibTeX key: `paper` when it names one paper ("shachaf2021"), else (a shared key such as "textbook")
+        the first author's surname and the year of the citation ("wishart1933")."""
+        if re.search(r"\d", self.paper) or not self.year() or not self._authors():
+            return self.paper
+        first = self._authors()[0].split()[-1].lower()
+        return re.sub(r"[^a-z]", "", first) + self.year()
+
+    def _authors(self) -> list[str]:
+        """The authors named in the citation ("A, B and C (2021)", "A & B (1933)"; "A et al." gives A, others)."""
+        names = re.sub(r"\s+et al\.?$", " and others", self.citation.split(" (")[0])
+        return [a.strip() for a in re.split(r",\s*|\s+and\s+|\s*&\s*", names) if a.strip()]
+
     def bibtex(self) -> str | None:
         """A BibTeX entry keyed by `paper` for a dated source (authors and year read from the citation), else None."""
         year = self.year()
         if year is None:
             return None
-        authors = self.citation.split(" (")[0]
-        authors = re.sub(r"\s+et al\.?$", " and others", authors)
-        authors = " and ".join(a.strip() for a in re.split(r",\s*|\s+and\s+", authors) if a.strip())
-        fields = {"author": authors, "title": self.title or self.citation, "year": year}
+        fields = {"author": " and ".join(self._authors()) or "Anonymous", "title": self.title or self.citation,
+                  "year": year}
         if self.arxiv:
             fields.update(eprint=self.arxiv, archivePrefix="arXiv", howpublished=f"arXiv:{self.arxiv}")
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-        return f"@misc{{{self.paper},\n{body}\n}}"
+        body = ",\n".join(f"  {k} = {{{_bib_text(v)}}}" for k, v in fields.items())
+        return f"@misc{{{self.cite_key()},\n{body}\n}}"
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "paper": self.paper, "citation": self.citation, "arxiv": self.arxiv,

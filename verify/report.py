@@ -504,7 +504,7 @@ def preamble_tex(layout: Layout = Layout()) -> str:
         r"\ifx\bl@enc\bl@OT\ifx\bl@rm\bl@cmr\IfFileExists{lmodern.sty}{\RequirePackage[T1]{fontenc}"
         r"\RequirePackage{lmodern}}{}\fi\fi",
         r"\AtBeginDocument{\@ifpackageloaded{natbib}{\renewcommand\blcite[2]{\citet{#1}}}"
-        r"{\renewcommand\blcite[2]{#2~\cite{#1}}}}",
+        r"{\renewcommand\blcite[2]{#2 \cite{#1}}}}",
         r"\makeatother",
         r"\input{\blreportdir macros.tex}",
     ]) + "\n"
@@ -534,7 +534,7 @@ def bib(claims, derivations) -> str:
     for item in [*claims, *derivations]:
         entry = item.provenance.bibtex()
         if entry:
-            entries.setdefault(item.provenance.paper, entry)
+            entries.setdefault(item.provenance.cite_key(), entry)
     return "% Sources of the claims in boundlab's report. Generated: edit the claims' provenance, not this file.\n\n" \
         + "\n\n".join(entries.values()) + "\n"
 

@@ -45,10 +45,13 @@ def statement_of(block: str) -> str:
     """The displayed statement of a claim block without its layout: one line, no closing period, and
     \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\bldisplay{line}{lines}` holds the statement
     twice, on one line and broken: both must read the same."""
-    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\bldisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\.\}\n", block, re.S)
+    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\bldisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\}\n", block, re.S)
     assert m, f"no displayed statement in\n{block}"
-    forms = [f.replace(" \\\\\n  {} ", " ").replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge")
-             for f in m.groups() if f is not None]
+    forms = [f for f in m.groups() if f is not None]
+    if len(forms) == 2:  # the broken form: lines \\blfit{...} joined by \\\\, the last one's period inside
+        lines = [re.fullmatch(r"\\blfit\{(?:\{\} )?(.*)\}", line, re.S).group(1) for line in forms[1].split(" \\\\\n  ")]
+        forms[1] = " ".join(lines).removesuffix(".")
+    forms = [f.replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge") for f in forms]
     assert len(set(forms)) == 1, f"the one-line and the broken statement differ:\n{forms}"
     return forms[0]
 

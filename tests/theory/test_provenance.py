@@ -21,3 +21,15 @@ def test_stated_needs_theorem_and_others_must_not_have_one():
         Provenance("derived", **CITE, theorem="Theorem 1")
     with pytest.raises(ValueError, match="kind"):
         Provenance("guessed", **CITE)
+
+
+def test_a_bibtex_entry_reads_authors_and_year_and_escapes_what_latex_would_misread():
+    from boundlab.theory.provenance import Provenance
+
+    p = Provenance("derived", "mine", "Doe, Roe & Moe (2025)", arxiv="2501.00001", title="Bounds {for} 100% of R&D_x")
+    entry = p.bibtex()
+    assert entry.startswith("@misc{doe2025,") and "author = {Doe and Roe and Moe}" in entry
+    assert r"title = {Bounds (for) 100\% of R\&D\_x}" in entry and "year = {2025}" in entry
+    assert Provenance("classical", "textbook", "Beta distribution moments").bibtex() is None  # no year: not cited
+    assert Provenance("derived", "x", "(2020)").cite_key() == "x"  # no author to name it after
+    assert Provenance("derived", "smith2020", "Smith et al. (2020)").bibtex().count("Smith and others") == 1
