@@ -62,7 +62,7 @@ class Provenance:
 
     def _authors(self) -> list[str]:
         """The authors named in the citation ("A, B and C (2021)", "A & B (1933)"; "A et al." gives A, others)."""
-        names = re.sub(r"\s+et al\.?$", " and others", self.citation.split(" (")[0])
+        names = re.sub(r"\s+et al\.?$", " and others", re.split(r"\s*\(", self.citation)[0])
         return [a.strip() for a in re.split(r",\s*|\s+and\s+|\s*&\s*", names) if a.strip()]
 
     def bibtex(self) -> str | None:
