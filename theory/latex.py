@@ -364,10 +364,11 @@ def _hypothesis_items(params, conditions, names) -> list[str]:
 
 
 def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, narrow: bool = False,
-                     setting: str = "the setting") -> str:
+                     setting: str = "the setting", legend: bool = True) -> str:
     """A derivation as a `blderivation` block: hypotheses, then an align* chain with one line per step, each
     with its hint and, when `verdicts` (one per step) are given, a status mark. `omit` and `cite` as for
-    `claim_latex`; `narrow` (a two-column paper) numbers the steps and lists their hints below the chain."""
+    `claim_latex`; `narrow` (a two-column paper) numbers the steps and lists their hints below the chain; `legend`
+    explains the marks (a report does it once)."""
     names = {p.symbol: p.latex for p in derivation.params}
     env = "blfalse" if derivation.expect == "VIOLATED" else "blderivation"
     lines = [rf"\begin{{{env}}}[{{{provenance_tex(derivation.provenance, cite)}}}]"
@@ -392,7 +393,7 @@ def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, nar
     lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     if hints:
         lines.append(r"\par{\small " + "; ".join(hints) + ".}")
-    if verdicts is not None:
+    if verdicts is not None and legend:
         lines.append(rf"\par{{\small Marks: {MARK_LEGEND}.}}")
     if derivation.expect == "VIOLATED":
         lines.append(r"\emph{This derivation is registered as wrong: the verifier is expected to refute a step.}")

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boundlab.theory.latex import (LINE_CHARS, NARROW_CHARS, claim_latex, derivation_latex, document_setup, environments,
+from boundlab.theory.latex import (LINE_CHARS, MARK_LEGEND, NARROW_CHARS, claim_latex, derivation_latex, document_setup, environments,
                                    escape_text, macro_name, number_text, text_latex, tt)
 from boundlab.theory.statistic import get_statistic
 
@@ -375,8 +375,8 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict, layout: Layout = La
              + (r"\blWorstCaseCertified{} of \blWorstCasePrograms{} worst-case programs are certified "
                 r"(an SDP solved, agreeing with its eigenvalue form, its maximiser replayed). "
                 if s["worstcase_programs"] else "")
-             + (r"\blDerivationsProved{} of \blDerivations{} derivations are proved step by step. "
-                if s["derivations"] else "")
+             + (r"\blDerivationsProved{} of \blDerivations{} derivations are proved step by step (marks: "
+                + MARK_LEGEND + "). " if s["derivations"] else "")
              + (r"\textbf{Not as expected:} " + ", ".join(tt(c["id"]) for c in doc["claims"]
                                                          if not c["result"]["as_expected"]) + "."
                 if s["as_expected"] < s["claims"] else ""),
@@ -431,7 +431,7 @@ def appendix_tex(doc: dict, claims: dict, derivations: dict, layout: Layout = La
             verdicts = [st["verdict"] for st in d["result"]["evidence"].get("steps", [])] or None
             omit, setting = _setting_of(derivations[d["id"]], settings)
             lines += [derivation_latex(derivations[d["id"]], verdicts, omit=omit, cite=True, narrow=narrow,
-                                       setting=setting), _verification(d), ""]
+                                       setting=setting, legend=False), _verification(d), ""]
     return "\n".join(lines + [r"\endgroup"]) + "\n"
 
 
