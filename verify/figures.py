@@ -312,8 +312,8 @@ def event_panel(claim, result, seed, quick) -> dict:
     if all(r is not None and r.any() for r in ratios):
         ylabel = quantity_tex(claim, small, True) + ("" if big.expr == 1 else f" / {quantity_tex(claim, big, True)}")
         at_k = None if k is None else (w["lhs"], w["rhs"]) if claim.rel in ("<=", "<") else (w["rhs"], w["lhs"])
-        return {"kind": "boxes", **axis, "mode": "ratio", "series": [{"label": None, "boxes": [_box(r) for r in ratios]}],
-                "reference": 1.0, "reference_label": "claimed bound", "log_y": False, "ylabel": ylabel,
+        return {"kind": "boxes", **axis, "mode": "ratio",
+                "series": [{"label": None, "boxes": [_box(r) for r in ratios]}], "reference": 1.0, "reference_label": "claimed bound", "log_y": False, "ylabel": ylabel,
                 "mark": None if at_k is None or at_k[1] == 0 else [[at_k[0] / at_k[1]]], "mark_at": k}
     lhs_tex, rhs_tex = quantity_tex(claim, claim.left), quantity_tex(claim, claim.right)
     return {"kind": "boxes", **axis, "mode": "sides", "reference": None, "log_y": False, "ylabel": "value",
@@ -622,8 +622,7 @@ def _draw_curve(ax, p):
                 ax.plot(x[finite], cy * (x[finite] / cx) ** slope, color=GREY, ls=ls, label=what if i == 0 else None)
         if s.get("mark"):
             j = s["mark"]
-            ax.plot(x[j], mean[j], ls="none", marker="o", ms=9, mfc="none", mec=INK, mew=0.9,
-                    label="wrong-way change")
+            ax.plot(x[j], mean[j], ls="none", marker="o", ms=9, mfc="none", mec=INK, mew=0.9, label=s["mark_label"])
     if p["log_y"]:
         ax.set_yscale("log")
     _x_axis(ax, p)
@@ -711,7 +710,7 @@ def _what(claim, p) -> str:
                          + (" and on its lower half" if any("half_bound" in s for s in p["series"]) else "")}
         return (f"The mean of ${_latex_side(claim)}${what.get(p['statistic'], '')}; bands are confidence intervals "
                 f"(simultaneous level {level_tex(p['level'])} over all plotted means)"
-                + ("; circled, the wrong-way change." if any(s.get("mark") for s in p["series"]) else "."))
+                + "".join(f"; circled, the {s['mark_label']}" for s in p["series"] if s.get("mark")) + ".")
     return (f"Worst case: the ratio over {p['directions']} random directions on the instance the SDP solved (box: "
             "quartiles; whiskers: range), with the SDP's worst case (star)"
             + (" and the claimed bound" if p["bound"] is not None or any(b is not None for b in p.get("bounds", []))
@@ -746,7 +745,7 @@ def _where(claim, p) -> str:
     total = len(claim.grid)
     if len(points) < total:
         parts.append(f"{len(points)} of the {total} grid points shown"
-                     + (" (the check stopped at the refutation)" if p["kind"] in ("intervals", "boxes") else ""))
+                     + (" (the check stopped once it had decided)" if p["kind"] in ("intervals", "boxes") else ""))
     fixed = _fixed(points)
     text = "; ".join(parts)
     if fixed:

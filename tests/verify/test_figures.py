@@ -147,7 +147,7 @@ def test_a_refuted_mean_marks_the_refuting_point_and_says_why(report):
     assert "refutes the claim" in legend_texts(fig)
     text = caption(claim, data, result)
     assert r"\textsc{violated} (registered as false)" in text and "excludes the claimed" in text
-    assert "1 of the 2 grid points shown" in text  # the check stopped at the refutation: no other point is drawn
+    assert "1 of the 2 grid points shown" in text  # the check stopped at the refutation: no other point was drawn
 
 
 def test_a_refuted_almost_sure_bound_marks_the_instance(report):
@@ -201,3 +201,22 @@ def test_the_panels_fit_the_text_width(report, tmp_path):
         fig, _ = figure(data)
         width = fig.get_tightbbox().width  # inches
         assert width <= 6.5, (name, width)
+
+
+def test_a_worst_case_breach_is_circled_and_labelled_in_the_claims_notation(tmp_path):
+    """A user's worst-case program (tests/data/user_worstcase.py): sup Q <= lam/8 is broken at both grid points."""
+    from pathlib import Path
+
+    from boundlab.theory.registry import load_file
+
+    module = load_file(Path(__file__).parents[1] / "data" / "user_worstcase.py")
+    (entry,), _ = run([module.halved], quick=True)
+    assert entry.result.verdict == "VIOLATED"
+    data = json.loads(json.dumps(strict_json(entry.figure)))
+    worst = data["panels"][-1]
+    assert worst["kind"] == "worst" and all(worst["breach"]) and worst["ylabel"] == "$Q(v)$"
+    fig, axes = figure(data)
+    assert "breaks the claimed bound" in legend_texts(fig)
+    assert tick_texts(axes[-1].xaxis) == ["$0.5$", "$2$"] and axes[-1].get_xlabel() == r"$\lambda$"
+    text = caption(module.halved, data, entry.result.to_json())
+    assert "breaks the claimed bound" in text and r"$\lambda = 0.5$" in text

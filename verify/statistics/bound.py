@@ -193,6 +193,11 @@ class Bound(Curve):
         fits = {"fitted_bound": [ev["constants"][c.name] for c in claim.constants]}
         if result.verdict == VIOLATED and "constants_half_range" in ev:
             fits["half_bound"] = ev["constants_half_range"]["constants"]
-        return {key: [float(formula_values(claim.right.expr.subs(dict(zip([c.symbol for c in claim.constants],
-                                                                            consts))), env, batch).mean())
-                      for env in envs] for key, consts in fits.items()}
+        out = {key: [float(formula_values(claim.right.expr.subs(dict(zip([c.symbol for c in claim.constants],
+                                                                           consts))), env, batch).mean())
+                     for env in envs] for key, consts in fits.items()}
+        w, name = result.witness, claim.over[0]
+        if result.verdict == VIOLATED and w and w.get("kind") == "above bound" and \
+                {k: v for k, v in w["point"].items() if k != name} == claim.grid[g]:
+            out.update(mark=[list(claim.over[1]).index(w["point"][name])], mark_label="mean above the bound")
+        return out

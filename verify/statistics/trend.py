@@ -136,4 +136,5 @@ class Trend(Curve):
         if result.verdict != VIOLATED or not w or w.get("point_index") != g:
             return {}
         values = [float(v) for v in claim.over[1]]
-        return {"mark": [values.index(float(w["from"])), values.index(float(w["to"]))]}
+        return {"mark": [values.index(float(w["from"])), values.index(float(w["to"]))],
+                "mark_label": "wrong-way change"}
