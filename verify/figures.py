@@ -29,6 +29,7 @@ import sympy as sp
 
 from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import Claim
+from boundlab.theory.latex import escape_text, formula_latex, number_text, tex_names
 
 from . import stats
 from .measure import budget, formula_values, measure_stages, params_of, validate_grid
@@ -55,7 +56,12 @@ def name_tex(claim: Claim, key: str) -> str:
     base = key.split("_")[0]
     if len(base) == 1 or base.lower() in greek_letters_set:
         return sp.latex(sp.Symbol(key))
-    return r"\mathrm{" + key.replace("_", r"\ ") + "}"
+    return upright(key)
+
+
+def upright(text) -> str:
+    """Text as upright math, underscores and spaces as spaces: \\mathrm{source\\ noise}."""
+    return r"\mathrm{" + escape_text(str(text).replace(" ", "_")).replace(r"\_", r"\ ") + "}"
 
 
 def _number(v) -> float | None:
@@ -71,13 +77,9 @@ def _number(v) -> float | None:
 
 def value_tex(v) -> str:
     """A grid value in LaTeX math (no dollars): a number by `number_text`, anything else upright."""
-    from boundlab.theory.latex import number_text
-
-    from boundlab.theory.latex import escape_text
-
     x = _number(v)
     if x is None:
-        return r"\mathrm{" + escape_text(str(v)).replace(r"\_", r"\ ") + "}"
+        return upright(v)
     return number_text(int(x) if x.is_integer() and abs(x) < 1e15 else x)
 
 
@@ -104,27 +106,24 @@ def _mathtext(tex: str, plain: str) -> str:
 
 def _math(tex: str, fallback: str) -> str:
     """`$tex$` for a figure, or `$fallback$` (plain LaTeX) when mathtext cannot typeset it."""
-    return _mathtext(f"${tex}$", f"${fallback}$")
+    return _mathtext(f"${tex}$", _mt(f"${fallback}$"))
 
 
 def _key_mt(claim, key) -> str:
-    return _math(name_tex(claim, key), r"\mathrm{" + key.replace("_", r"\ ") + "}")
+    return _math(name_tex(claim, key), upright(key))
 
 
 def _assign_mt(claim, key, value) -> str:
-    return _math(_assign(claim, key, value), r"\mathrm{" + key.replace("_", r"\ ") + "} = " + value_tex(value))
+    return _math(_assign(claim, key, value), f"{upright(key)} = {value_tex(value)}")
 
 
 def quantity_tex(claim: Claim, side, operand: bool = False) -> str:
     """One side of the claim for an axis label, in its LaTeX when matplotlib's mathtext can typeset it; as an
     `operand` of a ratio, a sum in parentheses."""
-    from boundlab.theory.latex import formula_latex, tex_names
-
     tex = formula_latex(side.display, tex_names(claim))
     if operand and isinstance(side.display, sp.Add):
         tex = rf"\left({tex}\right)"
-    return _mathtext(f"${tex}$", r"$\mathrm{" +
-                     re.sub(r"[_^{}\\$]", " ", side.source).replace(" ", r"\ ") + "}$")
+    return _math(tex, upright(re.sub(r"[_^{}\\$]", " ", side.source)))
 
 
 def _strip_sup(tex: str) -> str | None:
@@ -389,7 +388,7 @@ def _worst_panel(claim, worstcases) -> dict:
             "breach": [w.verdict == VIOLATED for w in worstcases],
             "bound": float(bound) if not bound.free_symbols else None,
             "bounds": [w.evidence.get("bound") for w in worstcases],
-            "ylabel": _math(target, r"\mathrm{" + claim.worstcase.replace("_", r"\ ") + "}"),
+            "ylabel": _math(target, upright(claim.worstcase)),
             "directions": worstcases[0].evidence["direction_ratios"]["count"]}
 
 
@@ -651,8 +650,6 @@ def _tick_tex(v: float) -> str:
     e = math.log10(v) if v > 0 else 0.0
     if v > 0 and abs(e - round(e)) < 1e-9 and not -3 <= e <= 4:
         return f"10^{{{int(round(e))}}}"
-    from boundlab.theory.latex import number_text
-
     return number_text(float(f"{v:.3g}"), 3)
 
 
@@ -718,8 +715,6 @@ def _what(claim, p) -> str:
 
 
 def _latex_side(claim) -> str:
-    from boundlab.theory.latex import formula_latex, tex_names
-
     return formula_latex(claim.left.display, tex_names(claim))
 
 
@@ -767,8 +762,6 @@ def _verdict(claim, result: dict) -> str:
 
 def _refutation(claim, w: dict) -> str:
     """What refuted the claim, from its witness, in the claim's notation (numbers by `number_text`)."""
-    from boundlab.theory.latex import number_text
-
     def n(x):
         x = _number(x)
         return number_text(x) if x is not None else "?"
