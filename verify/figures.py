@@ -38,6 +38,7 @@ from .verdict import CERTIFIED, ERROR, VIOLATED
 PP_POINTS = 101  # points of each P-P curve stored in report.json
 MAX_LINES = 4  # curves drawn per panel (grid points of a curve claim, P-P curves)
 MAX_TICKS = 7  # labelled values on a swept axis
+LABEL_CHARS = 30  # a side longer than this (in shown characters) is named in words on an axis
 REL_MATH = {"=": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "~": r"\sim"}
 
 
@@ -119,11 +120,19 @@ def _assign_mt(claim, key, value) -> str:
 
 def quantity_tex(claim: Claim, side, operand: bool = False) -> str:
     """One side of the claim for an axis label, in its LaTeX when matplotlib's mathtext can typeset it; as an
-    `operand` of a ratio, a sum in parentheses."""
+    `operand` of a ratio, a sum in parentheses; "the left side" or "the right side" when too long for an axis
+    (the caption and the statement above the figure give it)."""
     tex = formula_latex(side.display, tex_names(claim))
+    if len(_plain(tex)) > LABEL_CHARS:
+        return "the left side" if side is claim.left else "the right side"
     if operand and isinstance(side.display, sp.Add):
         tex = rf"\left({tex}\right)"
     return _math(tex, upright(re.sub(r"[_^{}\\$]", " ", side.source)))
+
+
+def _plain(tex: str) -> str:
+    """About the characters `tex` shows (commands and markup dropped), to estimate its width."""
+    return re.sub(r"\\[A-Za-z]+|[${}^_\\]", "", tex)
 
 
 def _strip_sup(tex: str) -> str | None:
@@ -316,8 +325,9 @@ def event_panel(claim, result, seed, quick) -> dict:
                 "mark": None if at_k is None or at_k[1] == 0 else [[at_k[0] / at_k[1]]], "mark_at": k}
     lhs_tex, rhs_tex = quantity_tex(claim, claim.left), quantity_tex(claim, claim.right)
     return {"kind": "boxes", **axis, "mode": "sides", "reference": None, "log_y": False, "ylabel": "value",
-            "series": [{"label": f"left side {lhs_tex}", "boxes": [_box(lhs) for lhs, _ in sides]},
-                       {"label": f"right side {rhs_tex}", "boxes": [_box(rhs) for _, rhs in sides]}],
+            "series": [{"label": f"{side} {tex}" if tex.startswith("$") else tex,
+                        "boxes": [_box(v[j]) for v in sides]}
+                       for j, (side, tex) in enumerate((("left side", lhs_tex), ("right side", rhs_tex)))],
             "mark": None if k is None else [[w["lhs"]], [w["rhs"]]], "mark_at": k}
 
 
@@ -403,6 +413,9 @@ MARKERS = ["o", "s", "^", "D"]
 DASHES = ["-", "--", ":", "-."]
 PANEL_SIZE = (3.1, 2.2)  # inches per panel: two panels fill a 6.5in text block
 LEGEND_ROW = 0.16  # inches per row of the legend below the panels
+TEXT_WIDTH = 6.5  # inches: a figure is never wider (its tables' text shrinks to fit)
+CHAR_WIDTH = 0.05  # inches per character of 7pt text, about
+TABLE_ROW = 0.12  # inches per row of a table of grid values under the x axis, past the first
 
 
 def render(data: dict):
@@ -413,14 +426,20 @@ def render(data: dict):
     import matplotlib.pyplot as plt
 
     panels = data["panels"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(PANEL_SIZE[0] * len(panels), PANEL_SIZE[1]), squeeze=False,
-                             layout="constrained")
+    table = max(label.count("\n") for p in panels for label in p.get("xticklabels") or [""])  # rows under x
+    height = PANEL_SIZE[1] + TABLE_ROW * table
+    widths = [_panel_width(p) for p in panels]
+    shrink = min(1.0, TEXT_WIDTH / sum(widths))
+    fig, axes = plt.subplots(1, len(panels), figsize=(sum(widths) * shrink, height), squeeze=False,
+                             layout="constrained", width_ratios=widths)
     for ax, panel in zip(axes[0], panels):
         {"intervals": _draw_intervals, "boxes": _draw_boxes, "pp": _draw_pp, "curve": _draw_curve,
          "worst": _draw_worst}[panel["kind"]](ax, panel)
         ax.set_xlabel(panel.get("xlabel") or "")
         ax.set_ylabel(panel["ylabel"])
         _log_ticks(ax, panel)
+        if panel.get("xheader"):
+            ax.tick_params(axis="x", labelsize=max(5.0, STYLE["xtick.labelsize"] * shrink))
         for at in panel.get("xbreaks") or []:
             _break_mark(ax, at)
     handles = {}
@@ -431,10 +450,19 @@ def render(data: dict):
         width = max(len(re.sub(r"\\[A-Za-z]+|[${}^_]", "", label)) for label in handles) + 6  # characters
         ncol = max(1, min(len(handles), 64 * len(panels) // width))
         rows = math.ceil(len(handles) / ncol)
-        fig.set_size_inches(fig.get_size_inches()[0], PANEL_SIZE[1] + LEGEND_ROW * rows)
+        fig.set_size_inches(fig.get_size_inches()[0], height + LEGEND_ROW * rows)
         fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=ncol, handlelength=1.8,
                    columnspacing=1.2)
     return fig
+
+
+def _panel_width(p) -> float:
+    """Inches a panel needs: PANEL_SIZE's, or more for a table of grid values under its x axis."""
+    if not p.get("xheader"):
+        return PANEL_SIZE[0]
+    cell = max(len(_plain(line)) for label in p["xticklabels"] for line in label.split("\n")) + 2
+    head = max(len(_plain(line)) for line in p["xheader"].split("\n"))
+    return max(PANEL_SIZE[0], 0.6 + CHAR_WIDTH * (head + cell * len(p["xticklabels"])))
 
 
 def draw(data: dict, path) -> None:
@@ -575,6 +603,8 @@ def _draw_boxes(ax, p):
                 ms=7, mfc="white", mec=INK, mew=0.8, zorder=5, label="refuting instance")
     if p.get("log_y"):
         ax.set_yscale("log")
+        values = [v for s in series for b in s["boxes"] for v in (b["min"], b["max"])] + [p["reference"]]
+        ax.set_ylim(min(values) / 3, max(values) * 3)
     _x_axis(ax, p)
 
 
@@ -635,7 +665,7 @@ def _log_ticks(ax, p):
     from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
     lo, hi = ax.get_ylim()
-    ticks = [t for t in LogLocator(subs=(1.0, 2.0, 5.0)).tick_values(lo, hi) if lo <= t <= hi]
+    ticks = [t for t in LogLocator(subs=(1.0, 2.0, 5.0), numticks=99).tick_values(lo, hi) if lo <= t <= hi]
     if len(ticks) > 6:
         ticks = [t for t in ticks if abs(math.log10(t) - round(math.log10(t))) < 1e-9] or ticks
         ticks = ticks[::math.ceil(len(ticks) / 5)]
