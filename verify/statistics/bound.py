@@ -187,6 +187,17 @@ class Bound(Curve):
                  f"smallest constant {name} fitted over the whole range") for name in points[0]["constants"]]
 
     def figure_series(self, claim, result, g, envs, batch, means):
-        consts = result.evidence["points"][0]["constants"]
-        rhs = claim.right.expr.subs({c.symbol: consts[c.name] for c in claim.constants})
-        return {"fitted_bound": [float(formula_values(rhs, env, batch).mean()) for env in envs]}
+        """The bound at the constants fitted on the whole range; for a drift (VIOLATED) also at those fitted on
+        the lower half, which the means leave behind as the range grows."""
+        ev = result.evidence["points"][0]
+        fits = {"fitted_bound": [ev["constants"][c.name] for c in claim.constants]}
+        if result.verdict == VIOLATED and "constants_half_range" in ev:
+            fits["half_bound"] = ev["constants_half_range"]["constants"]
+        out = {key: [float(formula_values(claim.right.expr.subs(dict(zip([c.symbol for c in claim.constants],
+                                                                           consts))), env, batch).mean())
+                     for env in envs] for key, consts in fits.items()}
+        w, name = result.witness, claim.over[0]
+        if result.verdict == VIOLATED and w and w.get("kind") == "above bound" and \
+                {k: v for k, v in w["point"].items() if k != name} == claim.grid[g]:
+            out.update(mark=[list(claim.over[1]).index(w["point"][name])], mark_label="mean above the bound")
+        return out

@@ -185,10 +185,10 @@ class IntervalStatistic(Pointwise):
                 ("Claimed", f"/points/{k}/claimed", f"claimed value at grid point {k + 1}")]
 
     def figure(self, claim, result, seed, quick):
-        from ..figures import interval_panel, quantity_tex
+        from ..figures import REL_MATH, interval_panel, quantity_tex
 
         return interval_panel(claim, result, [f"{self.figure_what} of {quantity_tex(claim, claim.left)}",
-                                              f"claimed ({claim.rel})"])
+                                              f"claimed (${REL_MATH[claim.rel]}$)"])
 
     figure_what = "mean"  # what the figure's legend calls the measured value
 

@@ -129,3 +129,12 @@ class Trend(Curve):
         last = len(points[0]["means"]) - 1
         return [("MeanFirst", "/points/0/means/0/estimate", "mean at the first swept value (first grid point)"),
                 ("MeanLast", f"/points/0/means/{last}/estimate", "mean at the last swept value (first grid point)")]
+
+    def figure_series(self, claim, result, g, envs, batch, means):
+        """For the refuting grid point, the two swept values between which the mean went the wrong way (marked)."""
+        w = result.witness
+        if result.verdict != VIOLATED or not w or w.get("point_index") != g:
+            return {}
+        values = [float(v) for v in claim.over[1]]
+        return {"mark": [values.index(float(w["from"])), values.index(float(w["to"]))],
+                "mark_label": "wrong-way change"}
