@@ -465,19 +465,16 @@ def _verification_text(r: dict) -> str:
 
 
 def _figure(item: dict, claim, layout: Layout) -> str:
-    """The claim's figure as a float: in a two-column paper a two-panel figure spans both columns."""
+    """The claim's figure as a float at its natural size (its text then matches every other figure's), shrunk to
+    the line when wider; in a two-column paper a figure wider than the column spans both columns."""
     from .figures import caption
 
     panels = len(item["figure_data"]["panels"])
     env = "figure*" if layout.columns == 2 and panels > 1 else "figure"
-    width = r"\linewidth" if panels > 1 or layout.columns == 2 else r"0.6\linewidth"
-    try:
-        text = caption(claim, item["figure_data"], item["result"])
-    except TypeError:  # a caption that does not take the verdict yet
-        text = caption(claim, item["figure_data"])
     return "\n".join([rf"\begin{{{env}}}[!htbp]", r"\centering",
-                      rf"\includegraphics[width={width}]{{\blreportdir figures/{figure_file(item['id'])}}}",
-                      rf"\caption{{{text}}}\label{{{_label('fig', item['id'])}}}", rf"\end{{{env}}}"])
+                      rf"\blgraphic{{\blreportdir figures/{figure_file(item['id'])}}}",
+                      rf"\caption{{{caption(claim, item['figure_data'], item['result'])}}}"
+                      rf"\label{{{_label('fig', item['id'])}}}", rf"\end{{{env}}}"])
 
 
 def preamble_tex(layout: Layout = Layout()) -> str:
@@ -505,6 +502,9 @@ def preamble_tex(layout: Layout = Layout()) -> str:
         r"\RequirePackage{lmodern}}{}\fi\fi",
         r"\AtBeginDocument{\@ifpackageloaded{natbib}{\renewcommand\blcite[2]{\citet{#1}}}"
         r"{\renewcommand\blcite[2]{#2 \cite{#1}}}}",
+        r"% \blgraphic{file}: a figure at its natural size, or shrunk to the line when wider",
+        r"\providecommand\blgraphic[1]{\setbox\z@\hbox{\includegraphics{#1}}\ifdim\wd\z@>\linewidth"
+        r"\includegraphics[width=\linewidth]{#1}\else\box\z@\fi}",
         r"\makeatother",
         r"\input{\blreportdir macros.tex}",
     ]) + "\n"
