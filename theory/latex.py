@@ -140,12 +140,12 @@ def _math_name(w: str) -> str | None:
     m = re.fullmatch(r"([A-Za-z])(\d+)", base)
     if m:
         base, subs = m[1], [m[2]] + subs
+    if base in ("infinity", "inf") and not subs:
+        return r"\infty "
     if base in GREEK:
         tex = GREEK[base] + " "
     elif base in FUNCTIONS:
         tex = FUNCTIONS[base] + " "
-    elif base in ("infinity", "inf") and not subs:
-        return r"\infty "
     elif re.fullmatch(r"[A-Za-z]", base):
         tex = base
     else:
@@ -350,8 +350,8 @@ def _star(p, i) -> bool:
 
 
 def _is_math(body: list[_Tok]) -> bool:
-    """Whether a piece carries a maths signal: a script, a relation, ± or →, a Greek name, a function applied,
-    a star, a sign, a number in scientific notation, or an operator in an expression with names."""
+    """Whether a piece carries a maths signal: a script, a relation, ± or →, a Greek name, infinity, a function
+    applied, a star, a sign, a number in scientific notation, or an operator in an expression with names."""
     names = any(t.kind == "id" and t.text not in FUNCTIONS for t in body)
     for i, t in enumerate(body):
         nxt = body[i + 1] if i + 1 < len(body) else None
@@ -359,6 +359,7 @@ def _is_math(body: list[_Tok]) -> bool:
                                or t.text in ("+", "-", "*", "/") and names):
             return True
         if t.kind == "id" and ("_" in t.text or t.text.rstrip("0123456789") in GREEK and t.text[0].islower()
+                               or t.text in ("inf", "infinity")
                                or nxt is not None and nxt.kind == "open" and nxt.glued
                                and (t.text in FUNCTIONS or len(t.text) == 1 or t.tex)):
             return True

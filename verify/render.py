@@ -35,17 +35,18 @@ def brief(r: Result) -> str:
 
 def brief_latex(r: Result) -> str:
     """`brief(r)` as finished LaTeX for running text (it may hold inline maths): its prose through `text_latex`
-    (``+-``, ``->``, ``alpha = 1e-06``, ``point(s)``), each JSON value in it (a grid point, a counterexample) as
-    `values_latex` gives it, at 4 significant digits (the full record stays in report.json)."""
+    (``+-``, ``->``, ``alpha = 1e-06``, ``point(s)``, intervals ``[-2900, -1500]``), each JSON object in it (a grid
+    point, a counterexample) as `values_latex` gives it, at 4 significant digits (the full record stays in
+    report.json). The command line's `brief` is unchanged."""
     text, out, pos = brief(r), [], 0
-    for m in re.finditer(r"[\[{]", text):
+    for m in re.finditer(r"\{", text):
         if m.start() < pos:
             continue
         try:
             value, end = _JSON.raw_decode(text, m.start())
         except ValueError:
             continue
-        if isinstance(value, (dict, list)) and value:
+        if value:
             out += [text_latex(text[pos:m.start()]), values_latex(value)]
             pos = end
     return "".join(out + [text_latex(text[pos:])])
