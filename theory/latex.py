@@ -61,7 +61,7 @@ def tt(name: str) -> str:
 def text_latex(s: str) -> str:
     """Researcher's prose as LaTeX: `$...$` is the author's inline maths, kept as written (when its braces
     balance); elsewhere ASCII maths (``n^0.283``, ``(1 - 1/n)^n``, ``x_i <= sqrt(d/n)``, ``alpha``) becomes inline
-    maths (`prose_math`) and everything else is escaped text."""
+    maths (`prose_latex`) and everything else is escaped text."""
     parts = str(s).split("$")
     if len(parts) % 2 == 0 or not all(_balanced(p) for p in parts[1::2]):  # an unpaired $: all of it is text
         return prose_latex(s)
@@ -253,6 +253,8 @@ def _text(t: _Tok) -> str:
         return number_text(float(t.text))
     if t.kind == "code" or t.kind in ("word", "id") and "_" in t.text:
         return tt(t.text)
+    if t.kind == "url":
+        return escape_text(t.text).replace("/", r"/\allowbreak{}")
     return escape_text(t.text)
 
 
@@ -285,7 +287,8 @@ def _name_list(run, i) -> bool:
     rest = [t for t in run[i + 1:] if t.kind != "ws"]
     before = [t for t in run[:i] if t.kind != "ws"][-2:]
     names = before[-1:] + rest[:1]
-    return len(rest) > 1 and (len(before) < 2 or before[0].kind == "comma") and rest[1].text in ("<", ">", "<=", ">=", "!=", "≤", "≥", "≠") and len(names) == 2 \
+    return len(rest) > 1 and (len(before) < 2 or before[0].kind == "comma") and len(names) == 2 \
+        and rest[1].text in ("<", ">", "<=", ">=", "!=", "≤", "≥", "≠") \
         and all(t.kind == "id" and "_" not in t.text and not t.tex and t.text not in ("a", "A", "I") for t in names)
 
 

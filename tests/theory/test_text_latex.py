@@ -50,7 +50,8 @@ EXAMPLES = [
     ("pre-trained two-layer networks", "pre-trained two-layer networks"),
     ("In a set, a Hölder-s ball", "In a set, a Hölder-s ball"),
     ("Theorem 3.1 of Stone (1982), arXiv 2103.01234", "Theorem 3.1 of Stone (1982), arXiv 2103.01234"),
-    ("see https://arxiv.org/abs/2103.01234_v2", r"see https://arxiv.org/abs/2103.01234\_v2"),
+    ("see https://arxiv.org/abs/2103.01234_v2",
+     r"see https:/\allowbreak{}/\allowbreak{}arxiv.org/\allowbreak{}abs/\allowbreak{}2103.01234\_v2"),
     ("the log-log slope, items 3-4, a 1-Lipschitz head", "the log-log slope, items 3-4, a 1-Lipschitz head"),
     ("e.g. the paper's Figure 2(a)", "e.g. the paper's Figure 2(a)"),
     ("over 4 point(s), 1 test(s); point(s)", "over 4 points, 1 test; point(s)"),
@@ -72,14 +73,16 @@ def test_prose_becomes_text_with_inline_maths(text, tex):
     assert text_latex(text) == tex
 
 
-@pytest.mark.parametrize("value, tex", [(-0.5, r"\ensuremath{-0.5}"), (-3, r"\ensuremath{-3}"), (1e-6, r"\ensuremath{10^{-6}}"),
-                                        (-1e-6, r"\ensuremath{-10^{-6}}"), (2.5e-7, r"\ensuremath{2.5\times 10^{-7}}"),
-                                        (0.283, "0.283"), (3.0000000000000004, "3"), (float("-inf"), r"\ensuremath{-\infty}")])
+@pytest.mark.parametrize("value, tex", [(-0.5, r"\ensuremath{-0.5}"), (-3, r"\ensuremath{-3}"),
+                                        (1e-6, r"\ensuremath{10^{-6}}"), (-1e-6, r"\ensuremath{-10^{-6}}"),
+                                        (2.5e-7, r"\ensuremath{2.5\times 10^{-7}}"), (0.283, "0.283"),
+                                        (3.0000000000000004, "3"), (float("-inf"), r"\ensuremath{-\infty}")])
 def test_a_negative_number_has_a_minus_sign_and_a_power_of_ten_no_mantissa_of_one(value, tex):
     assert number_text(value) == tex
 
 
-@pytest.mark.parametrize("level, tex", [(1 - 1e-6, r"\ensuremath{1 - 10^{-6}}"), (1 - 2e-7, r"\ensuremath{1 - 2\times 10^{-7}}"),
+@pytest.mark.parametrize("level, tex", [(1 - 1e-6, r"\ensuremath{1 - 10^{-6}}"),
+                                        (1 - 2e-7, r"\ensuremath{1 - 2\times 10^{-7}}"),
                                         (1 - 1e-6 / 3, r"\ensuremath{1 - 3.333\times 10^{-7}}"), (0.95, "0.95"),
                                         (0.999, "0.999"), (1.0, "1")])
 def test_a_confidence_level_is_written_one_way(level, tex):
@@ -108,9 +111,11 @@ WITH_MATHS = st.tuples(MATHS_TEXT.map(lambda s: s.replace("$", "")), INLINE,
 
 
 def _errors(outputs: list[str], tmp_path) -> str:
-    """pdflatex's errors for a document setting each output as a paragraph, in bold and in an align* \\text."""
+    """pdflatex's errors for a document setting each output as a paragraph, in bold, in an align* \\text and as
+    a section title (a moving argument)."""
     blocks = [rf"{tex}\par\textbf{{{tex}}}\par\begin{{align*}} x && \text{{\small {tex}}}\end{{align*}}"
-              for tex in outputs]
+              rf"\subsection{{{tex}}}" for tex in outputs]
+    blocks[0] = r"\tableofcontents" + blocks[0]
     source = "\\documentclass{article}\n" + preamble() + "\n\\begin{document}\n" + "\n\n".join(blocks) + \
         "\n\\end{document}\n"
     (tmp_path / "doc.tex").write_text(source)
