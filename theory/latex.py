@@ -354,7 +354,8 @@ def _star(p, i) -> bool:
 
 def _is_math(body: list[_Tok]) -> bool:
     """Whether a piece carries a maths signal: a script, a relation, ± or →, a Greek name, infinity, a function
-    applied, a star, a sign, a number in scientific notation, or an operator in an expression with names."""
+    applied (log(x), log n), a star, a sign, a number in scientific notation, or an operator in an expression with
+    names."""
     names = any(t.kind == "id" and t.text not in FUNCTIONS for t in body)
     for i, t in enumerate(body):
         nxt = body[i + 1] if i + 1 < len(body) else None
@@ -368,6 +369,9 @@ def _is_math(body: list[_Tok]) -> bool:
             return True
         if t.kind == "num" and _odd_number(t.text):
             return True
+        if t.text in FUNCTIONS and i + 2 < len(body) and body[i + 1].kind == "ws" and body[i + 2].kind == "id" \
+                and (len(body[i + 2].text) == 1 or body[i + 2].text in GREEK):
+            return True  # log n, det A
     return _sign(body, 0)
 
 

@@ -26,6 +26,7 @@ EXAMPLES = [
     ("sqrt(u + v) <= sqrt(u) + sqrt(v)", r"$\sqrt{u + v} \le \sqrt{u} + \sqrt{v}$"),
     ("log(1/delta) > 0 for delta in (0, 1)", r"$\log(1/\delta) > 0$ for $\delta$ in (0, 1)"),
     ("exp(-x^2/2)", r"$\exp(-x^{2}/2)$"),
+    ("a sigmoid in log n, the log of the loss", r"a sigmoid in $\log n$, the log of the loss"),
     ("the level alpha and eps", r"the level $\alpha$ and $\varepsilon$"),
     ("X ~ N(0, sigma^2)", r"$X \sim N(0, \sigma^{2})$"),
     ("for p, f > 0", r"for $p, f > 0$"),
