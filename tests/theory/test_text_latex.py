@@ -4,6 +4,8 @@ output compiles (a property test, many strings to one pdflatex run)."""
 import re
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -116,11 +118,12 @@ def _errors(outputs: list[str], tmp_path) -> str:
     a section title (a moving argument)."""
     blocks = [rf"{tex}\par\textbf{{{tex}}}\par\begin{{align*}} x && \text{{\small {tex}}}\end{{align*}}"
               rf"\subsection{{{tex}}}" for tex in outputs]
-    blocks[0] = r"\tableofcontents" + blocks[0]
+    blocks[0] = "\\tableofcontents\n" + blocks[0]
     source = "\\documentclass{article}\n" + preamble() + "\n\\begin{document}\n" + "\n\n".join(blocks) + \
         "\n\\end{document}\n"
-    (tmp_path / "doc.tex").write_text(source)
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # a fresh folder: no .toc of an earlier example
+    (folder / "doc.tex").write_text(source)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=folder,
                          capture_output=True, text=True, errors="replace", timeout=120)
     return "" if run.returncode == 0 else run.stdout[-2000:]
 
