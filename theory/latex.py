@@ -27,7 +27,8 @@ from sympy.printing.latex import LatexPrinter, requires_partial
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 __all__ = ["claim_latex", "derivation_latex", "document_setup", "environments", "escape_text", "formula_latex",
-           "macro_name", "number_text", "preamble", "standalone", "statement_latex", "tex_names", "text_latex"]
+           "level_tex", "macro_name", "number_math", "number_text", "preamble", "prose_latex", "standalone",
+           "statement_latex", "tex_names", "text_latex", "values_latex"]
 
 REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "!=": r"\neq", "~": r"\sim"}
 
@@ -38,12 +39,20 @@ LINE_CHARS = 55
 NARROW_CHARS = 30
 
 _ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-            "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+            "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+            "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+
+#: Characters pdflatex typesets in text (T1 and utf8): printable ASCII, Latin-1 and common punctuation.
+#: Anything else, which would stop pdflatex ("Unicode character not set up"), is written as [U+XXXX].
+_TEXT_CHARS = re.compile("[\t\n\r\x20-\x7e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u0152\u0153]")
 
 
 def escape_text(s: str) -> str:
-    """`s` as LaTeX text: the characters & % $ # _ { } ~ ^ \\ are escaped, everything else is kept."""
-    return re.sub(r"[&%$#_{}~^\\]", lambda m: _ESCAPES[m.group()], str(s))
+    """`s` as LaTeX text: the characters & % $ # _ { } ~ ^ \\ < > | are escaped (the last three print as other
+    glyphs in OT1 fonts), whitespace runs become one space (a blank line would end a paragraph inside a title),
+    and a character pdflatex cannot typeset is written as its code point, [U+XXXX]."""
+    return "".join(_ESCAPES.get(c) or (c if _TEXT_CHARS.match(c) else _math_char(c) or f"[U+{ord(c):04X}]")
+                   for c in re.sub(r"\s+", " ", str(s)))
 
 
 def tt(name: str) -> str:
@@ -52,11 +61,407 @@ def tt(name: str) -> str:
 
 
 def text_latex(s: str) -> str:
-    """Prose that may hold inline math: text outside `$...$` is escaped, math inside is kept as written."""
+    """Researcher's prose as LaTeX: `$...$` is the author's inline maths, kept as written (when its braces
+    balance); elsewhere ASCII maths (``n^0.283``, ``(1 - 1/n)^n``, ``x_i <= sqrt(d/n)``, ``alpha``) becomes inline
+    maths (`prose_latex`) and everything else is escaped text."""
     parts = str(s).split("$")
-    if len(parts) % 2 == 0:  # an unpaired $: treat the whole string as text
-        return escape_text(s)
-    return "".join(f"${p}$" if i % 2 else escape_text(p) for i, p in enumerate(parts))
+    if len(parts) % 2 == 0 or not all(_balanced(p) for p in parts[1::2]):  # an unpaired $: all of it is text
+        return prose_latex(s)
+    return "".join(f"${p}$" if i % 2 else prose_latex(p) for i, p in enumerate(parts))
+
+
+def _balanced(tex: str) -> bool:
+    """Whether the braces of `tex` (not counting \\{ and \\}) balance, and it holds no blank line, # or % and
+    nothing but ASCII: what inline maths must be to be kept as written."""
+    depth = 0
+    for b in re.sub(r"\\.", "", tex):
+        depth += (b == "{") - (b == "}")
+        if depth < 0:
+            return False
+    return depth == 0 and not re.search(r"[#%]|\n\s*\n|[^\x20-\x7e\s]", tex) and not tex.rstrip().endswith("\\")
+
+
+# ---- ASCII maths in prose ----------------------------------------------------------------------------------
+GREEK = {g: "\\" + g for g in ("alpha beta gamma delta zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+                               "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi "
+                               "Omega varepsilon vartheta varphi varrho").split()}
+GREEK.update(eps=r"\varepsilon", epsilon=r"\varepsilon")
+#: Function and operator names written before their argument, and their LaTeX.
+FUNCTIONS = {**{f: "\\" + f for f in "log ln exp sin cos tan sinh cosh tanh arcsin arccos arctan min max sup inf "
+                                    "det lim arg Pr sum prod".split()},
+             **{f: rf"\operatorname{{{f}}}" for f in "tr Var Cov argmin argmax sign erf diag rank".split()},
+             "sqrt": r"\sqrt"}
+RELATIONS = {"<=": r"\le", ">=": r"\ge", "!=": r"\neq", "==": "=", "=": "=", "<": "<", ">": ">", "~": r"\sim",
+             "<<": r"\ll", ">>": r"\gg", "->": r"\to", "<-": r"\leftarrow", "=>": r"\Rightarrow",
+             "+-": r"\pm", "±": r"\pm", "≤": r"\le", "≥": r"\ge", "≠": r"\neq", "→": r"\to", "≈": r"\approx"}
+_UNICODE_MATH = {"×": r"\times", "·": r"\cdot", "∞": r"\infty", "√": r"\surd", "∈": r"\in", "∑": r"\sum",
+                 "−": "-", **{k: v for k, v in RELATIONS.items() if len(k) == 1 and ord(k) > 127},
+                 **{chr(0x3b1 + i): "\\" + g for i, g in enumerate(
+                     "alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
+                     "varsigma sigma tau upsilon varphi chi psi omega".split()) if g != "o"}}
+
+
+def _math_char(c: str) -> str | None:
+    """A maths character pdflatex has no text glyph for (≤, α, ∞, ...) as inline maths, or None."""
+    return f"${_UNICODE_MATH[c]}$" if c in _UNICODE_MATH else None
+
+
+_TOKEN = re.compile(r"""
+    (?P<url>(?:https?://|www\.)[^\s]+[^\s.,;:)\]])
+  | (?P<code>(?=[A-Za-z][\w.]*_)[A-Za-z]\w*(?:\.\w+)+|(?:\w+/){2,}[\w.]*\w|(?:\w+/)+\w+\.[A-Za-z]{1,4}\b)
+  | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w.]))?)
+  | (?P<word>[^\W\d_](?:[^\W_]|_(?=[^\W_]))*)
+  | (?P<op><=|>=|!=|==|->|<-|=>|\+-|<<|>>|\*\*|[-+*/=<>^_|~±≤≥≠→≈])
+  | (?P<open>[(\[{])
+  | (?P<close>[)\]}])
+  | (?P<ws>\s+)
+  | (?P<other>.)""", re.VERBOSE | re.DOTALL)
+_PAIRS = {"(": ")]", "[": ")]", "{": "}"}
+_MATHS = ("num", "id", "op", "open", "close", "ws", "comma")  # the kinds of token maths is made of
+
+
+@dataclass
+class _Tok:
+    kind: str  # num, id (a maths name), word, op, open, close, ws, comma, other
+    text: str
+    after: str = ""  # the kind of the token before it ("" at the start)
+    tex: str = ""  # its maths, when not its text's (an operator name such as Beta in Beta(a, b))
+
+    @property
+    def glued(self) -> bool:
+        """No space before it."""
+        return self.after != "ws"
+
+
+def _math_name(w: str) -> str | None:
+    """A word as a maths name (x, C1 as C_{1}, alpha, x_i, sigma_max, L_pp, sum_i, log), or None for a word
+    of prose or code (risk_mean)."""
+    base, *subs = w.split("_")
+    if base == "sqrt" and subs or not w.isascii():
+        return None
+    m = re.fullmatch(r"([A-Za-z])(\d+)", base)
+    if m:
+        base, subs = m[1], [m[2]] + subs
+    if base in ("infinity", "inf") and not subs:
+        return r"\infty "
+    if base in GREEK:
+        tex = GREEK[base] + " "
+    elif base in FUNCTIONS:
+        tex = FUNCTIONS[base] + " "
+    elif re.fullmatch(r"[A-Za-z]", base):
+        tex = base
+    else:
+        return None
+    if not subs:
+        return tex
+    parts = [GREEK.get(p) or {"min": r"\min", "max": r"\max", "inf": r"\infty", "infinity": r"\infty"}.get(p)
+             or (p if len(p) <= 2 else rf"\mathrm{{{p}}}") for p in subs]
+    return tex.rstrip() + "_{" + ",".join(parts) + "}"
+
+
+def _tokens(s: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(s):
+        kind, text = m.lastgroup, m.group()
+        if kind == "word" and out and out[-1].text == "'" and out[-1].after != "ws":
+            pass  # the s of paper's
+        elif kind == "word" and _math_name(text) is not None:
+            kind = "id"
+        elif kind == "word" and out and out[-1].kind == "num" and re.fullmatch(r"[a-z]{1,3}", text) \
+                and text not in ("st", "nd", "rd", "th"):
+            kind = "id"  # 2ab, 2s: a coefficient and its variables
+        elif kind == "other" and text == ",":
+            kind = "comma"
+        elif text == "'" and out and (out[-1].kind in ("id", "close") or out[-1].text == "'"):
+            kind = "op"  # a prime: f'(x), l''(t)
+        out.append(_Tok(kind, text, out[-1].kind if out else ""))
+    for i, t in enumerate(out[:-2]):  # a word under a script is a maths name: risk^2, dD_p^2
+        if t.kind == "word" and out[i + 1].text in ("^", "_") and out[i + 1].glued and _operand(out[i + 2]) \
+                and out[i + 2].glued and re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z0-9]+)*", t.text):
+            base, *subs = t.text.split("_")
+            t.kind, t.tex = "id", rf"\mathrm{{{base}}}" + (f"_{{\\mathrm{{{','.join(subs)}}}}}" if subs else "")
+    return out
+
+
+def _match(toks: list[_Tok]) -> dict[int, int]:
+    """Matching brackets of `toks` (index of opener -> index of closer, both ways); unmatched ones are left out.
+    ( and [ close with ) or ] (intervals such as [0, 1)); { closes with }."""
+    pairs, stack = {}, []
+    for i, t in enumerate(toks):
+        if t.kind == "open":
+            stack.append(i)
+        elif t.kind == "close":
+            k = next((k for k in range(len(stack) - 1, -1, -1) if t.text in _PAIRS[toks[stack[k]].text]), None)
+            if k is not None:
+                j = stack[k]
+                del stack[k:]
+                pairs[j], pairs[i] = i, j
+    return pairs
+
+
+def _operand(t: _Tok) -> bool:
+    return t.kind in ("num", "id", "open", "close")
+
+
+def prose_latex(s: str) -> str:
+    """Prose without `$` as LaTeX: maximal runs of maths-like tokens (names, numbers, operators, brackets) that
+    carry a maths signal (`_is_math`) become inline maths (`_math`), the rest is escaped text."""
+    s = re.sub(r"\b(\d+)(\s+[^\W\d_]+)\(s\)", lambda m: m[1] + m[2] + ("" if m[1] == "1" else "s"), str(s))
+    toks = _code_calls(_tokens(s))
+    out, run = [], []
+    for t in toks + [_Tok("other", "")]:
+        if t.kind in _MATHS:
+            run.append(t)
+        else:
+            out.append(_run_latex(run))
+            out.append(_text(t))
+            run = []
+    return "".join(out)
+
+
+def _code_calls(toks: list[_Tok]) -> list[_Tok]:
+    """A word glued to a bracketed argument list: with a plural marker, point(s), one word of prose; applied to
+    maths, logit(phi) or Beta(a, b), an operator name; applied to anything else, simplify(lhs - rhs), code in
+    typewriter type."""
+    pairs, out, i = _match(toks), [], 0
+    while i < len(toks):
+        t = toks[i]
+        j = pairs.get(i + 1, 0) if i + 1 < len(toks) and toks[i + 1].text == "(" and toks[i + 1].glued else 0
+        inner = toks[i + 2:j]
+        if t.kind == "word" and j and re.fullmatch(r"[A-Za-z]+", t.text) \
+                and all(x.kind in _MATHS for x in inner) and not re.fullmatch(r"[a-z]{1,2}", _join(inner)):
+            out.append(_Tok("id", t.text, t.after, rf"\operatorname{{{t.text}}}"))
+        elif t.kind == "word" and j:
+            kind = "word" if re.fullmatch(r"[^\W\d_]{1,2}", _join(inner)) else "code"
+            out.append(_Tok(kind, _join(toks[i:j + 1]), t.after))
+            i = j + 1
+            continue
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+def _join(toks: list[_Tok]) -> str:
+    return "".join(t.text for t in toks)
+
+
+def _text(t: _Tok) -> str:
+    """One token as text: a relation as its maths symbol, a long or scientific number in `number_text` style,
+    a code name (risk_mean) in typewriter type."""
+    if t.kind == "op" and t.text in RELATIONS and t.text not in ("=", "<", ">", "~"):
+        return f"${RELATIONS[t.text]}$"
+    if t.kind == "num" and _odd_number(t.text):
+        return number_text(float(t.text))
+    if t.kind == "code" or t.kind in ("word", "id") and "_" in t.text:
+        return tt(t.text)
+    if t.kind == "url":
+        return escape_text(t.text).replace("/", r"/\allowbreak{}")
+    return escape_text(t.text)
+
+
+def _odd_number(text: str) -> bool:
+    """A number not to print as written: in scientific notation or with more than 6 decimals (float noise)."""
+    return bool(re.search(r"[eE]|\.\d{7}", text))
+
+
+def _run_latex(run: list[_Tok]) -> str:
+    """A run of maths-like tokens: unmatched brackets and commas outside brackets (except in a list of names,
+    `p, f > 0`) split it; each piece is maths when it carries a signal, else text."""
+    pairs, depth, pieces, cur = _match(run), 0, [], []
+    for i, t in enumerate(run):
+        if t.kind in ("open", "close") and i not in pairs:
+            pieces += [cur, [t]]
+            cur = []
+            continue
+        depth += (t.kind == "open") - (t.kind == "close")
+        if t.kind == "comma" and depth == 0 and not _name_list(run, i):
+            pieces += [cur, [t]]
+            cur = []
+            continue
+        cur.append(t)
+    return "".join(_piece_latex(p) for p in pieces + [cur])
+
+
+def _name_list(run, i) -> bool:
+    """Whether the comma at `i` is in a list of plain names that an inequality follows (p, f > 0; u, v >= 0),
+    none of them the article a."""
+    rest = [t for t in run[i + 1:] if t.kind != "ws"]
+    before = [t for t in run[:i] if t.kind != "ws"][-2:]
+    names = before[-1:] + rest[:1]
+    return len(rest) > 1 and (len(before) < 2 or before[0].kind == "comma") and len(names) == 2 \
+        and rest[1].text in ("<", ">", "<=", ">=", "!=", "≤", "≥", "≠") \
+        and all(t.kind == "id" and "_" not in t.text and not t.tex and t.text not in ("a", "A", "I") for t in names)
+
+
+def _piece_latex(p: list[_Tok]) -> str:
+    """A balanced piece: its ends trimmed of spaces, dangling operators and the article a; brackets around all
+    of it stay text; the rest is maths if it carries a signal."""
+    if not p:
+        return ""
+    if len(p) == 1 and p[0].kind in ("open", "close", "comma"):
+        return _text(p[0])
+    i, j = 0, len(p)
+    while i < j and (p[i].kind in ("ws", "comma") or p[i].kind == "op" and not _sign(p, i) and not _bar(p, i, 1)
+                     or (p[i].kind == "num" and p[i + 2:i + 3] and p[i + 2].kind == "open"  # Table 1 (k = 2)
+                         or p[i].text == "a" and p[i + 2:i + 3] and _operand(p[i + 2]))  # a $10^{12}$ factor
+                     and p[i + 1].kind == "ws" and not _relation_at_top(p)):
+        i += 1
+    while j > i and (p[j - 1].kind in ("ws", "comma")
+                     or p[j - 1].kind == "op" and not _star(p, j - 1) and p[j - 1].text != "'"
+                     and not _bar(p, j - 1, -1)):
+        j -= 1
+    head, body, tail = p[:i], p[i:j], p[j:]
+    pairs = _match(body)
+    if body and body[0].kind == "open" and pairs.get(0) == len(body) - 1:
+        inner = _run_latex(body[1:-1])
+        core = _text(body[0]) + inner + _text(body[-1])
+    elif len(body) == 1 and body[0].kind == "num":
+        core = _text(body[0])
+    elif body and _is_math(body):
+        core = "$" + _math(body) + "$"
+    else:
+        core = "".join(_text(t) for t in body)
+    return "".join(_text(t) for t in head) + core + "".join(_text(t) for t in tail)
+
+
+def _sign(p, i) -> bool:
+    """Whether the operator at `i` is a sign (-0.5, -(s + 1)), not a hyphen (Hölder-s) nor a binary operator:
+    - or + glued to the operand after it and not to a word, a number or a bracket before it."""
+    return p[i].text in ("-", "+") and i + 1 < len(p) and _operand(p[i + 1]) and p[i + 1].glued \
+        and (p[i - 1].kind in ("ws", "open", "op") if i else p[i].after not in ("word", "id", "num", "close"))
+
+
+def _relation_at_top(p) -> bool:
+    """Whether a relation stands outside all brackets of `p` (a formula, not a phrase that holds one)."""
+    depth = 0
+    for t in p:
+        depth += (t.kind == "open") - (t.kind == "close")
+        if depth == 0 and t.kind == "op" and t.text in RELATIONS:
+            return True
+    return False
+
+
+def _bar(p, i, side: int) -> bool:
+    """Whether | at `i` is an absolute-value bar glued to an operand on its inner `side` (+1 after, -1 before)."""
+    k = i + side if side > 0 else i
+    return p[i].text == "|" and 0 <= i + side < len(p) and _operand(p[i + side]) and p[k].glued
+
+
+def _star(p, i) -> bool:
+    """Whether `*` at `i` is a star on the name before it (p*, n*(eps)), not a product."""
+    return p[i].text == "*" and p[i].glued and i > 0 and p[i - 1].kind == "id" \
+        and (i + 1 == len(p) or p[i + 1].kind not in ("id", "num"))
+
+
+def _is_math(body: list[_Tok]) -> bool:
+    """Whether a piece carries a maths signal: a script, a relation, ± or →, a Greek name, infinity, a function
+    applied (log(x), log n), a star, a sign, a number in scientific notation, or an operator in an expression with
+    names."""
+    names = any(t.kind == "id" and t.text not in FUNCTIONS for t in body)
+    for i, t in enumerate(body):
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if t.kind == "op" and (t.text in ("^", "_", "**") or t.text in RELATIONS or _star(body, i)
+                               or t.text in ("+", "-", "*", "/") and names):
+            return True
+        if t.kind == "id" and ("_" in t.text or t.text.rstrip("0123456789") in GREEK and t.text[0].islower()
+                               or t.text in ("inf", "infinity")
+                               or nxt is not None and nxt.kind == "open" and nxt.glued
+                               and (t.text in FUNCTIONS or len(t.text) == 1 or t.tex)):
+            return True
+        if t.kind == "num" and _odd_number(t.text):
+            return True
+        if t.text in FUNCTIONS and i + 2 < len(body) and body[i + 1].kind == "ws" and body[i + 2].kind == "id" \
+                and (len(body[i + 2].text) == 1 or body[i + 2].text in GREEK):
+            return True  # log n, det A
+    return _sign(body, 0)
+
+
+def _math(toks: list[_Tok]) -> str:
+    """Maths tokens as LaTeX maths: scripts ^x, ^-1 and ^(...) as ^{...} (a bracketed group under a script loses
+    its brackets), names (`_math_name`), sqrt(x) as \\sqrt{x}, relations and operators as symbols; a second script
+    of one kind on one base braces the base first, so the result always compiles."""
+    pairs = _match(toks)
+    atoms: list[list] = []  # [tex, has ^, has _]
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "op" and (t.text in ("^", "**", "_") or _star(toks, i)):
+            kind = "_" if t.text == "_" else "^"
+            if _star(toks, i):
+                arg, i = "*", i + 1
+            else:
+                arg, i = _script(toks, i + 1, pairs)
+            base = atoms[-1] if atoms and atoms[-1][0].strip() else None
+            if base is None:
+                atoms.append(["{}", False, False])
+                base = atoms[-1]
+            slot = 1 if kind == "^" else 2
+            if base[slot]:
+                base[:] = ["{" + base[0] + "}", False, False]
+            base[0] += f"{kind}{{{arg}}}"
+            base[slot] = True
+            continue
+        if t.kind == "open" and i in pairs:
+            j = pairs[i]
+            inner = _math(toks[i + 1:j])
+            if t.text == "{":
+                tex = r"\{" + inner + r"\}"
+            elif toks[i - 1:i] and toks[i - 1].text == "sqrt" and t.glued:
+                atoms[-1][0] = r"\sqrt{" + inner + "}"
+                i = j + 1
+                continue
+            elif j + 1 < len(toks) and toks[j + 1].text in ("^", "**"):
+                tex = rf"\left{t.text}{inner}\right{toks[j].text}"
+            else:
+                tex = t.text + inner + toks[j].text
+            atoms.append([tex, False, False])
+            i = j + 1
+            continue
+        atoms.append([_math_token(t), False, t.kind == "id" and "_" in t.text])
+        i += 1
+    return re.sub(r"(\\[A-Za-z]+) (?=[\^_'}\])/,(\[|])|( ) +", r"\1\2", "".join(a[0] for a in atoms)).strip()
+
+
+def _script(toks, k, pairs) -> tuple[str, int]:
+    """The argument of a script starting at `k` and the index after it: a bracketed group (without its round
+    brackets), a sign and an operand, or one operand; `\\wedge`-free, an empty script when there is none."""
+    sign = ""
+    if k < len(toks) and toks[k].text in "-+" and k + 1 < len(toks) and _operand(toks[k + 1]):
+        sign, k = toks[k].text, k + 1
+    if not sign and k < len(toks) and toks[k].text in ("+", "-", "*"):
+        return toks[k].text, k + 1  # X^+, A^*
+    if k >= len(toks) or not _operand(toks[k]) or toks[k].kind == "close":
+        return sign, k
+    t = toks[k]
+    if t.kind == "open" and k in pairs:
+        inner = _math(toks[k + 1:pairs[k]])
+        keep = sign or t.text == "["
+        return sign + (t.text + inner + toks[pairs[k]].text if keep and t.text != "{" else inner), pairs[k] + 1
+    tex = _math_token(t).strip()
+    if t.text in FUNCTIONS and k + 1 < len(toks) and toks[k + 1].kind == "open" and k + 1 in pairs:
+        end = pairs[k + 1] + 1
+        return sign + _math(toks[k:end]), end
+    return sign + tex, k + 1
+
+
+def _math_token(t: _Tok) -> str:
+    """One token in maths: a name, a number in `number_text` style when odd, an operator as its symbol."""
+    if t.kind == "ws":
+        return " "
+    if t.kind == "id":
+        return t.tex or (r"\surd " if t.text == "sqrt" else _math_name(t.text) or t.text)
+    if t.kind == "num":
+        return number_math(float(t.text)) if _odd_number(t.text) else t.text
+    if t.text in RELATIONS:
+        return f" {RELATIONS[t.text]} "
+    if t.text == "*":
+        return r" \cdot "
+    if t.kind in ("open", "close"):
+        return {"{": r"\{", "}": r"\}"}.get(t.text, t.text)
+    if t.kind == "comma":
+        return ","
+    return t.text if t.text in ("+", "-", "/", "|", "'") else escape_text(t.text)
 
 
 class _PaperPrinter(LatexPrinter):
@@ -473,9 +878,9 @@ def macro_name(*parts: str) -> str:
     return "bl" + "".join(_DIGITS[int(w)] if w.isdigit() else w[0].upper() + w[1:] for w in words)
 
 
-def number_text(value, digits: int = 4) -> str:
-    """`value` for running text: an integer as it is, otherwise `digits` significant digits, in decimal between
-    1e-3 and 1e5 and as m \\times 10^{e} beyond (in \\ensuremath, so it works in text and in math)."""
+def number_math(value, digits: int = 4) -> str:
+    """`value` as maths (no $): an integer as it is, otherwise `digits` significant digits, in decimal between
+    1e-3 and 1e5 and as m \\times 10^{e} beyond (10^{e} when m is 1); a negative number with a minus sign."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"not a number: {value!r}")
     if isinstance(value, int):
@@ -483,7 +888,7 @@ def number_text(value, digits: int = 4) -> str:
     if value != value:
         raise ValueError("NaN has no text")
     if value in (float("inf"), float("-inf")):
-        return r"\ensuremath{" + ("-" if value < 0 else "") + r"\infty}"
+        return ("-" if value < 0 else "") + r"\infty"
     if value == 0:
         return "0"
     exp = math.floor(math.log10(abs(value)))
@@ -493,4 +898,47 @@ def number_text(value, digits: int = 4) -> str:
     mant = f"{value / 10 ** exp:.{digits - 1}f}".rstrip("0").rstrip(".")
     if mant in ("10", "-10"):  # rounding carried into the next power
         mant, exp = mant[:-1], exp + 1
-    return r"\ensuremath{" + mant + r"\times 10^{" + str(exp) + "}}"
+    return mant.replace("1", "") + f"10^{{{exp}}}" if mant in ("1", "-1") else mant + rf"\times 10^{{{exp}}}"
+
+
+def values_latex(value, digits: int = 4, items: int = 4) -> str:
+    """A JSON value (a grid point, a counterexample) for running text, briefly: a mapping as ``$n = 3$,
+    $\varepsilon = 0.1$`` (a key that is no maths name in typewriter type), numbers as `number_math` says, a list
+    as its first `items` entries and its length. Short on purpose: the full record is in the JSON."""
+    def math(v) -> str:
+        if isinstance(v, bool) or v is None:
+            return rf"\text{{{str(v).lower()}}}"
+        if isinstance(v, (int, float)):
+            return number_math(v, digits) if v == v else r"\mathrm{NaN}"
+        if isinstance(v, str) and v in ("inf", "-inf", "nan"):
+            return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}[v]
+        if isinstance(v, (list, tuple)):
+            more = [rf"\ldots\text{{ ({len(v)} entries)}}"] if len(v) > items else []
+            return "(" + ", ".join([math(x) for x in v[:items]] + more) + ")"
+        if isinstance(v, dict):
+            return r"\{" + ", ".join(rf"\text{{{pair(k, x)}}}" for k, x in v.items()) + r"\}"
+        return r"\text{" + text_latex(str(v)) + "}"
+
+    def pair(k, v) -> str:
+        name = _math_name(k) if re.fullmatch(r"[A-Za-z]\w*", str(k)) else None
+        return f"${name.strip()} = {math(v)}$" if name else f"{tt(str(k))} $= {math(v)}$"
+
+    if isinstance(value, dict):
+        return ", ".join(pair(k, v) for k, v in value.items())
+    return f"${math(value)}$"
+
+
+def number_text(value, digits: int = 4) -> str:
+    """`value` for running text, as `number_math` says; in \\ensuremath (so it works in text and in maths) when
+    it has a minus sign or a power of ten."""
+    tex = number_math(value, digits)
+    return tex if re.fullmatch(r"[\d.]+", tex) else r"\ensuremath{" + tex + "}"
+
+
+def level_tex(level: float, digits: int = 4) -> str:
+    """A confidence level for running text, always in one form: 1 - 10^{-6}, 1 - 2.5\\times 10^{-7} (what is
+    missing to 1, in `number_math` style), or a decimal such as 0.95 when what is missing is 0.001 or more."""
+    miss = float(f"{1 - level:.{digits}g}")
+    if miss >= 1e-3 or miss <= 0:
+        return number_text(float(level), digits)
+    return r"\ensuremath{1 - " + number_math(miss, digits) + "}"

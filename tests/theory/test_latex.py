@@ -175,7 +175,7 @@ def test_escape_text():
     assert escape_text("a_b 100% & $x$ #1 {y} ~ ^ \\") == \
         r"a\_b 100\% \& \$x\$ \#1 \{y\} \textasciitilde{} \textasciicircum{} \textbackslash{}"
     tex = claim_latex(CLAIMS["special"])
-    assert r"\textbf{Risk\_ratio at 100\% \& more: \{x\} \textasciitilde{} \#1" in tex
+    assert r"\textbf{\texttt{Risk\_\allowbreak{}ratio} at 100\% \& more: \{x\} \textasciitilde{} \#1" in tex
     assert r"\texttt{demo.\allowbreak{}special\_\allowbreak{}chars}" in tex and r"\label{claim:demo:special_chars}" in tex
 
 
@@ -187,7 +187,8 @@ def test_standalone_preamble():
 
 
 def test_text_with_inline_math():
-    assert text_latex(r"scale, $\Sigma = \sigma^2 I$ & more_x") == r"scale, $\Sigma = \sigma^2 I$ \& more\_x"
+    assert text_latex(r"scale, $\Sigma = \sigma^2 I$ & more_x") == \
+        r"scale, $\Sigma = \sigma^2 I$ \& \texttt{more\_\allowbreak{}x}"  # a code name in typewriter type
     assert text_latex("costs $5") == r"costs \$5"  # an unpaired $ is text
 
 
@@ -201,10 +202,10 @@ def test_macro_names_are_letters_only_and_keep_ids_apart():
 
 
 @pytest.mark.parametrize("value, text", [(3.98813549, "3.988"), (0.0392253, "0.03923"), (7, "7"), (0.0, "0"),
-                                         (-2.159048, "-2.159"), (34142.51, "34143"), (0.99996, "1"),
+                                         (-2.159048, r"\ensuremath{-2.159}"), (34142.51, "34143"), (0.99996, "1"),
                                          (1.2346e-4, r"\ensuremath{1.235\times 10^{-4}}"),
                                          (-6.02e23, r"\ensuremath{-6.02\times 10^{23}}"),
-                                         (9.99996e-7, r"\ensuremath{1\times 10^{-6}}"),
+                                         (9.99996e-7, r"\ensuremath{10^{-6}}"),
                                          (float("inf"), r"\ensuremath{\infty}")])
 def test_number_text_gives_four_significant_digits(value, text):
     from boundlab.theory.latex import number_text

@@ -114,3 +114,93 @@ def test_a_stored_witness_of_every_kind_reads_back_as_itself():
         w = cls(**fields)
         back = witness_from_json(json.loads(json.dumps(w.to_json())))
         assert type(back) is cls and back == w and back.to_json()["kind"] == kind
+
+
+# ---- the report's text: finished LaTeX, no raw ASCII maths on the page -------------------------------------------
+def test_brief_latex_writes_maths_and_short_records_and_keeps_the_command_line_brief():
+    from boundlab.verify.render import brief_latex
+
+    w = TrendWitness(seed=3, point={"n": 3.0000000000000004, "eps": 0.1}, test="first to last", start=100, to="inf",
+                     mean_from=5838.0, mean_to=3628.0, interval=[-2900.0, -1500.0])
+    r = Result("t.t", VIOLATED, "m", {}, w, statistic="trend")
+    assert brief(r).startswith('seed 3, point {"n": 3.0000000000000004, "eps": 0.1}: mean 5838')  # unchanged
+    tex = brief_latex(r)
+    assert tex.startswith(r"seed 3, point $n = 3$, $\varepsilon = 0.1$: mean 5838 at 100 falls to 3628 at $\infty$")
+    assert "[$-2900$, $-1500$]" in tex
+    res = Result("t.b", CONSISTENT, "m", {"points": [point(0.97, 0.01, 1.0, "<=")], "detectable": 0.02,
+                                          "detectable_relative": 0.02}, statistic="mean")
+    assert "worst of 1 point:" in brief_latex(res) and "point(s)" in brief(res)
+
+
+def _witnesses():
+    """One result refuted by a witness of every kind, its fields filled with awkward values (a 17-digit float, a
+    negative interval, a code name, a relation)."""
+    from boundlab.verify.evidence import WITNESSES
+    import boundlab.verify.statistics.almost_surely, boundlab.verify.statistics.bound  # noqa: E401,F401
+    import boundlab.verify.statistics.dist, boundlab.verify.statistics.rate  # noqa: E401,F401
+    import boundlab.verify.statistics.some, boundlab.verify.statistics.value  # noqa: E401,F401
+
+    awkward = {"point": {"n": 3.0000000000000004, "eps": 0.1, "point_index": 2}, "relation": "<=",
+               "interval": [-2900.0, -1500.0], "refutation": "training diverges at lr -> 2/lambda_max",
+               "witness": None, "instance": {"A": [[1.0, 2.0], [3.0, 4.0]]}}
+    for cls in WITNESSES.values():
+        fields = {f.name: awkward.get(f.name, -0.30000000000000004) for f in dataclasses.fields(cls)}
+        try:
+            r = Result("t.w", VIOLATED, "m", {}, cls(**fields))
+            brief(r)
+        except Exception:  # a kind whose fields want other types is covered by the quick check below
+            continue
+        yield r
+
+
+def _report_text(tmp_path):
+    """Every catalogue title, hint, note and description through `text_latex`, and the `brief_latex` of a quick
+    check of a few claims (each kind of statistic, refuted ones among them) and derivations and of a witness of
+    every kind, compiled to one PDF: its text outside typewriter type, and the LaTeX."""
+    import subprocess
+
+    import pymupdf
+
+    from boundlab.theory.latex import preamble, text_latex
+    from boundlab.theory.registry import Registry
+    from boundlab.verify.check import check
+    from boundlab.verify.derive import check_derivation
+    from boundlab.verify.render import brief_latex
+
+    reg = Registry.catalogue()
+    texts = []
+    for c in reg:
+        texts += [c.title, c.provenance.note] + [p.description for p in c.params] \
+            + [q.description for q in getattr(c, "quantities", None) or []]
+    for d in reg.derivations():
+        texts += [d.title, d.provenance.note] + [s.hint for s in d.steps] + [p.description for p in d.params]
+    paragraphs = [text_latex(t) for t in dict.fromkeys(t for t in texts if t)]
+    ids = ["caulking2026.bound_without_floor", "classical.projection_mean_anisotropic", "shachaf2021.never_hurts",
+           "shachaf2021.deep_freeze_last_bound", "shachaf2021.ntk_bound_shape_small_delta",
+           "shachaf2021.ntk_residual_constant_two", "shachaf2021.label_noise_mean", "classical.gaussian_fourth_moment",
+           "caulking2026.rate_exponent_positive"]
+    results = [check(reg.get(i), seed=0, quick=True) for i in ids]
+    for i in ("caulking2026.bias_variance_balance", "classical.gaussian_fourth_by_parts", "hernandez2021.logit_chain"):
+        res = check_derivation(reg.derivation(i), reg)
+        results += [res] + [Result(f"{d.id} step {s['step']}", s["verdict"], s["method"], s["evidence"], s["witness"],
+                                   statistic="value") for s in res.evidence.get("steps", [])]
+    results += list(_witnesses())
+    paragraphs += [brief_latex(Result.from_json(r.to_json())) for r in results]
+    source = ("\\documentclass{article}\n" + preamble() + "\n\\begin{document}\n"
+              + "\n\n".join(paragraphs) + "\n\\end{document}\n")
+    (tmp_path / "doc.tex").write_text(source)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, errors="replace", timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:]
+    spans = [s for page in pymupdf.open(tmp_path / "doc.pdf") for block in page.get_text("dict")["blocks"]
+             for line in block.get("lines", []) for s in line["spans"]]
+    return " ".join(s["text"] for s in spans if "mono" not in s["font"].lower() and "tt" not in s["font"][:6].lower())
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex is not installed")
+def test_no_ascii_maths_reaches_the_page(tmp_path):
+    text = _report_text(tmp_path)
+    assert len(text) > 10000
+    for raw in ("^", "_", "+-", "->", "<=", ">=", "!=", '{"', "**", "e-0", "0000000"):
+        at = text.find(raw)
+        assert at < 0, f"{raw!r} on the page: ...{text[max(at - 80, 0):at + 80]}..."

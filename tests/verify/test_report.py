@@ -23,10 +23,12 @@ NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.*)\}  % (\S+): ", re
 
 
 def number(text: str) -> float:
-    """The number a macro's text shows: 0.9032, -2.5, 7, \\ensuremath{1.234\\times 10^{-4}}, \\ensuremath{\\infty}."""
-    m = re.fullmatch(r"\\ensuremath\{(-?[\d.]+)\\times 10\^\{(-?\d+)\}\}", text)
+    """The number a macro's text shows: 0.9032, \\ensuremath{-2.5}, 7, \\ensuremath{1.234\\times 10^{-4}},
+    \\ensuremath{10^{-6}}, \\ensuremath{\\infty}."""
+    m = re.fullmatch(r"\\ensuremath\{(-?)([\d.]+\\times )?10\^\{(-?\d+)\}\}", text)
     if m:
-        return float(m.group(1)) * 10 ** int(m.group(2))
+        return float(m.group(1) + (m.group(2) or "1").replace(r"\times ", "")) * 10 ** int(m.group(3))
+    text = re.sub(r"\\ensuremath\{(-[\d.]+)\}", r"\1", text)
     if text in (r"\ensuremath{\infty}", r"\ensuremath{-\infty}"):
         return float("-inf" if "-" in text else "inf")
     assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
