@@ -704,13 +704,16 @@ def _display(chunks: list[str], line_chars: int = LINE_CHARS) -> str:
 
 
 def provenance_tex(provenance, cite: bool = False) -> str:
-    """`Provenance.label()` as LaTeX text; with `cite`, its citation carries `\\blcite{key}{citation}` (a \\cite
-    of the report's references.bib) when the source has a BibTeX entry."""
-    label = escape_text(provenance.label()).replace("arXiv:", r"arXiv:\allowbreak{}")  # a long id may end a line
-    if cite and provenance.bibtex():
-        citation = escape_text(provenance.citation)
-        label = label.replace(citation, rf"\blcite{{{provenance.cite_key()}}}{{{citation}}}", 1)
-    return label
+    """`Provenance.label()` as LaTeX text: the citation as names, the rest as prose (a classical source may write
+    maths); with `cite`, the citation carries `\\blcite{key}{citation}` (a \\cite of the report's references.bib)
+    when the source has a BibTeX entry."""
+    label, citation = provenance.label(), provenance.citation
+    before, found, after = label.partition(citation)
+    names = escape_text(citation) if provenance.bibtex() else text_latex(citation)  # a textbook fact may hold maths
+    if found and cite and provenance.bibtex():
+        names = rf"\blcite{{{provenance.cite_key()}}}{{{names}}}"
+    tex = text_latex(before) + names + text_latex(after) if found else text_latex(label)
+    return tex.replace("arXiv:", r"arXiv:\allowbreak{}")  # a long id may end a line
 
 
 def hypothesis_items(item) -> list[str]:

@@ -29,7 +29,7 @@ import sympy as sp
 
 from boundlab.numerics.evaluate import scipy_distribution
 from boundlab.theory.claim import Claim
-from boundlab.theory.latex import escape_text, formula_latex, number_text, tex_names
+from boundlab.theory.latex import escape_text, formula_latex, level_tex, number_text, tex_names
 
 from . import stats
 from .measure import budget, formula_values, measure_stages, params_of, validate_grid
@@ -832,19 +832,3 @@ def _refutation(claim, w: dict) -> str:
         return (f"the worst-case constant ${n(w['constant'])}$ breaks the claimed bound "
                 f"${REL_MATH.get(w['relation'], '')} {n(w['bound'])}${at}")
     return ""
-
-
-def level_tex(level: float) -> str:
-    """A confidence level as $1 - 10^{-6}$ or $1 - 2.5 \\times 10^{-7}$ (two significant digits of the miss)."""
-    miss = 1 - level
-    if miss <= 0:
-        return "$1$"
-    mant, exp = f"{miss:.1e}".split("e")
-    mant, exp = float(mant), int(exp)
-    if exp >= -2:
-        return f"${number_round(level)}$"
-    return "$1 - " + ("" if mant == 1 else f"{mant:g} \\times ") + f"10^{{{exp}}}$"
-
-
-def number_round(x: float) -> str:
-    return f"{x:.3g}"

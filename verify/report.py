@@ -226,11 +226,6 @@ def macros_tex(doc: dict) -> str:
 
 
 # ---- LaTeX -----------------------------------------------------------------------------------------------
-def _breakable(text: str) -> str:
-    """Escaped text that may break after underscores and slashes (scenario names, JSON points)."""
-    return escape_text(text).replace(r"\_", r"\_\allowbreak{}").replace("/", r"/\allowbreak{}")
-
-
 def _verdict_tex(result: dict) -> str:
     mark = r"$^\ast$" if result["expect"] == VIOLATED else ""
     warn = "" if result["as_expected"] else r" \textbf{(not as expected)}"
@@ -454,14 +449,13 @@ def _verification(item: dict) -> str:
 
 def _verification_text(r: dict) -> str:
     """The method and one-line finding of a result, as LaTeX (the method is not said twice)."""
-    from . import render
+    from .render import brief_latex
 
     result = Result.from_json(r)
-    if hasattr(render, "brief_latex"):
-        return render.brief_latex(result)
     method, line = r["method"].rstrip("."), brief(result).rstrip(".")
-    said = [line] if line.startswith(method) else [method, line] if line else [method]
-    return " ".join(f"{_breakable(part)}." for part in said)
+    if line.startswith(method):
+        return brief_latex(result).rstrip(".") + "."
+    return f"{text_latex(method)}. " + (brief_latex(result).rstrip(".") + "." if line else "")
 
 
 def _figure(item: dict, claim, layout: Layout) -> str:

@@ -89,7 +89,9 @@ def legend_texts(fig):
 
 
 def outside_math(text: str) -> str:
-    """The caption's text outside $...$, without its \\textsc{...} verdict."""
+    """The caption's text outside $...$ and \\ensuremath{...} (one level of inner braces), without its \\textsc{...}
+    verdict."""
+    text = re.sub(r"\\ensuremath\{(?:[^{}]|\{[^{}]*\})*\}", "", text)
     return re.sub(r"\\textsc\{[a-z]+\}", "", "".join(text.split("$")[::2]))
 
 

@@ -77,6 +77,30 @@ def test_every_claim_has_its_statement_verdict_and_figure(sample_report):
     assert r"\toprule" in appendix and r"\bottomrule" in appendix
 
 
+RAW = re.compile(r"[\w)\]]\^|\w_\w|\+-|->|\{\"|<=|>=|!=")  # ASCII maths, JSON (a lone ^: an accent)
+
+
+def page_text_outside_code(pdf: Path) -> list[tuple[int, str]]:
+    """(page, text) of every span of the compiled PDF not set in a typewriter font (claim ids, scenario names)."""
+    import pymupdf
+
+    spans = []
+    for number, page in enumerate(pymupdf.open(pdf), 1):
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                spans += [(number, sp["text"]) for sp in line["spans"]
+                          if not re.search(r"tt\d|mono|typewriter", sp["font"], re.I)]
+    return spans
+
+
+def test_no_ascii_maths_reaches_the_page(sample_report):
+    """Titles, hints, notes, verification lines and captions are typeset: the compiled text holds no ^, _, +-, ->,
+    <= or JSON outside typewriter ids."""
+    folder, _ = sample_report
+    raw = [(page, text) for page, text in page_text_outside_code(folder / "report.pdf") if RAW.search(text)]
+    assert not raw, raw[:10]
+
+
 def test_every_macro_is_the_number_in_report_json(sample_report):
     folder, _ = sample_report
     doc = json.loads((folder / "report.json").read_text())
