@@ -635,3 +635,20 @@ def check(tex: str, expected, names: dict, domains: dict) -> None:
     if not all(agree(r, expected, domains) for r in rs):
         how = "reads ambiguously as" if len(rs) > 1 else "reads as"
         raise LatexReadError(f"{tex!r} {how} {' or '.join(map(str, rs))}; the verified formula is {expected}")
+
+
+def statement_of(block: str) -> str:
+    """The displayed statement of a claim block without its layout: one line, no closing period, and
+    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\bldisplay{line}{lines}` holds the statement
+    twice, on one line and broken: both must read the same."""
+    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\bldisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\}\n", block, re.S)
+    if not m:
+        raise LatexReadError(f"no displayed statement in\n{block}")
+    forms = [f for f in m.groups() if f is not None]
+    if len(forms) == 2:  # the broken form: lines \\blfit{...} joined by \\\\, the last one's period inside
+        lines = [re.fullmatch(r"\\blfit\{(?:\{\} )?(.*)\}", line, re.S).group(1) for line in forms[1].split(" \\\\\n  ")]
+        forms[1] = " ".join(lines).removesuffix(".")
+    forms = [f.replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge") for f in forms]
+    if len(set(forms)) != 1:
+        raise LatexReadError(f"the one-line and the broken statement differ:\n{forms}")
+    return forms[0]

@@ -773,12 +773,12 @@ def _hypothesis_items(params, conditions, names) -> list[str]:
 
 def derivation_latex(derivation, verdicts=None, omit=(), cite: bool = False, narrow: bool = False,
                      setting: str = "the setting", legend: bool = True) -> str:
-    """A derivation as a `blderivation` block: hypotheses, then an align* chain with one line per step, each
+    """A derivation as a `blderivation` block (`blwrong` when it is registered as wrong): hypotheses, then an align* chain with one line per step, each
     with its hint and, when `verdicts` (one per step) are given, a status mark. `omit` and `cite` as for
     `claim_latex`; `narrow` (a two-column paper) numbers the steps and lists their hints below the chain; `legend`
     explains the marks (a report does it once)."""
     names = {p.symbol: p.latex for p in derivation.params}
-    env = "blfalse" if derivation.expect == "VIOLATED" else "blderivation"
+    env = "blwrong" if derivation.expect == "VIOLATED" else "blderivation"
     lines = [rf"\begin{{{env}}}[{{{provenance_tex(derivation.provenance, cite)}}}]"
              rf"\bllabel{{blderivation}}{{derivation:{derivation.id.replace('.', ':')}}}%",
              rf"\textbf{{{text_latex(derivation.title.rstrip('.'))}.}}"]
@@ -825,6 +825,7 @@ def environments() -> str:
         r"  \newtheorem{bltheorem}{Claim}",
         r"  \newtheorem{blfalse}[bltheorem]{Refuted claim}",
         r"  \newtheorem{blderivation}[bltheorem]{Derivation}",
+        r"  \newtheorem{blwrong}[bltheorem]{Refuted derivation}",
         r"\fi",
         r"% cleveref's names: at once when cleveref is loaded already, else when the document begins",
         r"\def\bl@crefnames{\crefname{bltheorem}{Claim}{Claims}\crefname{blfalse}{Claim}{Claims}"

@@ -459,14 +459,13 @@ def latex_roundtrip(claim: Claim) -> str | None:
     from boundlab.theory.latex import claim_latex, tex_names
 
     block = claim_latex(claim)
-    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\begin\{multline\*\}\n  (.*)\.\n\\end\{multline\*\}", block, re.S)
-    statement = (m.group(1) or m.group(2)).replace(" \\\\\n  {} ", " ")
     names = tex_names(claim)
     for f in (claim.left, claim.right):
         names = lp.bound_names(f.display, names)
     domains = {p.symbol: p.domain for p in claim.params}
     items = re.findall(r"  \\item \$([^$]*)\$", block)[len(claim.params):]
     try:
+        statement = lp.statement_of(block)
         lp.check(statement, lp.Relation(claim.rel, claim.left.expr, claim.right.expr), names, domains)
         for item, h in zip(items, claim.conditions, strict=True):
             # SymPy may have rewritten a hypothesis as a relation with other sides (ceiling(b) <= t is b <= t

@@ -41,21 +41,6 @@ def domains(params, quantities=()) -> dict:
 
 # ---------------------------------------------------------------------------------------------- claim blocks
 
-def statement_of(block: str) -> str:
-    """The displayed statement of a claim block without its layout: one line, no closing period, and
-    \\Bigl[ \\Bigr] (needed across line breaks) as \\left[ \\right]. A `\\bldisplay{line}{lines}` holds the statement
-    twice, on one line and broken: both must read the same."""
-    m = re.search(r"\\\[\n  (.*)\.\n\\\]|\\bldisplay\{%\n  (.*?)\.\}\{%\n  (.*?)\}\n", block, re.S)
-    assert m, f"no displayed statement in\n{block}"
-    forms = [f for f in m.groups() if f is not None]
-    if len(forms) == 2:  # the broken form: lines \\blfit{...} joined by \\\\, the last one's period inside
-        lines = [re.fullmatch(r"\\blfit\{(?:\{\} )?(.*)\}", line, re.S).group(1) for line in forms[1].split(" \\\\\n  ")]
-        forms[1] = " ".join(lines).removesuffix(".")
-    forms = [f.replace(r"\Pr\Bigl[", r"\Pr\left[").replace(r"\Bigr] \ge", r"\right] \ge") for f in forms]
-    assert len(set(forms)) == 1, f"the one-line and the broken statement differ:\n{forms}"
-    return forms[0]
-
-
 def statement_parts(claim: Claim, statement: str) -> list[tuple[str, object]]:
     """(LaTeX, verified meaning) for each piece of a statement: the wrappers E[.], Var[.], Pr[.] >= p, the
     log-log slope, "is non-increasing in", "there are constants", "almost surely" and "for some instance" are undone
@@ -149,8 +134,8 @@ def test_catalogue_claim_block_reads_as_verified(claim_id):
     claim = REGISTRY.get(claim_id)
     block, names = claim_latex(claim), names_of(claim)
     doms = domains((*claim.params, *claim.constants), claim.quantities)
-    assert statement_of(block) == statement_latex(claim)  # the block shows the statement, broken into lines
-    for tex, meaning in statement_parts(claim, statement_of(block)):
+    assert lp.statement_of(block) == statement_latex(claim)  # the block shows the statement, broken into lines
+    for tex, meaning in statement_parts(claim, lp.statement_of(block)):
         lp.check(tex, meaning, names, doms)
     check_hypotheses(block, claim.params, claim.conditions, names, doms)
 
@@ -230,7 +215,7 @@ def test_marginal_rate_of_substitution_is_typeset_with_its_parentheses(capsys):
     claim = REGISTRY.get("barnett2024.marginal_rate_of_substitution")
     out = cli_latex(capsys, claim.id)
     assert f"= {MRS}." in out and r"\frac{\beta p}{\alpha f} 1 +" not in out
-    for tex, meaning in statement_parts(claim, statement_of(out)):
+    for tex, meaning in statement_parts(claim, lp.statement_of(out)):
         lp.check(tex, meaning, names_of(claim), domains(claim.params))
     chain = cli_latex(capsys, "barnett2024.mrs_chain")
     assert rf"={{}} & {MRS} && " in chain
@@ -252,7 +237,7 @@ def test_a_claim_file_reads_back_through_the_cli(tmp_path, capsys):
     out = cli_latex(capsys, "mine.shapes", "--file", str(path))
     reg = Registry.catalogue([str(path)])
     claim = reg.get("mine.shapes")
-    for tex, meaning in statement_parts(claim, statement_of(out)):
+    for tex, meaning in statement_parts(claim, lp.statement_of(out)):
         lp.check(tex, meaning, names_of(claim), domains(claim.params))
     assert check_hypotheses(out, claim.params, claim.conditions, names_of(claim), domains(claim.params)) == 4
 

@@ -1,8 +1,11 @@
 """verify/derive.py and `boundlab derive`: verdicts composed from the steps, witnesses naming the step, LaTeX with
 step marks that compiles, and bad input as clear errors."""
+import dataclasses
 import json
 import re
 from pathlib import Path
+
+import pymupdf
 
 from boundlab.theory import Registry
 from boundlab.theory.latex import standalone
@@ -78,5 +81,11 @@ def test_cli_derive_bad_input(tmp_path, capsys):
     assert "classical.no_such_claim" in capsys.readouterr().out
 
 
-def test_catalogue_derivation_latex_compiles(pdflatex):
-    pdflatex(standalone([], Registry.catalogue().derivations()))
+def test_catalogue_derivation_latex_compiles(pdflatex, tmp_path):
+    derivations = Registry.catalogue().derivations()
+    derivations.append(dataclasses.replace(derivations[0], id="demo.planted", expect="VIOLATED"))
+    pdflatex(standalone([], derivations))
+    text = " ".join(page.get_text() for page in pymupdf.open(tmp_path / "doc.pdf"))
+    for k, d in enumerate(derivations, 1):  # a planted wrong derivation is named as such, never "Claim"
+        assert f"{'Refuted derivation' if d.expect == 'VIOLATED' else 'Derivation'} {k} (" in text, d.id
+    assert "Claim " not in text
