@@ -7,11 +7,13 @@ Facts are what the domains and hypotheses say: x in (lo, hi) gives x - lo > 0 an
 - number      a closed-form constant whose sign a rigorous enclosure (arb) decides;
 - fact        e is a positive multiple of a fact (a domain end or a hypothesis);
 - sum         every term >= 0 (and one > 0 for a strict claim);
-- product     every factor > 0 (>= 0 for a non-strict claim);
+- product     every factor > 0 (>= 0 for a non-strict claim), or an even number of them < 0 (<= 0) and the rest > 0;
 - power       b**p with b > 0, or b >= 0 and p > 0, or an even integer p; exp(x) > 0;
 - log         log(a) with a - 1 > 0 (>= 0);
 - monotone    f(A) - f(B) for increasing f (exp, log, x**p with p > 0 on x >= 0) has the sign of A - B;
 - squares     A - B with A, B >= 0 has the sign of A**2 - B**2 (for square roots);
+- logs        A - B with A, B products of powers of positive bases has the sign of log A - log B, written out as
+              sums of exponent * log(base) (for symbolic exponents and exp: Bernoulli, AM-GM, concave powers);
 - quotient    N/D with N >= 0 (> 0) and D > 0;
 - rewrite     e equals another form (together, factor, expand, logcombine) that is proved.
 """
@@ -139,7 +141,7 @@ class SignProver:
         found = self._fact(e, strict)
         if found is not None:
             return found
-        for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares):
+        for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares, self._logs):
             node = rule(e, strict, depth)
             if node is not None:
                 return node
@@ -184,18 +186,27 @@ class SignProver:
         return _node(e, strict, "sum", children)
 
     def _product(self, e, strict, depth):
+        """Every factor > 0 (>= 0); failing that, an even number of factors shown < 0 (<= 0) and the rest > 0."""
         if not isinstance(e, sp.Mul):
             return None
-        coeff, rest = e.as_coeff_Mul()
-        if coeff.is_negative:
-            return None
-        children = []
-        for f in sp.Mul.make_args(e):
+        factors = sp.Mul.make_args(e)
+        coeff, _ = e.as_coeff_Mul()
+        if not coeff.is_negative:
+            children = [self.prove(f, strict, depth + 1) for f in factors]
+            if all(c is not None for c in children):
+                return _node(e, strict, "product", children)
+        children, negated = [], []
+        for i, f in enumerate(factors):
             node = self.prove(f, strict, depth + 1)
+            if node is None:
+                node = self.prove(-f, strict, depth + 1)
+                negated.append(i)
             if node is None:
                 return None
             children.append(node)
-        return _node(e, strict, "product", children)
+        if not negated or len(negated) % 2:
+            return None
+        return _node(e, strict, "product", children, negated=negated)
 
     def _power(self, e, strict, depth):
         if isinstance(e, sp.exp):
@@ -271,6 +282,38 @@ class SignProver:
         return _node(e, strict, "squares", [a_node, b_node, node], a=sp.sstr(plus), b=sp.sstr(minus),
                      difference=sp.sstr(diff))
 
+    def _logs(self, e, strict, depth):
+        """A - B with A, B > 0 has the sign of log A - log B; A and B are products of powers (exp(u) is E**u) whose
+        bases are shown > 0, so log A is the sum of exponent * log(base). Tried when a power has a symbolic
+        exponent or exp appears: 1 - (1 + x)**(a - 1) >= 0 becomes (1 - a)*log(1 + x) >= 0."""
+        if not isinstance(e, sp.Add) or not _has_symbolic_power(e) or e.has(sp.Float):  # log(2.0) is rounded
+            return None
+        const, terms = e.as_coeff_add()
+        if const != 0:
+            terms = terms + (const,)
+        if len(terms) != 2:
+            return None
+        for pos, neg in (terms, terms[::-1]):
+            a, b = pos, -neg
+            bases = {base for side in (a, b) for base in side.as_powers_dict() if base != sp.E}
+            children = []
+            for base in sorted(bases, key=sp.default_sort_key):
+                if base.is_number:
+                    if number_sign(base) != 1:
+                        break
+                    continue
+                node = self.prove(base, True, depth + 1)
+                if node is None:
+                    break
+                children.append(node)
+            else:
+                difference = log_form(a) - log_form(b)
+                node = self.prove(difference, strict, depth + 1)
+                if node is not None:
+                    return _node(e, strict, "logs", [node, *children], a=sp.sstr(a), b=sp.sstr(b),
+                                 difference=sp.sstr(difference))
+        return None
+
     def _rewrites(self, e, strict, depth, chain):
         forms = []
         num, den = sp.fraction(sp.together(e))
@@ -307,6 +350,15 @@ def _costly(e) -> bool:
     return sp.count_ops(e) > MAX_OPS or any(abs(r.p) > MAX_POWER for q in e.atoms(sp.Pow)
                                             for r in q.exp.atoms(sp.Rational)) or any(
         max(abs(r.p), r.q) > MAX_DIGITS for r in e.atoms(sp.Rational))
+
+
+def log_form(a) -> sp.Expr:
+    """log a for a product of powers with positive bases: the sum of exponent * log(base), log(E) being 1."""
+    return sp.Add(*[ex * (1 if base == sp.E else sp.log(base)) for base, ex in a.as_powers_dict().items()])
+
+
+def _has_symbolic_power(e) -> bool:
+    return bool(e.atoms(sp.exp)) or any(not q.exp.is_number for q in e.atoms(sp.Pow))
 
 
 def _increasing_pair(pos, neg):

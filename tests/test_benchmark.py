@@ -1,7 +1,8 @@
 """The analytic benchmark (benchmarks/analytic_claims.py): every wrong item is refuted with a counterexample, at
 least 85% of the true items are proved, no true item is refuted, every certificate replays in the independent
 checker, every proved claim survives 10^5 random domain points evaluated at 50 digits, and every derivation's
-LaTeX (with its step marks) compiles. The verdicts are computed once for the module."""
+LaTeX (with its step marks) compiles. The verdicts are computed once for the module; at about 200 items, some of
+which use the prover's whole budget, this is a long run: `python3 dev.py sweep` runs it (CI runs both)."""
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from boundlab.theory import Registry  # noqa: E402
 from boundlab.theory.latex import standalone  # noqa: E402
 from boundlab.verify.check import check  # noqa: E402
 from boundlab.verify.derive import check_derivation  # noqa: E402
+
+pytestmark = pytest.mark.slow
 
 REGISTRY = Registry.catalogue()
 ITEMS = [*CLAIMS, *DERIVATIONS]

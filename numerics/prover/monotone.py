@@ -1,7 +1,11 @@
-"""Layer: tight inequalities, where interval splitting cannot terminate. In one variable x, the gap is monotone on
-each side of a point x0 where its derivative changes sign (or on the whole domain), and its value at x0 (or at the
-domain's end) is proved recursively: gap(x) >= gap(x0) >= 0. Derivative signs and end values are proved by the sign
-rules, or by a monotonicity argument one level down (MONOTONE_DEPTH levels in all)."""
+"""Layer: tight inequalities, where interval splitting cannot terminate, and goals that use a hypothesis bounding a
+variable (the `gcongr` step: from n >= (C/eps)**(1/r) conclude C*n**(-r) <= eps). In one variable x, the gap is
+monotone on x's interval and >= 0 at the interval's end -- a domain end, or the root of a hypothesis that bounds x --
+or monotone on each side of a point x0 where its derivative changes sign, and >= 0 at x0: gap(x) >= gap(end) >= 0.
+The interval is cut out by x's facts when they are affine in x; a fact f(x) >= 0 that is not (n**r >= C/eps) is
+read as x >= x0 (x <= x0) when f is strictly increasing (decreasing) in x on x's domain and f(x0) = 0. Derivative
+signs and end values are proved by the sign rules, or by a monotonicity argument one level down (MONOTONE_DEPTH
+levels in all)."""
 from __future__ import annotations
 
 import math
@@ -14,11 +18,14 @@ from .layer import Budget, Layer
 from .signs import signer
 
 MONOTONE_DEPTH = 2
+NORMALIZE_SECONDS = 0.5  # a hypothesis's monotonicity in one variable: a short sign search
+INNER_SECONDS = 0.75  # a sign search inside an argument (a derivative, an end value): the proofs found are fast, and
+#                      a failing search is the cost of trying the next variable, end or lemma
 
 
 class Monotone(Layer):
     name, kinds = "monotone", ("monotone",)
-    share = 0.5  # of the claim's budget: monotonicity leaves time for the intervals
+    share = 0.75  # of the claim's budget: monotonicity leaves time for the intervals
 
     def accepts(self, goal: Goal) -> bool:
         return goal.inequality and bool(goal.gap.free_symbols)
@@ -38,19 +45,92 @@ class Monotone(Layer):
 
 def _prove_rec(e, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
     """A sign tree, or a monotonicity argument one level down."""
-    tree = signer(facts, budget).prove(e, strict)
+    from .lemmas import reduce_node
+
+    tree = signer(facts, budget, INNER_SECONDS).prove(e, strict)
     if tree is not None:
         return {"kind": "sign", "tree": tree}
-    return _monotone_node(e, strict, facts, depth - 1, budget) if depth > 0 else None
+    if depth <= 0:
+        return None
+    node = reduce_node(e, strict, facts, depth, budget)
+    return node if node is not None else _monotone_node(e, strict, facts, depth - 1, budget)
 
 
-def _x_facts(x, facts: Facts) -> list | None:
-    """The facts that involve x, when all are affine in x (so they cut an interval out of x's line), else None."""
-    out = [(f, st) for f, st in facts.known if x in f.free_symbols]
-    for f, _ in out:
-        if sp.diff(f, x).has(x):
+def _x_facts(x, facts: Facts, budget: Budget) -> tuple[list, list] | None:
+    """The facts that involve x as affine ones (so they cut an interval out of x's line), with the normalizations
+    that made them so; None when some fact is neither affine in x nor normalizable."""
+    out, normalized = [], []
+    for f, strict in facts.known:
+        if x not in f.free_symbols:
+            continue
+        if not sp.diff(f, x).has(x):
+            out.append((f, strict))
+            continue
+        norm = _normalize(x, f, facts, budget)
+        if norm is None:
             return None
-    return out
+        normalized.append(norm[0])
+        out.append((norm[1], strict))
+    return out, normalized
+
+
+def _domain_facts(x, facts: Facts) -> Facts:
+    """The facts not about x, and x's domain."""
+    dom = facts.domains[x]
+    own = Facts.of({x: dom}).known
+    return Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols] + own)
+
+
+def _normalize(x, f, facts: Facts, budget: Budget) -> tuple[dict, sp.Expr] | None:
+    """f >= 0 as x - x0 >= 0 (x0 - x >= 0), with its certificate: f has one root x0 in closed form, f is strictly
+    increasing (decreasing) in x on x's domain, and x0 lies in the domain's closure; else None."""
+    if sp.count_ops(f) > 40:
+        return None
+    try:
+        roots = [r for r in sp.solve(f, x) if not r.has(x, sp.I)]
+    except Exception:  # noqa: BLE001 - SymPy's solver fails in many ways
+        return None
+    if len(roots) != 1:
+        return None
+    root, base = roots[0], _domain_facts(x, facts)
+    deriv = sp.diff(f, x)
+    for sign in (1, -1):
+        tree = signer(base, budget, NORMALIZE_SECONDS).prove(sign * deriv, True)
+        if tree is None:
+            continue
+        inside = _within(x, root, [k for k in base.known if x in k[0].free_symbols], base, budget)
+        if inside is None:
+            return None
+        affine = x - root if sign == 1 else root - x
+        return {"fact": sp.sstr(f), "root": sp.sstr(root), "affine": sp.sstr(affine), "increasing": sign == 1,
+                "derivative": tree, "inside": inside}, affine
+    return None
+
+
+def _ends(x, dom, x_facts, facts: Facts, budget: Budget):
+    """(direction, point, how, open) for x's interval ends: its domain's finite ends, then the roots of its affine
+    facts whose coefficient of x has a proved sign (a lower end for a positive one). `how` is None for a domain end,
+    else the fact and the proof of its coefficient's sign; `open` says the interval excludes the end."""
+    for direction, end, open_ in ((1, dom.lo, dom.lo_open), (-1, dom.hi, dom.hi_open)):
+        if math.isfinite(end):
+            yield direction, domain_end(end), None, open_
+    for f, open_ in x_facts:
+        c = sp.diff(f, x)
+        if c == 0:
+            continue
+        point = sp.simplify(x - f / c)
+        if point.has(x) or not point.free_symbols and not math.isfinite(float(point)):
+            continue
+        if c.is_number:
+            s, tree = number_sign(c), None
+        else:
+            s, tree = 1, signer(facts, budget).prove(c, True)
+            if tree is None:
+                s, tree = -1, signer(facts, budget).prove(-c, True)
+            if tree is None:
+                continue
+        if s in (1, -1):
+            yield s, point, {"fact": sp.sstr(f), "coefficient": tree}, open_
 
 
 def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
@@ -88,49 +168,71 @@ def _critical_points(numerator, x) -> list:
 
 
 def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
-    """gap >= 0 (> 0) by monotonicity in one variable x, whose facts cut an interval out of its line:
-    either the derivative has one sign there and the gap is >= 0 at the interval's finite end, or the
-    derivative is <= 0 before a point x0 of the interval and >= 0 after it, and gap(x0) >= 0."""
-    for x in sorted(gap.free_symbols, key=str):
-        if budget.left() <= 0:
-            return None
-        dom = facts.domains.get(x)
-        x_facts = _x_facts(x, facts) if dom is not None else None
-        if x_facts is None:
-            continue
-        deriv = sp.together(sp.diff(gap, x))
-        if deriv == 0:
-            continue
-        for direction, end in ((1, dom.lo), (-1, dom.hi)):
-            if not math.isfinite(end):
-                continue
-            point = domain_end(end)
-            inside = _within(x, point, x_facts, facts, budget)
-            mono = _prove_rec(direction * deriv, False, facts, depth, budget) if inside is not None else None
-            at = _end_value(gap, x, point, strict, facts, depth, budget) if mono is not None else None
+    """gap >= 0 (> 0) by monotonicity in one variable x, whose facts cut an interval out of its line: either the
+    derivative has one sign there and the gap is >= 0 at the interval's end, or the derivative is <= 0 before a
+    point x0 of the interval and >= 0 after it, and gap(x0) >= 0. Ends are tried for every variable before
+    critical points (solving for them is the costly part)."""
+    variables = []
+
+    def by_ends(x, deriv, x_facts, normalized, xf, ends, level):
+        for direction, point, how, open_ in ends:
+            if budget.left() <= 0:
+                return None
+            inside = _within(x, point, x_facts, xf, budget)
+            # a strict goal also follows from a strictly monotone gap that is >= 0 at an end the interval excludes
+            strictly = strict and open_ and inside is not None and _end_value(gap, x, point, True, xf, 0, budget) is None
+            mono = _prove_rec(direction * deriv, strictly, xf, level, budget) if inside is not None else None
+            at = _end_value(gap, x, point, strict and not strictly, xf, level, budget) if mono is not None else None
             if at is not None:
-                return {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv),
+                node = {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv),
                         "direction": "increasing" if direction == 1 else "decreasing", "at": sp.sstr(point),
-                        "monotone": mono, "value": at, "inside": inside}
-        roots = _critical_points(sp.numer(deriv), x)
-        for x0 in roots:
+                        "monotone": mono, "value": at, "inside": inside, **({"open_end": True} if strictly else {})}
+                return {**node, **({"end": how} if how else {}), **({"normalized": normalized} if normalized else {})}
+        return None
+
+    def by_critical(x, deriv, x_facts, normalized, xf, ends, level):
+        for x0 in _critical_points(sp.numer(deriv), x):
             if budget.left() <= 0:
                 return None
             if x0.is_real is False or x0.has(x):
                 continue
-            inside = _within(x, x0, x_facts, facts, budget)
-            right = _prove_rec(deriv, False, facts.with_fact(x - x0, False), depth, budget) if inside is not None \
+            inside = _within(x, x0, x_facts, xf, budget)
+            right = _prove_rec(deriv, False, xf.with_fact(x - x0, False), level, budget) if inside is not None \
                 else None
-            left = _prove_rec(-deriv, False, facts.with_fact(x0 - x, False), depth, budget) if right is not None \
+            left = _prove_rec(-deriv, False, xf.with_fact(x0 - x, False), level, budget) if right is not None \
                 else None
             if left is None:
                 continue
             value = sp.simplify(gap.subs(x, x0))
-            at = _end_value(gap, x, x0, strict, facts, depth, budget)
+            at = _end_value(gap, x, x0, strict, xf, level, budget)
             if at is not None:
-                return {"kind": "critical point", "variable": str(x), "derivative": sp.sstr(deriv),
+                node = {"kind": "critical point", "variable": str(x), "derivative": sp.sstr(deriv),
                         "point": sp.sstr(x0), "value_at_point": sp.sstr(value), "increasing_after": right,
                         "decreasing_before": left, "value": at, "inside": inside}
+                return {**node, **({"normalized": normalized} if normalized else {})}
+        return None
+
+    for x in sorted(gap.free_symbols, key=str):  # the sign rules alone first, at every variable's ends
+        if budget.left() <= 0:
+            return None
+        dom = facts.domains.get(x)
+        found = _x_facts(x, facts, budget) if dom is not None else None
+        if found is None:
+            continue
+        deriv = sp.together(sp.diff(gap, x))
+        if deriv == 0:
+            continue
+        x_facts, normalized = found
+        xf = Facts(facts.domains, facts.known + [k for k in x_facts if k not in facts.known])
+        variables.append((x, deriv, x_facts, normalized, xf, list(_ends(x, dom, x_facts, xf, budget))))
+        node = by_ends(*variables[-1], 0)
+        if node is not None:
+            return node
+    for level in sorted({0, depth}):  # then critical points with the sign rules alone, then both with recursion
+        for v in variables:
+            node = (by_ends(*v, level) if level else None) or by_critical(*v, level)
+            if node is not None:
+                return node
     return None
 
 

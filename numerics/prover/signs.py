@@ -16,13 +16,14 @@ from .layer import Budget, Layer
 SIGNER_SECONDS = 2.0  # one sign search at most
 
 
-def signer(facts: Facts, budget: Budget) -> SignProver:
-    """A sign prover with at most SIGNER_SECONDS, and no more than the budget has left."""
-    return SignProver(facts, seconds=max(0.0, min(SIGNER_SECONDS, budget.left())))
+def signer(facts: Facts, budget: Budget, seconds: float = SIGNER_SECONDS) -> SignProver:
+    """A sign prover with at most `seconds`, and no more than the budget has left."""
+    return SignProver(facts, seconds=max(0.0, min(seconds, budget.left())))
 
 
 class Signs(Layer):
     name, kinds = "signs", ("constant", "sign")
+    share = 0.25  # of the claim's budget: a sign proof is found fast or not at all; the reductions need the rest
 
     def accepts(self, goal: Goal) -> bool:
         return goal.inequality

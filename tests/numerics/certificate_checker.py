@@ -117,7 +117,10 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
         # 1/(sqrt(x) + 1) in the prover, reads back as the single factor 1/(2*sqrt(x) + 2)
         parts = [ctx.parse(k["expr"]) for k in kids]
         combine = sp.Add if rule == "sum" else sp.Mul
-        if not parts or not _same(combine(*parts), e):
+        negated = node.get("negated", [])  # factors shown <= 0: their negations are the children
+        if rule == "sum" and negated or len(negated) % 2:
+            raise Bad(f"{rule} {e}: an odd number of negated factors, or a negated term")
+        if not parts or not _same(combine(*parts) * (-1) ** len(negated), e):
             raise Bad(f"{rule} {e}: the children's {rule} is not the node's expression")
         for k, part in zip(kids, parts):
             check_tree(k, ctx, part, strict and rule == "product")
@@ -162,6 +165,8 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
         check_tree(kids[0], ctx, a, False)
         check_tree(kids[1], ctx, b, False)
         check_tree(kids[2], ctx, diff, strict)
+    elif rule == "logs":
+        _check_logs(node, e, strict, kids, ctx)
     elif rule == "quotient":
         num, den = ctx.parse(node["numerator"]), ctx.parse(node["denominator"])
         if not _same(e, num / den):
@@ -197,6 +202,77 @@ def _check_fact(node, e, strict, ctx: Context) -> None:
     raise Bad(f"{e} {node['sign']} is not a known fact")
 
 
+def _check_logs(node, e, strict, kids, ctx: Context) -> None:
+    """e = a - b, every base of the powers in a and b positive, and log a - log b (exponent * log(base) summed, by
+    SymPy's own reading of a and b as products of powers) has the sign claimed."""
+    diff = _log_difference(node, e, kids[1:], ctx)
+    check_tree(kids[0], ctx, diff, strict)
+
+
+def check_logarithm(node: dict, ctx: Context, e, strict: bool) -> None:
+    """As the sign rule `logs`, with any sub-proof of the logarithms' difference."""
+    check_sub(node["proof"], ctx, _log_difference(node, e, node["bases"], ctx), strict)
+
+
+def check_lemma(node: dict, ctx: Context, e, strict: bool) -> None:
+    """An occurrence f(u) of e bounded by a lemma f(y) <= bound(y) (>=): the lemma's own certificate replays and
+    states that bound, y = u satisfies the lemma's domain, e is monotone in the occurrence the right way, and e with
+    the bound in place has the sign claimed."""
+    lemma = node["lemma_certificate"]
+    ok, why = check(lemma)
+    if not ok:
+        raise Bad(f"the lemma {node['lemma']} does not replay: {why}")
+    lctx = Context(lemma)
+    y, f = lctx.symbols[node["y"]], {"log": sp.log, "exp": sp.exp}[node["function"]]
+    bound = lctx.parse(node["bound"])
+    upper = node["upper"]
+    if lemma["hypotheses"] or not _same(lctx.parse(lemma["gap"]), bound - f(y) if upper else f(y) - bound) or (
+            node["strict"] and lemma["relation"] != "> 0"):
+        raise Bad(f"the lemma {node['lemma']} does not state {f(y)} {'<' if upper else '>'}= {bound}")
+    u, atom = ctx.parse(node["instance"]), ctx.parse(node["atom"])
+    if not _same(atom, f(u)):
+        raise Bad(f"{atom} is not {f(u)}")
+    for (fact, fstrict), tree in zip(lctx.facts, node["conditions"], strict=True):
+        check_tree(tree, ctx, fact.subs(y, u), fstrict)
+    z = sp.Symbol("lemma_z", real=True)
+    zctx = ctx.derived(symbols={**ctx.symbols, "lemma_z": z})
+    g = e.xreplace({atom: z})
+    slope = sp.diff(g, z)
+    strictly = bool(node["strict_derivative"])
+    check_tree(node["derivative"], zctx, -slope if upper else slope, strictly)
+    reduced = ctx.parse(node["reduced"])
+    if not _same(reduced, g.subs(z, bound.subs(y, u))):
+        raise Bad(f"{reduced} is not {e} with {atom} replaced by its bound")
+    check_sub(node["proof"], ctx, reduced, strict and not (node["strict"] and strictly))
+
+
+def replay_lemma(cert: dict) -> None:
+    ctx, gap, strict = _statement(cert)
+    check_sub(cert["argument"], ctx, gap, strict)
+
+
+def _log_difference(node, e, base_trees, ctx: Context):
+    """The difference log a - log b of a node whose expression e is a - b, its bases proved positive."""
+    a, b, diff = ctx.parse(node["a"]), ctx.parse(node["b"]), ctx.parse(node["difference"])
+    if not _same(e, a - b):
+        raise Bad(f"{e} is not {a} - ({b})")
+    powers = [side.as_powers_dict() for side in (a, b)]
+    bases = [base for d in powers for base in d if base != sp.E and not base.is_number]
+    for base in {base for d in powers for base in d if base != sp.E and base.is_number}:
+        if _iv_sign(base) != 1:
+            raise Bad(f"the base {base} is not positive")
+    proved = [ctx.parse(k["expr"]) for k in base_trees]
+    for base in bases:
+        k = next((i for i, p in enumerate(proved) if _same(p, base)), None)
+        if k is None:
+            raise Bad(f"no proof that the base {base} is positive")
+        check_tree(base_trees[k], ctx, base, True)
+    log_of = lambda d: sp.Add(*[ex * (1 if base == sp.E else sp.log(base)) for base, ex in d.items()])  # noqa: E731
+    if not _same(diff, log_of(powers[0]) - log_of(powers[1])):
+        raise Bad(f"{diff} is not log({a}) - log({b})")
+    return diff
+
+
 def _check_power(node, e, strict, kids, ctx: Context) -> None:
     if isinstance(e, sp.exp) or (isinstance(e, sp.Pow) and e.base == sp.E):
         return
@@ -220,6 +296,10 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
     """A sub-proof inside a monotonicity argument: a sign tree or a nested argument."""
     if proof["kind"] == "sign":
         check_tree(proof["tree"], ctx, want, strict)
+    elif proof["kind"] == "logarithm":
+        check_logarithm(proof, ctx, want, strict)
+    elif proof["kind"] == "lemma":
+        check_lemma(proof, ctx, want, strict)
     elif proof["kind"] == "constant":
         s = _iv_sign(want)
         if not (s == 1 or (s == 0 and not strict)):
@@ -233,25 +313,44 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     deriv = ctx.parse(arg["derivative"])
     if not _same(deriv, sp.diff(gap, x)):
         raise Bad(f"{deriv} is not the derivative of {gap} in {x}")
-    x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols]
-    if any(sp.diff(f, x).has(x) for f, _ in x_facts):
-        raise Bad(f"the facts about {x} are not affine in it: the region in {x} may not be an interval")
+    ctx = _normalized(arg.get("normalized", []), ctx, x)
+    x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols and not sp.diff(f, x).has(x)]
     point = ctx.parse(arg["point"] if arg["kind"] == "critical point" else arg["at"])
     for f, _ in x_facts:  # the point lies in the closure of the interval
         value = f.subs(x, point)
         if value.free_symbols:
-            entry = next((i for i in arg["inside"] if ctx.parse(i["fact"]) == f), None)
+            entry = next((i for i in arg["inside"] if _same(ctx.parse(i["fact"]), f)), None)
             if entry is None:
                 raise Bad(f"no proof that {x} = {point} satisfies {f} >= 0")
             check_tree(entry["tree"], ctx.without(x), value, False)
         elif _iv_sign(value) not in (0, 1):
             raise Bad(f"{x} = {point} violates {f} >= 0")
     if arg["kind"] == "monotone":
-        info = ctx.domains[x]
-        end = info["lo"] if arg["direction"] == "increasing" else info["hi"]
-        if end in ("oo", "-oo") or not _same(point, _end(end)):
-            raise Bad(f"{point} is not the {'lower' if arg['direction'] == 'increasing' else 'upper'} end of {x}")
-        check_sub(arg["monotone"], ctx, deriv if arg["direction"] == "increasing" else -deriv, False)
+        info, lower = ctx.domains[x], arg["direction"] == "increasing"
+        if "end" in arg:  # the root of an affine fact whose coefficient of x is positive (a lower end) or negative
+            f = ctx.parse(arg["end"]["fact"])
+            if not any(_same(f, g) for g, _ in x_facts):
+                raise Bad(f"{f} >= 0 is not a fact affine in {x}")
+            c = sp.diff(f, x)
+            if not _same(f.subs(x, point), 0):
+                raise Bad(f"{point} is not the root of {f} in {x}")
+            if arg["end"]["coefficient"] is not None:
+                check_tree(arg["end"]["coefficient"], ctx, c if lower else -c, True)
+            elif _iv_sign(c) != (1 if lower else -1):
+                raise Bad(f"the coefficient {c} of {x} in {f} does not make {point} a {'lower' if lower else 'upper'} end")
+        else:
+            end = info["lo"] if lower else info["hi"]
+            if end in ("oo", "-oo") or not _same(point, _end(end)):
+                raise Bad(f"{point} is not the {'lower' if lower else 'upper'} end of {x}")
+        open_end = bool(arg.get("open_end"))  # strictly monotone, the end excluded: the gap is > 0 past it
+        if open_end:
+            if "end" in arg:
+                f = ctx.parse(arg["end"]["fact"])
+                if not any(_same(f, g) and s for g, s in x_facts):
+                    raise Bad(f"{f} > 0 is not a strict fact: the interval may hold its end {point}")
+            elif not info["lo_open" if lower else "hi_open"]:
+                raise Bad(f"the domain of {x} holds its end {point}")
+        check_sub(arg["monotone"], ctx, deriv if lower else -deriv, open_end)
     elif arg["kind"] == "critical point":
         after = ctx.derived(facts=ctx.facts + [(x - point, False)])
         before = ctx.derived(facts=ctx.facts + [(point - x, False)])
@@ -259,7 +358,37 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
         check_sub(arg["decreasing_before"], before, -deriv, False)
     else:
         raise Bad(f"unknown argument {arg['kind']}")
-    check_sub(arg["value"], ctx.without(x), sp.simplify(gap.subs(x, point)), strict)
+    check_sub(arg["value"], ctx.without(x), sp.simplify(gap.subs(x, point)), strict and not arg.get("open_end"))
+
+
+def _normalized(entries: list, ctx: Context, x) -> Context:
+    """The context with, for each fact f >= 0 that is not affine in x, its equivalent x - x0 >= 0 (x0 - x >= 0): f(x0)
+    = 0, f strictly monotone in x on x's domain, x0 in the domain's closure. Raises when a fact is left non-affine."""
+    facts, replaced = list(ctx.facts), []
+    dom = ctx.derived(facts=[f for f in ctx.facts if x not in f[0].free_symbols] +
+                      [f for f in Context({"symbols": {str(x): ctx.domains[x]}, "hypotheses": []}).facts])
+    for entry in entries:
+        f, root = ctx.parse(entry["fact"]), ctx.parse(entry["root"])
+        k = next((i for i, (g, _) in enumerate(facts) if _same(g, f)), None)
+        if k is None:
+            raise Bad(f"{f} >= 0 is not a fact")
+        if root.has(x) or not _same(f.subs(x, root), 0):
+            raise Bad(f"{root} is not a root of {f} in {x}")
+        sign = 1 if entry["increasing"] else -1
+        check_tree(entry["derivative"], dom, sign * sp.diff(f, x), True)
+        for g, _ in dom.facts:
+            if x in g.free_symbols:
+                value = g.subs(x, root)
+                tree = next((i.get("tree") for i in entry["inside"] if _same(ctx.parse(i["fact"]), g)), None)
+                if tree is not None:
+                    check_tree(tree, dom.without(x), value, False)
+                elif value.free_symbols or _iv_sign(value) not in (0, 1):
+                    raise Bad(f"{root} is not in the domain of {x}")
+        replaced.append(k)
+        facts.append((sign * (x - root), facts[k][1]))
+    if any(x in g.free_symbols and sp.diff(g, x).has(x) for i, (g, _) in enumerate(facts) if i not in replaced):
+        raise Bad(f"the facts about {x} are not affine in it: the region in {x} may not be an interval")
+    return ctx.derived(facts=facts)
 
 
 # ---- z3 ------------------------------------------------------------------------------------------------------
@@ -464,10 +593,131 @@ def replay_boxes(cert: dict) -> None:
     check_box_certificate(cert["boxes"], ctx, gap, strict)
 
 
+# ---- sums of squares -------------------------------------------------------------------------------------------
+def _psd_rational(q: list) -> bool:
+    """A symmetric matrix of Rationals is positive semidefinite: LDL^T in exact arithmetic, where a zero pivot is
+    allowed only on a row that is zero (beyond the pivot)."""
+    a = [list(row) for row in q]
+    n = len(a)
+    for p in range(n):
+        d = a[p][p]
+        if d < 0:
+            return False
+        if d == 0:
+            if any(a[p][j] != 0 for j in range(p + 1, n)):
+                return False
+            continue
+        for i in range(p + 1, n):
+            f = a[i][p] / d
+            if f != 0:
+                for j in range(p + 1, n):
+                    a[i][j] -= f * a[p][j]
+    return True
+
+
+def check_sos(part: dict, ctx: Context, target, strict: bool) -> None:
+    """target = sum_j eps_j * h_j + sum_t m_t * (b_t^T Q_t b_t) as polynomials with rational coefficients, each Q_t
+    a symmetric rational matrix that is positive semidefinite, each m_t a product of constraints each of which is a
+    fact of the statement (a domain end or a hypothesis, read as >= 0), each eps_j >= 0 and h_j either
+    (1 + sum of squares of the variables)**k or a constraint; a strict claim needs some eps_j > 0 with h_j > 0:
+    a power, or a constraint that is a strict fact. Then target >= 0 (> 0) wherever the facts hold."""
+    from sympy.polys.polyerrors import BasePolynomialError
+
+    names = part["variables"]
+    if not names or len(set(names)) != len(names) or any(v not in ctx.symbols for v in names):
+        raise Bad(f"the variables {names} are not symbols of the statement")
+    gens = [ctx.symbols[v] for v in names]
+
+    def poly(e):
+        e = ctx.parse(e) if isinstance(e, str) else sp.sympify(e)
+        if e.has(sp.Float) or not e.free_symbols <= set(gens):
+            raise Bad(f"{e} is not a polynomial with rational coefficients in {names}")
+        try:
+            return sp.Poly(e, *gens, domain="QQ")
+        except BasePolynomialError as exc:
+            raise Bad(f"{e} is not a polynomial with rational coefficients in {names}") from exc
+
+    constraints, strict_facts = [], []
+    for text in part["constraints"]:
+        g = ctx.parse(text)
+        matches = [fs for f, fs in ctx.facts if sp.expand(g - f) == 0]
+        if not matches:
+            raise Bad(f"the constraint {g} >= 0 is neither a domain end nor a hypothesis of the statement")
+        constraints.append(poly(g))
+        strict_facts.append(any(matches))
+    one = sp.Poly(1, *gens, domain="QQ")
+    total, positive = sp.Poly(0, *gens, domain="QQ"), False
+    for item in part["positive"]:
+        eps = sp.Rational(item["eps"])
+        if eps < 0:
+            raise Bad(f"eps = {eps} is negative")
+        if "constraint" in item:
+            i = item["constraint"]
+            if not (isinstance(i, int) and 0 <= i < len(constraints)):
+                raise Bad(f"the positive part names no constraint ({i})")
+            h, h_positive = constraints[i], strict_facts[i]
+        else:
+            k = int(item["power"])
+            if k < 0:
+                raise Bad(f"a negative power {k}")
+            h, h_positive = poly(1 + sum(g ** 2 for g in gens)) ** k, True
+        total = total + h * eps
+        positive = positive or (eps > 0 and h_positive)
+    if strict and not positive:
+        raise Bad("a strict claim, but no positive part eps * h with eps > 0 and h > 0")
+    for term in part["terms"]:
+        multiplier = one
+        for i in term["multiplier"]:
+            if not (isinstance(i, int) and 0 <= i < len(constraints)):
+                raise Bad(f"the multiplier index {i} names no constraint")
+            multiplier = multiplier * constraints[i]
+        basis = [poly(b) for b in term["basis"]]
+        gram = [[sp.Rational(v) for v in row] for row in term["gram"]]
+        if len(gram) != len(basis) or any(len(row) != len(basis) for row in gram):
+            raise Bad("a Gram matrix does not match its basis")
+        if any(gram[i][j] != gram[j][i] for i in range(len(gram)) for j in range(i)):
+            raise Bad("a Gram matrix is not symmetric")
+        if not _psd_rational(gram):
+            raise Bad("a Gram matrix is not positive semidefinite")
+        square = sp.Poly(0, *gens, domain="QQ")
+        for i, bi in enumerate(basis):
+            row = sp.Poly(0, *gens, domain="QQ")
+            for j, bj in enumerate(basis):
+                if gram[i][j] != 0:
+                    row = row + bj * gram[i][j]
+            square = square + bi * row
+        total = total + multiplier * square
+    if poly(target) - total != sp.Poly(0, *gens, domain="QQ"):
+        raise Bad("the sum of squares is not the polynomial it should be")
+
+
+def replay_sos(cert: dict) -> None:
+    """gap = numerator/denominator, the denominator > 0 (a positive constant, a sign tree, or a strict sum of squares)
+    and the numerator a sum of squares times facts (see check_sos)."""
+    ctx, gap, strict = _statement(cert)
+    if cert["relation"] not in (">= 0", "> 0"):
+        raise Bad("a sum-of-squares certificate for an equality")
+    num, den = ctx.parse(cert["numerator"]), ctx.parse(cert["denominator"])
+    if den == 0 or not (sp.cancel(sp.together(gap - num / den)) == 0 or _same(gap, num / den)):
+        raise Bad("the certificate's numerator/denominator is not the gap")
+    positive = cert["denominator_positive"]
+    if positive["rule"] == "constant":
+        if den.free_symbols or _iv_sign(den) != 1:
+            raise Bad(f"the denominator {den} is not a positive constant")
+    elif positive["rule"] == "sign":
+        check_tree(positive["tree"], ctx, den, True)
+    elif positive["rule"] == "sos":
+        check_sos(positive, ctx, den, True)
+    else:
+        raise Bad(f"unknown argument {positive['rule']} for the denominator's sign")
+    check_sos(cert, ctx, num, strict)
+
+
 #: certificate kind -> its replay, which raises Bad when the certificate does not prove its statement (every kind a
 #: prover layer writes has one: tests/numerics/test_layers.py)
-REPLAYS = {"extended": check_extended, "identity": replay_identity, "constant": replay_constant, "sign": replay_sign,
-           "monotone": replay_monotone, "z3": replay_z3, "boxes": replay_boxes}
+REPLAYS = {"lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
+           "sign": replay_sign,
+           "monotone": replay_monotone, "z3": replay_z3, "boxes": replay_boxes, "sos": replay_sos}
 
 
 def check(cert: dict) -> tuple[bool, str]:
@@ -479,6 +729,8 @@ def check(cert: dict) -> tuple[bool, str]:
         replay(cert)
     except Bad as exc:
         return False, str(exc)
+    except (KeyError, TypeError, ValueError, AttributeError, sp.SympifyError) as exc:  # a malformed certificate
+        return False, f"malformed certificate: {exc!r}"
     return True, ""
 
 

@@ -344,6 +344,40 @@ gaussian_fourth_moment_matrix = Claim(
 )
 
 
+# ---- the prover's lemma library ----------------------------------------------------------------------------
+# One-variable bounds on log and exp that the prover substitutes for an occurrence log(u) or exp(u) when the goal is
+# monotone in it (`boundlab.numerics.prover.lemmas`): each is a claim, proved by boundlab's earlier layers, and a
+# proof that uses one carries the lemma's own certificate, which the checker replays. (Not yet in CLAIMS: adding them
+# to the catalogue changes its golden snapshot.) A lemma is a claim in one parameter y whose one side is
+# log(y) or exp(y) and whose other side is the bound.
+y_pos = Param("y", POSITIVE, "y", "a positive number")
+y_above_one = Param("y", Domain(1, math.inf, lo_open=True, hi_open=True), "y", "a number above 1")
+y_below_one = Param("y", Domain(0, 1, lo_open=True, hi_open=True), "y", "a number in $(0, 1)$")
+y_nonneg = Param("y", NONNEGATIVE, "y", "a non-negative number")
+
+
+def lemma(name: str, title: str, lhs: str, rel: str, rhs: str, y: Param) -> Claim:
+    return Claim(id=f"classical.{name}", title=title, doc=f"{title}: a lemma of the prover's library.", lhs=lhs,
+                 rel=rel, rhs=rhs, params=(y,), provenance=CALCULUS)
+
+
+log_above_chord = lemma("log_above_chord", "The logarithm lies above 1 - 1/y", "log(y)", ">=", "1 - 1/y", y_pos)
+log_below_tangent_strict = lemma("log_below_tangent_strict", "Above 1, the logarithm lies strictly below y - 1",
+                                 "log(y)", "<", "y - 1", y_above_one)
+log_below_tangent_strict_below_one = lemma("log_below_tangent_strict_below_one",
+                                           "Below 1, the logarithm lies strictly below y - 1", "log(y)", "<", "y - 1",
+                                           y_below_one)
+log_above_pade = lemma("log_above_pade", "Above 1, log y > 2(y - 1)/(y + 1)", "log(y)", ">", "2*(y - 1)/(y + 1)",
+                       y_above_one)
+exp_above_tangent_strict = lemma("exp_above_tangent_strict", "For y > 0, exp(y) > 1 + y", "exp(y)", ">", "1 + y",
+                                 y_pos)
+exp_above_quadratic = lemma("exp_above_quadratic", "For y >= 0, exp(y) >= 1 + y + y^2/2", "exp(y)", ">=",
+                            "1 + y + y**2/2", y_nonneg)
+
+#: the prover's lemmas, with the two classical facts above that have the lemma form
+LEMMAS = [log_below_tangent, log_above_chord, log_below_tangent_strict, log_below_tangent_strict_below_one,
+          log_above_pade, exp_above_tangent, exp_above_tangent_strict, exp_above_quadratic]
+
 CLAIMS = [gaussian_second_moment, gaussian_fourth_moment, beta_mean, beta_second_moment, beta_variance,
           exp_above_tangent, log1p_below_identity, log_below_tangent, log_inverse_delta_positive, sqrt_subadditive,
           sqrt_concave_mean, am_gm, uniform_radius_positive, bernoulli_inequality, one_minus_inverse_power,

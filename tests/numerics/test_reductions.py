@@ -1,0 +1,97 @@
+"""The prover's reductions on the steps theorists write, each replayed by the independent checker, which also
+rejects corrupted certificates: a hypothesis that bounds a variable used through a monotone goal (an end from a
+hypothesis, one with a symbolic power read as a bound on the variable), a strictly monotone gap past an excluded end,
+logarithms of a difference of powers, and a classical lemma substituted for log(u) or exp(u)."""
+import copy
+import json
+
+import pytest
+from certificate_checker import check as replay
+
+from boundlab.numerics.prover import prove
+from boundlab.theory import Claim, Domain, Param, Provenance
+
+PROV = Provenance("derived", "classical", "prover reductions")
+OPEN_UNIT = Domain(0, 1, lo_open=True, hi_open=True)
+
+
+def claim(lhs, rel, rhs, params, hypotheses=()):
+    ps = tuple(Param(*p) if isinstance(p, tuple) else Param(p) for p in params)
+    return Claim(id="t.step", title="a step", lhs=lhs, rel=rel, rhs=rhs, params=ps, hypotheses=hypotheses,
+                 provenance=PROV)
+
+
+STEPS = {  # name: (claim, a word that the certificate must hold: the reduction under test)
+    "bound through a symbolic power": (claim("C*n**(-r)", "<=", "eps", ["C", "eps", "r", "n"],
+                                             ("n**r >= C/eps",)), '"end"'),
+    "a hypothesis read as a bound": (claim("1/log(n)", "<=", "eps", ["eps", ("n", Domain(1, float("inf"),
+                                                                                        lo_open=True))],
+                                           ("log(n) >= 1/eps",)), '"normalized"'),
+    "bound from a hypothesis": (claim("C*n**(-r)", "<=", "eps", ["C", "eps", "r", "n"], ("n >= (C/eps)**(1/r)",)),
+                                '"end"'),
+    "log(1 - u) <= -u inside a power": (claim("(1 - 1/K)**n", "<=", "exp(-n/K)",
+                                             [("K", Domain(1, float("inf"), lo_open=True)), "n"]), '"lemma"'),
+    "(1 + 1/n)**n < e": (claim("(1 + 1/n)**n", "<", "E", [("n", Domain(1, float("inf")))]), '"logarithm"'),
+    "exp(-x) <= 1/(1 + x)": (claim("exp(-x)", "<=", "1/(1 + x)", ["x"]), '"lemma"'),
+    "concave powers are subadditive": (claim("(a + b)**r", "<=", "a**r + b**r", ["a", "b", ("r", OPEN_UNIT)]),
+                                       '"logs"'),
+    "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
+                                                                                      lo_open=True))]), "open_end"),
+}
+
+
+@pytest.fixture(scope="module")
+def proofs():
+    return {name: prove(c, seconds=30) for name, (c, _) in STEPS.items()}
+
+
+@pytest.mark.parametrize("name", list(STEPS))
+def test_the_step_is_proved_by_its_reduction_and_replays(proofs, name):
+    proof = proofs[name]
+    assert proof is not None, name
+    assert STEPS[name][1] in json.dumps(proof.certificate), (name, proof.method)
+    ok, why = replay(proof.certificate)
+    assert ok, why
+
+
+def _corruptions(cert):
+    """Copies of the certificate with one part changed: the goal, a lemma's bound or instance, a fact end's root, a
+    normalized hypothesis's root, a logarithm's difference, an excluded end."""
+    text = json.dumps(cert)
+    swaps = [('"gap": "', '"gap": "2*'), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
+             ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
+             ('"difference": "', '"difference": "2 + ')]
+    for old, new in swaps:
+        if old in text:
+            yield old, json.loads(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("name", list(STEPS))
+def test_a_corrupted_certificate_is_rejected(proofs, name):
+    cert = proofs[name].certificate
+    tried = 0
+    for what, bad in _corruptions(cert):
+        tried += 1
+        ok, _ = replay(bad)
+        assert not ok, (name, what)
+    assert tried >= 1
+
+
+def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
+    cert = copy.deepcopy(proofs["exp(-x) <= 1/(1 + x)"].certificate)
+    text = json.dumps(cert)
+    assert '"lemma_certificate"' in text
+    bad = json.loads(text.replace('"relation": ">= 0"', '"relation": "> 0"', 2))  # the lemma now claims strictness
+    ok, _ = replay(bad)
+    assert not ok
+
+
+@pytest.mark.parametrize("lhs, rel, rhs, params, hypotheses", [
+    ("(1 - 1/K)**n", "<=", "exp(-2*n/K)", [("K", Domain(1, float("inf"), lo_open=True)), "n"], ()),
+    ("exp(-x)", "<=", "1/(1 + 2*x)", ["x"], ()),
+    ("C*n**(-r)", "<=", "eps/2", ["C", "eps", "r", "n"], ("n**r >= C/eps",)),
+    ("(1 + x)**a", "<=", "1 + a*x/2", ["x", ("a", OPEN_UNIT)], ()),
+    ("(1 + 1/n)**n", "<", "2", [("n", Domain(1, float("inf")))], ()),
+])
+def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
+    assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=4) is None
