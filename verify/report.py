@@ -460,12 +460,14 @@ def _verification_text(r: dict) -> str:
 
 def _figure(item: dict, claim, layout: Layout) -> str:
     """The claim's figure as a float at its natural size (its text then matches every other figure's), shrunk to
-    the line when wider; in a two-column paper a figure wider than the column spans both columns."""
+    the line when wider; in a two-column paper a figure wider than the column spans both columns. No `h`
+    placement: an `h` float after a longtable on the same page was seen to overflow it ("Overfull \\vbox ... while
+    \\output is active", the whole catalogue at the full budget), so figures go to the top or bottom of a page."""
     from .figures import caption
 
     panels = len(item["figure_data"]["panels"])
     env = "figure*" if layout.columns == 2 and panels > 1 else "figure"
-    return "\n".join([rf"\begin{{{env}}}[!htbp]", r"\centering",
+    return "\n".join([rf"\begin{{{env}}}[!tbp]", r"\centering",
                       rf"\blgraphic{{\blreportdir figures/{figure_file(item['id'])}}}",
                       rf"\caption{{{caption(claim, item['figure_data'], item['result'])}}}"
                       rf"\label{{{_label('fig', item['id'])}}}", rf"\end{{{env}}}"])
