@@ -15,6 +15,7 @@ import sys
 import time
 
 from boundlab.numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
+from boundlab.verify.parallel import EngineError  # stdlib only, as above
 from boundlab.verify.render import derivation_text, json_default, table
 
 EPILOG = """examples:
@@ -164,6 +165,17 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _jobs(text: str) -> int:
+    """A --jobs value: a positive number of worker processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"the number of worker processes must be at least 1, got {text}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="boundlab", description="Verify learning-theory bounds: symbolic claims, "
                                 "worst-case programs, torch simulation, LaTeX.", epilog=EPILOG,
@@ -176,6 +188,25 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"CPU seconds one claim (or derivation step) may take before it is INCONCLUSIVE "
                              f"'ran past S s' (default {DEFAULT_SECONDS:g}; 'inf' for none). CPU time, so a busy "
                              f"machine does not trip it")
+        return sp
+
+    def with_jobs(sp, journal: str):
+        g = sp.add_argument_group(
+            "running on many cores or a cluster",
+            "Each claim (each derivation, each mutant) is a task; the results are the same, byte for byte, wherever "
+            "and in whatever order the tasks run. Every finished task is written at once to a journal (JSON lines), "
+            f"{journal}; --resume continues an interrupted run from it.")
+        g.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="run the tasks on a local Dask cluster of N worker processes (default: one after another "
+                            "in this process); on a machine with C cores, N = C is the usual choice")
+        g.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the tasks on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; start "
+                            "it with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`); the "
+                            "workers need the same boundlab, the --file modules are sent to them")
+        g.add_argument("--journal", metavar="F", help="write the journal to F instead")
+        g.add_argument("--resume", action="store_true",
+                       help="continue from the journal: tasks it holds are not run again (a claim whose definition "
+                            "changed is), the rest are")
         return sp
 
     def with_file(sp):
@@ -227,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
                          "repetitions per size for rate, trend and bound claims")
     sp.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
+    with_jobs(sp, "beside the output (--json F: F.journal.jsonl)")
 
     sp = with_file(sub.add_parser("worstcase", help="worst-case constant by SDP, its eigenvalue form, the "
                                                    "maximising instance replayed, solver diagnostics"))
@@ -252,6 +284,7 @@ def _parser() -> argparse.ArgumentParser:
     with_limit(sp)
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--json", metavar="F", help="with --check: write the findings as JSON to F ('-': stdout)")
+    with_jobs(sp, "beside the golden file (F.journal.jsonl)")
 
     sp = with_file(sub.add_parser(
         "mutate", help="mutation testing: the share of small slips in each claim that the checker catches",
@@ -265,6 +298,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="CPU seconds one mutant may take; a slower one counts as a survivor (default 60)")
     sp.add_argument("--min-kill", type=float, default=None, metavar="R",
                     help="exit with status 1 when the overall kill rate is below R (e.g. 0.9)")
+    with_jobs(sp, "beside the output (--json F: F.journal.jsonl)")
 
     sp = with_file(sub.add_parser(
         "report", help="a LaTeX appendix of checked claims: statements, verdict tables, figures, number macros, PDF",
@@ -287,6 +321,7 @@ def _parser() -> argparse.ArgumentParser:
                          "expected) are given in full")
     sp.add_argument("--detail", metavar="ID", action="append", default=[],
                     help="with --summary: a claim or derivation to give in full; may be repeated")
+    with_jobs(sp, "in the report's folder (journal.jsonl)")
 
     sp = with_file(sub.add_parser(
         "derive", help="check derivations step by step: each step proved, refuted or left open",
@@ -299,6 +334,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", metavar="F", help="write the results as JSON to F ('-' for standard output)")
     sp.add_argument("--latex", metavar="F", help="write a standalone LaTeX document of the checked derivations, "
                                                   "each step with its status mark")
+    with_jobs(sp, "beside the output (--json F: F.journal.jsonl)")
     return p
 
 
@@ -356,13 +392,21 @@ def _check_writable(target, flag: str) -> None:
         raise UsageError(f"{flag} {target}: cannot write: permission denied")
 
 
-def _progress(i, total, claim, result):
-    """One line per claim on standard error; on a terminal, the running claim is shown while it runs."""
-    if result is None:
-        if sys.stderr.isatty():
-            print(f"[{i + 1}/{total}] {claim.id} ...", end="\r", file=sys.stderr, flush=True)
-        return
-    print(f"[{i + 1}/{total}] {claim.id}: {result.verdict} ({result.seconds:.1f}s)", file=sys.stderr, flush=True)
+def _engine(args, reg, files, seed, quick, seconds, journal=None):
+    """The task engine of a command (`boundlab.verify.parallel`): serial, or on Dask with --jobs / --scheduler; the
+    journal at --journal, else at `journal` (beside the output), else none."""
+    from boundlab.verify import parallel
+
+    try:
+        return parallel.Engine(parallel.setup(files, seed, quick, seconds), reg, args.jobs, args.scheduler,
+                               args.journal or journal, args.resume)
+    except parallel.EngineError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _beside(target):
+    """The default journal of a --json F run: F.journal.jsonl (none for standard output)."""
+    return f"{target}.journal.jsonl" if target and target != "-" else None
 
 
 def cmd_list(args):
@@ -591,17 +635,14 @@ def _selection(args, verb: str, every_derivation: bool = False):
 def cmd_check(args):
     reg, claims, derivations = _selection(args, "check")
     _check_writable(args.json, "--json")
-    from boundlab.verify.check import check_all  # torch, scipy, cvxpy: imported once the input is known to be good
-    from boundlab.verify.derive import check_derivation
+    from boundlab.verify.parallel import Task
 
     start = time.perf_counter()
-    progress = _progress if len(claims) + len(derivations) > 1 else None
-    results = check_all(claims, seed=args.seed, quick=args.quick, progress=progress, seconds=args.time_limit)
-    derived = []
-    for i, d in enumerate(derivations):
-        derived.append(check_derivation(d, reg, seed=args.seed, seconds=args.time_limit))
-        if progress:
-            progress(len(claims) + i, len(claims) + len(derivations), d, derived[-1])
+    engine = _engine(args, reg, args.file, args.seed, args.quick, args.time_limit, _beside(args.json))
+    engine.progress.enabled = len(claims) + len(derivations) > 1
+    with engine:
+        found = engine.map([Task("check", c.id) for c in claims] + [Task("derive", d.id) for d in derivations])
+    results, derived = found[:len(claims)], found[len(claims):]
     if args.json:
         _write_json(results + derived, args.json)
     if args.json != "-":
@@ -695,10 +736,12 @@ def cmd_snapshot(args):
     results = _load_results(args.results) if args.results else None
 
     def check_now(chosen):
-        from boundlab.verify.check import check_all
+        from boundlab.verify.parallel import Task
 
-        return {r.id: r for r in check_all(chosen, seed=args.seed, quick=args.quick, progress=_progress,
-                                           seconds=args.time_limit)}
+        steps = {c.id: Task("step", d.id, i) for d in derivations for i, c in enumerate(d.step_claims)}
+        engine = _engine(args, reg, args.file, args.seed, args.quick, args.time_limit, _beside(path))
+        with engine:
+            return {r.id: r for r in engine.map([steps.get(c.id) or Task("check", c.id) for c in chosen])}
     try:
         if not args.check:
             if os.path.exists(path) and not args.update:
@@ -740,16 +783,25 @@ def cmd_mutate(args):
     if args.min_kill is not None and not 0 <= args.min_kill <= 1:
         raise UsageError(f"--min-kill must be a rate between 0 and 1, got {args.min_kill}")
     _check_writable(args.json, "--json")
-    from boundlab.verify.mutate import kill_rate, mutate_claim
+    from boundlab.verify.mutate import Mutant, kill_rate
+    from boundlab.verify.parallel import Task
 
+    def mutants(task, result):  # a claim's mutants, once its original is checked
+        return [Task("mutant", task.id, i, m[2]) for i, m in enumerate(result[1])] if task.kind == "original" else []
+
+    engine = _engine(args, reg, args.file, args.seed, True, args.time_limit, _beside(args.json))
+    with engine:
+        found = engine.run([Task("original", c.id) for c in claims], mutants)
     reports = []
-    for i, claim in enumerate(claims):
-        print(f"[{i + 1}/{len(claims)}] {claim.id} ...", end="\r", file=sys.stderr, flush=True)
-        rep = mutate_claim(claim, seed=args.seed, seconds=args.time_limit)
+    for claim in claims:
+        task = Task("original", claim.id)
+        rep, described = found[task]
+        rep.seconds = engine.seconds[task]
+        for i, (operator, where, description) in enumerate(described):
+            m = Task("mutant", claim.id, i, description)
+            rep.mutants.append(Mutant(operator, where, description, None, *found[m]))
+            rep.seconds += engine.seconds[m]
         reports.append(rep)
-        print(f"[{i + 1}/{len(claims)}] {claim.id}: " + (f"skipped ({rep.skipped})" if rep.skipped else
-              f"{rep.count('killed')} killed, {rep.count('survived')} survived, {rep.count('true')} true, "
-              f"{rep.count('invalid')} invalid") + f" ({rep.seconds:.1f}s)", file=sys.stderr, flush=True)
     killed, survived, rate = kill_rate(reports)
     summary = {"killed": killed, "survived": survived, "kill_rate": rate,
                "true": sum(r.count("true") for r in reports), "invalid": sum(r.count("invalid") for r in reports),
@@ -784,10 +836,22 @@ def cmd_report(args):
     if args.detail and not args.summary:
         raise UsageError("--detail names the claims given in full in a --summary report; add --summary")
     layout = report.Layout(columns=args.columns, summary=args.summary, detail=frozenset(args.detail))
+    engine = _engine(args, reg, args.file, args.seed, args.quick, args.time_limit,
+                     os.path.join(args.output, "journal.jsonl"))
+
+    def runner(claims, derivations, *_):  # each claim's check, worst cases and figure, then the derivations
+        import dataclasses
+
+        from boundlab.verify.parallel import Task
+
+        with engine:
+            found = engine.map([Task("report", c.id) for c in claims] + [Task("derive", d.id) for d in derivations])
+        return ([dataclasses.replace(e, claim=c) for c, e in zip(claims, found)],
+                list(zip(derivations, found[len(claims):])))
     try:
         doc, results = report.build(claims, derivations, reg, args.output, seed=args.seed, quick=args.quick,
                                     command=command, seconds=args.time_limit, layout=layout,
-                                    progress=lambda line: print(line, file=sys.stderr, flush=True))
+                                    progress=lambda line: print(line, file=sys.stderr, flush=True), runner=runner)
     except report.ReportError as exc:
         raise UsageError(str(exc)) from None
     s, latex = doc["summary"], doc["latex"]
@@ -813,7 +877,7 @@ def cmd_report(args):
 
 
 def _derivation_targets(args):
-    """(registry, derivations) named by the command line: files, ids, or --all."""
+    """(registry, derivations, files) named by the command line: files, ids, or --all."""
     files = [t for t in args.targets if t.endswith(".py") or os.path.isfile(t)]
     ids = [t for t in args.targets if t not in files]
     reg = _registry([*args.file, *files])
@@ -834,22 +898,19 @@ def _derivation_targets(args):
         chosen += reg.derivations_from_files
     if not chosen:
         raise UsageError("name derivation files or ids, or use --all")
-    return reg, list({d.id: d for d in chosen}.values())
+    return reg, list({d.id: d for d in chosen}.values()), files
 
 
 def cmd_derive(args):
-    reg, derivations = _derivation_targets(args)
+    reg, derivations, files = _derivation_targets(args)
     _check_writable(args.json, "--json")
     _check_writable(args.latex, "--latex")
-    from boundlab.verify.derive import check_derivation
+    from boundlab.verify.parallel import Task
 
-    results = []
-    for i, d in enumerate(derivations):
-        res = check_derivation(d, reg, seed=args.seed, seconds=args.time_limit)
-        results.append(res)
-        if len(derivations) > 1:
-            print(f"[{i + 1}/{len(derivations)}] {d.id}: {res.verdict} ({res.seconds:.1f}s)", file=sys.stderr,
-                  flush=True)
+    engine = _engine(args, reg, [*args.file, *files], args.seed, False, args.time_limit, _beside(args.json))
+    engine.progress.enabled = len(derivations) > 1
+    with engine:
+        results = engine.map([Task("derive", d.id) for d in derivations])
     if args.json:
         _write_json(results, args.json)
     if args.latex:
@@ -872,7 +933,7 @@ def main(argv=None) -> int:
         return {"list": cmd_list, "scenarios": cmd_scenarios, "statistics": cmd_statistics, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
                 "worstcase": cmd_worstcase, "derive": cmd_derive,
                 "mutate": cmd_mutate, "snapshot": cmd_snapshot, "report": cmd_report}[args.command](args)
-    except UsageError as exc:
+    except (UsageError, EngineError) as exc:
         print(f"boundlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

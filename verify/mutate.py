@@ -221,26 +221,39 @@ def _judge(claim: Claim, m: Mutant, seed: int, quick: bool, seconds: float) -> N
         m.outcome, m.reason = ("true", why) if why else ("survived", _survival_reason(claim, m))
 
 
+def original_report(claim: Claim, seed: int = 0, quick: bool = True) -> ClaimReport:
+    """The claim's own check, and why it is not mutated (`skipped`) when it is a known-false claim or does not
+    hold. Run it within `reuse_measurements()`, so that its mutants are decided on its instances."""
+    original = check(claim, seed=seed, quick=quick)
+    report = ClaimReport(claim.id, original.verdict)
+    if claim.expect != "holds" or original.verdict not in HOLDS:
+        report.skipped = ("a registered known-false claim" if claim.expect != "holds"
+                          else f"the original is {original.verdict}, not a claim that holds")
+    return report
+
+
+def judge_mutant(claim: Claim, m: Mutant, seed: int = 0, quick: bool = True, seconds: float = MUTANT_SECONDS) -> None:
+    """Set the mutant's outcome, verdict and reason: its check and implication proof within `seconds` of CPU time
+    (a slower one survives); an exception makes it invalid, never stops the run."""
+    try:
+        with time_limit(seconds):  # the check and the implication proof together
+            _judge(claim, m, seed, quick, seconds)
+    except TimeLimitExceeded:
+        m.outcome = "survived"
+        m.verdict = m.verdict or "INCONCLUSIVE"
+        m.reason = f"budget too small: the check and the implication proof ran past {seconds:g} s"
+    except Exception as exc:  # noqa: BLE001 - one mutant must not stop the run
+        m.outcome, m.reason = "invalid", f"{type(exc).__name__}: {exc}"[:200]
+
+
 def mutate_claim(claim: Claim, seed: int = 0, quick: bool = True, seconds: float = MUTANT_SECONDS) -> ClaimReport:
     """Check the claim, then each of its mutants within `seconds` of CPU time (a slower one survives)."""
     start = time.perf_counter()
     with reuse_measurements():
-        original = check(claim, seed=seed, quick=quick)
-        report = ClaimReport(claim.id, original.verdict)
-        if claim.expect != "holds" or original.verdict not in HOLDS:
-            report.skipped = ("a registered known-false claim" if claim.expect != "holds"
-                              else f"the original is {original.verdict}, not a claim that holds")
-        else:
+        report = original_report(claim, seed, quick)
+        if not report.skipped:
             for m in claim_mutants(claim):
-                try:
-                    with time_limit(seconds):  # the check and the implication proof together
-                        _judge(claim, m, seed, quick, seconds)
-                except TimeLimitExceeded:
-                    m.outcome = "survived"
-                    m.verdict = m.verdict or "INCONCLUSIVE"
-                    m.reason = f"budget too small: the check and the implication proof ran past {seconds:g} s"
-                except Exception as exc:  # noqa: BLE001 - one mutant must not stop the run
-                    m.outcome, m.reason = "invalid", f"{type(exc).__name__}: {exc}"[:200]
+                judge_mutant(claim, m, seed, quick, seconds)
                 report.mutants.append(m)
     report.seconds = time.perf_counter() - start
     return report

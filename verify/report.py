@@ -616,11 +616,12 @@ def compile_pdf(folder: Path, main: str = "report.tex") -> dict:
 
 
 def build(claims, derivations, registry, folder, seed: int = 0, quick: bool = False, command: str = "",
-          progress=None, seconds: float | None = None, layout: Layout = Layout()) -> tuple[dict, list[Result]]:
-    """The whole report: check (each claim within `seconds` of CPU time), write, compile. Returns the JSON document
-    (with its `latex` outcome) and the claims' results."""
+          progress=None, seconds: float | None = None, layout: Layout = Layout(),
+          runner=run) -> tuple[dict, list[Result]]:
+    """The whole report: check (each claim within `seconds` of CPU time; `runner` does as `run`, e.g. on a cluster),
+    write, compile. Returns the JSON document (with its `latex` outcome) and the claims' results."""
     path = prepare_folder(folder)
-    entries, derived = run(claims, derivations, registry, seed, quick, progress, seconds)
+    entries, derived = runner(claims, derivations, registry, seed, quick, progress, seconds)
     doc = document(entries, derived, seed, quick, command)
     if progress:
         progress(f"writing {path}/: figures, LaTeX, report.json")

@@ -1,0 +1,497 @@
+"""Checking at scale: claims, derivations and mutants as tasks, run here or on a Dask cluster, none lost.
+
+A task names its work by ids (`Task`): a claim, a derivation step, a derivation, a claim of a report (its check,
+worst cases and figure), a claim's original check before mutation, or one mutant. `execute` runs a task, and it is
+the same function in every process: in this one (serial, as before), or on a Dask worker, which rebuilds the
+registry from the catalogue and the run's --file modules (sent by content) and runs each task in a child process
+of its own thread, whose main thread enforces the per-claim CPU-time limit as the serial path does
+(`boundlab.numerics.limits` needs a main thread; Dask runs tasks in threads). Every random draw depends only on
+(seed, claim id, point, stage), so results do not depend on where or in which order tasks run; they are returned
+in the input order. A worker that dies has its tasks rerun elsewhere (the scheduler's reassignment, then
+`RETRIES` retries of a task whose child process died).
+
+The journal is JSON lines, one per finished task, written (and fsynced) as results arrive: its key (a hash of the
+task, seed, budget, time limit and the definition of its claim or derivation, so that a changed claim is redone),
+the task, its verdict, its seconds and the result itself (pickled, base64). `resume=True` takes every result whose
+key matches and runs only the rest; a torn last line (an interrupted write) is dropped. Without `resume` the
+journal is started afresh, after its durations are read: tasks start longest first.
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from boundlab.numerics.limits import DEFAULT_SECONDS
+
+FORMAT = 1
+TOPIC = "boundlab-task-started"  # the workers' start events, for the progress line
+RETRIES = 2  # reruns of a task whose child process died (the scheduler reruns those of a dead worker by itself)
+CONNECT_SECONDS = 5
+
+
+class EngineError(Exception):
+    """A cluster that cannot be reached, a journal that cannot be resumed, or a task that failed on the cluster."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: `kind` is check, step (of a derivation; `index` from 0), derive, report (a claim's
+    check, worst cases and figure), original (a claim's own check before mutation) or mutant (`index` into
+    `claim_mutants`, `note` its description, compared on the worker)."""
+
+    kind: str
+    id: str
+    index: int = -1
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return {"step": f"{self.id} step {self.index + 1}", "original": f"{self.id} (original)",
+                "mutant": f"{self.id} mutant {self.index + 1}"}.get(self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every task of a run shares: the --file modules as (absolute path, sha256, source), the seed, the budget
+    and the CPU seconds of each task."""
+
+    files: tuple = ()
+    seed: int = 0
+    quick: bool = False
+    seconds: float | None = DEFAULT_SECONDS
+
+
+def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = DEFAULT_SECONDS) -> Setup:
+    from boundlab.theory.registry import expand_files
+
+    sources = []
+    for f in expand_files(list(files)):
+        data = Path(f).read_bytes()
+        sources.append((str(Path(f).resolve()), hashlib.sha256(data).hexdigest(), data.decode()))
+    return Setup(tuple(sources), seed, quick, seconds)
+
+
+# ---- running one task: the same code here and on a worker ---------------------------------------------------------
+_STATE: dict = {"files": None, "registry": None, "measured": None}
+
+
+def _registry(s: Setup):
+    """The catalogue and the run's files, loaded once per process: a file is read from its path when that holds
+    the same source (a shared file system), else from a copy of the source sent with the task."""
+    key = tuple(sha for _, sha, _ in s.files)
+    if _STATE["files"] != key:
+        from boundlab.theory.registry import Registry
+
+        paths = []
+        for path, sha, text in s.files:
+            here = Path(path)
+            if not (here.is_file() and hashlib.sha256(here.read_bytes()).hexdigest() == sha):
+                here = Path(os.environ.get("TMPDIR", "/tmp")) / "boundlab-files" / sha / Path(path).name
+                here.parent.mkdir(parents=True, exist_ok=True)
+                here.write_text(text)
+            paths.append(str(here))
+        _STATE["registry"], _STATE["files"] = Registry.catalogue(paths), key
+    return _STATE["registry"]
+
+
+def _measurements(owner) -> bool:
+    """Keep one `reuse_measurements()` block open for `owner` (claim id, seed), as `mutate_claim` does for a claim
+    and its mutants; None closes it. True when that block was open already."""
+    from .measure import reuse_measurements
+
+    current = _STATE["measured"]
+    if current is not None and current[0] == owner:
+        return True
+    if current is not None:
+        current[1].__exit__(None, None, None)
+        _STATE["measured"] = None
+    if owner is not None:
+        block = reuse_measurements()
+        block.__enter__()
+        _STATE["measured"] = (owner, block)
+    return False
+
+
+def execute(task: Task, s: Setup, registry):
+    """The result of one task, as the serial commands compute it: a Result (check, step, derive), a report Entry
+    without its claim, (ClaimReport, mutant descriptions) for an original, (outcome, verdict, reason) for a mutant."""
+    from .check import check
+
+    if task.kind not in ("original", "mutant"):
+        _measurements(None)
+    if task.kind == "check":
+        return check(registry.get(task.id), seed=s.seed, quick=s.quick, seconds=s.seconds)
+    if task.kind == "step":
+        return check(registry.derivation(task.id).step_claims[task.index], seed=s.seed, quick=s.quick,
+                     seconds=s.seconds)
+    if task.kind == "derive":
+        from .derive import check_derivation
+
+        return check_derivation(registry.derivation(task.id), registry, seed=s.seed, seconds=s.seconds)
+    claim = registry.get(task.id)
+    if task.kind == "report":
+        from .report import run
+
+        (entry,), _ = run([claim], (), registry, s.seed, s.quick, None, s.seconds)
+        return dataclasses.replace(entry, claim=None)
+    from .mutate import claim_mutants, judge_mutant, original_report
+
+    if task.kind == "original":
+        _measurements(None)
+        _measurements((claim.id, s.seed))
+        report = original_report(claim, s.seed, s.quick)
+        return report, ([] if report.skipped else [(m.operator, m.where, m.description) for m in claim_mutants(claim)])
+    if task.kind != "mutant":
+        raise EngineError(f"unknown task kind {task.kind!r}")
+    if not _measurements((claim.id, s.seed)) and claim.kind == "empirical":
+        check(claim, seed=s.seed, quick=s.quick)  # the original ran elsewhere: measure its instances here
+    m = claim_mutants(claim)[task.index]
+    if m.description != task.note:
+        raise EngineError(f"{task.name}: the worker's mutant is {m.description!r}, not {task.note!r}: the workers "
+                          f"run another version of boundlab or of the claim")
+    judge_mutant(claim, m, s.seed, s.quick, s.seconds)
+    return m.outcome, m.verdict, m.reason
+
+
+def verdict_of(result) -> str:
+    """A task result's one-word outcome, for the progress line and the journal."""
+    if isinstance(result, tuple) and isinstance(result[0], str):  # a mutant
+        return result[0]
+    if isinstance(result, tuple):  # an original
+        return "skipped" if result[0].skipped else result[0].original
+    return getattr(result, "verdict", None) or result.result.verdict  # a Result, or a report Entry
+
+
+# ---- on a Dask worker -----------------------------------------------------------------------------------------
+_LOCAL = threading.local()
+
+
+class ChildDied(Exception):
+    """The child process running a task died (killed, out of memory): the task is retried."""
+
+
+def _remote(s: Setup, task: Task):
+    """A Dask task: run `task` in this worker thread's own child process (started once; see `_serve`)."""
+    from distributed import get_worker
+
+    get_worker().log_event(TOPIC, {"task": task.name})
+    child = getattr(_LOCAL, "child", None)
+    if child is None or child.poll() is not None:
+        child = _LOCAL.child = subprocess.Popen(
+            [sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    try:
+        pickle.dump((s, task), child.stdin)
+        child.stdin.flush()
+        ok, payload = pickle.load(child.stdout)
+    except (EOFError, OSError, pickle.UnpicklingError):
+        child.kill()
+        raise ChildDied(f"{task.name}: the child process of the worker died (exit status {child.wait()})") from None
+    if not ok:
+        raise EngineError(payload)
+    return payload
+
+
+def _serve() -> None:
+    """A worker thread's child: tasks in, results out (pickles on standard input and output), each run in this
+    main thread, so that the CPU-time limit holds as in the serial path; one torch thread (the worker is the unit
+    of parallelism, and no thread spins waiting for a descheduled sibling). It exits when its worker does."""
+    import torch
+
+    torch.set_num_threads(1)
+    parent = int(sys.argv[1])
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+    tasks, results = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # what the checks print goes to standard error, not into the results
+    while True:
+        try:
+            s, task = pickle.load(tasks)
+        except EOFError:
+            return
+        try:
+            registry = _registry(s)
+            start = time.perf_counter()
+            out = True, (pickle.dumps(execute(task, s, registry)), time.perf_counter() - start)
+        except Exception as exc:  # noqa: BLE001 - a registry that fails to load, a mutant that differs
+            out = False, f"{task.name}: {type(exc).__name__}: {exc}"
+        pickle.dump(out, results)
+        results.flush()
+
+
+def _probe() -> str:
+    from boundlab.verify.cli import _version
+
+    return _version()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Classes of a --file module are found under this process's name for it (`load_file` names modules with a
+    per-process hash of the path)."""
+
+    def find_class(self, module, name):
+        if module.startswith("boundlab_user_") and module not in sys.modules:
+            stem = module.rsplit("_", 1)[0] + "_"
+            module = next((m for m in list(sys.modules) if m.startswith(stem)), module)
+        return super().find_class(module, name)
+
+
+def _loads(blob: bytes):
+    import io
+
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+# ---- the journal ----------------------------------------------------------------------------------------------
+def fingerprint(subject) -> str:
+    """A hash of a claim's or derivation's definition (every field)."""
+    text = repr([(f.name, getattr(subject, f.name)) for f in dataclasses.fields(subject)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Journal:
+    """JSON lines, one per finished task, beside the output; see the module's doc."""
+
+    def __init__(self, path, resume: bool):
+        self.path, self.done, self.durations = Path(path), {}, {}
+        if resume and not self.path.is_file():
+            raise EngineError(f"--resume: no journal at {self.path}: nothing to resume (run without --resume)")
+        good = 0
+        if self.path.is_file():
+            data = self.path.read_bytes()
+            for line in data.splitlines(keepends=True):
+                try:
+                    row = json.loads(line)
+                    self.durations[row["key"]] = row["seconds"]
+                    if resume:
+                        self.done[row["key"]] = base64.b64decode(row["result"])
+                except (ValueError, KeyError, TypeError):
+                    break  # a torn last line: an interrupted write
+                good += len(line)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o644)
+            os.ftruncate(self.fd, good if resume else 0)
+            os.lseek(self.fd, 0, os.SEEK_END)
+        except OSError as exc:
+            raise EngineError(f"journal {self.path}: cannot write: {exc.strerror}") from None
+
+    def write(self, key: str, task: Task, verdict: str, seconds: float, blob: bytes) -> None:
+        row = {"key": key, "kind": task.kind, "task": task.name, "verdict": verdict, "seconds": round(seconds, 3),
+               "result": base64.b64encode(blob).decode()}
+        os.write(self.fd, (json.dumps(row) + "\n").encode())  # one write per line; fsynced before the next task
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+# ---- the progress line ------------------------------------------------------------------------------------------
+class Progress:
+    """One line per finished task on standard error: done / total, the task and its outcome, how many run and
+    are left, the slowest task so far."""
+
+    def __init__(self, enabled: bool, stream=None):
+        self.enabled, self.stream = enabled, stream or sys.stderr
+        self.total = self.done = 0
+        self.running: dict[str, float] = {}
+        self.slowest = (0.0, "")
+        self.lock = threading.Lock()
+
+    def started(self, name: str) -> None:
+        with self.lock:
+            self.running.setdefault(name, time.perf_counter())
+        if self.enabled and self.stream.isatty():
+            print(f"[{self.done}/{self.total}] {name} ...", end="\r", file=self.stream, flush=True)
+
+    def finished(self, task: Task, verdict: str, seconds: float, resumed: bool = False) -> None:
+        with self.lock:
+            self.running.pop(task.name, None)
+            self.done += 1
+            if not resumed and seconds > self.slowest[0]:
+                self.slowest = (seconds, task.name)
+            running, left = len(self.running), self.total - self.done - len(self.running)
+        if self.enabled:
+            how = "from the journal" if resumed else f"{seconds:.1f}s"
+            slow = f"; slowest {self.slowest[0]:.1f}s {self.slowest[1]}" if self.slowest[1] else ""
+            print(f"[{self.done}/{self.total}] {task.name}: {verdict} ({how})   {running} running, {left} left{slow}",
+                  file=self.stream, flush=True)
+
+
+# ---- the engine -------------------------------------------------------------------------------------------------
+class Engine:
+    """Runs tasks serially (jobs None), on a local Dask cluster of `jobs` worker processes, or on the cluster of
+    the scheduler at `scheduler`; results written to the journal at `journal` (None: none) as they arrive. Use it
+    as a context manager (the cluster is started and stopped with it)."""
+
+    def __init__(self, s: Setup, registry, jobs: int | None = None, scheduler: str | None = None,
+                 journal=None, resume: bool = False, progress: bool = True):
+        if jobs is not None and scheduler:
+            raise EngineError("--jobs starts a local cluster, --scheduler uses an existing one: give one of them")
+        if resume and journal is None:
+            raise EngineError("--resume needs the journal of the interrupted run: it is kept beside the output "
+                              "(--json F: F.journal.jsonl), or name it with --journal F")
+        self.setup, self.registry, self.jobs, self.scheduler = s, registry, jobs, scheduler
+        self.journal = Journal(journal, resume) if journal is not None else None
+        self.progress = Progress(progress)
+        self.client = self.cluster = None
+        self.seconds: dict[Task, float] = {}  # each task's own duration (not for tasks taken from the journal)
+
+    def __enter__(self):
+        if self.jobs is None and not self.scheduler:
+            return self
+        try:
+            self.client = self._connect()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.client.subscribe_topic(TOPIC, lambda event: self.progress.started(event[1]["task"]))
+        return self
+
+    def _connect(self):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                client = Client(self.scheduler, timeout=f"{CONNECT_SECONDS}s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise EngineError(f"--scheduler {self.scheduler}: no Dask scheduler answers there within "
+                                  f"{CONNECT_SECONDS} s ({type(exc).__name__}: {exc}); start one with "
+                                  f"`dask scheduler` and workers with `dask worker {self.scheduler}`") from None
+            if not client.scheduler_info().get("workers"):
+                print(f"waiting for a worker to join {self.scheduler} (`dask worker {self.scheduler}`)",
+                      file=sys.stderr, flush=True)
+                client.wait_for_workers(1)
+        else:
+            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(self.cluster)
+        try:
+            versions = set(client.run(_probe).values())
+        except Exception as exc:  # noqa: BLE001 - a worker without boundlab cannot unpickle the probe
+            client.close()
+            raise EngineError(f"the workers cannot run boundlab ({type(exc).__name__}: {exc}); install the same "
+                              f"boundlab where they run") from None
+        if versions - {_probe()}:
+            client.close()
+            raise EngineError(f"the workers run boundlab {', '.join(sorted(versions))}, this is {_probe()}: "
+                              f"install the same version on both")
+        return client
+
+    def __exit__(self, *exc):
+        _measurements(None)
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        if self.journal is not None:
+            self.journal.close()
+        return False
+
+    def key(self, task: Task) -> str:
+        subject = (self.registry.derivation(task.id) if task.kind in ("step", "derive")
+                   else self.registry.get(task.id))
+        s = self.setup
+        parts = [FORMAT, task.kind, task.id, task.index, task.note, s.seed, s.quick, s.seconds, fingerprint(subject)]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+    def map(self, tasks) -> list:
+        """The results of `tasks`, in their order."""
+        found = self.run(tasks)
+        return [found[t] for t in tasks]
+
+    def run(self, tasks, follow=None) -> dict:
+        """Every task's result, by task; `follow(task, result)` may give more tasks to run (a claim's mutants once
+        its original is checked)."""
+        results: dict = {}
+        tasks = list(dict.fromkeys(tasks))
+        self.progress.total += len(tasks)
+        if self.client is None:
+            stack = list(reversed(tasks))  # depth first: a claim's mutants right after its original, as before
+            while stack:
+                task = stack.pop()
+                more = self._finish(task, results, follow, *self._here(task))
+                stack.extend(reversed(more))
+            return results
+        return self._on_cluster(tasks, results, follow)
+
+    def _here(self, task: Task):
+        key = self.key(task)
+        if self.journal is not None and key in self.journal.done:
+            return key, _loads(self.journal.done[key]), 0.0, None, True
+        self.progress.started(task.name)
+        start = time.perf_counter()
+        result = execute(task, self.setup, self.registry)
+        seconds = time.perf_counter() - start
+        return key, result, seconds, (pickle.dumps(result) if self.journal is not None else None), False
+
+    def _finish(self, task, results, follow, key, result, seconds, blob, resumed) -> list:
+        """Record one result (journal, progress); the tasks it leads to."""
+        verdict = verdict_of(result)
+        if blob is not None:
+            self.journal.write(key, task, verdict, seconds, blob)
+        results[task] = result
+        if not resumed:
+            self.seconds[task] = seconds
+        self.progress.finished(task, verdict, seconds, resumed)
+        more = [t for t in (follow(task, result) if follow else []) if t not in results]
+        self.progress.total += len(more)
+        return more
+
+    def _on_cluster(self, tasks, results, follow) -> dict:
+        from distributed import as_completed
+
+        waiting = as_completed()
+        pending: dict[str, Task] = {}
+        known = self.journal.durations if self.journal is not None else {}
+
+        def submit(batch):
+            while batch:
+                task = batch.pop(0)
+                key = self.key(task)
+                if self.journal is not None and key in self.journal.done:
+                    batch += self._finish(task, results, follow, key, _loads(self.journal.done[key]), 0.0, None, True)
+                    continue
+                if key in pending:
+                    continue
+                pending[key] = task
+                waiting.add(self.client.submit(_remote, self.setup, task, key=f"boundlab-{key}", retries=RETRIES,
+                                               priority=_priority(known.get(key), task, self.registry)))
+        submit(list(tasks))
+        for future in waiting:
+            task = pending.pop(future.key.removeprefix("boundlab-"))
+            try:
+                blob, seconds = future.result()
+            except Exception as exc:  # noqa: BLE001 - a task that failed on every try
+                raise EngineError(f"{task.name}: failed on the cluster: {type(exc).__name__}: {exc}") from None
+            key = self.key(task)
+            submit(self._finish(task, results, follow, key, _loads(blob), seconds,
+                                blob if self.journal is not None else None, False))
+        return results
+
+
+def _priority(seconds, task: Task, registry) -> int:
+    """Longest first (Dask runs higher priorities first): the task's duration in the previous journal, else a
+    guess by kind; so that no long task starts last and bounds the makespan."""
+    if seconds is not None:
+        return int(seconds * 1000)
+    if task.kind in ("derive", "step", "mutant"):
+        return 2000
+    claim = registry.get(task.id)  # curves (rates, trends, bounds) are the longest, then analytic claims (the prover)
+    return 20000 if claim.stat.curve else 5000 if claim.kind == "empirical" else 10000
