@@ -776,7 +776,7 @@ def cmd_snapshot(args):
 
 
 def cmd_mutate(args):
-    _, claims, derivations = _selection(args, "mutate")
+    reg, claims, derivations = _selection(args, "mutate")
     if derivations and not claims:
         raise UsageError(f"{', '.join(d.id for d in derivations)}: mutation testing works on claims; a derivation's "
                          f"steps are claims `<id>.step<i>` checked by `boundlab derive`")
@@ -836,6 +836,10 @@ def cmd_report(args):
     if args.detail and not args.summary:
         raise UsageError("--detail names the claims given in full in a --summary report; add --summary")
     layout = report.Layout(columns=args.columns, summary=args.summary, detail=frozenset(args.detail))
+    try:
+        report.prepare_folder(args.output)  # before the journal is written into it
+    except report.ReportError as exc:
+        raise UsageError(str(exc)) from None
     engine = _engine(args, reg, args.file, args.seed, args.quick, args.time_limit,
                      os.path.join(args.output, "journal.jsonl"))
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -185,8 +186,12 @@ def _remote(s: Setup, task: Task):
     from distributed import get_worker
 
     get_worker().log_event(TOPIC, {"task": task.name})
-    child = getattr(_LOCAL, "child", None)
+    child, files = getattr(_LOCAL, "child", None), [sha for _, sha, _ in s.files]
+    if child is not None and getattr(_LOCAL, "files", None) != files:
+        child.kill()  # a fresh interpreter for other files: their scenarios and statistics may reuse names
+        child.wait()
     if child is None or child.poll() is not None:
+        _LOCAL.files = files
         child = _LOCAL.child = subprocess.Popen(
             [sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "OMP_NUM_THREADS": "1"})
@@ -218,6 +223,7 @@ def _serve() -> None:
     threading.Thread(target=watch, daemon=True).start()
     tasks, results = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what the checks print goes to standard error, not into the results
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the client, which stops the workers, then this
     while True:
         try:
             s, task = pickle.load(tasks)
@@ -349,7 +355,8 @@ class Engine:
         self.journal = Journal(journal, resume) if journal is not None else None
         self.progress = Progress(progress)
         self.client = self.cluster = None
-        self.seconds: dict[Task, float] = {}  # each task's own duration (not for tasks taken from the journal)
+        self.seconds: dict[Task, float] = {}  # each task's duration (as recorded, for one from the journal)
+        self.resumed: set[Task] = set()  # the tasks taken from the journal
 
     def __enter__(self):
         if self.jobs is None and not self.scheduler:
@@ -394,8 +401,11 @@ class Engine:
                               f"install the same version on both")
         return client
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, exc, tb):
         _measurements(None)
+        if kind is KeyboardInterrupt and self.journal is not None:
+            print(f"interrupted: {len(self.seconds)} finished task(s) are in the journal {self.journal.path}; the "
+                  f"same command with --resume continues", file=sys.stderr, flush=True)
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -434,7 +444,7 @@ class Engine:
     def _here(self, task: Task):
         key = self.key(task)
         if self.journal is not None and key in self.journal.done:
-            return key, _loads(self.journal.done[key]), 0.0, None, True
+            return key, _loads(self.journal.done[key]), self.journal.durations[key], None, True
         self.progress.started(task.name)
         start = time.perf_counter()
         result = execute(task, self.setup, self.registry)
@@ -446,9 +456,9 @@ class Engine:
         verdict = verdict_of(result)
         if blob is not None:
             self.journal.write(key, task, verdict, seconds, blob)
-        results[task] = result
-        if not resumed:
-            self.seconds[task] = seconds
+        results[task], self.seconds[task] = result, seconds
+        if resumed:
+            self.resumed.add(task)
         self.progress.finished(task, verdict, seconds, resumed)
         more = [t for t in (follow(task, result) if follow else []) if t not in results]
         self.progress.total += len(more)
@@ -466,7 +476,8 @@ class Engine:
                 task = batch.pop(0)
                 key = self.key(task)
                 if self.journal is not None and key in self.journal.done:
-                    batch += self._finish(task, results, follow, key, _loads(self.journal.done[key]), 0.0, None, True)
+                    batch += self._finish(task, results, follow, key, _loads(self.journal.done[key]),
+                                          self.journal.durations[key], None, True)
                     continue
                 if key in pending:
                     continue

@@ -1,0 +1,196 @@
+"""Checking at scale (verify/parallel.py): the same results on a real local Dask cluster (scheduler and worker
+processes) as in one process, a worker killed mid-run, an interrupted client resumed from its journal, the time
+limit inside workers, and the command line's errors. The whole catalogue and a paper's mutants: the slow tests."""
+import dataclasses
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from boundlab.theory import Registry
+from boundlab.verify import parallel
+from boundlab.verify.cli import main
+from boundlab.verify.parallel import Engine, Task
+
+ROOT = Path(__file__).resolve().parents[2]
+USER = ROOT / "tests" / "data" / "user_worstcase.py"  # a scenario of its own, with a worst-case program
+FEW = ["shachaf2021.never_hurts", "shachaf2021.beta_mean_identity", "classical.am_gm", "mine.spiked_exact",
+       "mine.spiked_halved", "classical.beta_variance_chain"]
+
+SLOW_FILE = '''
+import os
+import time
+import torch
+from boundlab.theory import Claim, Provenance, Quantity
+from boundlab.verify.scenarios import Scenario, register_scenario
+
+class Pause(Scenario):
+    name = "parallel_pause_demo"
+    quantities = {"u": "a uniform draw, after a pause (BOUNDLAB_TEST_PAUSE seconds; `spin` seconds of CPU)"}
+    inputs = {"spin": 0.0}
+
+    def measure(self, point, batch, gen, wanted):
+        time.sleep(float(os.environ.get("BOUNDLAB_TEST_PAUSE", 0)))  # on the test's workers only
+        end = time.process_time() + point["spin"]
+        while time.process_time() < end:
+            pass
+        return {"u": torch.rand(batch, generator=gen, dtype=torch.float64)}
+
+register_scenario(Pause())
+u = Quantity("u", "U", "a uniform draw")
+P = Provenance("derived", "mine", "Me (2026)")
+spin = Claim(id="mine.spin", title="spins", lhs="u", rel="<=", rhs="1", statistic="as", quantities=(u,),
+             scenario="parallel_pause_demo", samples=100, grid=({"spin": 60.0},), provenance=P)
+CLAIMS = [spin] + [Claim(id=f"mine.pause{i}", title="a pause", lhs="u", rel="<=", rhs="1", statistic="as",
+                         quantities=(u,), scenario="parallel_pause_demo", samples=100, grid=({"spin": 0.0},),
+                         provenance=P) for i in range(6)]
+'''
+PAUSES = [f"mine.pause{i}" for i in range(6)]
+
+
+def boundlab(*args):
+    return subprocess.run([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """--file arguments for every test here (one set of files: a worker's child process serves them all), the
+    claims PAUSES (a pause on the test cluster's workers) and mine.spin (60 s of CPU)."""
+    path = tmp_path_factory.mktemp("parallel") / "pauses.py"
+    path.write_text(SLOW_FILE)
+    return ["--file", str(USER), "--file", str(path)]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real local Dask cluster, scheduler and two worker processes of one thread, shared by the tests; its
+    workers pause 1 s in each `pauses` claim, so that a run lasts long enough to be interrupted."""
+    from distributed import LocalCluster
+
+    os.environ["BOUNDLAB_TEST_PAUSE"] = "1"  # the workers' environment, taken when they start
+    try:
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                             silence_logs=logging.ERROR)
+    finally:
+        del os.environ["BOUNDLAB_TEST_PAUSE"]
+    with local:
+        yield local.scheduler_address
+
+
+def test_a_few_claims_on_a_local_cluster_give_the_serial_json_byte_for_byte(cluster, files, tmp_path):
+    """An analytic claim, a simulated one, a known-false one, a derivation, a --file claim with its own scenario and
+    worst case."""
+    serial, dask = tmp_path / "serial.json", tmp_path / "dask.json"
+    assert main(["check", *FEW, *files, "--quick", "--json", str(serial)]) == 1  # spiked_halved is not as expected
+    assert main(["check", *FEW, *files, "--quick", "--json", str(dask), "--scheduler", cluster]) == 1
+    assert serial.read_bytes() == dask.read_bytes()
+    rows = [json.loads(line) for line in Path(f"{dask}.journal.jsonl").read_text().splitlines()]
+    assert sorted(r["task"] for r in rows) == sorted(FEW)  # one journal line per task, as it finished
+
+
+def test_an_interrupted_run_resumes_from_its_journal_without_redoing_finished_tasks(cluster, files, tmp_path,
+                                                                                     capsys):
+    out, journal = tmp_path / "out.json", tmp_path / "out.json.journal.jsonl"
+    args = ["check", *PAUSES, *files, "--quick", "--json", out, "--scheduler", cluster]
+    run = subprocess.Popen([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not (journal.exists() and len(journal.read_text().splitlines()) >= 2):
+        assert run.poll() is None, run.stderr.read()
+        time.sleep(0.05)
+    run.send_signal(signal.SIGINT)  # Ctrl-C
+    assert run.wait(timeout=60) == 130 and not out.exists()
+    assert "same command with --resume continues" in run.stderr.read()
+    finished = {json.loads(line)["task"] for line in journal.read_text().splitlines()}
+    assert 2 <= len(finished) < 6
+    assert main([*map(str, args), "--resume"]) == 0
+    resumed = {line.split("] ")[1].split(":")[0] for line in capsys.readouterr().err.splitlines()
+               if "(from the journal)" in line}
+    assert resumed == finished
+    serial = tmp_path / "serial.json"
+    assert main(["check", *PAUSES, *files, "--quick", "--json", str(serial)]) == 0
+    assert out.read_bytes() == serial.read_bytes()
+
+
+def test_the_time_limit_holds_inside_workers(cluster, files, capsys):
+    start = time.perf_counter()
+    assert main(["check", "mine.spin", *files, "--time-limit", "1", "--scheduler", cluster, "--json", "-"]) == 1
+    (row,) = json.loads(capsys.readouterr().out)["results"]
+    assert row["verdict"] == "INCONCLUSIVE" and "ran past 1 s of CPU time" in row["evidence"]["note"]
+    assert time.perf_counter() - start < 30
+
+
+def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_results_are_the_serial_ones(cluster, files):
+    reg = Registry.catalogue(files[1::2])
+    tasks = [Task("check", i) for i in PAUSES]
+    with Engine(parallel.setup(files[1::2]), reg, progress=False) as engine:
+        serial = [r.to_json() for r in engine.map(tasks)]
+    with Engine(parallel.setup(files[1::2]), reg, scheduler=cluster, progress=False) as engine:
+        pids = engine.client.run(os.getpid)  # the worker processes, by address
+        assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+        killed = []
+
+        def kill_one():  # as soon as a task runs on a worker
+            while not engine.progress.running:
+                time.sleep(0.02)
+            os.kill(pids[next(iter(pids))], signal.SIGKILL)
+            killed.append(pids[next(iter(pids))])
+        threading.Thread(target=kill_one, daemon=True).start()
+        dask = [r.to_json() for r in engine.map(tasks)]
+        assert killed and killed[0] not in engine.client.run(os.getpid).values()
+    assert dask == serial
+
+
+def test_an_unreachable_scheduler_is_reported_within_seconds(capsys):
+    start = time.perf_counter()
+    assert main(["check", "classical.am_gm", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "no Dask scheduler answers there" in err and "dask scheduler" in err
+    assert time.perf_counter() - start < 15  # the connection times out after parallel.CONNECT_SECONDS
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "0"], "at least 1"),
+    (["--jobs", "-2"], "at least 1"),
+    (["--jobs", "two"], "not a number of worker processes"),
+])
+def test_a_bad_number_of_jobs_is_a_usage_error(args, message, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["check", "classical.am_gm", *args])
+    assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:9"], "give one of them"),
+    (["--resume"], "--resume needs the journal"),
+    (["--resume", "--journal", "nowhere.jsonl"], "no journal at nowhere.jsonl"),
+])
+def test_bad_parallel_options_are_usage_errors(args, message, capsys):
+    assert main(["check", "classical.am_gm", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_torn_last_line_is_dropped_and_a_changed_claim_is_redone(tmp_path):
+    reg = Registry.catalogue()
+    journal = tmp_path / "j.jsonl"
+    tasks = [Task("check", "classical.am_gm"), Task("check", "shachaf2021.beta_mean_identity")]
+    with Engine(parallel.setup(), reg, journal=journal, progress=False) as engine:
+        first = [r.to_json() for r in engine.map(tasks)]
+        keys = [engine.key(t) for t in tasks]
+    with journal.open("a") as fh:
+        fh.write('{"key": "torn')  # an interrupted write
+    with Engine(parallel.setup(), reg, journal=journal, resume=True, progress=False) as engine:
+        assert set(engine.journal.done) == set(keys)
+        assert [r.to_json() for r in engine.map(tasks)] == first
+        assert engine.resumed == set(tasks)  # nothing ran again
+    assert journal.read_text().endswith("}\n")  # the torn line is gone
+    changed = Registry([dataclasses.replace(reg.get("classical.am_gm"), rhs="(l1 + l2)/4 + 1")])
+    assert Engine(parallel.setup(), changed, progress=False).key(tasks[0]) != keys[0]
+    assert Engine(parallel.setup(seed=1), reg, progress=False).key(tasks[0]) != keys[0]
