@@ -418,7 +418,14 @@ def _math(toks: list[_Tok]) -> str:
             atoms.append([tex, False, False])
             i = j + 1
             continue
-        atoms.append([_math_token(t), False, t.kind == "id" and "_" in t.text])
+        if t.text == "'" and atoms and atoms[-1][1]:  # a prime is a superscript too: x^{2}' is {x^{2}}'
+            atoms[-1][:] = ["{" + atoms[-1][0] + "}'", True, False]
+            i += 1
+            continue
+        tex = _math_token(t)
+        if t.kind == "num" and "^" in tex and i + 1 < len(toks) and toks[i + 1].text in ("^", "**"):
+            tex = rf"\left({tex}\right)"  # 1e5^2: (10^{5})^{2}, not a double superscript
+        atoms.append([tex, False, t.kind == "id" and "_" in t.text])
         i += 1
     return re.sub(r"(\\[A-Za-z]+) (?=[\^_'}\])/,(\[|])|( ) +", r"\1\2", "".join(a[0] for a in atoms)).strip()
 
