@@ -21,7 +21,7 @@ import sympy as sp
 from ..signs import Facts, log_form
 from .goal import Goal, Proof
 from .layer import Budget, Layer
-from .monotone import INNER_SECONDS
+from .monotone import INNER_SECONDS, REDUCTIONS, _prove_rec
 from .signs import signer
 
 LEMMA_DEPTH = 3  # lemma substitutions, logarithms and monotonicity arguments nested in one proof
@@ -134,12 +134,6 @@ def reduce_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> 
     return node if node is not None else _substitution(gap, strict, facts, depth, budget)
 
 
-def _prove_any(e, strict, facts, depth, budget):
-    from .monotone import _prove_rec
-
-    return _prove_rec(e, strict, facts, depth, budget)
-
-
 def _logarithm(gap, strict, facts, depth, budget) -> dict | None:
     """A - B with A, B > 0 products of powers (a sum counts as one base): log A - log B has the same sign."""
     if not isinstance(gap, sp.Add):
@@ -157,7 +151,7 @@ def _logarithm(gap, strict, facts, depth, budget) -> dict | None:
     difference = log_form(plus) - log_form(minus)
     if difference == gap:
         return None
-    proof = _prove_any(difference, strict, facts, depth - 1, budget)
+    proof = _prove_rec(difference, strict, facts, depth - 1, budget)
     if proof is None:
         return None
     return {"kind": "logarithm", "a": sp.sstr(plus), "b": sp.sstr(minus), "difference": sp.sstr(difference),
@@ -189,7 +183,7 @@ def _substitution(gap, strict, facts, depth, budget) -> dict | None:
                     continue
                 reduced = G.subs(Z, lemma.bound.subs(lemma.y, u))
                 need = strict and not (lemma.strict and strict_derivative)
-                proof = _prove_any(reduced, need, facts, depth - 1, budget)
+                proof = _prove_rec(reduced, need, facts, depth - 1, budget)
                 cert = lemma_certificate(lemma.id) if proof is not None else None
                 if cert is not None:
                     return {"kind": "lemma", "lemma": lemma.id, "lemma_certificate": cert,
@@ -201,6 +195,8 @@ def _substitution(gap, strict, facts, depth, budget) -> dict | None:
     return None
 
 
+
+REDUCTIONS.append(reduce_node)
 
 if __name__ == "__main__":  # store the lemmas' certificates, so that a proof does not re-prove them in each process
     from boundlab.theory.catalogue.classical import LEMMAS

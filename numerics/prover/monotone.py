@@ -15,6 +15,7 @@ import sympy as sp
 from ..signs import Facts, domain_end, number_sign
 from .goal import Goal, Proof
 from .layer import Budget, Layer
+from .sampling import refuted
 from .signs import signer
 
 MONOTONE_DEPTH = 2
@@ -43,16 +44,38 @@ class Monotone(Layer):
         return f"{arg['direction']} in {arg['variable']}, gap >= 0 at {arg['variable']} = {arg['at']}"
 
 
-def _prove_rec(e, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
-    """A sign tree, or a monotonicity argument one level down."""
-    from .lemmas import reduce_node
+def _real(r) -> bool:
+    """r is real wherever it is defined: SymPy says so, or a rational function of real symbols."""
+    return bool(r.is_real) or (not r.has(sp.I) and all(s.is_real for s in r.free_symbols)
+                               and r.is_rational_function())
 
+
+def value_at(e, x, point) -> sp.Expr:
+    """e at x = point, simplified, with powers of powers of a positive base merged: (b**r)**s = b**(r*s) for b > 0
+    and real r, s (SymPy keeps (b**(1/(p - 1)))**p, unsure that 1/(p - 1) is real)."""
+    def nested(t):
+        return isinstance(t, sp.Pow) and isinstance(t.base, sp.Pow) and bool(t.base.base.is_positive) \
+            and _real(t.base.exp) and _real(t.exp)
+    return sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
+
+
+#: Steps tried between the sign rules and a monotonicity argument one level down, each a function (e, strict, facts,
+#: depth, budget) -> proof node or None. The lemma layer, which builds on this module, adds its substitutions here
+#: (`lemmas.reduce_node`) rather than this module importing it.
+REDUCTIONS: list = []
+
+
+def _prove_rec(e, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
+    """A sign tree, a reduction, or a monotonicity argument one level down; no search when e is negative at a
+    sampled point."""
+    if refuted(e, facts):
+        return None
     tree = signer(facts, budget, INNER_SECONDS).prove(e, strict)
     if tree is not None:
         return {"kind": "sign", "tree": tree}
     if depth <= 0:
         return None
-    node = reduce_node(e, strict, facts, depth, budget)
+    node = next((n for reduce in REDUCTIONS if (n := reduce(e, strict, facts, depth, budget)) is not None), None)
     return node if node is not None else _monotone_node(e, strict, facts, depth - 1, budget)
 
 
@@ -95,6 +118,8 @@ def _normalize(x, f, facts: Facts, budget: Budget) -> tuple[dict, sp.Expr] | Non
     root, base = roots[0], _domain_facts(x, facts)
     deriv = sp.diff(f, x)
     for sign in (1, -1):
+        if refuted(sign * deriv, base):
+            continue
         tree = signer(base, budget, NORMALIZE_SECONDS).prove(sign * deriv, True)
         if tree is None:
             continue
@@ -137,7 +162,7 @@ def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
     """Proofs that x = point lies in the closure of the interval the facts cut out (every fact >= 0 there)."""
     proofs = []
     for f, _ in x_facts:
-        value = sp.simplify(f.subs(x, point))
+        value = value_at(f, x, point)
         if not value.free_symbols:
             if number_sign(value) not in (0, 1):
                 return None
@@ -159,6 +184,13 @@ def _critical_points(numerator, x) -> list:
         cheap = poly.degree() <= 2
     except sp.PolynomialError:
         cheap = sp.count_ops(numerator) <= 25
+    else:
+        if not cheap and poly.degree() <= 8:  # the roots of its factors of degree <= 2: (q - p)*(2*q - 1)**2
+            try:
+                _, factors = sp.factor_list(numerator, x)
+            except Exception:  # noqa: BLE001 - factoring over symbolic coefficients can fail
+                return []
+            return [r for f, _ in factors if 1 <= sp.degree(f, x) <= 2 for r in sp.solve(f, x)][:3]
     if not cheap:
         return []
     try:
@@ -203,7 +235,7 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
                 else None
             if left is None:
                 continue
-            value = sp.simplify(gap.subs(x, x0))
+            value = value_at(gap, x, x0)
             at = _end_value(gap, x, x0, strict, xf, level, budget)
             if at is not None:
                 node = {"kind": "critical point", "variable": str(x), "derivative": sp.sstr(deriv),
@@ -238,7 +270,7 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
 
 def _end_value(gap, x, point, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
     """A proof that gap at x = point is >= 0 (> 0), in the remaining variables."""
-    value = sp.simplify(gap.subs(x, point))
+    value = value_at(gap, x, point)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     if not value.free_symbols:

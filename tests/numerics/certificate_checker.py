@@ -27,6 +27,19 @@ def _same(a, b) -> bool:
     return a == b or sp.simplify(a - b) == 0 or sp.simplify(sp.expand_log(a - b)) == 0
 
 
+def _at(e, x, point) -> sp.Expr:
+    """e at x = point, simplified; (b**r)**s read as b**(r*s) when b > 0 and r, s are rational functions of real
+    symbols (real wherever defined), which SymPy does not merge when unsure that r is real."""
+    def real(r):
+        return bool(r.is_real) or (not r.has(sp.I) and all(v.is_real for v in r.free_symbols)
+                                   and r.is_rational_function())
+    e = e.subs(x, point)
+    for t in sorted(e.atoms(sp.Pow), key=sp.count_ops, reverse=True):
+        if isinstance(t.base, sp.Pow) and t.base.base.is_positive and real(t.base.exp) and real(t.exp):
+            e = e.xreplace({t: sp.Pow(t.base.base, t.base.exp * t.exp)})
+    return sp.simplify(e)
+
+
 IV = {name: getattr(mpmath.iv, name) for name in dir(mpmath.iv) if not name.startswith("_")}
 
 
@@ -317,7 +330,7 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols and not sp.diff(f, x).has(x)]
     point = ctx.parse(arg["point"] if arg["kind"] == "critical point" else arg["at"])
     for f, _ in x_facts:  # the point lies in the closure of the interval
-        value = f.subs(x, point)
+        value = _at(f, x, point)
         if value.free_symbols:
             entry = next((i for i in arg["inside"] if _same(ctx.parse(i["fact"]), f)), None)
             if entry is None:
@@ -358,7 +371,7 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
         check_sub(arg["decreasing_before"], before, -deriv, False)
     else:
         raise Bad(f"unknown argument {arg['kind']}")
-    check_sub(arg["value"], ctx.without(x), sp.simplify(gap.subs(x, point)), strict and not arg.get("open_end"))
+    check_sub(arg["value"], ctx.without(x), _at(gap, x, point), strict and not arg.get("open_end"))
 
 
 def _normalized(entries: list, ctx: Context, x) -> Context:
@@ -372,7 +385,7 @@ def _normalized(entries: list, ctx: Context, x) -> Context:
         k = next((i for i, (g, _) in enumerate(facts) if _same(g, f)), None)
         if k is None:
             raise Bad(f"{f} >= 0 is not a fact")
-        if root.has(x) or not _same(f.subs(x, root), 0):
+        if root.has(x) or not _same(_at(f, x, root), 0):
             raise Bad(f"{root} is not a root of {f} in {x}")
         sign = 1 if entry["increasing"] else -1
         check_tree(entry["derivative"], dom, sign * sp.diff(f, x), True)

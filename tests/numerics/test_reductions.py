@@ -1,7 +1,8 @@
 """The prover's reductions on the steps theorists write, each replayed by the independent checker, which also
 rejects corrupted certificates: a hypothesis that bounds a variable used through a monotone goal (an end from a
 hypothesis, one with a symbolic power read as a bound on the variable), a strictly monotone gap past an excluded end,
-logarithms of a difference of powers, and a classical lemma substituted for log(u) or exp(u)."""
+logarithms of a difference of powers, a classical lemma substituted for log(u) or exp(u), and a critical point where
+the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p)."""
 import copy
 import json
 
@@ -35,6 +36,11 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "exp(-x) <= 1/(1 + x)": (claim("exp(-x)", "<=", "1/(1 + x)", ["x"]), '"lemma"'),
     "concave powers are subadditive": (claim("(a + b)**r", "<=", "a**r + b**r", ["a", "b", ("r", OPEN_UNIT)]),
                                        '"logs"'),
+    "Young's inequality, tight along a curve": (claim("a*b", "<=", "a**p/p + b**(p/(p - 1))*(p - 1)/p",
+                                                       ["a", "b", ("p", Domain(1, float("inf"), lo_open=True))]),
+                                                 '"critical point"'),
+    "Pinsker, tight along the diagonal": (claim("p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))", ">=", "2*(p - q)**2",
+                                                [("p", OPEN_UNIT), ("q", OPEN_UNIT)]), '"critical point"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -60,7 +66,7 @@ def _corruptions(cert):
     text = json.dumps(cert)
     swaps = [('"gap": "', '"gap": "2*'), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
-             ('"difference": "', '"difference": "2 + ')]
+             ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "2*')]
     for old, new in swaps:
         if old in text:
             yield old, json.loads(text.replace(old, new, 1))
@@ -92,6 +98,25 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("C*n**(-r)", "<=", "eps/2", ["C", "eps", "r", "n"], ("n**r >= C/eps",)),
     ("(1 + x)**a", "<=", "1 + a*x/2", ["x", ("a", OPEN_UNIT)], ()),
     ("(1 + 1/n)**n", "<", "2", [("n", Domain(1, float("inf")))], ()),
+    ("a*b", "<=", "a**p/p + b**(p/(p - 1))*(p - 1)/(2*p)", ["a", "b", ("p", Domain(1, float("inf"), lo_open=True))],
+     ()),
+    ("p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))", ">=", "21*(p - q)**2/10", [("p", OPEN_UNIT), ("q", OPEN_UNIT)], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
     assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=4) is None
+
+
+def test_the_numerical_look_skips_only_expressions_negative_somewhere():
+    import sympy as sp
+
+    from boundlab.numerics.prover.sampling import refuted
+    from boundlab.numerics.signs import Facts
+
+    x, y = sp.Symbol("x", positive=True), sp.Symbol("y", positive=True)
+    facts = Facts.of({x: Domain(0, 2, lo_open=True), y: Domain(0, float("inf"), lo_open=True)})
+    assert refuted(x - 1, facts)  # negative on (0, 1)
+    assert refuted(x - 1, facts.with_fact(y - x, False).with_fact(1 - y, True))  # x < y < 1 through a second fact
+    assert not refuted(x - 1, facts.with_fact(x - 1, False))  # the fact removes the negative part
+    assert not refuted((x - 1) ** 2, facts)  # touches 0: rounding at x = 1 is no sign
+    assert not refuted(sp.log(1 + x) - x + x**2 / 2, facts)  # >= 0, with cancellation near 0
+    assert not refuted(sp.exp(y) - 1 - y, facts)
