@@ -930,8 +930,19 @@ def cmd_derive(args):
     return 0 if all(r.as_expected for r in results) else 1
 
 
+def _torch_threads() -> None:
+    """Torch on one thread, unless OMP_NUM_THREADS says otherwise: its parallel reductions add in an order that
+    depends on the thread count, so that one count gives the same numbers on any machine, serially and in every
+    worker of --jobs; and the process is the unit of parallelism (one thread spinning at a barrier beside a busy
+    process stalled a scenario 70x)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if "torch" in sys.modules:  # imported already (main called from Python): set its pool too
+        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    _torch_threads()
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return {"list": cmd_list, "scenarios": cmd_scenarios, "statistics": cmd_statistics, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,

@@ -63,13 +63,15 @@ class Task:
 
 @dataclass(frozen=True)
 class Setup:
-    """What every task of a run shares: the --file modules as (absolute path, sha256, source), the seed, the budget
-    and the CPU seconds of each task."""
+    """What every task of a run shares: the --file modules as (absolute path, sha256, source), the seed, the budget,
+    the CPU seconds of each task, and torch's thread count here (torch's parallel reductions add in an order that
+    depends on it: workers use the same, so that their numbers are this process's to the last digit)."""
 
     files: tuple = ()
     seed: int = 0
     quick: bool = False
     seconds: float | None = DEFAULT_SECONDS
+    threads: int = 1
 
 
 def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = DEFAULT_SECONDS) -> Setup:
@@ -79,7 +81,9 @@ def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = 
     for f in expand_files(list(files)):
         data = Path(f).read_bytes()
         sources.append((str(Path(f).resolve()), hashlib.sha256(data).hexdigest(), data.decode()))
-    return Setup(tuple(sources), seed, quick, seconds)
+    import torch
+
+    return Setup(tuple(sources), seed, quick, seconds, torch.get_num_threads())
 
 
 # ---- running one task: the same code here and on a worker ---------------------------------------------------------
@@ -186,7 +190,7 @@ def _remote(s: Setup, task: Task):
     from distributed import get_worker
 
     get_worker().log_event(TOPIC, {"task": task.name})
-    child, files = getattr(_LOCAL, "child", None), [sha for _, sha, _ in s.files]
+    child, files = getattr(_LOCAL, "child", None), ([sha for _, sha, _ in s.files], s.threads)
     if child is not None and getattr(_LOCAL, "files", None) != files:
         child.kill()  # a fresh interpreter for other files: their scenarios and statistics may reuse names
         child.wait()
@@ -194,7 +198,7 @@ def _remote(s: Setup, task: Task):
         _LOCAL.files = files
         child = _LOCAL.child = subprocess.Popen(
             [sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()", str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "OMP_NUM_THREADS": "1"})
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "OMP_NUM_THREADS": str(s.threads)})
     try:
         pickle.dump((s, task), child.stdin)
         child.stdin.flush()
@@ -209,11 +213,8 @@ def _remote(s: Setup, task: Task):
 
 def _serve() -> None:
     """A worker thread's child: tasks in, results out (pickles on standard input and output), each run in this
-    main thread, so that the CPU-time limit holds as in the serial path; one torch thread (the worker is the unit
-    of parallelism, and no thread spins waiting for a descheduled sibling). It exits when its worker does."""
-    import torch
-
-    torch.set_num_threads(1)
+    main thread, so that the CPU-time limit holds as in the serial path; torch on the client's thread count
+    (OMP_NUM_THREADS, set by `_remote`). It exits when its worker does."""
     parent = int(sys.argv[1])
 
     def watch():

@@ -194,3 +194,39 @@ def test_a_torn_last_line_is_dropped_and_a_changed_claim_is_redone(tmp_path):
     changed = Registry([dataclasses.replace(reg.get("classical.am_gm"), rhs="(l1 + l2)/4 + 1")])
     assert Engine(parallel.setup(), changed, progress=False).key(tasks[0]) != keys[0]
     assert Engine(parallel.setup(seed=1), reg, progress=False).key(tasks[0]) != keys[0]
+
+
+def _without_seconds(doc):
+    if isinstance(doc, dict):
+        return {k: _without_seconds(v) for k, v in doc.items() if k != "seconds"}
+    return [_without_seconds(v) for v in doc] if isinstance(doc, list) else doc
+
+
+@pytest.mark.slow
+def test_the_whole_catalogue_at_the_quick_budget_gives_the_serial_json_on_two_workers(tmp_path):
+    serial, dask = tmp_path / "serial.json", tmp_path / "dask.json"
+    assert main(["check", "--all", "--quick", "--json", str(serial)]) == 0
+    assert main(["check", "--all", "--quick", "--json", str(dask), "--jobs", "2"]) == 0
+    assert serial.read_bytes() == dask.read_bytes()
+
+
+@pytest.mark.slow
+def test_the_mutants_of_a_paper_on_two_workers_are_the_serial_ones(tmp_path):
+    """Mutants run as tasks of their own, wherever their original was checked; only the claims' seconds differ."""
+    serial, dask = tmp_path / "serial.json", tmp_path / "dask.json"
+    assert main(["mutate", "--paper", "shachaf2021", "--json", str(serial)]) == 0
+    assert main(["mutate", "--paper", "shachaf2021", "--json", str(dask), "--jobs", "2"]) == 0
+    assert _without_seconds(json.loads(serial.read_text())) == _without_seconds(json.loads(dask.read_text()))
+
+
+@pytest.mark.slow
+def test_a_report_on_two_workers_is_the_serial_one(tmp_path):
+    """The LaTeX, the macros and report.json (apart from timings and the command line) are the serial report's."""
+    docs = {}
+    for name, extra in (("serial", []), ("dask", ["--jobs", "2"])):
+        folder = tmp_path / name
+        assert main(["report", "--paper", "cliff2023", "--quick", "-o", str(folder), *extra]) == 0
+        doc = json.loads((folder / "report.json").read_text())
+        doc.pop("command", None)
+        docs[name] = (_without_seconds(doc), *((folder / f).read_text() for f in ("appendix.tex", "macros.tex")))
+    assert docs["serial"] == docs["dask"]

@@ -1,0 +1,123 @@
+"""Checking at scale: serial against a local Dask cluster, side by side in one run, and what more workers could do.
+
+What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
+process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
+this machine; the speedup; whether the JSON is the same (byte for byte for check; for mutate, apart from each
+claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
+the critical path (the longest task; for mutate a claim's original check and then its longest mutant, which needs
+it), and for 8, 32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of
+longest-first list scheduling (what the engine does with the durations of a previous journal).
+
+Why: the grain of tasks (a claim, a derivation, a mutant) is right when no single task bounds the makespan far above
+work / workers on the cluster sizes that matter.
+
+How: each command is a fresh `boundlab` process (start-up, imports and the cluster's start included, as a user sees
+them); time.perf_counter around it. The machine should be otherwise idle: the timings are wall-clock.
+
+    .venv/bin/python benchmarks/scaling.py                   # the catalogue, quick; mutate on cliff2023; --jobs 2
+    .venv/bin/python benchmarks/scaling.py --paper wu2022 --jobs 4 --json scaling.json
+"""
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOUNDLAB = [sys.executable, "-m", "boundlab.verify.cli"]
+WORKERS = (8, 32, 128)
+
+
+def timed(args: list[str]) -> float:
+    """Wall-clock seconds of one boundlab command (its table and progress are discarded; a usage error stops)."""
+    start = time.perf_counter()
+    run = subprocess.run([*BOUNDLAB, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if run.returncode == 2:
+        sys.exit(f"boundlab {' '.join(args)}: {run.stderr}")
+    return time.perf_counter() - start
+
+
+def durations(journal: Path) -> dict[str, tuple[str, float]]:
+    """Task name -> (kind, seconds) from a journal."""
+    rows = [json.loads(line) for line in journal.read_text().splitlines()]
+    return {r["task"]: (r["kind"], r["seconds"]) for r in rows}
+
+
+def without_seconds(doc):
+    if isinstance(doc, dict):
+        return {k: without_seconds(v) for k, v in doc.items() if k != "seconds"}
+    return [without_seconds(v) for v in doc] if isinstance(doc, list) else doc
+
+
+def list_schedule(tasks: list[float], workers: int) -> float:
+    """Makespan of independent tasks started longest first, each on the first free worker."""
+    free = [0.0] * workers
+    for t in sorted(tasks, reverse=True):
+        heapq.heappush(free, heapq.heappop(free) + t)
+    return max(free)
+
+
+def grain(tasks: dict[str, tuple[str, float]]) -> dict:
+    """Work, critical path, and makespans for WORKERS; a mutant waits for its claim's original check."""
+    work = sum(s for _, s in tasks.values())
+    originals = {name.removesuffix(" (original)"): s for name, (kind, s) in tasks.items() if kind == "original"}
+    chains = {}
+    for name, (kind, s) in tasks.items():
+        claim = name.rsplit(" mutant ", 1)[0] if kind == "mutant" else name.removesuffix(" (original)")
+        chains[claim] = max(chains.get(claim, 0.0), s + (originals.get(claim, 0.0) if kind == "mutant" else 0.0))
+    longest = max(chains, key=chains.get)
+    critical = chains[longest]
+    flat = [s for _, s in tasks.values()]
+    return {"tasks": len(tasks), "work": work, "critical_path": critical, "critical_task": longest,
+            "workers": {p: {"ideal": max(critical, work / p), "longest_first": max(critical, list_schedule(flat, p))}
+                        for p in WORKERS}}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes of the local cluster (default 2)")
+    ap.add_argument("--paper", default="cliff2023", help="the paper whose claims are mutated (default cliff2023)")
+    ap.add_argument("--json", metavar="F", help="also write the numbers as JSON to F")
+    args = ap.parse_args()
+    out = Path(tempfile.mkdtemp(prefix="boundlab-scaling-"))
+    runs = {"check --all --quick": ["check", "--all", "--quick"], f"mutate --paper {args.paper}":
+            ["mutate", "--paper", args.paper]}
+    rows, report = [], {"cores": os.cpu_count(), "jobs": args.jobs, "runs": {}}
+    for label, command in runs.items():
+        times, docs = {}, {}
+        for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
+            path = out / f"{command[0]}-{mode.replace(' ', '')}.json"
+            times[mode] = timed([*command, "--json", str(path), *extra])
+            docs[mode] = path.read_text()
+        serial, parallel = docs.values()
+        same = serial == parallel if command[0] == "check" else \
+            without_seconds(json.loads(serial)) == without_seconds(json.loads(parallel))
+        g = grain(durations(out / f"{command[0]}-serial.json.journal.jsonl"))
+        (t1, tn) = times.values()
+        rows.append((label, t1, tn, t1 / tn, same, g))
+        report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "same_json": same, "grain": g}
+    print(f"{os.cpu_count()} cores; serial against --jobs {args.jobs} (wall-clock seconds, one run each)\n")
+    print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8}  same JSON")
+    for label, t1, tn, speedup, same, _ in rows:
+        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x  {'yes' if same else 'NO'}"
+              + ("" if label.startswith("check") else " (apart from seconds)"))
+    print("\ngrain, from the serial runs' task durations (seconds):")
+    print(f"{'command':<28} {'tasks':>6} {'work':>8} {'critical':>9}  " +
+          "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
+    for label, *_, g in rows:
+        cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
+        print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['critical_path']:>9.1f}  {cells}   "
+              f"{g['critical_task']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    return 0 if all(r[4] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
