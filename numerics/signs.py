@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from boundlab.theory.symbols import Domain
+from .sampling import refuted
 
 MAX_DEPTH = 14
 MAX_REWRITES = 3  # rewrites in a row
@@ -123,6 +124,9 @@ class SignProver:
         if key in self.cache:
             return self.cache[key]
         if time.perf_counter() > self.deadline:
+            return None
+        if depth and refuted(e, self.facts):  # a sub-goal negative at a sampled point: no rule can prove it
+            self.cache[key] = None
             return None
         self.cache[key] = None  # guards against rewrite cycles
         result = self._prove(e, strict, depth, chain) if depth <= MAX_DEPTH else None

@@ -9,11 +9,13 @@ identity    `=` claims: the difference simplifies to 0 (several simplifiers; hyp
 signs       `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under the
             domains and hypotheses (`boundlab.numerics.signs`).
 smt         polynomial gaps (after clearing a denominator) with polynomial hypotheses: z3 finds the negation unsat.
-monotone    for tight inequalities, where interval splitting cannot terminate: the gap is monotone on each side of a
-            point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0.
+homogeneous a gap homogeneous in variables whose domains are cones (gap(t*x) = t**k*gap(x), t > 0), under facts the
+            scaling keeps, is proved with one of them set to 1, one variable fewer (weighted AM-GM, Jensen).
 lemmas      classical one-variable bounds (log(y) <= y - 1, exp(y) >= 1 + y, ...: a library of catalogue claims)
             substituted for log(u) or exp(u) where the gap is monotone in it, after comparing logarithms of a
             difference of positive powers; each use cites the lemma's own certificate.
+monotone    for tight inequalities, where interval splitting cannot terminate: the gap is monotone on each side of a
+            point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0.
 intervals   rigorous branch and bound with arb balls over the domain box (`boundlab.numerics.intervals`).
 
 A new layer is a module here with a `Layer` subclass, and one line in `LAYERS`; its tests are a column of the
@@ -34,6 +36,7 @@ from boundlab.theory.claim import Claim
 
 from .extended import Extended
 from .goal import INFINITIES, Goal, Proof
+from .homogeneous import Homogeneous
 from .identity import Identity
 from .intervals import Intervals
 from .layer import Budget, Layer
@@ -46,7 +49,7 @@ __all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof"
 
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
 #: the layers in the order they are tried
-LAYERS: list[Layer] = [Extended(), Identity(), Signs(), Smt(), Lemmas(), Monotone(), Intervals()]
+LAYERS: list[Layer] = [Extended(), Identity(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
 
 
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:

@@ -15,7 +15,7 @@ import sympy as sp
 from ..signs import Facts, domain_end, number_sign
 from .goal import Goal, Proof
 from .layer import Budget, Layer
-from .sampling import refuted
+from ..sampling import refuted
 from .signs import signer
 
 MONOTONE_DEPTH = 2
@@ -177,26 +177,27 @@ def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
 
 
 def _critical_points(numerator, x) -> list:
-    """Closed-form zeros of a derivative's numerator in x, when SymPy finds them cheaply (a polynomial of degree
-    at most 2 in x, or a small transcendental expression); the argument only needs them as candidate points."""
+    """Zeros of a derivative's numerator in x, as candidate points for the argument (which proves what it needs of
+    them): closed forms when SymPy finds them cheaply (a polynomial of degree at most 2 in x, the factors of degree
+    <= 2 of one of degree <= 8, a small transcendental expression), then the simple points 0, 1, -1 and the other
+    variables (where inequalities touch: (1 + x)**a = 1 + a*x at x = 0, kl(p, q) = 0 at q = p) where it is 0."""
+    found = []
     try:
         poly = sp.Poly(numerator, x)
-        cheap = poly.degree() <= 2
     except sp.PolynomialError:
-        cheap = sp.count_ops(numerator) <= 25
-    else:
-        if not cheap and poly.degree() <= 8:  # the roots of its factors of degree <= 2: (q - p)*(2*q - 1)**2
-            try:
-                _, factors = sp.factor_list(numerator, x)
-            except Exception:  # noqa: BLE001 - factoring over symbolic coefficients can fail
-                return []
-            return [r for f, _ in factors if 1 <= sp.degree(f, x) <= 2 for r in sp.solve(f, x)][:3]
-    if not cheap:
-        return []
+        poly = None
     try:
-        return sp.solve(numerator, x)[:3]
+        if poly is not None and 2 < poly.degree() <= 8:
+            _, factors = sp.factor_list(numerator, x)
+            found = [r for f, _ in factors if 1 <= sp.degree(f, x) <= 2 for r in sp.solve(f, x)]
+        elif poly is not None and poly.degree() <= 2 or poly is None and sp.count_ops(numerator) <= 25:
+            found = sp.solve(numerator, x)
     except Exception:  # noqa: BLE001 - SymPy's solver fails in many ways (an AttributeError on sign(x + 1/10))
-        return []
+        found = []
+    if poly is None or poly.degree() > 2:
+        guesses = [sp.Integer(0), sp.Integer(1), sp.Integer(-1), *sorted(numerator.free_symbols - {x}, key=str)]
+        found += [g for g in guesses if g not in found and value_at(numerator, x, g) == 0]
+    return found[:4]
 
 
 def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:

@@ -23,8 +23,11 @@ class Bad(Exception):
 
 def _same(a, b) -> bool:
     """a and b are the same expression: structurally, or their difference simplifies to 0 (with logarithms
-    expanded where the symbols' assumptions allow it: 2*log(b/2 + 4) - log(7*b + 7) for positive b)."""
-    return a == b or sp.simplify(a - b) == 0 or sp.simplify(sp.expand_log(a - b)) == 0
+    expanded where the symbols' assumptions allow it: 2*log(b/2 + 4) - log(7*b + 7) for positive b; or powers of
+    one base combined after expanding, or powers of products split first)."""
+    return a == b or sp.simplify(a - b) == 0 or sp.simplify(sp.expand_log(a - b)) == 0 \
+        or sp.powsimp(sp.expand(a - b)) == 0 \
+        or sp.simplify(sp.powsimp(sp.expand(sp.expand_power_base(a - b)))) == 0  # ((a + b)/2)**p vs (a + b)**p/2**p
 
 
 def _at(e, x, point) -> sp.Expr:
@@ -596,6 +599,48 @@ def replay_monotone(cert: dict) -> None:
     check_monotone(cert["argument"], ctx, gap, strict)
 
 
+def replay_homogeneous(cert: dict) -> None:
+    """gap(t*x_S) = t**k * gap(x) for t > 0 over variables whose domains are cones, every fact on them homogeneous
+    too (its sign kept), and the pivot b ranging over (0, oo): the gap's sign is its sign with b = 1."""
+    ctx, gap, strict = _statement(cert)
+    arg = cert["argument"]
+    t = sp.Dummy("t", positive=True)
+    names = arg["variables"]
+    xs = [ctx.symbols[n] for n in names]
+    for x in xs:
+        lo, hi = ctx.domains[x]["lo"], ctx.domains[x]["hi"]
+        cone = (lo == 0 and hi == "oo") or (lo == "-oo" and (hi == 0 or hi == "oo"))
+        if not cone or ctx.domains[x]["assumptions"].get("integer"):
+            raise Bad(f"the domain of {x} is not a cone")
+    b = ctx.symbols[arg["pivot"]]
+    if b not in xs or ctx.domains[b]["lo"] != 0 or not ctx.domains[b]["lo_open"] or ctx.domains[b]["hi"] != "oo":
+        raise Bad(f"the pivot {b} does not range over (0, oo)")
+
+    def homogeneous(e, k) -> bool:
+        if k.free_symbols & set(xs):
+            return False
+        se = e.xreplace({x: t * x for x in xs})
+        se = se.replace(lambda u: u.is_Pow and u.base.is_Add, lambda u: sp.Pow(sp.factor_terms(u.base), u.exp))
+        d = sp.expand_power_base(se - t**k * e)
+        return sp.powsimp(sp.expand(d)) == 0 or sp.simplify(d) == 0
+
+    if not homogeneous(gap, ctx.parse(arg["degree"])):
+        raise Bad(f"{gap} is not homogeneous of degree {arg['degree']} in {', '.join(names)}")
+    degrees = {ctx.parse(f): ctx.parse(m) for f, m in arg["fact_degrees"].items()}
+    facts = []
+    for f, s in ctx.facts:
+        if f.free_symbols & set(xs):
+            k = next((m for g, m in degrees.items() if _same(g, f)), None)
+            if k is None or not homogeneous(f, k):
+                raise Bad(f"the fact {f} >= 0 is not shown homogeneous")
+            f = f.subs(b, 1)
+            if not f.free_symbols:
+                continue
+        facts.append((f, s))
+    domains = {x: info for x, info in ctx.domains.items() if x != b}
+    check_sub(arg["reduced"], ctx.derived(facts=facts, domains=domains), gap.subs(b, 1), strict)
+
+
 def replay_z3(cert: dict) -> None:
     ctx, gap, strict = _statement(cert)
     check_z3(cert, ctx, gap, strict)
@@ -730,7 +775,7 @@ def replay_sos(cert: dict) -> None:
 #: prover layer writes has one: tests/numerics/test_layers.py)
 REPLAYS = {"lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
            "sign": replay_sign,
-           "monotone": replay_monotone, "z3": replay_z3, "boxes": replay_boxes, "sos": replay_sos}
+           "monotone": replay_monotone, "homogeneous": replay_homogeneous, "z3": replay_z3, "boxes": replay_boxes, "sos": replay_sos}
 
 
 def check(cert: dict) -> tuple[bool, str]:

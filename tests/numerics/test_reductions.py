@@ -2,7 +2,8 @@
 rejects corrupted certificates: a hypothesis that bounds a variable used through a monotone goal (an end from a
 hypothesis, one with a symbolic power read as a bound on the variable), a strictly monotone gap past an excluded end,
 logarithms of a difference of powers, a classical lemma substituted for log(u) or exp(u), and a critical point where
-the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p)."""
+the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p), and homogeneity (one variable
+set to 1)."""
 import copy
 import json
 
@@ -41,6 +42,10 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
                                                  '"critical point"'),
     "Pinsker, tight along the diagonal": (claim("p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))", ">=", "2*(p - q)**2",
                                                 [("p", OPEN_UNIT), ("q", OPEN_UNIT)]), '"critical point"'),
+    "weighted AM-GM, homogeneous": (claim("a**w*b**(1 - w)", "<=", "w*a + (1 - w)*b", ["a", "b", ("w", OPEN_UNIT)]),
+                                    '"homogeneous"'),
+    "Jensen for a power, homogeneous": (claim("((a + b)/2)**p", "<=", "(a**p + b**p)/2",
+                                              ["a", "b", ("p", Domain(1, float("inf")))]), '"homogeneous"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -64,9 +69,10 @@ def _corruptions(cert):
     """Copies of the certificate with one part changed: the goal, a lemma's bound or instance, a fact end's root, a
     normalized hypothesis's root, a logarithm's difference, an excluded end."""
     text = json.dumps(cert)
-    swaps = [('"gap": "', '"gap": "2*'), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
+    swaps = [('"gap": "', '"gap": "-1 + '), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
-             ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "2*')]
+             ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "2*'),
+             ('"degree": "', '"degree": "1 + ')]
     for old, new in swaps:
         if old in text:
             yield old, json.loads(text.replace(old, new, 1))
@@ -101,6 +107,7 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("a*b", "<=", "a**p/p + b**(p/(p - 1))*(p - 1)/(2*p)", ["a", "b", ("p", Domain(1, float("inf"), lo_open=True))],
      ()),
     ("p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))", ">=", "21*(p - q)**2/10", [("p", OPEN_UNIT), ("q", OPEN_UNIT)], ()),
+    ("a**w*b**(1 - w)", "<=", "w*a + (1 - w)*b - b/10", ["a", "b", ("w", OPEN_UNIT)], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
     assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=4) is None
@@ -109,7 +116,7 @@ def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hy
 def test_the_numerical_look_skips_only_expressions_negative_somewhere():
     import sympy as sp
 
-    from boundlab.numerics.prover.sampling import refuted
+    from boundlab.numerics.sampling import refuted
     from boundlab.numerics.signs import Facts
 
     x, y = sp.Symbol("x", positive=True), sp.Symbol("y", positive=True)

@@ -8,8 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..evaluate import NoNumericForm, compile_expr
-from ..signs import Facts
+from .evaluate import NoNumericForm, compile_expr
 
 COUNT = 400  # points drawn; those outside the facts are dropped
 TOLERANCE = 1e-7  # relative to the sum of the magnitudes of the expression's terms: float rounding is not a sign
@@ -39,8 +38,9 @@ def _values(e, symbols, pts) -> np.ndarray:
     return np.where(np.abs(out.imag) > 0, np.nan, out.real) * np.ones(COUNT)
 
 
-def refuted(e: sp.Expr, facts: Facts) -> bool:
-    """Whether e is clearly negative at some sampled point where the facts hold (so e >= 0 is false there)."""
+def refuted(e: sp.Expr, facts) -> bool:
+    """Whether e is clearly negative at some sampled point where the facts (`signs.Facts`: domains, and expressions
+    known >= 0) hold, so that e >= 0 is false there."""
     key = (e, tuple(facts.known))
     if key in _cache:
         return _cache[key]
