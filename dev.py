@@ -6,7 +6,9 @@
                                   as a paper-ready report, compiled to report.pdf; extra ARGS passed on)
     python3 dev.py test [ARGS]    set up, then the test suite (extra ARGS go to pytest; under 10 minutes on 2 cores)
     python3 dev.py sweep [ARGS]   set up, then the long tests the default run leaves out (`-m slow`: the catalogue at
-                                  20 seeds, 100,000-point replays of proofs, fitting coverage, the notebooks)
+                                  20 seeds, 100,000-point replays of proofs, fitting coverage, the notebooks), then
+                                  the whole catalogue, a paper's mutants and a report on a local Dask cluster
+                                  against their serial runs (tests/verify/test_parallel.py: two worker processes)
     python3 dev.py fuzz [N]       set up, then N generated claims (default 1000) through the whole pipeline and its
                                   invariants on 2 processes, with a table of what was tried and found
                                   (tests/fuzz/run.py; extra ARGS such as --seed S go to it; exit status 1 on any
@@ -111,9 +113,15 @@ def main(argv: list[str]) -> int:
         return subprocess.run([PY, __file__, "_pages", *rest]).returncode
     if command == "fuzz":
         return subprocess.run([PY, ROOT / "tests" / "fuzz" / "run.py", *rest], cwd=ROOT).returncode
-    marker = ["-m", "slow"] if command == "sweep" else []
     parallel = ["-n", "2", "--dist", "loadfile"]  # one file per worker: a file's fixtures are built once
-    return subprocess.run([PY, "-m", "pytest", *parallel, *marker, *rest], cwd=ROOT).returncode
+    if command == "test":
+        return subprocess.run([PY, "-m", "pytest", *parallel, *rest], cwd=ROOT).returncode
+    # the sweep: the slow tests on two pytest workers, then those that check the whole catalogue (and a paper's
+    # mutants, a report) on a local Dask cluster of two worker processes, which then has the machine to itself
+    dask = "tests/verify/test_parallel.py"
+    first = subprocess.run([PY, "-m", "pytest", *parallel, "-m", "slow", "--ignore", dask, *rest], cwd=ROOT)
+    second = subprocess.run([PY, "-m", "pytest", "-p", "no:xdist", "-m", "slow", dask, *rest], cwd=ROOT)
+    return first.returncode or second.returncode
 
 
 if __name__ == "__main__":

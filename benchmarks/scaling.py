@@ -89,6 +89,7 @@ def main() -> int:
     runs = {"check --all --quick": ["check", "--all", "--quick"], f"mutate --paper {args.paper}":
             ["mutate", "--paper", args.paper]}
     rows, report = [], {"cores": os.cpu_count(), "jobs": args.jobs, "runs": {}}
+    before = os.getloadavg()[0]
     for label, command in runs.items():
         times, docs = {}, {}
         for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
@@ -102,7 +103,8 @@ def main() -> int:
         (t1, tn) = times.values()
         rows.append((label, t1, tn, t1 / tn, same, g))
         report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "same_json": same, "grain": g}
-    print(f"{os.cpu_count()} cores; serial against --jobs {args.jobs} (wall-clock seconds, one run each)\n")
+    print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
+          f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
     print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8}  same JSON")
     for label, t1, tn, speedup, same, _ in rows:
         print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x  {'yes' if same else 'NO'}"

@@ -738,6 +738,9 @@ def cmd_snapshot(args):
     def check_now(chosen):
         from boundlab.verify.parallel import Task
 
+        if not chosen:
+            return {}
+
         steps = {c.id: Task("step", d.id, i) for d in derivations for i, c in enumerate(d.step_claims)}
         engine = _engine(args, reg, args.file, args.seed, args.quick, args.time_limit, _beside(path))
         with engine:
