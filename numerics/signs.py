@@ -115,7 +115,7 @@ class SignProver:
     def __init__(self, facts: Facts, seconds: float = 2.0):
         self.facts = facts
         self.cache: dict = {}
-        self.deadline = time.perf_counter() + seconds
+        self.deadline = time.process_time() + seconds  # CPU time, as the prover's budgets
 
     def prove(self, e, strict: bool, depth: int = 0, chain: int = 0) -> dict | None:
         """`chain` counts rewrites in a row: a rewrite of a rewrite of a rewrite is not tried."""
@@ -123,7 +123,7 @@ class SignProver:
         key = (e, strict)
         if key in self.cache:
             return self.cache[key]
-        if time.perf_counter() > self.deadline:
+        if time.process_time() > self.deadline:
             return None
         if depth and refuted(e, self.facts):  # a sub-goal negative at a sampled point: no rule can prove it
             self.cache[key] = None

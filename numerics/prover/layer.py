@@ -37,20 +37,21 @@ class Layer(abc.ABC):
 
 @dataclasses.dataclass
 class Budget:
-    """The time of one proof attempt: `seconds` of wall-clock time from `start`, until `end` (earlier for a layer's
-    share). A layer watches `left()` in its loops; `run` adds a CPU-time limit (`boundlab.numerics.limits`) of the
-    same length and a second more, for a SymPy call that never returns to those loops (solve building a minimal
-    polynomial)."""
+    """The time of one proof attempt: `seconds` of this process's CPU time from `start`, until `end` (earlier for a
+    layer's share). CPU time, not wall-clock time, so that a proof does not depend on what else the machine runs (a
+    parallel run gives the serial run's certificates). A layer watches `left()` in its loops; `run` adds a CPU-time
+    limit (`boundlab.numerics.limits`) of the same length and a second more, for a SymPy call that never returns to
+    those loops (solve building a minimal polynomial)."""
 
     seconds: float
-    start: float = dataclasses.field(default_factory=time.perf_counter)
+    start: float = dataclasses.field(default_factory=time.process_time)
     end: float = math.inf
 
     def __post_init__(self):
         self.end = min(self.end, self.start + self.seconds)
 
     def left(self) -> float:
-        return self.end - time.perf_counter()
+        return self.end - time.process_time()
 
     def share(self, fraction: float) -> Budget:
         """The budget that ends `fraction` of the way through this attempt (and no later than this one)."""

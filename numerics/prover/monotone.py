@@ -59,6 +59,17 @@ def value_at(e, x, point) -> sp.Expr:
     return sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
 
 
+#: Functions with jumps: a gap holding one is not continuous, and its derivative (0 almost everywhere) says nothing.
+JUMPS = (sp.floor, sp.ceiling, sp.sign, sp.Heaviside, sp.Piecewise, sp.frac)
+
+
+def interior(facts: Facts, x) -> Facts:
+    """The facts with those on x strict: a derivative's sign is needed inside x's interval only (the gap is
+    continuous up to its ends, where its value is proved), so (1 + x)**r is monotone on x >= -1 though its
+    derivative is undefined at x = -1."""
+    return Facts(facts.domains, [(f, s or x in f.free_symbols) for f, s in facts.known])
+
+
 #: Steps tried between the sign rules and a monotonicity argument one level down, each a function (e, strict, facts,
 #: depth, budget) -> proof node or None. The lemma layer, which builds on this module, adds its substitutions here
 #: (`lemmas.reduce_node`) rather than this module importing it.
@@ -205,6 +216,8 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
     derivative has one sign there and the gap is >= 0 at the interval's end, or the derivative is <= 0 before a
     point x0 of the interval and >= 0 after it, and gap(x0) >= 0. Ends are tried for every variable before
     critical points (solving for them is the costly part)."""
+    if gap.has(*JUMPS):
+        return None
     variables = []
 
     def by_ends(x, deriv, x_facts, normalized, xf, ends, level):
@@ -214,7 +227,8 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
             inside = _within(x, point, x_facts, xf, budget)
             # a strict goal also follows from a strictly monotone gap that is >= 0 at an end the interval excludes
             strictly = strict and open_ and inside is not None and _end_value(gap, x, point, True, xf, 0, budget) is None
-            mono = _prove_rec(direction * deriv, strictly, xf, level, budget) if inside is not None else None
+            mono = _prove_rec(direction * deriv, strictly, interior(xf, x), level, budget) if inside is not None \
+                else None
             at = _end_value(gap, x, point, strict and not strictly, xf, level, budget) if mono is not None else None
             if at is not None:
                 node = {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv),
@@ -230,9 +244,9 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
             if x0.is_real is False or x0.has(x):
                 continue
             inside = _within(x, x0, x_facts, xf, budget)
-            right = _prove_rec(deriv, False, xf.with_fact(x - x0, False), level, budget) if inside is not None \
+            right = _prove_rec(deriv, False, interior(xf, x).with_fact(x - x0, False), level, budget) if inside is not None \
                 else None
-            left = _prove_rec(-deriv, False, xf.with_fact(x0 - x, False), level, budget) if right is not None \
+            left = _prove_rec(-deriv, False, interior(xf, x).with_fact(x0 - x, False), level, budget) if right is not None \
                 else None
             if left is None:
                 continue

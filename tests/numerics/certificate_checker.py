@@ -325,7 +325,11 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
 
 
 def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
+    """gap >= 0 (> 0) by a monotonicity argument in x: the derivative's sign inside x's interval (the facts on x made
+    strict: the gap, free of functions with jumps, is continuous up to the ends, where its value is checked)."""
     x = ctx.symbols[arg["variable"]]
+    if gap.has(sp.floor, sp.ceiling, sp.sign, sp.Heaviside, sp.Piecewise, sp.frac):
+        raise Bad(f"{gap} has a function with jumps: no monotonicity argument")
     deriv = ctx.parse(arg["derivative"])
     if not _same(deriv, sp.diff(gap, x)):
         raise Bad(f"{deriv} is not the derivative of {gap} in {x}")
@@ -341,6 +345,7 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
             check_tree(entry["tree"], ctx.without(x), value, False)
         elif _iv_sign(value) not in (0, 1):
             raise Bad(f"{x} = {point} violates {f} >= 0")
+    inside = ctx.derived(facts=[(f, s or x in f.free_symbols) for f, s in ctx.facts])
     if arg["kind"] == "monotone":
         info, lower = ctx.domains[x], arg["direction"] == "increasing"
         if "end" in arg:  # the root of an affine fact whose coefficient of x is positive (a lower end) or negative
@@ -366,10 +371,10 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
                     raise Bad(f"{f} > 0 is not a strict fact: the interval may hold its end {point}")
             elif not info["lo_open" if lower else "hi_open"]:
                 raise Bad(f"the domain of {x} holds its end {point}")
-        check_sub(arg["monotone"], ctx, deriv if lower else -deriv, open_end)
+        check_sub(arg["monotone"], inside, deriv if lower else -deriv, open_end)
     elif arg["kind"] == "critical point":
-        after = ctx.derived(facts=ctx.facts + [(x - point, False)])
-        before = ctx.derived(facts=ctx.facts + [(point - x, False)])
+        after = inside.derived(facts=inside.facts + [(x - point, False)])
+        before = inside.derived(facts=inside.facts + [(point - x, False)])
         check_sub(arg["increasing_after"], after, deriv, False)
         check_sub(arg["decreasing_before"], before, -deriv, False)
     else:
