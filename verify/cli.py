@@ -15,6 +15,7 @@ import sys
 import time
 
 from boundlab.numerics.limits import DEFAULT_SECONDS  # stdlib only: cheap at start-up
+from boundlab.verify import installed_version
 from boundlab.verify.parallel import EngineError  # stdlib only, as above
 from boundlab.verify.render import derivation_text, json_default, table
 
@@ -145,15 +146,6 @@ class UsageError(Exception):
     pass
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("boundlab")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown (not installed)"
-
-
 def _seconds(text: str) -> float:
     """A --time-limit value: positive seconds, or inf for none."""
     try:
@@ -180,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="boundlab", description="Verify learning-theory bounds: symbolic claims, "
                                 "worst-case programs, torch simulation, LaTeX.", epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"boundlab {_version()}")
+    p.add_argument("--version", action="version", version=f"boundlab {installed_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_limit(sp):

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boundlab.numerics.limits import DEFAULT_SECONDS
+from boundlab.verify import installed_version
 
 FORMAT = 1
 TOPIC = "boundlab-task-started"  # the workers' start events, for the progress line
@@ -241,9 +242,7 @@ def _serve() -> None:
 
 
 def _probe() -> str:
-    from boundlab.verify.cli import _version
-
-    return _version()
+    return installed_version()
 
 
 class _Unpickler(pickle.Unpickler):

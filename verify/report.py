@@ -30,6 +30,7 @@ from boundlab.theory.latex import (LINE_CHARS, MARK_LEGEND, NARROW_CHARS, claim_
                                    escape_text, macro_name, number_text, text_latex, tt)
 from boundlab.theory.statistic import get_statistic
 
+from . import installed_version
 from .render import brief
 from .stats import DEFAULT_ALPHA
 from .verdict import CERTIFIED, ERROR, PROVED, VIOLATED, Result, strict_json
@@ -115,12 +116,7 @@ def figure_file(claim_id: str) -> str:
 
 def document(entries, derived, seed: int, quick: bool, command: str = "") -> dict:
     """Everything in the report, as JSON: results, worst cases, figure numbers, summary, macros."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        ver = version("boundlab")
-    except PackageNotFoundError:
-        ver = "unknown"
+    ver = installed_version()
     claims = []
     for e in entries:
         c = e.claim
