@@ -418,8 +418,12 @@ def _math(toks: list[_Tok]) -> str:
             atoms.append([tex, False, False])
             i = j + 1
             continue
-        if t.text == "'" and atoms and atoms[-1][1]:  # a prime is a superscript too: x^{2}' is {x^{2}}'
-            atoms[-1][:] = ["{" + atoms[-1][0] + "}'", True, False]
+        if t.text == "'" and atoms and atoms[-1][0].strip():  # a prime is a superscript: x^{2}' is {x^{2}}'
+            base = atoms[-1]
+            if base[1] and not base[0].endswith("'"):  # primes in a row are one superscript: l''
+                base[:] = ["{" + base[0] + "}", False, False]
+            base[0] += "'"
+            base[1] = True
             i += 1
             continue
         tex = _math_token(t)

@@ -59,19 +59,3 @@ def _named(claim: Claim, exc: Exception) -> str:
     named by its type."""
     text = str(exc) or {MemoryError: "ran out of memory"}.get(type(exc), type(exc).__name__)
     return text if text.startswith(f"claim {claim.id}") else f"claim {claim.id}: {text}"
-
-
-def check_all(claims, seed: int = 0, quick: bool = False, progress=None,
-              seconds: float | None = DEFAULT_SECONDS) -> list[Result]:
-    """Check claims in order, each within `seconds` of CPU time; `progress(i, total, claim, result)` is called
-    before (with None) and after each one."""
-    results = []
-    for i, claim in enumerate(claims):
-        if progress:
-            progress(i, len(claims), claim, None)
-        res = check(claim, seed=seed, quick=quick, seconds=seconds)
-        results.append(res)
-        if progress:
-            progress(i, len(claims), claim, res)
-    return results
-
