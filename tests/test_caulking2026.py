@@ -24,12 +24,14 @@ def results():
     return {c.id: check(c, seed=11, quick=True) for c in MEASURED}
 
 
+@pytest.mark.slow  # measures every claim of the paper (~45 s): the sweep runs it
 def test_every_measured_claim_comes_out_as_expected(results):
     assert len(results) == 6
     for cid, res in results.items():
         assert res.as_expected, (cid, res.verdict, res.evidence)
 
 
+@pytest.mark.slow  # measures every claim of the paper (~45 s): the sweep runs it
 @pytest.mark.parametrize("cid, theory", [
     ("caulking2026.caulking_rate", lambda a, D: -2 * a / (2 * a + 1)),
     ("caulking2026.scratch_rate", lambda a, D: -2 * a / (2 * a + D)),
@@ -46,12 +48,14 @@ def test_slopes_are_within_the_tolerance_of_the_theory_with_their_interval(resul
     assert set(a05) == {0.5, 0.8}
 
 
+@pytest.mark.slow  # measures every claim of the paper (~45 s): the sweep runs it
 def test_caulking_is_steeper_than_scratch_at_both_smoothnesses(results):
     caulk = {p["point"]["alpha"]: p["slope"]["estimate"] for p in results["caulking2026.caulking_rate"].evidence["points"]}
     scratch = {p["point"]["alpha"]: p["slope"]["estimate"] for p in results["caulking2026.scratch_rate"].evidence["points"]}
     assert all(caulk[a] < scratch[a] - 0.15 for a in caulk)  # alpha beta D > s: the note's acceptance test (ii)
 
 
+@pytest.mark.slow  # measures every claim of the paper (~45 s): the sweep runs it
 def test_the_bound_with_its_floor_holds_and_without_it_fails_at_small_m(results):
     ok, bad = results["caulking2026.error_bound"], results["caulking2026.bound_without_floor"]
     assert ok.verdict == CONSISTENT
@@ -62,6 +66,7 @@ def test_the_bound_with_its_floor_holds_and_without_it_fails_at_small_m(results)
     assert 0.1 < bad.witness["drift_exponent"] < 0.55
 
 
+@pytest.mark.slow  # measures every claim of the paper (~45 s): the sweep runs it
 def test_sample_complexity_rate_and_its_fall_with_m(results):
     rate = results["caulking2026.sample_complexity_rate"]
     assert rate.verdict == CONSISTENT

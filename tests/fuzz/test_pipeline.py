@@ -35,6 +35,7 @@ def judged(gen, rnd) -> list:
     return outcomes
 
 
+@pytest.mark.slow  # 110 generated claims through the prover (~80 s); `dev.py fuzz` runs a thousand
 def test_generated_analytic_claims_keep_the_invariants():
     verdicts = collections.Counter()
 

@@ -110,7 +110,7 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("a**w*b**(1 - w)", "<=", "w*a + (1 - w)*b - b/10", ["a", "b", ("w", OPEN_UNIT)], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
-    assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=4) is None
+    assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=2) is None
 
 
 def test_the_numerical_look_skips_only_expressions_negative_somewhere():

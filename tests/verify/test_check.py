@@ -24,7 +24,7 @@ def test_planted_errors_are_violated_with_the_default_budget_for_every_seed(seed
         assert res.witness["seed"] == seed and "point" in res.witness
 
 
-@pytest.mark.parametrize("seed", [0] + [pytest.param(s, marks=pytest.mark.slow) for s in range(1, 20)])
+@pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.slow) for s in range(20)])  # the sweep
 def test_catalogue_claims_come_out_as_expected_across_seeds(seed):
     """True empirical claims are never VIOLATED (nor INCONCLUSIVE); the known-false claim is always refuted."""
     for cid in EMPIRICAL:

@@ -291,6 +291,7 @@ def test_gd_gap_is_tiny(point):
     assert gap.max() < 1e-8, gap
 
 
+@pytest.mark.slow  # ~16 s of gradient descent
 def test_square_designs_give_a_tiny_gap_or_say_that_descent_did_not_finish():
     """n = d: the interpolant is unique, but square Gaussian designs are often so ill-conditioned that 50,000 steps
     of size 1/lambda_max do not reach it. gd_gap must then not report the unfinished run as a gap: either every
