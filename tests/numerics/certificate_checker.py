@@ -27,7 +27,8 @@ def _same(a, b) -> bool:
     one base combined after expanding, or powers of products split first)."""
     return a == b or sp.simplify(a - b) == 0 or sp.simplify(sp.expand_log(a - b)) == 0 \
         or sp.powsimp(sp.expand(a - b)) == 0 \
-        or sp.simplify(sp.powsimp(sp.expand(sp.expand_power_base(a - b)))) == 0  # ((a + b)/2)**p vs (a + b)**p/2**p
+        or sp.simplify(sp.powsimp(sp.expand(sp.expand_power_base(a - b)))) == 0 \
+        or sp.simplify(sp.powsimp(a - b)) == 0  # ((a + b)/2)**p vs (a + b)**p/2**p; (1 - e)*(1 - e)**(m - 1)
 
 
 def _at(e, x, point) -> sp.Expr:
