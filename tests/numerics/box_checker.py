@@ -99,6 +99,8 @@ def _ev(e, env, pole):
     if e.is_Add:
         return sum(a[1:], a[0])
     if e.is_Mul:
+        if any(x.a == x.b == 0 for x in a):  # 0 times a real number: 0 at every real point (iv says 0*oo is all)
+            return iv.mpf(0)
         out = a[0]
         for x in a[1:]:
             out = out * x
@@ -111,6 +113,8 @@ def _ev(e, env, pole):
                 return iv.mpf([mpmath.inf, mpmath.inf])  # is +oo in the extended reals, as the prover reads it
             return b ** int(e.exp)
         _require(b.a >= 0, f"real power of a possibly negative number in {e}")
+        if b.a == b.b == 1:  # 1**p = 1 for every real p (iv says 1**oo is all)
+            return iv.mpf(1)
         pole[0] |= b.a == 0 and p.a <= 0 <= p.b
         if b.a == 0 and p.a > 0:  # x**p on [0, b] is in [0, max over p of b**p]: mpmath.iv goes through log(0)
             return iv.mpf([0, (iv.mpf(b.b) ** p).b]) if b.b > 0 else iv.mpf(0)
