@@ -41,7 +41,7 @@ def _values(e, symbols, pts) -> np.ndarray:
 def refuted(e: sp.Expr, facts) -> bool:
     """Whether e is clearly negative at some sampled point where the facts (`signs.Facts`: domains, and expressions
     known >= 0) hold, so that e >= 0 is false there."""
-    key = (e, tuple(facts.known))
+    key = (e, tuple(facts.known), tuple(sorted((str(v), d) for v, d in facts.domains.items() if v in e.free_symbols)))
     if key in _cache:
         return _cache[key]
     symbols = set(e.free_symbols)
