@@ -49,16 +49,16 @@ def degree(e: sp.Expr, variables) -> sp.Expr | None:
 
 
 def homogeneous_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
-    """gap >= 0 (> 0) from the same goal with a scaled variable set to 1 (proved `depth` levels down), or None."""
-    scaled = sorted((v for v in gap.free_symbols if v in facts.domains and _cone(facts.domains[v])), key=str)
-    pivots = [v for v in scaled if facts.domains[v].lo == 0 and facts.domains[v].lo_open]
-    if len(scaled) < 2 or not pivots or budget.left() <= 0:
+    """gap >= 0 (> 0) from the same goal with one of the scaled variables (`cones`) set to 1 (proved `depth` levels down), or None."""
+    cones = sorted((v for v in gap.free_symbols if v in facts.domains and _cone(facts.domains[v])), key=str)
+    pivots = [v for v in cones if facts.domains[v].lo == 0 and facts.domains[v].lo_open]
+    if len(cones) < 2 or not pivots or budget.left() <= 0:
         return None
-    k = degree(gap, scaled)
+    k = degree(gap, cones)
     if k is None:
         return None
-    others = [(f, s) for f, s in facts.known if f.free_symbols & set(scaled)]
-    fact_degrees = {sp.sstr(f): degree(f, scaled) for f, _ in others}
+    others = [(f, s) for f, s in facts.known if f.free_symbols & set(cones)]
+    fact_degrees = {sp.sstr(f): degree(f, cones) for f, _ in others}
     if any(m is None for m in fact_degrees.values()):  # a fact that scaling could break (a - 1 >= 0)
         return None
     for b in pivots[:2]:
@@ -71,7 +71,7 @@ def homogeneous_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget
         domains = {v: d for v, d in facts.domains.items() if v != b}
         node = _prove_rec(reduced, strict, Facts(domains, kept), depth - 1, budget)
         if node is not None:
-            return {"kind": "homogeneous", "variables": [str(v) for v in scaled], "pivot": str(b),
+            return {"kind": "homogeneous", "variables": [str(v) for v in cones], "pivot": str(b),
                     "degree": sp.sstr(k), "fact_degrees": {f: sp.sstr(m) for f, m in fact_degrees.items()},
                     "reduced_gap": sp.sstr(reduced), "reduced": node}
     return None
