@@ -46,6 +46,8 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
                                     '"homogeneous"'),
     "Jensen for a power, homogeneous": (claim("((a + b)/2)**p", "<=", "(a**p + b**p)/2",
                                               ["a", "b", ("p", Domain(1, float("inf")))]), '"homogeneous"'),
+    "relative entropy above its tangent, homogeneous around a lemma": (claim("x*log(x/y)", ">=", "x - y", ["x", "y"]),
+                                                                       '"lemma"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -72,7 +74,7 @@ def _corruptions(cert):
     swaps = [('"gap": "', '"gap": "-1 + '), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
              ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "2*'),
-             ('"degree": "', '"degree": "1 + ')]
+             ('"degree": "', '"degree": "1 + '), ('"reduced_gap": "', '"reduced_gap": "1 + ')]
     for old, new in swaps:
         if old in text:
             yield old, json.loads(text.replace(old, new, 1))
