@@ -6,6 +6,8 @@ describing its certificates); `LAYERS` tries them in this order, and the first p
 extended    a claim between constants of the extended reals (a side is or holds oo): SymPy decides it exactly.
 identity    `=` claims: the difference simplifies to 0 (several simplifiers; hypotheses x < y used by writing
             y = x + t, t > 0); constants are decided exactly.
+cases       a gap holding min, max or |u|: one goal per case (Min(a, b) is a where a <= b, b where b <= a),
+            each proved by all the layers.
 signs       `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under the
             domains and hypotheses (`boundlab.numerics.signs`).
 smt         polynomial gaps (after clearing a denominator) with polynomial hypotheses: z3 finds the negation unsat.
@@ -34,6 +36,7 @@ import sympy as sp
 
 from boundlab.theory.claim import Claim
 
+from .cases import Cases
 from .extended import Extended
 from .goal import INFINITIES, Goal, Proof
 from .homogeneous import Homogeneous
@@ -45,11 +48,11 @@ from .monotone import Monotone
 from .signs import Signs
 from .smt import Smt
 
-__all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof", "describe", "prove"]
+__all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof", "describe", "prove", "prove_goal"]
 
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
 #: the layers in the order they are tried
-LAYERS: list[Layer] = [Extended(), Identity(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
+LAYERS: list[Layer] = [Extended(), Identity(), Cases(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
 
 
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
@@ -60,7 +63,11 @@ def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     goal = Goal.of(claim)
     if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
         return None
-    budget = Budget(seconds)
+    return prove_goal(goal, Budget(seconds))
+
+
+def prove_goal(goal: Goal, budget: Budget) -> Proof | None:
+    """The first layer's proof of the goal within the budget, its certificate headed by the goal's statement."""
     proof = next((p for layer in LAYERS if (p := budget.run(layer, goal)) is not None), None)
     if proof is not None:
         proof.certificate = {**goal.header(), **proof.certificate}

@@ -12,6 +12,8 @@ import math
 
 import sympy as sp
 
+from boundlab.theory.symbols import Domain
+
 from ..signs import Facts, domain_end, number_sign
 from .goal import Goal, Proof
 from .layer import Budget, Layer
@@ -56,7 +58,10 @@ def value_at(e, x, point) -> sp.Expr:
     def nested(t):
         return isinstance(t, sp.Pow) and isinstance(t.base, sp.Pow) and bool(t.base.base.is_positive) \
             and _real(t.base.exp) and _real(t.exp)
-    return sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
+    try:
+        return sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
+    except (ValueError, TypeError):  # Min(1, zoo): SymPy refuses an argument it cannot compare
+        return sp.nan
 
 
 #: Functions with jumps: a gap holding one is not continuous, and its derivative (0 almost everywhere) says nothing.
@@ -147,8 +152,10 @@ def _ends(x, dom, x_facts, facts: Facts, budget: Budget):
     """(direction, point, how, open) for x's interval ends: its domain's finite ends, then the roots of its affine
     facts whose coefficient of x has a proved sign (a lower end for a positive one). `how` is None for a domain end,
     else the fact and the proof of its coefficient's sign; `open` says the interval excludes the end."""
+    seen = set()
     for direction, end, open_ in ((1, dom.lo, dom.lo_open), (-1, dom.hi, dom.hi_open)):
         if math.isfinite(end):
+            seen.add((direction, domain_end(end)))
             yield direction, domain_end(end), None, open_
     for f, open_ in x_facts:
         c = sp.diff(f, x)
@@ -165,7 +172,8 @@ def _ends(x, dom, x_facts, facts: Facts, budget: Budget):
                 s, tree = -1, signer(facts, budget).prove(-c, True)
             if tree is None:
                 continue
-        if s in (1, -1):
+        if s in (1, -1) and (s, point) not in seen:  # not the domain's own end again
+            seen.add((s, point))
             yield s, point, {"fact": sp.sstr(f), "coefficient": tree}, open_
 
 
@@ -220,11 +228,16 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
         return None
     variables = []
 
-    def by_ends(x, deriv, x_facts, normalized, xf, ends, level):
+    def by_ends(x, deriv, x_facts, normalized, xf, ends, level, rays=True):
         for direction, point, how, open_ in ends:
             if budget.left() <= 0:
                 return None
             inside = _within(x, point, x_facts, xf, budget)
+            if inside is None and how is not None:
+                node = _on_ray(gap, x, direction, point, how, open_, strict, xf, level, budget) if rays else None
+                if node is not None:
+                    return {**node, **({"normalized": normalized} if normalized else {})}
+                continue
             # a strict goal also follows from a strictly monotone gap that is >= 0 at an end the interval excludes
             strictly = strict and open_ and inside is not None and _end_value(gap, x, point, True, xf, 0, budget) is None
             mono = _prove_rec(direction * deriv, strictly, interior(xf, x), level, budget) if inside is not None \
@@ -259,28 +272,62 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
                 return {**node, **({"normalized": normalized} if normalized else {})}
         return None
 
-    for x in sorted(gap.free_symbols, key=str):  # the sign rules alone first, at every variable's ends
-        if budget.left() <= 0:
-            return None
-        dom = facts.domains.get(x)
-        found = _x_facts(x, facts, budget) if dom is not None else None
-        if found is None:
-            continue
-        deriv = sp.together(sp.diff(gap, x))
-        if deriv == 0:
-            continue
-        x_facts, normalized = found
-        xf = Facts(facts.domains, facts.known + [k for k in x_facts if k not in facts.known])
-        variables.append((x, deriv, x_facts, normalized, xf, list(_ends(x, dom, x_facts, xf, budget))))
-        node = by_ends(*variables[-1], 0)
-        if node is not None:
-            return node
+    def affine(x):
+        return all(not sp.diff(f, x).has(x) for f, _ in facts.known if x in f.free_symbols)
+
+    names = sorted(gap.free_symbols, key=str)
+    # variables whose facts cut out an interval as they are first (normalizing a fact costs a solve); for each group,
+    # the sign rules alone at every variable's ends, then the ends outside the domain, past which the gap may be
+    # monotone on the whole ray that a fact cuts out
+    for group in ([x for x in names if affine(x)], [x for x in names if not affine(x)]):
+        first = len(variables)
+        for x in group:
+            if budget.left() <= 0:
+                return None
+            dom = facts.domains.get(x)
+            found = _x_facts(x, facts, budget) if dom is not None else None
+            if found is None:
+                continue
+            deriv = sp.together(sp.diff(gap, x))
+            if deriv == 0:
+                continue
+            x_facts, normalized = found
+            xf = Facts(facts.domains, facts.known + [k for k in x_facts if k not in facts.known])
+            variables.append((x, deriv, x_facts, normalized, xf, list(_ends(x, dom, x_facts, xf, budget))))
+            node = by_ends(*variables[-1], 0, rays=False)
+            if node is not None:
+                return node
+        for v in variables[first:]:
+            node = by_ends(*v, 0)
+            if node is not None:
+                return node
     for level in sorted({0, depth}):  # then critical points with the sign rules alone, then both with recursion
         for v in variables:
             node = (by_ends(*v, level) if level else None) or by_critical(*v, level)
             if node is not None:
                 return node
     return None
+
+
+def _on_ray(gap, x, direction, point, how, open_, strict: bool, facts: Facts, level: int, budget: Budget):
+    """gap >= 0 where a fact bounds x by its root x0 that may lie outside x's domain (n >= K*log(K/delta) with n >=
+    1: the root may be below 1): the gap, read as a function of a real x with no domain, is monotone on the whole
+    ray from x0 that the fact cuts out and >= 0 at x0; x's region lies in that ray."""
+    ray = sp.Symbol(str(x), real=True)
+    f = next(k for k in facts.known if sp.sstr(k[0]) == how["fact"])[0].xreplace({x: ray})
+    domains = {**{s: d for s, d in facts.domains.items() if s != x}, ray: Domain()}
+    rest = [k for k in facts.known if x not in k[0].free_symbols]
+    on_ray = Facts(domains, rest + [(f, open_)])
+    g = gap.xreplace({x: ray})
+    deriv = sp.together(sp.diff(g, ray))
+    strictly = strict and open_ and _end_value(gap, x, point, True, facts, 0, budget) is None
+    mono = _prove_rec(direction * deriv, strictly, interior(on_ray, ray), level, budget)
+    at = _end_value(gap, x, point, strict and not strictly, facts, level, budget) if mono is not None else None
+    if at is None:
+        return None
+    return {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv), "ray": True,
+            "direction": "increasing" if direction == 1 else "decreasing", "at": sp.sstr(point), "monotone": mono,
+            "value": at, "inside": [], "end": how, **({"open_end": True} if strictly else {})}
 
 
 def _end_value(gap, x, point, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:

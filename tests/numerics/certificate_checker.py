@@ -337,6 +337,8 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     ctx = _normalized(arg.get("normalized", []), ctx, x)
     x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols and not sp.diff(f, x).has(x)]
     point = ctx.parse(arg["point"] if arg["kind"] == "critical point" else arg["at"])
+    if arg.get("ray"):
+        return _check_ray(arg, ctx, gap, strict, x, x_facts, point)
     for f, _ in x_facts:  # the point lies in the closure of the interval
         value = _at(f, x, point)
         if value.free_symbols:
@@ -381,6 +383,39 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     else:
         raise Bad(f"unknown argument {arg['kind']}")
     check_sub(arg["value"], ctx.without(x), _at(gap, x, point), strict and not arg.get("open_end"))
+
+
+def _check_ray(arg: dict, ctx: Context, gap, strict: bool, x, x_facts, point) -> None:
+    """gap >= 0 on x's region, inside the ray {f >= 0} of an affine fact f with root x0 = point: the gap as a function
+    of a real x with no domain (its own symbol) is monotone on the ray's interior, and >= 0 at x0."""
+    if arg["kind"] != "monotone" or "end" not in arg:
+        raise Bad("a ray argument needs an end from a fact")
+    f = ctx.parse(arg["end"]["fact"])
+    end = next(((g, s) for g, s in x_facts if _same(f, g)), None)
+    if end is None:
+        raise Bad(f"{f} >= 0 is not a fact affine in {x}")
+    if not _same(f.subs(x, point), 0):
+        raise Bad(f"{point} is not the root of {f} in {x}")
+    c, lower = sp.diff(f, x), arg["direction"] == "increasing"
+    if arg["end"]["coefficient"] is not None:
+        check_tree(arg["end"]["coefficient"], ctx, c if lower else -c, True)
+    elif _iv_sign(c) != (1 if lower else -1):
+        raise Bad(f"the coefficient {c} of {x} in {f} does not make {point} a {'lower' if lower else 'upper'} end")
+    open_end = bool(arg.get("open_end"))
+    if open_end and not end[1]:
+        raise Bad(f"{f} > 0 is not a strict fact: the ray may hold its end {point}")
+    ray = sp.Symbol(str(x), real=True)
+    g = gap.xreplace({x: ray})
+    symbols = {**ctx.symbols, str(x): ray}
+    domains = {**{s: d for s, d in ctx.domains.items() if s != x},
+               ray: {"lo": "-oo", "hi": "oo", "lo_open": True, "hi_open": True, "assumptions": {"real": True}}}
+    facts = [k for k in ctx.facts if x not in k[0].free_symbols] + [(f.xreplace({x: ray}), True)]
+    on_ray = ctx.derived(facts=facts, domains=domains, symbols=symbols)
+    deriv = on_ray.parse(arg["derivative"])
+    if not _same(deriv, sp.diff(g, ray)):
+        raise Bad(f"{deriv} is not the derivative of {g} in {ray}")
+    check_sub(arg["monotone"], on_ray, deriv if lower else -deriv, open_end)
+    check_sub(arg["value"], ctx.without(x), _at(gap, x, point), strict and not open_end)
 
 
 def _normalized(entries: list, ctx: Context, x) -> Context:
@@ -782,7 +817,45 @@ def replay_sos(cert: dict) -> None:
 
 #: certificate kind -> its replay, which raises Bad when the certificate does not prove its statement (every kind a
 #: prover layer writes has one: tests/numerics/test_layers.py)
-REPLAYS = {"lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
+def replay_cases(cert: dict) -> None:
+    """At every point Min(a_1, ..., a_k) is some a_j with a_j <= a_i (Max: >=), and |u| is u with u >= 0 or -u with
+    u <= 0: one sub-certificate per case proves the gap with the atom replaced, under the statement's hypotheses
+    with the atom replaced and exactly that case's own; a case whose hypotheses hold a false one is skipped."""
+    ctx, gap, _ = _statement(cert)
+    atom = ctx.parse(cert["atom"])
+    given = [ctx.parse(h) for h in cert["hypotheses"]]
+    if not isinstance(atom, (sp.Min, sp.Max, sp.Abs)) or not any(e.has(atom) for e in (gap, *given)):
+        raise Bad(f"{atom} is not a min, max or absolute value of the statement")
+    if isinstance(atom, sp.Abs):
+        expected = [(atom.args[0], [sp.Ge(atom.args[0], 0)]), (-atom.args[0], [sp.Le(atom.args[0], 0)])]
+    else:
+        rel = sp.Le if isinstance(atom, sp.Min) else sp.Ge
+        expected = [(a, [rel(a, b) for b in atom.args if b is not a]) for a in atom.args]
+    if len(cert["cases"]) != len(expected):
+        raise Bad(f"{len(cert['cases'])} cases for the {len(expected)} of {atom}")
+    for (value, own), case in zip(expected, cert["cases"]):
+        hyps = [h.xreplace({atom: value}) for h in given] + own
+        if sp.false in hyps:
+            continue
+        hyps = [h for h in hyps if h is not sp.true]
+        sub = case["certificate"]
+        if sub is None:
+            raise Bad(f"no proof of the case {atom} = {value}")
+        if sub["symbols"] != cert["symbols"] or sub["relation"] != cert["relation"]:
+            raise Bad(f"the case {atom} = {value} changes the symbols or the relation")
+        sctx = Context(sub)
+        if not _same(sctx.parse(sub["gap"]), gap.xreplace({atom: value})):
+            raise Bad(f"the case's gap {sub['gap']} is not {gap} with {atom} = {value}")
+        got = [sctx.parse(h) for h in sub["hypotheses"]]
+        if len(got) != len(hyps) or not all(type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs)
+                                            for a, b in zip(got, hyps)):
+            raise Bad(f"the case {atom} = {value} assumes {sub['hypotheses']}, not {hyps}")
+        ok, why = check(sub)
+        if not ok:
+            raise Bad(f"the case {atom} = {value}: {why}")
+
+
+REPLAYS = {"cases": replay_cases, "lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
            "sign": replay_sign,
            "monotone": replay_monotone, "homogeneous": replay_homogeneous, "z3": replay_z3, "boxes": replay_boxes, "sos": replay_sos}
 
