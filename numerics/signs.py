@@ -145,7 +145,8 @@ class SignProver:
         found = self._fact(e, strict)
         if found is not None:
             return found
-        for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares, self._logs):
+        for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares, self._logs,
+                     self._affine):
             node = rule(e, strict, depth)
             if node is not None:
                 return node
@@ -316,6 +317,24 @@ class SignProver:
                 if node is not None:
                     return _node(e, strict, "logs", [node, *children], a=sp.sstr(a), b=sp.sstr(b),
                                  difference=sp.sstr(difference))
+        return None
+
+    def _affine(self, e, strict, depth):
+        """e affine in a variable x whose domain is a bounded interval: e lies between its values at the two ends,
+        so both of them > 0 (>= 0) suffice (a convex combination w + (1 - w)*b > 0 for w in [0, 1], b > 0)."""
+        if not isinstance(e, sp.Add) or _costly(e):
+            return None
+        for x in sorted(e.free_symbols, key=str):
+            dom = self.facts.domains.get(x)
+            if dom is None or not (math.isfinite(dom.lo) and math.isfinite(dom.hi)):
+                continue
+            slope = sp.diff(e, x)
+            if slope == 0 or slope.has(x):
+                continue
+            lo, hi = domain_end(dom.lo), domain_end(dom.hi)
+            ends = [self.prove(sp.expand(e.subs(x, end)), strict, depth + 1) for end in (lo, hi)]
+            if all(n is not None for n in ends):
+                return _node(e, strict, "affine", ends, variable=str(x), lo=sp.sstr(lo), hi=sp.sstr(hi))
         return None
 
     def _rewrites(self, e, strict, depth, chain):

@@ -1,7 +1,8 @@
 """Homogeneity: a gap with gap(t*x_S) = t**k * gap(x) for t > 0, over variables x_S whose domains are cones (scaled
 into themselves) and facts that keep their signs under the scaling, is >= 0 exactly when it is >= 0 with one of those
 variables, b > 0, set to 1: gap(x) = b**k * gap(x/b). Weighted AM-GM a**w*b**(1 - w) <= w*a + (1 - w)*b becomes
-t**w <= w*t + 1 - w, a goal in one variable fewer."""
+t**w <= w*t + 1 - w, a goal in one variable fewer. Logarithms of degree-1 terms count as degree 0 (their log(t)
+parts cancel): Jensen's w*log(a) + (1 - w)*log(b) <= log(w*a + (1 - w)*b) becomes w*log(a) <= log(w*a + 1 - w)."""
 from __future__ import annotations
 
 import math
@@ -28,7 +29,9 @@ def scaled(e: sp.Expr, variables) -> sp.Expr:
     e = e.xreplace({v: T * v for v in variables})
     e = e.replace(lambda u: isinstance(u, sp.Pow) and isinstance(u.base, sp.Add),
                   lambda u: sp.Pow(sp.factor_terms(u.base), u.exp))
-    return sp.expand_power_base(e)
+    e = e.replace(lambda u: isinstance(u, sp.log) and isinstance(u.args[0], sp.Add),
+                  lambda u: sp.log(sp.factor_terms(u.args[0])))
+    return sp.expand_log(sp.expand_power_base(e))  # log(t*a) = log(t) + log(a) for a > 0: logs of degree 0
 
 
 def degree(e: sp.Expr, variables) -> sp.Expr | None:

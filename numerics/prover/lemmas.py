@@ -130,8 +130,28 @@ def reduce_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> 
     reduction (`depth` levels), or None."""
     if depth <= 0 or budget.left() <= 0 or not _applies(gap):
         return None
-    node = _logarithm(gap, strict, facts, depth, budget)
-    return node if node is not None else _substitution(gap, strict, facts, depth, budget)
+    for step in (_logarithm, _substitution, _cleared):
+        node = step(gap, strict, facts, depth, budget)
+        if node is not None:
+            return node
+    return None
+
+
+def _cleared(gap, strict, facts, depth, budget) -> dict | None:
+    """gap = N/D with D > 0 by the sign rules: N, expanded when that differs, has the gap's sign
+    (eta/(1 - exp(-eta)) <= 1 + eta becomes 1 - (1 + eta)*exp(-eta) >= 0, where a logarithm closes it)."""
+    num, den = sp.fraction(sp.together(gap))
+    if not den.free_symbols or sp.count_ops(num) > 60:
+        return None
+    tree = signer(facts, budget, INNER_SECONDS).prove(den, True)
+    if tree is None:
+        return None
+    for form in dict.fromkeys((sp.expand(num), num)):
+        proof = _prove_rec(form, strict, facts, depth - 1, budget)
+        if proof is not None:
+            return {"kind": "cleared", "numerator": sp.sstr(form), "denominator": sp.sstr(den), "positive": tree,
+                    "proof": proof}
+    return None
 
 
 def _logarithm(gap, strict, facts, depth, budget) -> dict | None:

@@ -54,14 +54,22 @@ def _real(r) -> bool:
 
 def value_at(e, x, point) -> sp.Expr:
     """e at x = point, simplified, with powers of powers of a positive base merged: (b**r)**s = b**(r*s) for b > 0
-    and real r, s (SymPy keeps (b**(1/(p - 1)))**p, unsure that 1/(p - 1) is real)."""
+    and real r, s (SymPy keeps (b**(1/(p - 1)))**p, unsure that 1/(p - 1) is real), and logarithms expanded when
+    that makes it shorter."""
     def nested(t):
         return isinstance(t, sp.Pow) and isinstance(t.base, sp.Pow) and bool(t.base.base.is_positive) \
             and _real(t.base.exp) and _real(t.exp)
     try:
-        return sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
+        value = sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
     except (ValueError, TypeError):  # Min(1, zoo): SymPy refuses an argument it cannot compare
         return sp.nan
+    if any(isinstance(t.args[0], sp.Pow) for t in value.atoms(sp.log)):  # log((k*N**b)**(1/(1 - a))) = log(k*N**b)/(1 - a), bases positive: the end's logs cancel
+        power_log = lambda t: isinstance(t, sp.log) and isinstance(t.args[0], sp.Pow) \
+            and bool(t.args[0].base.is_positive) and _real(t.args[0].exp)  # noqa: E731
+        expanded = value.replace(power_log, lambda t: t.args[0].exp * sp.log(t.args[0].base))
+        expanded = sp.simplify(sp.expand_log(expanded))
+        value = expanded if sp.count_ops(expanded) < sp.count_ops(value) else value
+    return value
 
 
 #: Functions with jumps: a gap holding one is not continuous, and its derivative (0 almost everywhere) says nothing.
@@ -180,14 +188,17 @@ def _ends(x, dom, x_facts, facts: Facts, budget: Budget):
 def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
     """Proofs that x = point lies in the closure of the interval the facts cut out (every fact >= 0 there)."""
     proofs = []
+    rest = Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols])
     for f, _ in x_facts:
+        raw = f.subs(x, point)
+        if raw.free_symbols and refuted(raw, rest):  # the point lies outside the interval somewhere: no search
+            return None
         value = value_at(f, x, point)
         if not value.free_symbols:
             if number_sign(value) not in (0, 1):
                 return None
             proofs.append({"fact": sp.sstr(f), "at_point": sp.sstr(value)})
             continue
-        rest = Facts(facts.domains, [k for k in facts.known if x not in k[0].free_symbols])
         tree = signer(rest, budget).prove(value, False)
         if tree is None:
             return None
@@ -228,11 +239,15 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
         return None
     variables = []
 
+    within = {}  # (x, point) -> _within's answer: each pass over the ends asks again
+
     def by_ends(x, deriv, x_facts, normalized, xf, ends, level, rays=True):
         for direction, point, how, open_ in ends:
             if budget.left() <= 0:
                 return None
-            inside = _within(x, point, x_facts, xf, budget)
+            if (x, point) not in within:
+                within[x, point] = _within(x, point, x_facts, xf, budget)
+            inside = within[x, point]
             if inside is None and how is not None:
                 node = _on_ray(gap, x, direction, point, how, open_, strict, xf, level, budget) if rays else None
                 if node is not None:

@@ -32,8 +32,8 @@ def _same(a, b) -> bool:
 
 
 def _at(e, x, point) -> sp.Expr:
-    """e at x = point, simplified; (b**r)**s read as b**(r*s) when b > 0 and r, s are rational functions of real
-    symbols (real wherever defined), which SymPy does not merge when unsure that r is real."""
+    """e at x = point, simplified; (b**r)**s read as b**(r*s) and log(b**r) as r*log(b) when b > 0 and r, s are
+    rational functions of real symbols (real wherever defined), which SymPy does not do when unsure that r is real."""
     def real(r):
         return bool(r.is_real) or (not r.has(sp.I) and all(v.is_real for v in r.free_symbols)
                                    and r.is_rational_function())
@@ -41,7 +41,11 @@ def _at(e, x, point) -> sp.Expr:
     for t in sorted(e.atoms(sp.Pow), key=sp.count_ops, reverse=True):
         if isinstance(t.base, sp.Pow) and t.base.base.is_positive and real(t.base.exp) and real(t.exp):
             e = e.xreplace({t: sp.Pow(t.base.base, t.base.exp * t.exp)})
-    return sp.simplify(e)
+    for t in e.atoms(sp.log):  # log(b**r) = r*log(b) for b > 0 and r real
+        if isinstance(t.args[0], sp.Pow) and t.args[0].base.is_positive and real(t.args[0].exp):
+            e = e.xreplace({t: t.args[0].exp * sp.log(t.args[0].base)})
+    e = sp.simplify(e)
+    return sp.simplify(sp.expand_log(e)) if e.has(sp.log) else e
 
 
 IV = {name: getattr(mpmath.iv, name) for name in dir(mpmath.iv) if not name.startswith("_")}
@@ -143,6 +147,16 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
             check_tree(k, ctx, part, strict and rule == "product")
         if rule == "sum" and strict and not any(k["sign"] == ">0" for k in kids):
             raise Bad(f"sum {e}: no strictly positive term")
+    elif rule == "affine":  # affine in x over x's bounded domain: between its values at the ends
+        x = ctx.symbols[node["variable"]]
+        info = ctx.domains[x]
+        lo, hi = ctx.parse(node["lo"]), ctx.parse(node["hi"])
+        if "oo" in (info["lo"], info["hi"]) or not (_same(lo, _end(info["lo"])) and _same(hi, _end(info["hi"]))):
+            raise Bad(f"{lo}, {hi} are not the ends of the bounded domain of {x}")
+        if sp.diff(e, x).has(x):
+            raise Bad(f"{e} is not affine in {x}")
+        for k, end in zip(kids, (lo, hi), strict=True):
+            check_tree(k, ctx, e.subs(x, end), strict)
     elif rule == "power":
         _check_power(node, e, strict, kids, ctx)
     elif rule == "log":
@@ -317,7 +331,15 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
         check_logarithm(proof, ctx, want, strict)
     elif proof["kind"] == "lemma":
         check_lemma(proof, ctx, want, strict)
+    elif proof["kind"] == "cleared":  # want = N/D with D > 0: N has its sign
+        num, den = ctx.parse(proof["numerator"]), ctx.parse(proof["denominator"])
+        if not _same(want, num / den):
+            raise Bad(f"{want} is not ({num})/({den})")
+        check_tree(proof["positive"], ctx, den, True)
+        check_sub(proof["proof"], ctx, num, strict)
     elif proof["kind"] == "constant":
+        if want.free_symbols:
+            raise Bad(f"{want} is not a constant")
         s = _iv_sign(want)
         if not (s == 1 or (s == 0 and not strict)):
             raise Bad(f"the constant {want} does not have the sign claimed")
@@ -662,7 +684,8 @@ def replay_homogeneous(cert: dict) -> None:
             return False
         se = e.xreplace({x: t * x for x in xs})
         se = se.replace(lambda u: u.is_Pow and u.base.is_Add, lambda u: sp.Pow(sp.factor_terms(u.base), u.exp))
-        d = sp.expand_power_base(se - t**k * e)
+        se = se.replace(lambda u: isinstance(u, sp.log) and u.args[0].is_Add, lambda u: sp.log(sp.factor_terms(u.args[0])))
+        d = sp.expand_log(sp.expand_power_base(se - t**k * e))  # log(t*a) = log(t) + log(a) for a > 0
         return sp.powsimp(sp.expand(d)) == 0 or sp.simplify(d) == 0
 
     if not homogeneous(gap, ctx.parse(arg["degree"])):
