@@ -70,7 +70,7 @@ class Goal:
             c = sp.Symbol(name, positive=True) if lo > 0 else sp.Symbol(name, negative=True)
             gap, hypotheses = gap.xreplace({f: c}), [h.xreplace({f: c}) for h in hypotheses]
             domains[c] = Domain(lo, hi)
-        return cls(gap, strict, equality, domains, [h for h in hypotheses if h is not sp.true])
+        return cls(gap, strict, equality, domains, [_rounding_dropped(h) for h in hypotheses if h is not sp.true])
 
     def header(self) -> dict:
         """The statement every certificate proves, for the checker (none in the extended reals: a certificate there
@@ -82,6 +82,26 @@ class Goal:
                                      "lo_open": d.lo_open, "hi_open": d.hi_open, "integer": d.integer}
                             for s, d in self.domains.items()},
                 "hypotheses": [sp.sstr(h) for h in self.hypotheses]}
+
+
+def _rounding_dropped(h):
+    """A hypothesis weakened by dropping a rounding where it can only help: ceiling(u) >= u on the smaller side of
+    the relation and floor(u) <= u on the larger, each with a positive numeric coefficient (n >= ceiling(L/eps**2)
+    gives n >= L/eps**2). The goal then holds under weaker hypotheses, which proves the claim."""
+    fact = relation_fact(h)
+    if fact is None:
+        return h
+    expr, strict = fact  # expr > 0 (>= 0): the larger side minus the smaller
+    for atom in expr.atoms(sp.ceiling, sp.floor):
+        c = expr.coeff(atom)
+        rest = expr - c * atom
+        if atom in rest.free_symbols or rest.has(atom) or not c.is_number:
+            continue
+        if (isinstance(atom, sp.ceiling) and c < 0) or (isinstance(atom, sp.floor) and c > 0):
+            expr = rest + c * atom.args[0]
+    if expr == fact[0]:
+        return h
+    return sp.StrictGreaterThan(expr, 0) if strict else sp.GreaterThan(expr, 0)
 
 
 def _assumptions(s: sp.Symbol) -> dict:

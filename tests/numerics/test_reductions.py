@@ -48,6 +48,14 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
                                               ["a", "b", ("p", Domain(1, float("inf")))]), '"homogeneous"'),
     "relative entropy above its tangent, homogeneous around a lemma": (claim("x*log(x/y)", ">=", "x - y", ["x", "y"]),
                                                                        '"lemma"'),
+    "a positive denominator cleared, then a lemma": (claim("eta/(1 - exp(-eta))", "<=", "1 + eta", ["eta"]),
+                                                     '"cleared"'),
+    "Jensen for the logarithm, a convex combination positive": (
+        claim("w*log(a) + (1 - w)*log(b)", "<=", "log(w*a + (1 - w)*b)", [("w", Domain(0, 1)), "a", "b"]),
+        '"rule": "affine"'),
+    "a power's logarithm at the hypothesis's end": (
+        claim("k*D**a*N**b", ">", "D", ["k", ("a", OPEN_UNIT), "b", "D", "N"], ("D < (k*N**b)**(1/(1 - a))",)),
+        '"logarithm"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -110,6 +118,13 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
      ()),
     ("p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))", ">=", "21*(p - q)**2/10", [("p", OPEN_UNIT), ("q", OPEN_UNIT)], ()),
     ("a**w*b**(1 - w)", "<=", "w*a + (1 - w)*b - b/10", ["a", "b", ("w", OPEN_UNIT)], ()),
+    ("2*exp(-n*eps**2/(2*(sigma**2 + b*eps/3)))", "<=", "delta",
+     [("n", Domain(1, float("inf"))), "eps", "sigma", "b", ("delta", OPEN_UNIT)],
+     ("n >= (sigma**2 + b*eps/3)*log(2/delta)/eps**2",)),
+    ("eta/(1 - exp(-eta))", "<=", "1 + eta/3", ["eta"], ()),
+    ("w*log(a) + (1 - w)*log(b)", "<=", "log((1 - w)*a + w*b)", [("w", Domain(0, 1)), "a", "b"], ()),
+    ("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT)],
+     ("n >= floor(log(2/delta)/(2*eps**2))",)),  # rounding down the sample size: not enough
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
     assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=2) is None
@@ -129,3 +144,34 @@ def test_the_numerical_look_skips_only_expressions_negative_somewhere():
     assert not refuted((x - 1) ** 2, facts)  # touches 0: rounding at x = 1 is no sign
     assert not refuted(sp.log(1 + x) - x + x**2 / 2, facts)  # >= 0, with cancellation near 0
     assert not refuted(sp.exp(y) - 1 - y, facts)
+
+
+def test_a_sample_size_rounded_up_is_used_as_its_bound():
+    step = claim("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps",
+                                                      ("delta", OPEN_UNIT)], ("n >= ceiling(log(2/delta)/(2*eps**2))",))
+    proof = prove(step, seconds=8)
+    assert proof is not None and "ceiling" not in json.dumps(proof.certificate["hypotheses"])
+    ok, why = replay(proof.certificate)
+    assert ok, why
+
+
+def test_monotone_on_the_ray_that_a_hypothesis_cuts_out_past_the_domain():
+    """Bernstein's sample size with n >= 1: the bound may lie below 1, outside n's domain, so the gap is shown
+    monotone on the whole ray n >= bound (n read as a real with no domain) and 0 at the bound."""
+    from boundlab.numerics.prover import Budget, Goal
+    from boundlab.numerics.prover.monotone import Monotone
+
+    goal = Goal.of(claim("2*exp(-n*eps**2/(2*(sigma**2 + b*eps/3)))", "<=", "delta",
+                         [("n", Domain(1, float("inf"))), "eps", "sigma", "b", ("delta", OPEN_UNIT)],
+                         ("n >= 2*(sigma**2 + b*eps/3)*log(2/delta)/eps**2",)))
+    proof = Monotone().prove(goal, Budget(10))
+    assert proof is not None
+    cert = {**goal.header(), **proof.certificate}
+    text = json.dumps(cert)
+    assert '"ray": true' in text
+    ok, why = replay(cert)
+    assert ok, why
+    for old, new in (('"ray": true', '"ray": false'), ('"at": "', '"at": "1 + '),
+                     ('"direction": "increasing"', '"direction": "decreasing"')):
+        assert old in text, old
+        assert not replay(json.loads(text.replace(old, new, 1)))[0], old
