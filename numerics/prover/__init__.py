@@ -43,7 +43,7 @@ from .homogeneous import Homogeneous
 from .identity import Identity
 from .intervals import Intervals
 from .layer import Budget, Layer
-from .lemmas import Lemmas
+from .lemmas import Lemmas, library
 from .monotone import Monotone
 from .signs import Signs
 from .smt import Smt
@@ -63,6 +63,7 @@ def prove(claim: Claim, seconds: float | None = None) -> Proof | None:
     goal = Goal.of(claim)
     if sp.false in goal.hypotheses:  # the decimals contradict each other: no statement worth a (vacuous) proof
         return None
+    library()  # the lemma library imports the catalogue once per process (about a second): not the claim's time
     return prove_goal(goal, Budget(seconds))
 
 

@@ -57,8 +57,9 @@ class Goal:
         domains = {p.symbol: p.domain for p in claim.params}
         if lhs.has(*INFINITIES) or rhs.has(*INFINITIES):
             return cls(sp.nan, strict, equality, domains, [], (lhs, claim.rel, rhs))
+        lhs, rhs = _exponentials(lhs), _exponentials(rhs)
         gap = lhs - rhs if claim.rel in (">=", ">", "=") else rhs - lhs
-        hypotheses = [exact_decimals(r) for h in claim.conditions
+        hypotheses = [_exponentials(exact_decimals(r)) for h in claim.conditions
                       for r in (h.expr.args if isinstance(h.expr, sp.And) else [h.expr])]
         taken = {str(s) for s in domains}
         for k, f in enumerate(sorted({f for e in (gap, *hypotheses) for f in e.atoms(sp.Float)}, key=float)):
@@ -82,6 +83,11 @@ class Goal:
                                      "lo_open": d.lo_open, "hi_open": d.hi_open, "integer": d.integer}
                             for s, d in self.domains.items()},
                 "hypotheses": [sp.sstr(h) for h in self.hypotheses]}
+
+
+def _exponentials(e):
+    """cosh, sinh and tanh written with exp (an identity): the lemmas and sign rules then see exp(x), exp(-x)."""
+    return e.replace(lambda u: isinstance(u, (sp.cosh, sp.sinh, sp.tanh)), lambda u: u.rewrite(sp.exp))
 
 
 def _rounding_dropped(h):

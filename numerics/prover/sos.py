@@ -565,7 +565,7 @@ def _psd(q: list) -> bool:
 def _setting(goal: Goal):
     """(variables, numerator, denominator, constraints as (polynomial, strict)), or None."""
     form = polynomial_form(goal.gap, goal.domains)
-    if form is None:
+    if form is None or not set(form[0]) <= set(goal.domains):  # square roots as variables: not for a Gram matrix
         return None
     symbols, num, den, pn, pd = form
     gens = list(symbols)

@@ -497,16 +497,35 @@ def _z3_of(e, env):
 def check_z3(cert: dict, ctx: Context, gap, strict: bool) -> None:
     import z3
 
+    # square roots sqrt(u)**p (u a polynomial) read as r**p for a fresh r >= 0 with r**2 = u, after checking that
+    # u >= 0 wherever the facts free of roots hold (where the claim is real)
+    roots = {}
+    for a in sorted({a for e in (gap, *[f for f, _ in ctx.facts]) for a in e.atoms(sp.Pow)
+                     if a.exp.is_Rational and a.exp.q == 2}, key=sp.default_sort_key):
+        roots.setdefault(a.base, sp.Dummy(f"root{len(roots)}"))
+    plain = lambda e: e.replace(lambda a: isinstance(a, sp.Pow) and a.exp.is_Rational and a.exp.q == 2,  # noqa: E731
+                                lambda a: roots[a.base] ** a.exp.p)
     num, den = ctx.parse(cert["numerator"]), ctx.parse(cert["denominator"])
     if not _same(gap, num / den):
         raise Bad("the certificate's numerator/denominator is not the gap")
+    num, den = plain(num), plain(den)
     env = {s: z3.Real(str(s)) for s in ctx.symbols.values()}
-    solver = z3.Solver()
+    env.update({r: z3.Real(f"root_{k}") for k, r in enumerate(roots.values())})
+    solver, free_of_roots = z3.Solver(), []
     for f, fs in ctx.facts:
         try:
-            solver.add(_z3_of(sp.expand(f), env) > 0 if fs else _z3_of(sp.expand(f), env) >= 0)
+            c = _z3_of(sp.expand(plain(f)), env)
         except Bad:
             continue  # leaving a fact out only makes the query harder to refute
+        solver.add(c > 0 if fs else c >= 0)
+        if not plain(f).has(*roots.values()):
+            free_of_roots.append(c > 0 if fs else c >= 0)
+    for u, r in roots.items():
+        real = z3.Solver()
+        real.add(*free_of_roots, _z3_of(sp.expand(u), env) < 0)
+        if real.check() != z3.unsat:
+            raise Bad(f"sqrt({u}) may be imaginary in the domain")
+        solver.add(env[r] >= 0, env[r] * env[r] == _z3_of(sp.expand(u), env))
     n, d = _z3_of(sp.expand(num), env), _z3_of(sp.expand(den), env)
     solver.add(d != 0, n * d <= 0 if strict else n * d < 0)
     if solver.check() != z3.unsat:

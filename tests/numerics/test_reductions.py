@@ -56,6 +56,9 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "a power's logarithm at the hypothesis's end": (
         claim("k*D**a*N**b", ">", "D", ["k", ("a", OPEN_UNIT), "b", "D", "N"], ("D < (k*N**b)**(1/(1 - a))",)),
         '"logarithm"'),
+    "a square root read as a variable for z3": (claim("x", "<=", "b + sqrt(c)", ["x", "b", "c"], ("x**2 <= b*x + c",)),
+                                                '"z3"'),
+    "cosh written with exp, then a lemma": (claim("cosh(x)", "<=", "exp(x**2/2)", [("x", Domain())]), '"lemma"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -81,7 +84,7 @@ def _corruptions(cert):
     text = json.dumps(cert)
     swaps = [('"gap": "', '"gap": "-1 + '), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
-             ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "2*'),
+             ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "1 + '),
              ('"degree": "', '"degree": "1 + '), ('"reduced_gap": "', '"reduced_gap": "1 + ')]
     for old, new in swaps:
         if old in text:
@@ -122,6 +125,8 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
      [("n", Domain(1, float("inf"))), "eps", "sigma", "b", ("delta", OPEN_UNIT)],
      ("n >= (sigma**2 + b*eps/3)*log(2/delta)/eps**2",)),
     ("eta/(1 - exp(-eta))", "<=", "1 + eta/3", ["eta"], ()),
+    ("x", "<=", "b/2 + sqrt(c)", ["x", "b", "c"], ("x**2 <= b*x + c",)),
+    ("cosh(x)", "<=", "exp(x**2/3)", [("x", Domain())], ()),
     ("w*log(a) + (1 - w)*log(b)", "<=", "log((1 - w)*a + w*b)", [("w", Domain(0, 1)), "a", "b"], ()),
     ("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT)],
      ("n >= floor(log(2/delta)/(2*eps**2))",)),  # rounding down the sample size: not enough
