@@ -138,10 +138,11 @@ def reduce_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> 
 
 
 def _cleared(gap, strict, facts, depth, budget) -> dict | None:
-    """gap = N/D with D > 0 by the sign rules: N, expanded when that differs, has the gap's sign
+    """gap = N/D with D > 0 by the sign rules and holding exp, log or a symbolic power: N, expanded when that
+    differs, has the gap's sign
     (eta/(1 - exp(-eta)) <= 1 + eta becomes 1 - (1 + eta)*exp(-eta) >= 0, where a logarithm closes it)."""
     num, den = sp.fraction(sp.together(gap))
-    if not den.free_symbols or sp.count_ops(num) > 60:
+    if not _applies(den) or sp.count_ops(num) > 60:  # a polynomial denominator is the monotonicity layer's
         return None
     tree = signer(facts, budget, INNER_SECONDS).prove(den, True)
     if tree is None:
