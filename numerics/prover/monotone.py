@@ -63,13 +63,19 @@ def value_at(e, x, point) -> sp.Expr:
         value = sp.simplify(e.subs(x, point).replace(nested, lambda t: t.base.base ** (t.base.exp * t.exp)))
     except (ValueError, TypeError):  # Min(1, zoo): SymPy refuses an argument it cannot compare
         return sp.nan
-    if any(isinstance(t.args[0], sp.Pow) for t in value.atoms(sp.log)):  # log((k*N**b)**(1/(1 - a))) = log(k*N**b)/(1 - a), bases positive: the end's logs cancel
-        power_log = lambda t: isinstance(t, sp.log) and isinstance(t.args[0], sp.Pow) \
-            and bool(t.args[0].base.is_positive) and _real(t.args[0].exp)  # noqa: E731
-        expanded = value.replace(power_log, lambda t: t.args[0].exp * sp.log(t.args[0].base))
-        expanded = sp.simplify(sp.expand_log(expanded))
+    if any(isinstance(t.args[0], sp.Pow) for t in value.atoms(sp.log)):  # log((k*N**b)**(1/(1 - a)))
+        expanded = sp.simplify(sp.expand_log(log_powers_expanded(value)))
         value = expanded if sp.count_ops(expanded) < sp.count_ops(value) else value
     return value
+
+
+def log_powers_expanded(e):
+    """log(b**r) as r*log(b) where b > 0 and r is real wherever defined (SymPy keeps it, unsure that r is real)."""
+    power_log = lambda t: isinstance(t, sp.log) and isinstance(t.args[0], sp.Pow) \
+        and bool(t.args[0].base.is_positive) and _real(t.args[0].exp)  # noqa: E731
+    return e.replace(power_log, lambda t: t.args[0].exp * sp.log(t.args[0].base))
+
+
 
 
 #: Functions with jumps: a gap holding one is not continuous, and its derivative (0 almost everywhere) says nothing.
@@ -87,6 +93,27 @@ def interior(facts: Facts, x) -> Facts:
 #: depth, budget) -> proof node or None. The lemma layer, which builds on this module, adds its substitutions here
 #: (`lemmas.reduce_node`) rather than this module importing it.
 REDUCTIONS: list = []
+
+
+def _absolute_node(e, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
+    """|u| replaced by u (or -u) where the sign rules show u >= 0 (u <= 0) under the facts: sqrt((b - a)**2) is
+    b - a given a < b."""
+    for atom in sorted(e.atoms(sp.Abs), key=sp.count_ops):
+        u = atom.args[0]
+        for sign in (1, -1):
+            tree = signer(facts, budget, INNER_SECONDS).prove(sign * u, False)
+            if tree is None:
+                continue
+            reduced = e.xreplace({atom: sign * u})
+            proof = _prove_rec(reduced, strict, facts, depth - 1, budget)
+            if proof is None:
+                return None
+            return {"kind": "absolute", "atom": sp.sstr(atom), "negated": sign == -1, "sign": tree,
+                    "reduced": sp.sstr(reduced), "proof": proof}
+    return None
+
+
+REDUCTIONS.append(_absolute_node)
 
 
 def _prove_rec(e, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
@@ -170,6 +197,8 @@ def _ends(x, dom, x_facts, facts: Facts, budget: Budget):
         if c == 0:
             continue
         point = sp.simplify(x - f / c)
+        if point.has(sp.log):  # log((2/delta)**(c/eps**2)) as c*log(2/delta)/eps**2: its sign then reads off
+            point = log_powers_expanded(point)
         if point.has(x) or not point.free_symbols and not math.isfinite(float(point)):
             continue
         if c.is_number:
@@ -333,6 +362,12 @@ def _on_ray(gap, x, direction, point, how, open_, strict: bool, facts: Facts, le
     domains = {**{s: d for s, d in facts.domains.items() if s != x}, ray: Domain()}
     rest = [k for k in facts.known if x not in k[0].free_symbols]
     on_ray = Facts(domains, rest + [(f, open_)])
+    # a lower end x0 >= 0 puts the ray's interior x > x0 among the positive numbers, which the derivative's sign
+    # may need (the derivative is only needed there)
+    positive = signer(Facts(facts.domains, rest), budget, INNER_SECONDS).prove(point, False) if direction == 1 \
+        and facts.domains[x].lo >= 0 else None
+    if positive is not None:
+        on_ray = on_ray.with_fact(ray, True)
     g = gap.xreplace({x: ray})
     deriv = sp.together(sp.diff(g, ray))
     strictly = strict and open_ and _end_value(gap, x, point, True, facts, 0, budget) is None
@@ -342,7 +377,8 @@ def _on_ray(gap, x, direction, point, how, open_, strict: bool, facts: Facts, le
         return None
     return {"kind": "monotone", "variable": str(x), "derivative": sp.sstr(deriv), "ray": True,
             "direction": "increasing" if direction == 1 else "decreasing", "at": sp.sstr(point), "monotone": mono,
-            "value": at, "inside": [], "end": how, **({"open_end": True} if strictly else {})}
+            "value": at, "inside": [], "end": how, **({"open_end": True} if strictly else {}),
+            **({"positive_end": positive} if positive is not None else {})}
 
 
 def _end_value(gap, x, point, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:

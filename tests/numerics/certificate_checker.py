@@ -331,6 +331,13 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
         check_logarithm(proof, ctx, want, strict)
     elif proof["kind"] == "lemma":
         check_lemma(proof, ctx, want, strict)
+    elif proof["kind"] == "absolute":  # |u| = u where u >= 0 (-u where u <= 0)
+        atom = ctx.parse(proof["atom"])
+        if not isinstance(atom, sp.Abs) or not want.has(atom):
+            raise Bad(f"{atom} is not an absolute value in {want}")
+        u = -atom.args[0] if proof["negated"] else atom.args[0]
+        check_tree(proof["sign"], ctx, u, False)
+        check_sub(proof["proof"], ctx, want.xreplace({atom: u}), strict)
     elif proof["kind"] == "cleared":  # want = N/D with D > 0: N has its sign
         num, den = ctx.parse(proof["numerator"]), ctx.parse(proof["denominator"])
         if not _same(want, num / den):
@@ -432,6 +439,11 @@ def _check_ray(arg: dict, ctx: Context, gap, strict: bool, x, x_facts, point) ->
     domains = {**{s: d for s, d in ctx.domains.items() if s != x},
                ray: {"lo": "-oo", "hi": "oo", "lo_open": True, "hi_open": True, "assumptions": {"real": True}}}
     facts = [k for k in ctx.facts if x not in k[0].free_symbols] + [(f.xreplace({x: ray}), True)]
+    if "positive_end" in arg:  # a lower end x0 >= 0: the ray's interior x > x0 lies among the positive numbers
+        if not lower:
+            raise Bad("a positive end bounds a ray from below only")
+        check_tree(arg["positive_end"], ctx.without(x), point, False)
+        facts.append((ray, True))
     on_ray = ctx.derived(facts=facts, domains=domains, symbols=symbols)
     deriv = on_ray.parse(arg["derivative"])
     if not _same(deriv, sp.diff(g, ray)):

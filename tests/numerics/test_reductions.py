@@ -59,6 +59,10 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "a square root read as a variable for z3": (claim("x", "<=", "b + sqrt(c)", ["x", "b", "c"], ("x**2 <= b*x + c",)),
                                                 '"z3"'),
     "cosh written with exp, then a lemma": (claim("cosh(x)", "<=", "exp(x**2/2)", [("x", Domain())]), '"lemma"'),
+    "|b - a| read as b - a under a < b": (
+        claim("(b - a)*sqrt(log(2/delta)/(2*n))", "<=", "eps",
+              [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT), ("a", Domain()),
+               ("b", Domain())], ("a < b", "n >= (b - a)**2*log(2/delta)/(2*eps**2)")), '"absolute"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -127,6 +131,9 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("eta/(1 - exp(-eta))", "<=", "1 + eta/3", ["eta"], ()),
     ("x", "<=", "b/2 + sqrt(c)", ["x", "b", "c"], ("x**2 <= b*x + c",)),
     ("cosh(x)", "<=", "exp(x**2/3)", [("x", Domain())], ()),
+    ("sqrt((log(H) + log(2/delta))/(2*m))", "<=", "eps/2",
+     [("m", Domain(1, float("inf"), integer=True)), ("eps", OPEN_UNIT), ("delta", OPEN_UNIT),
+      ("H", Domain(1, float("inf"), integer=True))], ("m >= (log(H) + log(2/delta))/(2*eps**2)",)),
     ("w*log(a) + (1 - w)*log(b)", "<=", "log((1 - w)*a + w*b)", [("w", Domain(0, 1)), "a", "b"], ()),
     ("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT)],
      ("n >= floor(log(2/delta)/(2*eps**2))",)),  # rounding down the sample size: not enough
@@ -160,20 +167,31 @@ def test_a_sample_size_rounded_up_is_used_as_its_bound():
     assert ok, why
 
 
-def test_monotone_on_the_ray_that_a_hypothesis_cuts_out_past_the_domain():
-    """Bernstein's sample size with n >= 1: the bound may lie below 1, outside n's domain, so the gap is shown
-    monotone on the whole ray n >= bound (n read as a real with no domain) and 0 at the bound."""
+RAYS = {  # a goal whose bound may lie outside the domain, and a word its certificate must hold
+    "Bernstein's sample size": (claim("2*exp(-n*eps**2/(2*(sigma**2 + b*eps/3)))", "<=", "delta",
+                                      [("n", Domain(1, float("inf"))), "eps", "sigma", "b", ("delta", OPEN_UNIT)],
+                                      ("n >= 2*(sigma**2 + b*eps/3)*log(2/delta)/eps**2",)), '"ray": true'),
+    "a deviation, the ray among the positive numbers": (
+        claim("sqrt((log(H) + log(2/delta))/(2*m))", "<=", "eps",
+              [("m", Domain(1, float("inf"), integer=True)), ("eps", OPEN_UNIT), ("delta", OPEN_UNIT),
+               ("H", Domain(1, float("inf"), integer=True))], ("m >= (log(H) + log(2/delta))/(2*eps**2)",)),
+        '"positive_end"'),
+}
+
+
+@pytest.mark.parametrize("name", list(RAYS))
+def test_monotone_on_the_ray_that_a_hypothesis_cuts_out_past_the_domain(name):
+    """n >= 1 and a bound that may lie below 1, outside n's domain: the gap is shown monotone on the whole ray
+    n >= bound (n read as a real with no domain; positive past the bound when the bound is >= 0) and 0 there."""
     from boundlab.numerics.prover import Budget, Goal
     from boundlab.numerics.prover.monotone import Monotone
 
-    goal = Goal.of(claim("2*exp(-n*eps**2/(2*(sigma**2 + b*eps/3)))", "<=", "delta",
-                         [("n", Domain(1, float("inf"))), "eps", "sigma", "b", ("delta", OPEN_UNIT)],
-                         ("n >= 2*(sigma**2 + b*eps/3)*log(2/delta)/eps**2",)))
+    goal = Goal.of(RAYS[name][0])
     proof = Monotone().prove(goal, Budget(10))
     assert proof is not None
     cert = {**goal.header(), **proof.certificate}
     text = json.dumps(cert)
-    assert '"ray": true' in text
+    assert '"ray": true' in text and RAYS[name][1] in text
     ok, why = replay(cert)
     assert ok, why
     for old, new in (('"ray": true', '"ray": false'), ('"at": "', '"at": "1 + '),
