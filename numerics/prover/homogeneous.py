@@ -67,7 +67,7 @@ def homogeneous_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget
     for b in pivots[:2]:
         if budget.left() <= 0:
             return None
-        reduced = sp.simplify(gap.subs(b, 1))
+        reduced = gap.subs(b, 1)  # not simplified: a sum keeps its terms, which the logarithm step compares
         kept = [(f, s) for f, s in facts.known if b not in f.free_symbols]
         kept += [(sp.simplify(f.subs(b, 1)), s) for f, s in others if b in f.free_symbols
                  and f.subs(b, 1).free_symbols]

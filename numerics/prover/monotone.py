@@ -43,7 +43,11 @@ class Monotone(Layer):
         if arg["kind"] == "critical point":
             return (f"monotone in {arg['variable']} on each side of {arg['point']}, where the gap is "
                     f"{arg['value_at_point']}")
-        return f"{arg['direction']} in {arg['variable']}, gap >= 0 at {arg['variable']} = {arg['at']}"
+        x, at = arg["variable"], arg["at"]
+        if arg.get("ray"):
+            side = ">=" if arg["direction"] == "increasing" else "<="
+            return f"{arg['direction']} in {x} on the whole ray {x} {side} {at} a hypothesis cuts out, gap >= 0 there"
+        return f"{arg['direction']} in {x}, gap >= 0 at {x} = {at}"
 
 
 def _real(r) -> bool:
