@@ -130,7 +130,7 @@ def reduce_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> 
     reduction (`depth` levels), or None."""
     if depth <= 0 or budget.left() <= 0 or not _applies(gap):
         return None
-    for step in (_logarithm, _substitution, _cleared):
+    for step in (_substitution, _logarithm, _cleared):  # a direct lemma first: a failing logarithm step costs more
         node = step(gap, strict, facts, depth, budget)
         if node is not None:
             return node
