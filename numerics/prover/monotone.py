@@ -80,8 +80,6 @@ def log_powers_expanded(e):
     return e.replace(power_log, lambda t: t.args[0].exp * sp.log(t.args[0].base))
 
 
-
-
 #: Functions with jumps: a gap holding one is not continuous, and its derivative (0 almost everywhere) says nothing.
 JUMPS = (sp.floor, sp.ceiling, sp.sign, sp.Heaviside, sp.Piecewise, sp.frac)
 
