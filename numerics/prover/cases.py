@@ -4,11 +4,19 @@ Min holds under the extra hypotheses a_j <= a_i (i != j). Max is the same with >
 -u where u <= 0. The atom is replaced in the hypotheses too (a hypothesis |u| >= 1 becomes u >= 1 in the case
 u >= 0). Each case is a goal of its own, proved by all the layers (a case may hold another min or max);
 the certificate holds one full certificate per case, which the checker replays after checking that the cases are
-exactly the atom's arguments with their hypotheses."""
+exactly the atom's arguments with their hypotheses.
+
+A closed end of a variable's domain where a power with a variable exponent (or a logarithm) has base 0 is a case of
+its own: (1 - 1/n)**n on n >= 1 is proved at n = 1 (a goal in the other variables) and on n > 1, where the base is
+positive and the power reads exp(n*log(1 - 1/n)). The two cases cover the domain, so the split is sound."""
 from __future__ import annotations
+
+import dataclasses
+import math
 
 import sympy as sp
 
+from ..signs import domain_end
 from .goal import Goal, Proof
 from .layer import Budget, Layer
 
@@ -42,17 +50,56 @@ def case_hypotheses(hypotheses, atom, value, extra) -> list | None:
     return None if sp.false in out else [h for h in out if h is not sp.true]
 
 
+def degenerate_end(goal: Goal):
+    """(x, side, point): a closed finite end of x's domain where the base of a power with a variable exponent, or a
+    logarithm's argument, is 0; else None."""
+    bases = [p.base for p in goal.gap.atoms(sp.Pow) if p.exp.free_symbols] + [g.args[0] for g in goal.gap.atoms(sp.log)]
+    for x in sorted(goal.gap.free_symbols, key=str):
+        dom = goal.domains.get(x)
+        if dom is None:
+            continue
+        for side, end, open_ in (("lo", dom.lo, dom.lo_open), ("hi", dom.hi, dom.hi_open)):
+            if open_ or not math.isfinite(end):
+                continue
+            point = domain_end(end)
+            if any(x in b.free_symbols and sp.simplify(b.subs(x, point)) == 0 for b in bases):
+                return x, side, point
+    return None
+
+
+def end_cases(goal: Goal, x, side: str, point) -> list[Goal | None]:
+    """The goal at x = point (x gone from the domains; None when a hypothesis fails there) and on the domain with
+    that end open."""
+    at = case_hypotheses(goal.hypotheses, x, point, [])
+    rest = {s: d for s, d in goal.domains.items() if s != x}
+    opened = {**goal.domains, x: dataclasses.replace(goal.domains[x], **{f"{side}_open": True})}
+    return [Goal(goal.gap.subs(x, point), goal.strict, False, rest, at) if at is not None else None,
+            Goal(goal.gap, goal.strict, False, opened, list(goal.hypotheses))]
+
+
 class Cases(Layer):
     name, kinds = "cases", ("cases",)
     share = 1.0  # of the claim's budget: the cases' own proofs are the whole attempt
 
     def accepts(self, goal: Goal) -> bool:
-        return goal.inequality and _atom(goal) is not None
+        return goal.inequality and (_atom(goal) is not None or degenerate_end(goal) is not None)
 
     def prove(self, goal: Goal, budget: Budget) -> Proof | None:
         from . import prove_goal  # the package's layer loop, which lists this layer
 
         atom = _atom(goal)
+        if atom is None:
+            x, side, point = degenerate_end(goal)
+            out = []
+            for k, sub in enumerate(end_cases(goal, x, side, point)):
+                if sub is not None and sub.gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                    return None
+                proof = prove_goal(sub, Budget(budget.left() / (2 - k))) if sub is not None else None
+                if sub is not None and proof is None:
+                    return None
+                out.append(proof.certificate if proof is not None else None)
+            return Proof("cases", {"kind": "cases", "end": {"variable": str(x), "side": side, "point": sp.sstr(point)},
+                                   "cases": out})
         cases = split(atom)
         out = []
         for k, (value, extra) in enumerate(cases):
@@ -71,4 +118,7 @@ class Cases(Layer):
         return Proof("cases", {"kind": "cases", "atom": sp.sstr(atom), "cases": out})
 
     def describe(self, certificate: dict) -> str:
+        if "end" in certificate:
+            end = certificate["end"]
+            return f"at {end['variable']} = {end['point']} apart, where a power's base is 0, and past it"
         return f"by cases on {certificate['atom']}: " + ", ".join(c["value"] for c in certificate["cases"])

@@ -876,6 +876,8 @@ def replay_cases(cert: dict) -> None:
     u <= 0: one sub-certificate per case proves the gap with the atom replaced, under the statement's hypotheses
     with the atom replaced and exactly that case's own; a case whose hypotheses hold a false one is skipped."""
     ctx, gap, _ = _statement(cert)
+    if "end" in cert:
+        return _replay_end_cases(cert, ctx, gap)
     atom = ctx.parse(cert["atom"])
     given = [ctx.parse(h) for h in cert["hypotheses"]]
     if not isinstance(atom, (sp.Min, sp.Max, sp.Abs)) or not any(e.has(atom) for e in (gap, *given)):
@@ -907,6 +909,48 @@ def replay_cases(cert: dict) -> None:
         ok, why = check(sub)
         if not ok:
             raise Bad(f"the case {atom} = {value}: {why}")
+
+
+def _replay_end_cases(cert: dict, ctx: Context, gap) -> None:
+    """A closed domain end x = p split off: one certificate proves the gap at x = p (x gone from the symbols, the
+    hypotheses with x = p, none when one is false there), the other the same statement with that end open."""
+    end, cases = cert["end"], cert["cases"]
+    name, side = end["variable"], end["side"]
+    info = cert["symbols"].get(name)
+    if info is None or side not in ("lo", "hi") or info[side] in ("oo", "-oo") or info[f"{side}_open"]:
+        raise Bad(f"{name} has no closed {side} end to split off")
+    x, point = ctx.symbols[name], ctx.parse(end["point"])
+    if not point.is_Rational or point != _end(info[side]) or len(cases) != 2:
+        raise Bad(f"the split point {point} is not the {side} end of {name}, or not two cases")
+    at, rest = cases
+    hyps = [ctx.parse(h).subs(x, point) for h in cert["hypotheses"]]
+    if sp.false in hyps:
+        if at is not None:
+            raise Bad("a proof of a case that never occurs")
+    else:
+        if at is None:
+            raise Bad(f"no proof at {name} = {point}")
+        want = {k: v for k, v in cert["symbols"].items() if k != name}
+        if at["symbols"] != want or at["relation"] != cert["relation"]:
+            raise Bad(f"the case {name} = {point} keeps {name} or changes the relation")
+        actx = Context(at)
+        if not _same(actx.parse(at["gap"]), gap.subs(x, point)):
+            raise Bad(f"the case's gap {at['gap']} is not the gap at {name} = {point}")
+        got = [actx.parse(h) for h in at["hypotheses"]]
+        hyps = [h for h in hyps if h is not sp.true]
+        if len(got) != len(hyps) or not all(type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs)
+                                            for a, b in zip(got, hyps)):
+            raise Bad(f"the case {name} = {point} assumes {at['hypotheses']}, not {hyps}")
+        ok, why = check(at)
+        if not ok:
+            raise Bad(f"the case {name} = {point}: {why}")
+    opened = {**cert["symbols"], name: {**info, f"{side}_open": True}}
+    if rest is None or rest["symbols"] != opened or rest["relation"] != cert["relation"] \
+            or rest["gap"] != cert["gap"] or rest["hypotheses"] != cert["hypotheses"]:
+        raise Bad(f"the other case is not the statement with {name}'s {side} end open")
+    ok, why = check(rest)
+    if not ok:
+        raise Bad(f"the case past {name} = {point}: {why}")
 
 
 REPLAYS = {"cases": replay_cases, "lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,

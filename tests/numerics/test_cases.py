@@ -72,3 +72,41 @@ def test_a_corrupted_case_split_is_rejected(proofs, name):
 @pytest.mark.parametrize("name", list(FALSE))
 def test_false_claims_of_the_same_shapes_are_not_proved(name):
     assert prove(FALSE[name], seconds=3) is None
+
+
+# A closed domain end where a power with a variable exponent has base 0: the end is a case of its own.
+UNIT_LEFT_OPEN = Domain(0, 1, lo_open=True)
+END_TRUE = {
+    "(1 - x)^(1/x) <= 1/e on (0, 1]": claim("(1 - x)**(1/x)", "<=", "exp(-1)", [("x", UNIT_LEFT_OPEN)]),
+    "(1 - 2/k)^k <= e^-2 for integers k >= 2": claim("(1 - 2/k)**k", "<=", "exp(-2)",
+                                                     [("k", Domain(2, float("inf"), integer=True))]),
+}
+END_FALSE = {
+    "(1 - x)^(1/x) <= e^-2": claim("(1 - x)**(1/x)", "<=", "exp(-2)", [("x", UNIT_LEFT_OPEN)]),
+    "(1 - 2/k)^k <= e^-3": claim("(1 - 2/k)**k", "<=", "exp(-3)", [("k", Domain(2, float("inf"), integer=True))]),
+}
+
+
+@pytest.mark.parametrize("name", list(END_TRUE))
+def test_a_degenerate_domain_end_is_a_case_and_the_split_replays(name):
+    proof = prove(END_TRUE[name], seconds=8)
+    assert proof is not None and proof.certificate["kind"] == "cases" and "end" in proof.certificate, name
+    cert = proof.certificate
+    ok, why = replay(cert)
+    assert ok, why
+    at, rest = cert["cases"]
+    x = cert["end"]["variable"]
+    assert x not in at["symbols"] and rest["symbols"][x][f"{cert['end']['side']}_open"]
+    corrupt = {
+        "the point moved": {**cert, "end": {**cert["end"], "point": "3/2"}},
+        "the end case dropped": {**cert, "cases": [None, rest]},
+        "the end left closed": {**cert, "cases": [at, {**rest, "symbols": cert["symbols"]}]},
+        "the gap shifted": {**cert, "gap": f"-1 + {cert['gap']}"},
+    }
+    for what, bad in corrupt.items():
+        assert not replay(bad)[0], what
+
+
+@pytest.mark.parametrize("name", list(END_FALSE))
+def test_false_claims_with_a_degenerate_end_are_not_proved(name):
+    assert prove(END_FALSE[name], seconds=3) is None
