@@ -300,7 +300,7 @@ class SignProver:
             return None
         for pos, neg in (terms, terms[::-1]):
             a, b = pos, -neg
-            bases = {base for side in (a, b) for base in side.as_powers_dict() if base != sp.E}
+            bases = power_bases(a) | power_bases(b)
             children = []
             for base in sorted(bases, key=sp.default_sort_key):
                 if base.is_number:
@@ -376,8 +376,21 @@ def _costly(e) -> bool:
 
 
 def log_form(a) -> sp.Expr:
-    """log a for a product of powers with positive bases: the sum of exponent * log(base), log(E) being 1."""
-    return sp.Add(*[ex * (1 if base == sp.E else sp.log(base)) for base, ex in a.as_powers_dict().items()])
+    """log a for a product of powers with positive bases: the sum of exponent * log(base), log(E) being 1, a base
+    that is itself a product of powers read the same way ((e**x/(1 + x)**(1 + x))**m is m*(x - (1 + x)*log(1 + x)))."""
+    return sp.Add(*[ex * (1 if base == sp.E else log_form(base) if _product(base) else sp.log(base))
+                    for base, ex in a.as_powers_dict().items()])
+
+
+def power_bases(a) -> set:
+    """The bases that `log_form(a)` takes the logarithm of (E aside): each must be > 0."""
+    return {b for base in a.as_powers_dict() if base != sp.E
+            for b in (power_bases(base) if _product(base) else {base})}
+
+
+def _product(base) -> bool:
+    """A base that is a product of powers in its own right (SymPy keeps (e**x/y)**m unsplit)."""
+    return isinstance(base, (sp.Mul, sp.Pow, sp.exp))
 
 
 def _has_symbolic_power(e) -> bool:

@@ -6,6 +6,8 @@ describing its certificates); `LAYERS` tries them in this order, and the first p
 extended    a claim between constants of the extended reals (a side is or holds oo): SymPy decides it exactly.
 identity    `=` claims: the difference simplifies to 0 (several simplifiers; hypotheses x < y used by writing
             y = x + t, t > 0); constants are decided exactly.
+lambert     a gap holding the Lambert W function of one variable x: the change of variables w = W_k(z(x)),
+            x = g(w*exp(w)), gives a goal in w on the branch's range, proved by all the layers.
 cases       a gap holding min, max or |u|: one goal per case (Min(a, b) is a where a <= b, b where b <= a),
             each proved by all the layers.
 signs       `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under the
@@ -42,6 +44,7 @@ from .goal import INFINITIES, Goal, Proof
 from .homogeneous import Homogeneous
 from .identity import Identity
 from .intervals import Intervals
+from .lambert import Lambert
 from .layer import Budget, Layer
 from .lemmas import Lemmas, library
 from .monotone import Monotone
@@ -52,7 +55,7 @@ __all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof"
 
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
 #: the layers in the order they are tried
-LAYERS: list[Layer] = [Extended(), Identity(), Cases(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
+LAYERS: list[Layer] = [Extended(), Identity(), Lambert(), Cases(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
 
 
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from ..signs import Facts, log_form
+from ..signs import Facts, log_form, power_bases
 from .goal import Goal, Proof
 from .layer import Budget, Layer
 from .monotone import INNER_SECONDS, REDUCTIONS, _prove_rec
@@ -163,7 +163,7 @@ def _logarithm(gap, strict, facts, depth, budget) -> dict | None:
     minus = -sp.Add(*[t for t in gap.args if t.could_extract_minus_sign()])
     if plus == 0 or minus == 0 or not (_powers(plus) or _powers(minus)):
         return None
-    bases, trees = {b for side in (plus, minus) for b in side.as_powers_dict() if b != sp.E}, []
+    bases, trees = power_bases(plus) | power_bases(minus), []
     for base in sorted(bases, key=sp.default_sort_key):
         tree = signer(facts, budget, INNER_SECONDS).prove(base, True)
         if tree is None:

@@ -8,6 +8,7 @@ signs and end values are proved by the sign rules, or by a monotonicity argument
 levels in all)."""
 from __future__ import annotations
 
+import functools
 import math
 
 import sympy as sp
@@ -40,6 +41,9 @@ class Monotone(Layer):
 
     def describe(self, certificate: dict) -> str:
         arg = certificate["argument"]
+        if arg["kind"] == "peak":
+            return (f"increasing in {arg['variable']} up to {arg['point']}, decreasing after it, "
+                    f">= 0 at both ends of its domain")
         if arg["kind"] == "critical point":
             return (f"monotone in {arg['variable']} on each side of {arg['point']}, where the gap is "
                     f"{arg['value_at_point']}")
@@ -159,7 +163,8 @@ def _domain_facts(x, facts: Facts) -> Facts:
 
 def _normalize(x, f, facts: Facts, budget: Budget) -> tuple[dict, sp.Expr] | None:
     """f >= 0 as x - x0 >= 0 (x0 - x >= 0), with its certificate: f has one root x0 in closed form, f is strictly
-    increasing (decreasing) in x on x's domain, and x0 lies in the domain's closure; else None."""
+    increasing (decreasing) in x on x's domain (its derivative > 0 (< 0) inside it), and x0 lies in the domain's
+    closure; else None."""
     if sp.count_ops(f) > 40:
         return None
     try:
@@ -173,7 +178,8 @@ def _normalize(x, f, facts: Facts, budget: Budget) -> tuple[dict, sp.Expr] | Non
     for sign in (1, -1):
         if refuted(sign * deriv, base):
             continue
-        tree = signer(base, budget, NORMALIZE_SECONDS).prove(sign * deriv, True)
+        # > 0 inside x's interval: f, continuous up to the ends, is then strictly monotone on the closed interval
+        tree = signer(interior(base, x), budget, NORMALIZE_SECONDS).prove(sign * deriv, True)
         if tree is None:
             continue
         inside = _within(x, root, [k for k in base.known if x in k[0].free_symbols], base, budget)
@@ -237,7 +243,8 @@ def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
     return proofs
 
 
-def _critical_points(numerator, x) -> list:
+@functools.lru_cache(maxsize=256)  # a critical point and a peak ask for the same zeros, at each level
+def _critical_points(numerator, x) -> tuple:
     """Zeros of a derivative's numerator in x, as candidate points for the argument (which proves what it needs of
     them): closed forms when SymPy finds them cheaply (a polynomial of degree at most 2 in x, the factors of degree
     <= 2 of one of degree <= 8, a small transcendental expression), then the simple points 0, 1, -1 and the other
@@ -258,7 +265,7 @@ def _critical_points(numerator, x) -> list:
     if poly is None or poly.degree() > 2:
         guesses = [sp.Integer(0), sp.Integer(1), sp.Integer(-1), *sorted(numerator.free_symbols - {x}, key=str)]
         found += [g for g in guesses if g not in found and value_at(numerator, x, g) == 0]
-    return found[:4]
+    return tuple(found[:4])
 
 
 def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
@@ -318,6 +325,34 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
                 return {**node, **({"normalized": normalized} if normalized else {})}
         return None
 
+    def by_peak(x, deriv, x_facts, normalized, xf, ends, level):
+        """Increasing before x0 and decreasing after it, on x's domain (no other fact bounds x): the gap is >= its
+        smaller value at the domain's two ends, a limit at an infinite end."""
+        dom = facts.domains[x]
+        if normalized or any(k not in Facts.of({x: dom}).known for k in x_facts):
+            return None
+        ends_ = None
+        for x0 in _critical_points(sp.numer(deriv), x):
+            if budget.left() <= 0:
+                return None
+            if x0.is_real is False or x0.has(x):
+                continue
+            inside = _within(x, x0, x_facts, xf, budget)
+            before = _prove_rec(deriv, False, interior(xf, x).with_fact(x0 - x, False), level, budget) \
+                if inside is not None else None
+            after = _prove_rec(-deriv, False, interior(xf, x).with_fact(x - x0, False), level, budget) \
+                if before is not None else None
+            if after is None:
+                continue
+            if ends_ is None:
+                ends_ = [_domain_end_value(gap, x, side, strict, xf, level, budget) for side in ("lo", "hi")]
+            if None in ends_:
+                return None
+            node = {"kind": "peak", "variable": str(x), "derivative": sp.sstr(deriv), "point": sp.sstr(x0),
+                    "increasing_before": before, "decreasing_after": after, "inside": inside, "ends": ends_}
+            return node
+        return None
+
     def affine(x):
         return all(not sp.diff(f, x).has(x) for f, _ in facts.known if x in f.free_symbols)
 
@@ -349,7 +384,7 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
                 return node
     for level in sorted({0, depth}):  # then critical points with the sign rules alone, then both with recursion
         for v in variables:
-            node = (by_ends(*v, level) if level else None) or by_critical(*v, level)
+            node = (by_ends(*v, level) if level else None) or by_critical(*v, level) or by_peak(*v, level)
             if node is not None:
                 return node
     return None
@@ -381,6 +416,33 @@ def _on_ray(gap, x, direction, point, how, open_, strict: bool, facts: Facts, le
             "direction": "increasing" if direction == 1 else "decreasing", "at": sp.sstr(point), "monotone": mono,
             "value": at, "inside": [], "end": how, **({"open_end": True} if strictly else {}),
             **({"positive_end": positive} if positive is not None else {})}
+
+
+#: a limit at an infinite end is taken for a gap in one variable only: SymPy's limit with symbolic parameters
+#: assumes generic values of them
+LIMIT_OPS = 60
+
+
+def _domain_end_value(gap, x, side: str, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
+    """A proof that gap >= 0 (> 0) at the lo or hi end of x's domain: its value at a finite end, or its limit at an
+    infinite one (a number, for a gap in x alone)."""
+    dom = facts.domains[x]
+    end = dom.lo if side == "lo" else dom.hi
+    if math.isfinite(end):
+        at = _end_value(gap, x, domain_end(end), strict, facts, depth, budget)
+        return {"side": side, "at": sp.sstr(domain_end(end)), "value": at} if at is not None else None
+    if gap.free_symbols != {x} or sp.count_ops(gap) > LIMIT_OPS:
+        return None
+    try:
+        limit = sp.limit(gap, x, sp.oo if side == "hi" else -sp.oo)
+    except Exception:  # noqa: BLE001 - SymPy's limit fails in many ways
+        return None
+    if limit.free_symbols or limit.has(sp.nan, sp.zoo, sp.AccumBounds) or limit.is_real is False:
+        return None
+    s = 1 if limit in (sp.oo,) else (None if limit == -sp.oo else number_sign(limit))
+    if not (s == 1 or (s == 0 and not strict)):
+        return None
+    return {"side": side, "at": "oo" if side == "hi" else "-oo", "limit": sp.sstr(limit)}
 
 
 def _end_value(gap, x, point, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:

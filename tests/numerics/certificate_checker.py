@@ -287,9 +287,20 @@ def _log_difference(node, e, base_trees, ctx: Context):
     a, b, diff = ctx.parse(node["a"]), ctx.parse(node["b"]), ctx.parse(node["difference"])
     if not _same(e, a - b):
         raise Bad(f"{e} is not {a} - ({b})")
-    powers = [side.as_powers_dict() for side in (a, b)]
-    bases = [base for d in powers for base in d if base != sp.E and not base.is_number]
-    for base in {base for d in powers for base in d if base != sp.E and base.is_number}:
+    def leaves(e):  # the bases log(e) = sum ex*log(base) needs > 0, a product-of-powers base split in its turn
+        out = []
+        for base in e.as_powers_dict():
+            if base != sp.E:
+                out += leaves(base) if isinstance(base, (sp.Mul, sp.Pow, sp.exp)) else [base]
+        return out
+
+    def log_of(e):
+        return sp.Add(*[ex * (1 if base == sp.E else log_of(base) if isinstance(base, (sp.Mul, sp.Pow, sp.exp))
+                              else sp.log(base)) for base, ex in e.as_powers_dict().items()])
+
+    every = leaves(a) + leaves(b)
+    bases = [base for base in every if not base.is_number]
+    for base in {base for base in every if base.is_number}:
         if _iv_sign(base) != 1:
             raise Bad(f"the base {base} is not positive")
     proved = [ctx.parse(k["expr"]) for k in base_trees]
@@ -298,8 +309,7 @@ def _log_difference(node, e, base_trees, ctx: Context):
         if k is None:
             raise Bad(f"no proof that the base {base} is positive")
         check_tree(base_trees[k], ctx, base, True)
-    log_of = lambda d: sp.Add(*[ex * (1 if base == sp.E else sp.log(base)) for base, ex in d.items()])  # noqa: E731
-    if not _same(diff, log_of(powers[0]) - log_of(powers[1])):
+    if not _same(diff, log_of(a) - log_of(b)):
         raise Bad(f"{diff} is not log({a}) - log({b})")
     return diff
 
@@ -365,7 +375,7 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
         raise Bad(f"{deriv} is not the derivative of {gap} in {x}")
     ctx = _normalized(arg.get("normalized", []), ctx, x)
     x_facts = [(f, s) for f, s in ctx.facts if x in f.free_symbols and not sp.diff(f, x).has(x)]
-    point = ctx.parse(arg["point"] if arg["kind"] == "critical point" else arg["at"])
+    point = ctx.parse(arg["point"] if arg["kind"] in ("critical point", "peak") else arg["at"])
     if arg.get("ray"):
         return _check_ray(arg, ctx, gap, strict, x, x_facts, point)
     for f, _ in x_facts:  # the point lies in the closure of the interval
@@ -404,6 +414,8 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
             elif not info["lo_open" if lower else "hi_open"]:
                 raise Bad(f"the domain of {x} holds its end {point}")
         check_sub(arg["monotone"], inside, deriv if lower else -deriv, open_end)
+    elif arg["kind"] == "peak":
+        return _check_peak(arg, ctx, gap, strict, x, x_facts, inside, deriv, point)
     elif arg["kind"] == "critical point":
         after = inside.derived(facts=inside.facts + [(x - point, False)])
         before = inside.derived(facts=inside.facts + [(point - x, False)])
@@ -412,6 +424,35 @@ def check_monotone(arg: dict, ctx: Context, gap, strict: bool) -> None:
     else:
         raise Bad(f"unknown argument {arg['kind']}")
     check_sub(arg["value"], ctx.without(x), _at(gap, x, point), strict and not arg.get("open_end"))
+
+
+def _check_peak(arg: dict, ctx: Context, gap, strict: bool, x, x_facts, inside: Context, deriv, point) -> None:
+    """The gap rises up to x0 and falls after it on x's domain, which no other fact narrows: it is >= its smaller
+    value at the domain's two ends, each checked at a finite end, or as SymPy's limit at an infinite end of a gap in
+    x alone."""
+    info = ctx.domains[x]
+    own = Context({"symbols": {str(x): info}, "hypotheses": []}).facts
+    if any(not any(_same(f, g) and s == t for g, t in own) for f, s in x_facts) or any(
+            x in f.free_symbols and sp.diff(f, x).has(x) for f, _ in ctx.facts):
+        raise Bad(f"a fact other than its domain bounds {x}: its interval's ends are not the domain's")
+    check_sub(arg["increasing_before"], inside.derived(facts=inside.facts + [(point - x, False)]), deriv, False)
+    check_sub(arg["decreasing_after"], inside.derived(facts=inside.facts + [(x - point, False)]), -deriv, False)
+    ends = {e["side"]: e for e in arg["ends"]}
+    if set(ends) != {"lo", "hi"} or len(arg["ends"]) != 2:
+        raise Bad("a peak needs the gap at both ends of the domain")
+    for side, e in ends.items():
+        end = info[side]
+        if not _same(ctx.parse(e["at"]), sp.oo if end == "oo" else -sp.oo if end == "-oo" else _end(end)):
+            raise Bad(f"{e['at']} is not the {side} end of {x}")
+        if end in ("oo", "-oo"):
+            if gap.free_symbols != {x}:
+                raise Bad(f"a limit at {end} of a gap in more than {x}")
+            limit = sp.limit(gap, x, sp.oo if end == "oo" else -sp.oo)
+            s = 1 if limit == sp.oo else (_iv_sign(limit) if limit.is_number and limit.is_finite else None)
+            if not (s == 1 or (s == 0 and not strict)):
+                raise Bad(f"the gap's limit {limit} at {end} is not {'> 0' if strict else '>= 0'}")
+        else:
+            check_sub(e["value"], ctx.without(x), _at(gap, x, _end(end)), strict)
 
 
 def _check_ray(arg: dict, ctx: Context, gap, strict: bool, x, x_facts, point) -> None:
@@ -454,7 +495,8 @@ def _check_ray(arg: dict, ctx: Context, gap, strict: bool, x, x_facts, point) ->
 
 def _normalized(entries: list, ctx: Context, x) -> Context:
     """The context with, for each fact f >= 0 that is not affine in x, its equivalent x - x0 >= 0 (x0 - x >= 0): f(x0)
-    = 0, f strictly monotone in x on x's domain, x0 in the domain's closure. Raises when a fact is left non-affine."""
+    = 0, f strictly monotone in x on x's domain (its derivative of one strict sign inside it), x0 in the domain's
+    closure. Raises when a fact is left non-affine."""
     facts, replaced = list(ctx.facts), []
     dom = ctx.derived(facts=[f for f in ctx.facts if x not in f[0].free_symbols] +
                       [f for f in Context({"symbols": {str(x): ctx.domains[x]}, "hypotheses": []}).facts])
@@ -466,7 +508,8 @@ def _normalized(entries: list, ctx: Context, x) -> Context:
         if root.has(x) or not _same(_at(f, x, root), 0):
             raise Bad(f"{root} is not a root of {f} in {x}")
         sign = 1 if entry["increasing"] else -1
-        check_tree(entry["derivative"], dom, sign * sp.diff(f, x), True)
+        inside = dom.derived(facts=[(g, s or x in g.free_symbols) for g, s in dom.facts])  # the ends aside
+        check_tree(entry["derivative"], inside, sign * sp.diff(f, x), True)
         for g, _ in dom.facts:
             if x in g.free_symbols:
                 value = g.subs(x, root)
@@ -953,7 +996,66 @@ def _replay_end_cases(cert: dict, ctx: Context, gap) -> None:
         raise Bad(f"the case past {name} = {point}: {why}")
 
 
-REPLAYS = {"cases": replay_cases, "lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
+def replay_lambert(cert: dict) -> None:
+    """W = W_k(z(x)) for z in x alone, k = 0 (W >= -1) or -1 (W <= -1; the certificate's variable is u = -W >= 1):
+    g(z(x)) = x exactly, z lies in the branch's domain (z >= -1/e, and z < 0 for k = -1) by sub-certificates of the
+    statement, and the reduced certificate proves the gap with W for the atom and g(W*exp(W)) for x, under the
+    hypotheses and x's domain read the same way, over the branch's range."""
+    ctx, gap, _ = _statement(cert)
+    atom = ctx.parse(cert["atom"])
+    if not isinstance(atom, sp.LambertW) or not gap.has(atom):
+        raise Bad(f"{atom} is not a Lambert W of the gap")
+    k = int(atom.args[1]) if len(atom.args) > 1 else 0
+    z, x = atom.args[0], ctx.symbols[cert["variable"]]
+    if k not in (0, -1) or z.free_symbols != {x}:
+        raise Bad(f"{atom}: not branch 0 or -1 of a function of {x} alone")
+    y = sp.Symbol("lambert_y")
+    if str(y) in ctx.symbols or cert["w"] in ctx.symbols:
+        raise Bad("the substitution's names clash with the statement's")
+    g = sp.sympify(cert["inverse"], locals={**ctx.symbols, str(y): y})
+    if g.free_symbols - {y} or sp.simplify(g.subs(y, z) - x) != 0:
+        raise Bad(f"{g} at y = {z} is not {x}: no inverse of {z}")
+    wanted = [(z + sp.exp(-1), ">= 0")] + ([(-z, "> 0")] if k == -1 else [])
+    if len(cert["conditions"]) != len(wanted):
+        raise Bad("not the branch's domain conditions")
+    for (expr, relation), sub in zip(wanted, cert["conditions"]):
+        if sub["symbols"] != cert["symbols"] or sub["hypotheses"] != cert["hypotheses"] or \
+                sub["relation"] != relation or not _same(Context(sub).parse(sub["gap"]), expr):
+            raise Bad(f"the condition {expr} {relation} is not what the sub-certificate states")
+        ok, why = check(sub)
+        if not ok:
+            raise Bad(f"the branch condition {expr} {relation}: {why}")
+    red = cert["reduced"]
+    info = {"lo": -1, "hi": "oo", "lo_open": False, "hi_open": True, "integer": False,
+            "assumptions": {"real": True}} if k == 0 else \
+        {"lo": 1, "hi": "oo", "lo_open": False, "hi_open": True, "integer": False,
+         "assumptions": {"nonnegative": True, "positive": True, "real": True}}
+    want_symbols = {**{n: i for n, i in cert["symbols"].items() if n != str(x)}, cert["w"]: info}
+    if red["symbols"] != want_symbols or red["relation"] != cert["relation"]:
+        raise Bad("the reduced statement's variables or relation are not the branch's")
+    rctx = Context(red)
+    W = (1 if k == 0 else -1) * rctx.symbols[cert["w"]]
+    value = g.subs(y, W * sp.exp(W))
+    dom = ctx.domains[x]
+    relations = [ctx.parse(h) for h in cert["hypotheses"]]
+    if dom["lo"] != "-oo":
+        relations.append((sp.Gt if dom["lo_open"] else sp.Ge)(x, _end(dom["lo"]), evaluate=False))
+    if dom["hi"] != "oo":
+        relations.append((sp.Lt if dom["hi_open"] else sp.Le)(x, _end(dom["hi"]), evaluate=False))
+    new = [r.xreplace({atom: W}).subs(x, value) for r in relations]
+    new = [r for r in new if r is not sp.true]
+    got = [rctx.parse(h) for h in red["hypotheses"]]
+    if sp.false in new or len(got) != len(new) or not all(
+            type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs) for a, b in zip(got, new)):
+        raise Bad(f"the reduced hypotheses {red['hypotheses']} are not {new}")
+    if not _same(rctx.parse(red["gap"]), gap.xreplace({atom: W}).subs(x, value)):
+        raise Bad(f"the reduced gap {red['gap']} is not the gap with {atom} = {W}")
+    ok, why = check(red)
+    if not ok:
+        raise Bad(f"the goal in {cert['w']}: {why}")
+
+
+REPLAYS = {"lambert": replay_lambert, "cases": replay_cases, "lemma": replay_lemma, "extended": check_extended, "identity": replay_identity, "constant": replay_constant,
            "sign": replay_sign,
            "monotone": replay_monotone, "homogeneous": replay_homogeneous, "z3": replay_z3, "boxes": replay_boxes, "sos": replay_sos}
 

@@ -2,8 +2,8 @@
 rejects corrupted certificates: a hypothesis that bounds a variable used through a monotone goal (an end from a
 hypothesis, one with a symbolic power read as a bound on the variable), a strictly monotone gap past an excluded end,
 logarithms of a difference of powers, a classical lemma substituted for log(u) or exp(u), and a critical point where
-the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p), and homogeneity (one variable
-set to 1)."""
+the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p), a peak (the gap rises, then
+falls, and is >= 0 at both ends, a limit at an infinite one), and homogeneity (one variable set to 1)."""
 import copy
 import json
 
@@ -59,6 +59,10 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "a square root read as a variable for z3": (claim("x", "<=", "b + sqrt(c)", ["x", "b", "c"], ("x**2 <= b*x + c",)),
                                                 '"z3"'),
     "cosh written with exp, then a lemma": (claim("cosh(x)", "<=", "exp(x**2/2)", [("x", Domain())]), '"lemma"'),
+    "a tail below its Gaussian: rising, then falling to a limit": (
+        claim("1 - erf(x)", "<=", "exp(-x**2)", [("x", Domain(0, float("inf")))]), '"peak"'),
+    "Chernoff's exponent: the logarithm of a power of a quotient": (
+        claim("(exp(d)/(1 + d)**(1 + d))**m", "<=", "exp(-m*d**2/(2 + d))", ["d", "m"]), '"logarithm"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -133,6 +137,8 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("w*log(a) + (1 - w)*log(b)", "<=", "log((1 - w)*a + w*b)", [("w", Domain(0, 1)), "a", "b"], ()),
     ("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT)],
      ("n >= floor(log(2/delta)/(2*eps**2))",)),  # rounding down the sample size: not enough
+    ("1 - erf(x)", "<=", "exp(-2*x**2)", [("x", Domain(0, float("inf")))], ()),
+    ("(exp(d)/(1 + d)**(1 + d))**m", "<=", "exp(-m*d**2/2)", ["d", "m"], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
     assert prove(claim(lhs, rel, rhs, params, hypotheses), seconds=2) is None
