@@ -130,11 +130,22 @@ def reduce_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> 
     reduction (`depth` levels), or None."""
     if depth <= 0 or budget.left() <= 0 or not _applies(gap):
         return None
-    for step in (_substitution, _logarithm, _cleared):  # a direct lemma first: a failing logarithm step costs more
+    # a direct lemma first, as a failing logarithm step costs more; but the logarithm first when each side is one
+    # product of powers (its logarithm holds no logarithm of a sum: e**eps/(1 + eps)**(1 + eps) against e**(-eps**2/3))
+    steps = (_logarithm, _substitution, _cleared) if _two_products(gap) else (_substitution, _logarithm, _cleared)
+    for step in steps:
         node = step(gap, strict, facts, depth, budget)
         if node is not None:
             return node
     return None
+
+
+def _two_products(gap) -> bool:
+    """gap = A - B with A and B single terms, one of them holding exp or a symbolic power."""
+    if not isinstance(gap, sp.Add) or len(gap.args) != 2:
+        return False
+    return any(_powers(t) for t in gap.args) and any(t.could_extract_minus_sign() for t in gap.args) \
+        and not all(t.could_extract_minus_sign() for t in gap.args)
 
 
 def _cleared(gap, strict, facts, depth, budget) -> dict | None:

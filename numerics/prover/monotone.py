@@ -36,7 +36,7 @@ class Monotone(Layer):
 
     def prove(self, goal: Goal, budget: Budget) -> Proof | None:
         facts = Facts.of(goal.domains, goal.hypotheses)
-        node = _monotone_node(goal.gap, goal.strict, facts, MONOTONE_DEPTH, budget)
+        node = _monotone_node(goal.gap, goal.strict, facts, MONOTONE_DEPTH, budget, outer=True)
         return Proof("monotonicity", {"kind": "monotone", "argument": node}) if node is not None else None
 
     def describe(self, certificate: dict) -> str:
@@ -268,7 +268,7 @@ def _critical_points(numerator, x) -> tuple:
     return tuple(found[:4])
 
 
-def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) -> dict | None:
+def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, outer: bool = False) -> dict | None:
     """gap >= 0 (> 0) by monotonicity in one variable x, whose facts cut an interval out of its line: either the
     derivative has one sign there and the gap is >= 0 at the interval's end, or the derivative is <= 0 before a
     point x0 of the interval and >= 0 after it, and gap(x0) >= 0. Ends are tried for every variable before
@@ -327,9 +327,10 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
 
     def by_peak(x, deriv, x_facts, normalized, xf, ends, level):
         """Increasing before x0 and decreasing after it, on x's domain (no other fact bounds x): the gap is >= its
-        smaller value at the domain's two ends, a limit at an infinite end."""
+        smaller value at the domain's two ends, a limit at an infinite end. Below the layer's own (`outer`) argument,
+        the derivative's signs by the sign rules alone: a deeper search there costs the other arguments their time."""
         dom = facts.domains[x]
-        if normalized or any(k not in Facts.of({x: dom}).known for k in x_facts):
+        if (level and not outer) or normalized or any(k not in Facts.of({x: dom}).known for k in x_facts):
             return None
         ends_ = None
         for x0 in _critical_points(sp.numer(deriv), x):
@@ -384,7 +385,12 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget) 
                 return node
     for level in sorted({0, depth}):  # then critical points with the sign rules alone, then both with recursion
         for v in variables:
-            node = (by_ends(*v, level) if level else None) or by_critical(*v, level) or by_peak(*v, level)
+            node = (by_ends(*v, level) if level else None) or by_critical(*v, level)
+            if node is not None:
+                return node
+    for level in sorted({0, depth}):  # a peak last: its searches would cost the arguments above their time
+        for v in variables:
+            node = by_peak(*v, level)
             if node is not None:
                 return node
     return None
