@@ -146,7 +146,7 @@ class SignProver:
         if found is not None:
             return found
         for rule in (self._sum, self._product, self._power, self._log, self._monotone, self._squares, self._logs,
-                     self._affine):
+                     self._affine, self._fact_plus):
             node = rule(e, strict, depth)
             if node is not None:
                 return node
@@ -317,6 +317,22 @@ class SignProver:
                 if node is not None:
                     return _node(e, strict, "logs", [node, *children], a=sp.sstr(a), b=sp.sstr(b),
                                  difference=sp.sstr(difference))
+        return None
+
+    def _fact_plus(self, e, strict, depth):
+        """e = f + r for a known fact f >= 0 (> 0) whose subtraction leaves r in fewer variables, and r >= 0 (> 0
+        unless f > 0): x - a >= 0 from x - 2*a*log(a) >= 0 and 2*a*log(a) - a >= 0."""
+        if not isinstance(e, sp.Add) or _costly(e):
+            return None
+        for f, fs in self.facts.known:
+            if not f.free_symbols or not f.free_symbols <= e.free_symbols:
+                continue
+            r = sp.expand(e - f)
+            if r == 0 or len(r.free_symbols) >= len(e.free_symbols):
+                continue
+            child = self.prove(r, strict and not fs, depth + 1)
+            if child is not None:
+                return _node(e, strict, "fact plus", [child], fact=sp.sstr(f) + (" > 0" if fs else " >= 0"))
         return None
 
     def _affine(self, e, strict, depth):

@@ -6,8 +6,8 @@ u >= 0). Each case is a goal of its own, proved by all the layers (a case may ho
 the certificate holds one full certificate per case, which the checker replays after checking that the cases are
 exactly the atom's arguments with their hypotheses.
 
-A closed end of a variable's domain where a power whose exponent holds that variable (or a logarithm) has base 0 is
-a case of its own: (1 - 1/n)**n on n >= 1 is proved at n = 1 (a goal in the other variables) and on n > 1, where the base is
+A closed end of a variable's domain where a power with a variable exponent (or a logarithm) has base 0 is a case of
+its own: (1 - 1/n)**n on n >= 1 is proved at n = 1 (a goal in the other variables) and on n > 1, where the base is
 positive and the power reads exp(n*log(1 - 1/n)). The two cases cover the domain, so the split is sound."""
 from __future__ import annotations
 
@@ -51,15 +51,16 @@ def case_hypotheses(hypotheses, atom, value, extra) -> list | None:
 
 
 def degenerate_end(goal: Goal):
-    """(x, side, point): a closed finite end of x's domain where the base of a power whose exponent holds x, or a
-    logarithm's argument, is 0 (the derivative in x holds log(base) there, and logarithms of the gap need base > 0);
-    else None. A power b**c with c free of b is continuous and differentiable enough at b = 0 for the other layers."""
+    """(x, side, point): a closed finite end of x's domain where a logarithm's argument is 0, or the base of a power
+    with a variable exponent that holds x or whose base is not a bare variable (the derivative in x holds log(base)
+    there; logarithms of the gap need base > 0); else None. A power b**c of a variable b >= 0 with c free of b is one
+    the sign rules and the monotonicity layer handle at b = 0 (Young's inequality on a, b >= 0)."""
     for x in sorted(goal.gap.free_symbols, key=str):
         dom = goal.domains.get(x)
         if dom is None:
             continue
-        bases = [p.base for p in goal.gap.atoms(sp.Pow) if x in p.exp.free_symbols] + \
-            [g.args[0] for g in goal.gap.atoms(sp.log)]
+        bases = [p.base for p in goal.gap.atoms(sp.Pow) if x in p.exp.free_symbols or
+                 p.exp.free_symbols and not p.base.is_Symbol] + [g.args[0] for g in goal.gap.atoms(sp.log)]
         for side, end, open_ in (("lo", dom.lo, dom.lo_open), ("hi", dom.hi, dom.hi_open)):
             if open_ or not math.isfinite(end):
                 continue

@@ -41,6 +41,8 @@ class Monotone(Layer):
 
     def describe(self, certificate: dict) -> str:
         arg = certificate["argument"]
+        if arg["kind"] == "split":
+            return f"in the cases {arg['condition']} >= 0 and <= 0, each by monotonicity"
         if arg["kind"] == "peak":
             return (f"increasing in {arg['variable']} up to {arg['point']}, decreasing after it, "
                     f">= 0 at both ends of its domain")
@@ -354,6 +356,31 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, 
             return node
         return None
 
+    def by_split(x, deriv, x_facts, normalized, xf, ends):
+        """x's interval holds the critical point x0 for some values of the other variables only (a fact f >= 0 on x
+        with f(x0) of either sign): the goal is proved again with f(x0) >= 0 a fact (x0 inside: a critical point),
+        and with f(x0) <= 0 (x0 past the fact's end: monotone from there). The minimum over x's interval lies at x0
+        or at that end, and each case finds it (x >= 2 a log a implies x >= a log x, the minimum at x = a for a <= e
+        and at the end for the others)."""
+        if normalized:
+            return None
+        for x0 in _critical_points(sp.numer(deriv), x):
+            if x0.is_real is False or x0.has(x) or not x0.free_symbols:
+                continue
+            for f, _ in x_facts:
+                c = value_at(f, x, x0)
+                if not c.free_symbols or c.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or budget.left() <= 0:
+                    continue
+                cases = []
+                for sign in (1, -1):
+                    node = _monotone_node(gap, strict, facts.with_fact(sign * c, False), depth, budget)
+                    if node is None:
+                        break
+                    cases.append(node)
+                else:
+                    return {"kind": "split", "condition": sp.sstr(c), "cases": cases}
+        return None
+
     def affine(x):
         return all(not sp.diff(f, x).has(x) for f, _ in facts.known if x in f.free_symbols)
 
@@ -393,6 +420,10 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, 
             node = by_peak(*v, level)
             if node is not None:
                 return node
+    for v in variables if outer else ():
+        node = by_split(*v)
+        if node is not None:
+            return node
     return None
 
 

@@ -133,6 +133,16 @@ def check_tree(node: dict, ctx: Context, want: sp.Expr, strict: bool) -> None:
             raise Bad(f"the constant {e} does not have the sign claimed")
     elif rule == "fact":
         _check_fact(node, e, strict, ctx)
+    elif rule == "fact plus":  # e = f + r, f a fact (>= 0, or > 0), r shown >= 0 (> 0 unless f > 0)
+        text = node["fact"]
+        fs = text.endswith(" > 0")
+        f = ctx.parse(text[:-len(" > 0")] if fs else text.removesuffix(" >= 0"))
+        if not any(_same(f, g) and (t or not fs) for g, t in ctx.facts):
+            raise Bad(f"{text} is not a fact")
+        r = ctx.parse(kids[0]["expr"])
+        if not _same(e, f + r):
+            raise Bad(f"{e} is not {f} + {r}")
+        check_tree(kids[0], ctx, r, strict and not fs)
     elif rule in ("sum", "product"):
         # the children's expressions, not e's printed structure: 1/(2*(sqrt(x) + 1)), a product of 1/2 and
         # 1/(sqrt(x) + 1) in the prover, reads back as the single factor 1/(2*sqrt(x) + 2)
@@ -354,6 +364,12 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
             raise Bad(f"{want} is not ({num})/({den})")
         check_tree(proof["positive"], ctx, den, True)
         check_sub(proof["proof"], ctx, num, strict)
+    elif proof["kind"] == "split":  # c >= 0 or c <= 0 at every point: one proof with each as a fact
+        c = ctx.parse(proof["condition"])
+        if len(proof["cases"]) != 2:
+            raise Bad("a split needs its two cases")
+        for sign, case in zip((1, -1), proof["cases"]):
+            check_sub(case, ctx.derived(facts=ctx.facts + [(sign * c, False)]), want, strict)
     elif proof["kind"] == "constant":
         if want.free_symbols:
             raise Bad(f"{want} is not a constant")
@@ -733,7 +749,8 @@ def replay_sign(cert: dict) -> None:
 
 def replay_monotone(cert: dict) -> None:
     ctx, gap, strict = _statement(cert)
-    check_monotone(cert["argument"], ctx, gap, strict)
+    arg = cert["argument"]
+    (check_sub if arg["kind"] == "split" else check_monotone)(arg, ctx, gap, strict)
 
 
 def replay_homogeneous(cert: dict) -> None:
