@@ -364,6 +364,14 @@ def check_sub(proof: dict, ctx: Context, want, strict: bool) -> None:
             raise Bad(f"{want} is not ({num})/({den})")
         check_tree(proof["positive"], ctx, den, True)
         check_sub(proof["proof"], ctx, num, strict)
+    elif proof["kind"] == "factor":  # want = (factors shown > 0) * rest: rest has want's sign
+        parts = [ctx.parse(t["expr"]) for t in proof["positive"]]
+        rest = ctx.parse(proof["rest"])
+        if not parts or not _same(want, sp.Mul(*parts) * rest):
+            raise Bad(f"{want} is not the product of {parts} and {rest}")
+        for t, part in zip(proof["positive"], parts):
+            check_tree(t, ctx, part, True)
+        check_sub(proof["proof"], ctx, rest, strict)
     elif proof["kind"] == "split":  # c >= 0 or c <= 0 at every point: one proof with each as a fact
         c = ctx.parse(proof["condition"])
         if len(proof["cases"]) != 2:

@@ -3,7 +3,9 @@ rejects corrupted certificates: a hypothesis that bounds a variable used through
 hypothesis, one with a symbolic power read as a bound on the variable), a strictly monotone gap past an excluded end,
 logarithms of a difference of powers, a classical lemma substituted for log(u) or exp(u), and a critical point where
 the gap touches 0 along a curve (Young at a = b**(1/(p - 1)), Pinsker at q = p), a peak (the gap rises, then
-falls, and is >= 0 at both ends, a limit at an infinite one), and homogeneity (one variable set to 1)."""
+falls, and is >= 0 at both ends, a limit at an infinite one), a case split on whether the hypothesis's interval
+holds the critical point (with a positive factor set aside and a fact added to a remainder), and homogeneity (one
+variable set to 1)."""
 import copy
 import json
 
@@ -63,6 +65,9 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
         claim("1 - erf(x)", "<=", "exp(-x**2)", [("x", Domain(0, float("inf")))]), '"peak"'),
     "Chernoff's exponent: the logarithm of a power of a quotient": (
         claim("(exp(d)/(1 + d)**(1 + d))**m", "<=", "exp(-m*d**2/(2 + d))", ["d", "m"]), '"logarithm"'),
+    "a minimum at the critical point or at the hypothesis's end, by cases": (
+        claim("n", ">=", "2*k*log(n)", [("k", Domain(0.5, float("inf"))), ("n", Domain(1, float("inf")))],
+              ("n >= 4*k*log(2*k)",)), '"split"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -89,7 +94,8 @@ def _corruptions(cert):
     swaps = [('"gap": "', '"gap": "-1 + '), ('"bound": "y - 1"', '"bound": "y - 2"'), ('"bound": "1 + y"', '"bound": "1 + 2*y"'),
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
              ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "1 + '),
-             ('"degree": "', '"degree": "1 + '), ('"reduced_gap": "', '"reduced_gap": "1 + ')]
+             ('"degree": "', '"degree": "1 + '), ('"reduced_gap": "', '"reduced_gap": "1 + '),
+             ('"condition": "', '"condition": "1 + '), ('"rest": "', '"rest": "2*')]
     for old, new in swaps:
         if old in text:
             yield old, json.loads(text.replace(old, new, 1))
@@ -104,6 +110,18 @@ def test_a_corrupted_certificate_is_rejected(proofs, name):
         ok, _ = replay(bad)
         assert not ok, (name, what)
     assert tried >= 1
+
+
+def test_the_split_sets_a_positive_factor_aside_and_adds_a_fact_to_a_remainder(proofs):
+    """In the case where the critical point lies before the hypothesis's end, the derivative's sign needs x - k >= 0
+    from n - 4k log(2k) >= 0 plus the case's fact, and the value at the end sets the positive factor k aside."""
+    text = json.dumps(proofs["a minimum at the critical point or at the hypothesis's end, by cases"].certificate)
+    assert '"rule": "fact plus"' in text and '"kind": "factor"' in text
+    for old, new in (('"rule": "fact plus", "children": [{"expr": "', '"rule": "fact plus", "children": [{"expr": "2 + '),
+                     ('"kind": "factor", "positive": [{"expr": "', '"kind": "factor", "positive": [{"expr": "2*')):
+        assert old in text
+        ok, _ = replay(json.loads(text.replace(old, new, 1)))
+        assert not ok, old
 
 
 def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
@@ -138,6 +156,8 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("2*exp(-2*n*eps**2)", "<=", "delta", [("n", Domain(1, float("inf"), integer=True)), "eps", ("delta", OPEN_UNIT)],
      ("n >= floor(log(2/delta)/(2*eps**2))",)),  # rounding down the sample size: not enough
     ("1 - erf(x)", "<=", "exp(-2*x**2)", [("x", Domain(0, float("inf")))], ()),
+    ("n", ">=", "2*k*log(n)", [("k", Domain(0.5, float("inf"))), ("n", Domain(1, float("inf")))],
+     ("n >= 2*k*log(2*k)",)),  # the factor 2 of the sample-size lemma dropped
     ("(exp(d)/(1 + d)**(1 + d))**m", "<=", "exp(-m*d**2/2)", ["d", "m"], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
