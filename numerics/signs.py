@@ -405,8 +405,12 @@ def power_bases(a) -> set:
 
 
 def _product(base) -> bool:
-    """A base that is a product of powers in its own right (SymPy keeps (e**x/y)**m unsplit)."""
-    return isinstance(base, (sp.Mul, sp.Pow, sp.exp))
+    """A base that is a product of powers in its own right (SymPy keeps (e**x/y)**m unsplit); a number times one
+    factor ((a + b)/2) stays one base, as it prints and reads back."""
+    if isinstance(base, sp.Mul):
+        return len([f for f in base.args if not f.is_number]) > 1 or any(
+            isinstance(f, (sp.Pow, sp.exp)) for f in base.args)
+    return isinstance(base, (sp.Pow, sp.exp))
 
 
 def _has_symbolic_power(e) -> bool:

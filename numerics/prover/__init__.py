@@ -9,17 +9,19 @@ identity    `=` claims: the difference simplifies to 0 (several simplifiers; hyp
 lambert     a gap holding the Lambert W function of one variable x: the change of variables w = W_k(z(x)),
             x = g(w*exp(w)), gives a goal in w on the branch's range, proved by all the layers.
 cases       a gap holding min, max or |u|: one goal per case (Min(a, b) is a where a <= b, b where b <= a),
-            each proved by all the layers.
+            each proved by all the layers; a closed domain end where a power's base is 0 is a case of its own.
 signs       `<=`, `<`, `>=`, `>`: the gap (rhs - lhs or lhs - rhs) is shown > 0 / >= 0 by sign rules under the
             domains and hypotheses (`boundlab.numerics.signs`).
 smt         polynomial gaps (after clearing a denominator) with polynomial hypotheses: z3 finds the negation unsat.
+quick       the monotonicity argument (below) with the sign rules alone, before the costly reductions.
 homogeneous a gap homogeneous in variables whose domains are cones (gap(t*x) = t**k*gap(x), t > 0), under facts the
             scaling keeps, is proved with one of them set to 1, one variable fewer (weighted AM-GM, Jensen).
 lemmas      classical one-variable bounds (log(y) <= y - 1, exp(y) >= 1 + y, ...: a library of catalogue claims)
             substituted for log(u) or exp(u) where the gap is monotone in it, after comparing logarithms of a
             difference of positive powers; each use cites the lemma's own certificate.
 monotone    for tight inequalities, where interval splitting cannot terminate: the gap is monotone on each side of a
-            point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0.
+            point x0 (or on the whole domain), and its value there is proved recursively: gap(x) >= gap(x0) >= 0;
+            or it rises then falls and is >= 0 at both ends; or, by cases, its minimum is at x0 or at an end.
 intervals   rigorous branch and bound with arb balls over the domain box (`boundlab.numerics.intervals`).
 
 A new layer is a module here with a `Layer` subclass, and one line in `LAYERS`; its tests are a column of the
@@ -47,7 +49,7 @@ from .intervals import Intervals
 from .lambert import Lambert
 from .layer import Budget, Layer
 from .lemmas import Lemmas, library
-from .monotone import Monotone
+from .monotone import Monotone, QuickMonotone
 from .signs import Signs
 from .smt import Smt
 
@@ -55,7 +57,8 @@ __all__ = ["INFINITIES", "LAYERS", "SECONDS", "Budget", "Goal", "Layer", "Proof"
 
 SECONDS = 8.0  # a claim's time budget by default (property-based test runs lower it to check many claims)
 #: the layers in the order they are tried
-LAYERS: list[Layer] = [Extended(), Identity(), Lambert(), Cases(), Signs(), Smt(), Homogeneous(), Lemmas(), Monotone(), Intervals()]
+LAYERS: list[Layer] = [Extended(), Identity(), Lambert(), Cases(), Signs(), Smt(), QuickMonotone(), Homogeneous(),
+                       Lemmas(), Monotone(), Intervals()]
 
 
 def prove(claim: Claim, seconds: float | None = None) -> Proof | None:

@@ -314,11 +314,16 @@ def _log_difference(node, e, base_trees, ctx: Context):
         if _iv_sign(base) != 1:
             raise Bad(f"the base {base} is not positive")
     proved = [ctx.parse(k["expr"]) for k in base_trees]
+
+    def covers(p, base):  # p > 0 shows base > 0 when base is p times a positive number
+        ratio = sp.cancel(base / p)
+        return _same(p, base) or (ratio.is_number and _iv_sign(ratio) == 1)
+
     for base in bases:
-        k = next((i for i, p in enumerate(proved) if _same(p, base)), None)
+        k = next((i for i, p in enumerate(proved) if covers(p, base)), None)
         if k is None:
             raise Bad(f"no proof that the base {base} is positive")
-        check_tree(base_trees[k], ctx, base, True)
+        check_tree(base_trees[k], ctx, proved[k], True)
     if not _same(diff, log_of(a) - log_of(b)):
         raise Bad(f"{diff} is not log({a}) - log({b})")
     return diff

@@ -25,7 +25,8 @@ SECONDS = 3.0  # per layer and goal: the outcomes pinned below are decided well 
 
 P, N, X = "proved", "not proved", "not handled"
 prover.lemmas.library()  # as prove() does: the lemma library's import of the catalogue is not a layer's time
-NAMES = ("extended", "identity", "lambert", "cases", "signs", "smt", "homogeneous", "lemmas", "monotone", "intervals")
+NAMES = ("extended", "identity", "lambert", "cases", "signs", "smt", "quick", "homogeneous", "lemmas", "monotone",
+         "intervals")
 
 
 def claim(lhs, rel, rhs, params=(), hyps=()):
@@ -34,33 +35,34 @@ def claim(lhs, rel, rhs, params=(), hyps=()):
 
 #: goal -> (claim, outcome per layer in the order of NAMES)
 TABLE = {
-    "oo > 10**6": (claim("oo", ">", "10**6"), (P, X, X, X, X, X, X, X, X, X)),
-    "oo < 1": (claim("oo", "<", "1"), (N, X, X, X, X, X, X, X, X, X)),
+    "oo > 10**6": (claim("oo", ">", "10**6"), (P, X, X, X, X, X, X, X, X, X, X)),
+    "oo < 1": (claim("oo", "<", "1"), (N, X, X, X, X, X, X, X, X, X, X)),
     "beta mean (x < y as y = x + t)": (claim("((d - n)/2)/((d - n)/2 + n/2)", "=", "1 - n/d", (d, n), ("n < d",)),
-                                       (X, P, X, X, X, X, X, X, X, X)),
+                                       (X, P, X, X, X, X, X, X, X, X, X)),
     "inverted sample complexity": (claim("C1*((C1/(eps - F))**(1/r))**(-r) + F", "=", "eps", (C1, eps, F, r),
-                                         ("eps > F",)), (X, P, X, X, X, X, X, X, X, X)),
+                                         ("eps > F",)), (X, P, X, X, X, X, X, X, X, X, X)),
     "exponent inverted (false)": (claim("C1*((C1/(eps - F))**r)**(-r) + F", "=", "eps", (C1, eps, F, r),
-                                        ("eps > F",)), (X, N, X, X, X, X, X, X, X, X)),
-    "sin(x)**2 + cos(x)**2 = 1": (claim("sin(x)**2 + cos(x)**2", "=", "1", (x,)), (X, P, X, X, X, X, X, X, X, X)),
-    "n/d < 1 given n < d": (claim("n/d", "<", "1", (d, n), ("n < d",)), (X, X, X, X, P, P, N, X, P, P)),
-    "x/(1 + x) < 1": (claim("x/(1 + x)", "<", "1", (xpos,)), (X, X, X, X, P, P, X, X, N, P)),
-    "x**4 - 2x**2 + 1 >= 0": (claim("x**4 - 2*x**2 + 1", ">=", "0", (x,)), (X, X, X, X, P, P, X, X, N, P)),
-    "exp(-x) <= 1": (claim("exp(-x)", "<=", "1", (xpos,)), (X, X, X, X, P, X, X, P, P, P)),
-    "AM-GM": (claim("sqrt(a*t)", "<=", "(a + t)/2", (a, t)), (X, X, X, X, P, P, P, X, P, P)),
-    "exp(x) >= 1 + x": (claim("exp(x)", ">=", "1 + x", (x,)), (X, X, X, X, N, X, X, P, P, None)),
-    "x - log(1 + x) >= 0": (claim("x - log(1 + x)", ">=", "0", (xp,)), (X, X, X, X, N, X, X, P, P, P)),
-    "Motzkin": (claim("x**2*y**4 + x**4*y**2 + 1", ">=", "3*x**2*y**2", (x, y)), (X, X, X, X, N, P, N, X, N, None)),
-    "300**0.18 > 2.75 (a rounded constant)": (claim("300**0.18", ">", "2.75"), (X, X, X, X, P, P, X, X, P, P)),
-    "300**0.18 > 2.8 (false)": (claim("300**0.18", ">", "2.8"), (X, X, X, X, N, N, X, X, N, N)),
-    "log(1 + x) >= x (false)": (claim("log(1 + x)", ">=", "x", (xpos,)), (X, X, X, X, N, X, X, N, N, N)),
-    "x**2 >= x (false)": (claim("x**2", ">=", "x", (xpos,)), (X, X, X, X, N, N, X, X, N, N)),
-    "s/(s + l) <= min(1, s/l)": (claim("a/(a + t)", "<=", "Min(1, a/t)", (a, t)), (X, X, X, P, N, X, N, X, N, N)),
-    "|x| >= x/2 + max(x, 0)/2": (claim("Abs(x)", ">=", "x/2 + Max(x, 0)/2", (x,)), (X, X, X, P, N, X, X, X, N, N)),
-    "min(1, x) >= x/2 (false)": (claim("Min(1, x)", ">=", "x/2", (xpos,)), (X, X, X, N, N, X, X, X, N, N)),
-    "W(x) <= log(1 + x)": (claim("LambertW(x)", "<=", "log(1 + x)", (xpos,)), (X, X, P, X, N, X, X, N, N, N)),
-    "W(x) >= log(1 + x) (false)": (claim("LambertW(x)", ">=", "log(1 + x)", (xpos,)), (X, X, N, X, N, X, X, N, N, N)),
-    "sin(x) <= 2 (no enclosure of sin)": (claim("sin(x)", "<=", "2", (x,)), (X, X, X, X, N, X, X, X, N, N)),
+                                        ("eps > F",)), (X, N, X, X, X, X, X, X, X, X, X)),
+    "sin(x)**2 + cos(x)**2 = 1": (claim("sin(x)**2 + cos(x)**2", "=", "1", (x,)), (X, P, X, X, X, X, X, X, X, X, X)),
+    "n/d < 1 given n < d": (claim("n/d", "<", "1", (d, n), ("n < d",)), (X, X, X, X, P, P, P, N, X, P, P)),
+    "x/(1 + x) < 1": (claim("x/(1 + x)", "<", "1", (xpos,)), (X, X, X, X, P, P, N, X, X, N, P)),
+    "x**4 - 2x**2 + 1 >= 0": (claim("x**4 - 2*x**2 + 1", ">=", "0", (x,)), (X, X, X, X, P, P, N, X, X, N, P)),
+    "exp(-x) <= 1": (claim("exp(-x)", "<=", "1", (xpos,)), (X, X, X, X, P, X, P, X, P, P, P)),
+    "AM-GM": (claim("sqrt(a*t)", "<=", "(a + t)/2", (a, t)), (X, X, X, X, P, P, P, P, X, P, P)),
+    "exp(x) >= 1 + x": (claim("exp(x)", ">=", "1 + x", (x,)), (X, X, X, X, N, X, P, X, P, P, None)),
+    "x - log(1 + x) >= 0": (claim("x - log(1 + x)", ">=", "0", (xp,)), (X, X, X, X, N, X, P, X, P, P, P)),
+    "Motzkin": (claim("x**2*y**4 + x**4*y**2 + 1", ">=", "3*x**2*y**2", (x, y)), (X, X, X, X, N, P, N, N, X, N, None)),
+    "300**0.18 > 2.75 (a rounded constant)": (claim("300**0.18", ">", "2.75"), (X, X, X, X, P, P, P, X, X, P, P)),
+    "300**0.18 > 2.8 (false)": (claim("300**0.18", ">", "2.8"), (X, X, X, X, N, N, N, X, X, N, N)),
+    "log(1 + x) >= x (false)": (claim("log(1 + x)", ">=", "x", (xpos,)), (X, X, X, X, N, X, N, X, N, N, N)),
+    "x**2 >= x (false)": (claim("x**2", ">=", "x", (xpos,)), (X, X, X, X, N, N, N, X, X, N, N)),
+    "s/(s + l) <= min(1, s/l)": (claim("a/(a + t)", "<=", "Min(1, a/t)", (a, t)), (X, X, X, P, N, X, N, N, X, N, N)),
+    "|x| >= x/2 + max(x, 0)/2": (claim("Abs(x)", ">=", "x/2 + Max(x, 0)/2", (x,)), (X, X, X, P, N, X, N, X, X, N, N)),
+    "min(1, x) >= x/2 (false)": (claim("Min(1, x)", ">=", "x/2", (xpos,)), (X, X, X, N, N, X, N, X, X, N, N)),
+    "W(x) <= log(1 + x)": (claim("LambertW(x)", "<=", "log(1 + x)", (xpos,)), (X, X, P, X, N, X, N, X, N, N, N)),
+    "W(x) >= log(1 + x) (false)": (claim("LambertW(x)", ">=", "log(1 + x)", (xpos,)),
+                                   (X, X, N, X, N, X, N, X, N, N, N)),
+    "sin(x) <= 2 (no enclosure of sin)": (claim("sin(x)", "<=", "2", (x,)), (X, X, X, X, N, X, N, X, X, N, N)),
 }
 CASES = [(goal, name, outcomes[k]) for goal, (_, outcomes) in TABLE.items() for k, name in enumerate(NAMES)
          if outcomes[k] is not None]
@@ -87,7 +89,9 @@ def test_each_layer_on_its_own(goal_name, layer_name, expected):
 
 def test_every_kind_of_certificate_has_its_replay():
     kinds = [k for layer in LAYERS for k in layer.kinds]
-    assert len(kinds) == len(set(kinds)), "two layers write the same kind: describe() could not tell them apart"
+    for kind in set(kinds):  # a kind two layers write (the quick pass of monotonicity) is described one way
+        writers = {type(layer).describe for layer in LAYERS if kind in layer.kinds}
+        assert len(writers) == 1, f"two layers describe the kind {kind} differently: describe() could not choose"
     assert set(kinds) <= set(REPLAYS)
 
 
