@@ -34,13 +34,18 @@ class Monotone(Layer):
     def accepts(self, goal: Goal) -> bool:
         return goal.inequality and bool(goal.gap.free_symbols)
 
+    depth, outer = MONOTONE_DEPTH, True
+
     def prove(self, goal: Goal, budget: Budget) -> Proof | None:
         facts = Facts.of(goal.domains, goal.hypotheses)
-        node = _monotone_node(goal.gap, goal.strict, facts, MONOTONE_DEPTH, budget, outer=True)
+        node = _numerator_node(goal.gap, goal.strict, facts, self.depth, budget, self.outer) or \
+            _monotone_node(goal.gap, goal.strict, facts, self.depth, budget, outer=self.outer)
         return Proof("monotonicity", {"kind": "monotone", "argument": node}) if node is not None else None
 
     def describe(self, certificate: dict) -> str:
         arg = certificate["argument"]
+        if arg["kind"] == "cleared":
+            return f"times {arg['denominator']} > 0: " + self.describe({"argument": arg["proof"]})
         if arg["kind"] == "split":
             return f"in the cases {arg['condition']} >= 0 and <= 0, each by monotonicity"
         if arg["kind"] == "peak":
@@ -63,11 +68,20 @@ class QuickMonotone(Monotone):
     way."""
     name = "quick"
     share = 0.15  # of the claim's budget
+    depth, outer = 0, False
 
-    def prove(self, goal: Goal, budget: Budget) -> Proof | None:
-        facts = Facts.of(goal.domains, goal.hypotheses)
-        node = _monotone_node(goal.gap, goal.strict, facts, 0, budget)
-        return Proof("monotonicity", {"kind": "monotone", "argument": node}) if node is not None else None
+
+def _numerator_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, outer: bool) -> dict | None:
+    """gap = N/D with D > 0 by the sign rules and holding a logarithm or an exponential: N has the gap's sign, and
+    its derivative is the simpler (x/log(x) >= a is x - a*log(x) >= 0, with its critical point at x = a)."""
+    num, den = sp.fraction(sp.together(gap))
+    if not den.free_symbols or not den.has(sp.log, sp.exp):
+        return None
+    tree = signer(facts, budget, INNER_SECONDS).prove(den, True)
+    node = _monotone_node(num, strict, facts, depth, budget, outer=outer) if tree is not None else None
+    if node is None:
+        return None
+    return {"kind": "cleared", "numerator": sp.sstr(num), "denominator": sp.sstr(den), "positive": tree, "proof": node}
 
 
 def _real(r) -> bool:

@@ -763,7 +763,7 @@ def replay_sign(cert: dict) -> None:
 def replay_monotone(cert: dict) -> None:
     ctx, gap, strict = _statement(cert)
     arg = cert["argument"]
-    (check_sub if arg["kind"] == "split" else check_monotone)(arg, ctx, gap, strict)
+    (check_sub if arg["kind"] in ("split", "cleared") else check_monotone)(arg, ctx, gap, strict)
 
 
 def replay_homogeneous(cert: dict) -> None:

@@ -38,7 +38,7 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "log(1 - u) <= -u inside a power": (claim("(1 - 1/K)**n", "<=", "exp(-n/K)",
                                              [("K", Domain(1, float("inf"), lo_open=True)), "n"]), '"lemma"'),
     "(1 + 1/n)**n < e": (claim("(1 + 1/n)**n", "<", "E", [("n", Domain(1, float("inf")))]), '"logarithm"'),
-    "exp(-x) <= 1/(1 + x)": (claim("exp(-x)", "<=", "1/(1 + x)", ["x"]), '"lemma"'),
+    "exp(-x) <= 1/(1 + x)": (claim("exp(-x)", "<=", "1/(1 + x)", ["x"]), '"lemma"', "lemmas"),
     "concave powers are subadditive": (claim("(a + b)**r", "<=", "a**r + b**r", ["a", "b", ("r", OPEN_UNIT)]),
                                        '"logs"'),
     "Young's inequality, tight along a curve": (claim("a*b", "<=", "a**p/p + b**(p/(p - 1))*(p - 1)/p",
@@ -71,6 +71,9 @@ STEPS = {  # name: (claim, a word that the certificate must hold: the reduction 
     "a minimum at the critical point or at the hypothesis's end, by cases": (
         claim("n", ">=", "2*k*log(n)", [("k", Domain(0.5, float("inf"))), ("n", Domain(1, float("inf")))],
               ("n >= 4*k*log(2*k)",)), '"split"'),
+    "x/log(x) >= a: the numerator x - a*log(x) has the gap's sign": (
+        claim("x/log(x)", ">=", "a", [("x", Domain(1, float("inf"), lo_open=True)), ("a", Domain(1, float("inf")))],
+              ("x >= 2*a*log(a)",)), '"numerator"'),
     "strictly increasing past an open end": (claim("log(y)", "<", "y - 1", [("y", Domain(1, float("inf"),
                                                                                       lo_open=True))]), "open_end"),
 }
@@ -110,7 +113,8 @@ def _corruptions(cert):
              ('"open_end": true', '"open_end": false'), ('"root": "', '"root": "1 + '), ('"at": "', '"at": "1 + '),
              ('"difference": "', '"difference": "2 + '), ('"point": "', '"point": "1 + '),
              ('"degree": "', '"degree": "1 + '), ('"reduced_gap": "', '"reduced_gap": "1 + '),
-             ('"condition": "', '"condition": "1 + '), ('"rest": "', '"rest": "2*')]
+             ('"condition": "', '"condition": "1 + '), ('"rest": "', '"rest": "2*'),
+             ('"numerator": "', '"numerator": "1 + ')]
     for old, new in swaps:
         if old in text:
             yield old, json.loads(text.replace(old, new, 1))
@@ -173,6 +177,8 @@ def test_a_lemma_whose_own_proof_is_corrupted_is_rejected(proofs):
     ("1 - erf(x)", "<=", "exp(-2*x**2)", [("x", Domain(0, float("inf")))], ()),
     ("n", ">=", "2*k*log(n)", [("k", Domain(0.5, float("inf"))), ("n", Domain(1, float("inf")))],
      ("n >= 2*k*log(2*k)",)),  # the factor 2 of the sample-size lemma dropped
+    ("x/log(x)", ">=", "a", [("x", Domain(1, float("inf"), lo_open=True)), ("a", Domain(1, float("inf")))],
+     ("x >= a*log(a)",)),
     ("(exp(d)/(1 + d)**(1 + d))**m", "<=", "exp(-m*d**2/2)", ["d", "m"], ()),
 ])
 def test_false_steps_of_the_same_shapes_are_not_proved(lhs, rel, rhs, params, hypotheses):
