@@ -358,17 +358,23 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, 
                 return {**node, **({"end": how} if how else {}), **({"normalized": normalized} if normalized else {})}
         return None
 
+    def around(x, x0, sign, deriv, x_facts, xf, level):
+        """(x0 lies in x's interval, sign*deriv >= 0 past x0, sign*deriv <= 0 before x0): proofs, None from the
+        first that fails on."""
+        inside = _within(x, x0, x_facts, xf, budget)
+        past = _prove_rec(sign * deriv, False, interior(xf, x).with_fact(x - x0, False), level, budget) \
+            if inside is not None else None
+        before = _prove_rec(-sign * deriv, False, interior(xf, x).with_fact(x0 - x, False), level, budget) \
+            if past is not None else None
+        return inside, past, before
+
     def by_critical(x, deriv, x_facts, normalized, xf, ends, level):
         for x0 in _critical_points(sp.numer(deriv), x):
             if budget.left() <= 0:
                 return None
             if x0.is_real is False or x0.has(x):
                 continue
-            inside = _within(x, x0, x_facts, xf, budget)
-            right = _prove_rec(deriv, False, interior(xf, x).with_fact(x - x0, False), level, budget) if inside is not None \
-                else None
-            left = _prove_rec(-deriv, False, interior(xf, x).with_fact(x0 - x, False), level, budget) if right is not None \
-                else None
+            inside, right, left = around(x, x0, 1, deriv, x_facts, xf, level)
             if left is None:
                 continue
             value = value_at(gap, x, x0)
@@ -393,12 +399,8 @@ def _monotone_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, 
                 return None
             if x0.is_real is False or x0.has(x):
                 continue
-            inside = _within(x, x0, x_facts, xf, budget)
-            before = _prove_rec(deriv, False, interior(xf, x).with_fact(x0 - x, False), level, budget) \
-                if inside is not None else None
-            after = _prove_rec(-deriv, False, interior(xf, x).with_fact(x - x0, False), level, budget) \
-                if before is not None else None
-            if after is None:
+            inside, after, before = around(x, x0, -1, deriv, x_facts, xf, level)
+            if before is None:
                 continue
             if ends_ is None:
                 ends_ = [_domain_end_value(gap, x, side, strict, xf, level, budget) for side in ("lo", "hi")]

@@ -944,6 +944,12 @@ def replay_sos(cert: dict) -> None:
 
 #: certificate kind -> its replay, which raises Bad when the certificate does not prove its statement (every kind a
 #: prover layer writes has one: tests/numerics/test_layers.py)
+def _same_relations(got: list, want: list) -> bool:
+    """Two lists of relations, pairwise of one type with the same difference of sides."""
+    return len(got) == len(want) and all(type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs)
+                                         for a, b in zip(got, want))
+
+
 def replay_cases(cert: dict) -> None:
     """At every point Min(a_1, ..., a_k) is some a_j with a_j <= a_i (Max: >=), and |u| is u with u >= 0 or -u with
     u <= 0: one sub-certificate per case proves the gap with the atom replaced, under the statement's hypotheses
@@ -975,9 +981,7 @@ def replay_cases(cert: dict) -> None:
         sctx = Context(sub)
         if not _same(sctx.parse(sub["gap"]), gap.xreplace({atom: value})):
             raise Bad(f"the case's gap {sub['gap']} is not {gap} with {atom} = {value}")
-        got = [sctx.parse(h) for h in sub["hypotheses"]]
-        if len(got) != len(hyps) or not all(type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs)
-                                            for a, b in zip(got, hyps)):
+        if not _same_relations([sctx.parse(h) for h in sub["hypotheses"]], hyps):
             raise Bad(f"the case {atom} = {value} assumes {sub['hypotheses']}, not {hyps}")
         ok, why = check(sub)
         if not ok:
@@ -1009,10 +1013,8 @@ def _replay_end_cases(cert: dict, ctx: Context, gap) -> None:
         actx = Context(at)
         if not _same(actx.parse(at["gap"]), gap.subs(x, point)):
             raise Bad(f"the case's gap {at['gap']} is not the gap at {name} = {point}")
-        got = [actx.parse(h) for h in at["hypotheses"]]
         hyps = [h for h in hyps if h is not sp.true]
-        if len(got) != len(hyps) or not all(type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs)
-                                            for a, b in zip(got, hyps)):
+        if not _same_relations([actx.parse(h) for h in at["hypotheses"]], hyps):
             raise Bad(f"the case {name} = {point} assumes {at['hypotheses']}, not {hyps}")
         ok, why = check(at)
         if not ok:
@@ -1074,9 +1076,7 @@ def replay_lambert(cert: dict) -> None:
         relations.append((sp.Lt if dom["hi_open"] else sp.Le)(x, _end(dom["hi"]), evaluate=False))
     new = [r.xreplace({atom: W}).subs(x, value) for r in relations]
     new = [r for r in new if r is not sp.true]
-    got = [rctx.parse(h) for h in red["hypotheses"]]
-    if sp.false in new or len(got) != len(new) or not all(
-            type(a) is type(b) and _same(a.lhs - a.rhs, b.lhs - b.rhs) for a, b in zip(got, new)):
+    if sp.false in new or not _same_relations([rctx.parse(h) for h in red["hypotheses"]], new):
         raise Bad(f"the reduced hypotheses {red['hypotheses']} are not {new}")
     if not _same(rctx.parse(red["gap"]), gap.xreplace({atom: W}).subs(x, value)):
         raise Bad(f"the reduced gap {red['gap']} is not the gap with {atom} = {W}")
