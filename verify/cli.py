@@ -55,9 +55,10 @@ examples:
 DERIVE_HELP = r"""Check derivations: chains e0 = e1 <= e2 < e3 ... under shared hypotheses.
 
 Every step is an analytic claim and goes through the same layers as `check`: falsification first (sampling,
-local optimisation, confirmation at 50 digits), then the prover (exact identities, sign rules under the domains
-and hypotheses, monotonicity arguments for tight inequalities, z3 for polynomials, interval branch and bound
-with arb balls). A derivation is PROVED when every step is; one VIOLATED step refutes it, with the point.
+local optimisation, confirmation at 50 digits), then the prover (exact identities, the Lambert W change of
+variables, cases of min, max and |u|, sign rules under the domains and hypotheses, z3 for polynomials,
+homogeneity, classical lemmas, monotonicity arguments for tight inequalities, interval branch and bound with arb
+balls). A derivation is PROVED when every step is; one VIOLATED step refutes it, with the point.
 
 A derivation file is plain Python:
 
