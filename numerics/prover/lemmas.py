@@ -21,7 +21,7 @@ import sympy as sp
 from ..signs import Facts, log_form, power_bases
 from .goal import Goal, Proof
 from .layer import Budget, Layer
-from .monotone import INNER_SECONDS, REDUCTIONS, _prove_rec
+from .monotone import INNER_SECONDS, REDUCTIONS, _prove_rec, cleared, positive_denominator
 from .signs import signer
 
 LEMMA_DEPTH = 3  # lemma substitutions, logarithms and monotonicity arguments nested in one proof
@@ -152,17 +152,15 @@ def _cleared(gap, strict, facts, depth, budget) -> dict | None:
     """gap = N/D with D > 0 by the sign rules and holding exp, log or a symbolic power: N, expanded when that
     differs, has the gap's sign
     (eta/(1 - exp(-eta)) <= 1 + eta becomes 1 - (1 + eta)*exp(-eta) >= 0, where a logarithm closes it)."""
-    num, den = sp.fraction(sp.together(gap))
-    if not _applies(den) or sp.count_ops(num) > 60:  # a polynomial denominator is the monotonicity layer's
+    # a polynomial denominator is the monotonicity layer's
+    found = positive_denominator(gap, facts, budget, lambda num, den: _applies(den) and sp.count_ops(num) <= 60)
+    if found is None:
         return None
-    tree = signer(facts, budget, INNER_SECONDS).prove(den, True)
-    if tree is None:
-        return None
+    num, den, tree = found
     for form in dict.fromkeys((sp.expand(num), num)):
         proof = _prove_rec(form, strict, facts, depth - 1, budget)
         if proof is not None:
-            return {"kind": "cleared", "numerator": sp.sstr(form), "denominator": sp.sstr(den), "positive": tree,
-                    "proof": proof}
+            return cleared(form, den, tree, proof)
     return None
 
 

@@ -74,14 +74,24 @@ class QuickMonotone(Monotone):
 def _numerator_node(gap, strict: bool, facts: Facts, depth: int, budget: Budget, outer: bool) -> dict | None:
     """gap = N/D with D > 0 by the sign rules and holding a logarithm or an exponential: N has the gap's sign, and
     its derivative is the simpler (x/log(x) >= a is x - a*log(x) >= 0, with its critical point at x = a)."""
+    found = positive_denominator(gap, facts, budget, lambda num, den: bool(den.free_symbols) and den.has(sp.log, sp.exp))
+    node = _monotone_node(found[0], strict, facts, depth, budget, outer=outer) if found is not None else None
+    return cleared(found[0], *found[1:], node) if node is not None else None
+
+
+def positive_denominator(gap, facts: Facts, budget: Budget, accept) -> tuple | None:
+    """(N, D, proof that D > 0) for gap = N/D with N and D that `accept(N, D)` takes and D shown positive by the
+    sign rules: N then has the gap's sign."""
     num, den = sp.fraction(sp.together(gap))
-    if not den.free_symbols or not den.has(sp.log, sp.exp):
+    if not accept(num, den):
         return None
     tree = signer(facts, budget, INNER_SECONDS).prove(den, True)
-    node = _monotone_node(num, strict, facts, depth, budget, outer=outer) if tree is not None else None
-    if node is None:
-        return None
-    return {"kind": "cleared", "numerator": sp.sstr(num), "denominator": sp.sstr(den), "positive": tree, "proof": node}
+    return (num, den, tree) if tree is not None else None
+
+
+def cleared(num, den, tree, proof) -> dict:
+    """The certificate node of N/D >= 0 from D > 0 and N's proof."""
+    return {"kind": "cleared", "numerator": sp.sstr(num), "denominator": sp.sstr(den), "positive": tree, "proof": proof}
 
 
 def _real(r) -> bool:
