@@ -32,14 +32,15 @@ def _same(a, b) -> bool:
 
 
 def _at(e, x, point) -> sp.Expr:
-    """e at x = point, simplified; (b**r)**s read as b**(r*s) and log(b**r) as r*log(b) when b > 0 and r, s are
-    rational functions of real symbols (real wherever defined), which SymPy does not do when unsure that r is real."""
+    """e at x = point, simplified; (b**r)**s read as b**(r*s) when b >= 0 (at b = 0 both sides are 0, 1 or
+    undefined together) and log(b**r) as r*log(b) when b > 0, for r, s rational functions of real symbols (real
+    wherever defined), which SymPy does not do when unsure that r is real or b is not 0."""
     def real(r):
         return bool(r.is_real) or (not r.has(sp.I) and all(v.is_real for v in r.free_symbols)
                                    and r.is_rational_function())
     e = e.subs(x, point)
     for t in sorted(e.atoms(sp.Pow), key=sp.count_ops, reverse=True):
-        if isinstance(t.base, sp.Pow) and t.base.base.is_positive and real(t.base.exp) and real(t.exp):
+        if isinstance(t.base, sp.Pow) and t.base.base.is_nonnegative and real(t.base.exp) and real(t.exp):
             e = e.xreplace({t: sp.Pow(t.base.base, t.base.exp * t.exp)})
     for t in e.atoms(sp.log):  # log(b**r) = r*log(b) for b > 0 and r real
         if isinstance(t.args[0], sp.Pow) and t.args[0].base.is_positive and real(t.args[0].exp):
