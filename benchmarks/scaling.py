@@ -2,7 +2,9 @@
 
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
-this machine; the speedup; whether the JSON is the same (byte for byte for check; for mutate, apart from each
+this machine; the speedup; the machine's ceiling, from N copies of the serial command started at once (N times the
+serial work in the time T_N, so no N-way split of one run can beat T_1 / (T_N / N): what the cores give to
+separate processes, with shared caches, memory and a hypervisor, before any scheduling); whether the JSON is the same (byte for byte for check; for mutate, apart from each
 claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
 the critical path (the longest task; for mutate a claim's original check and then its longest mutant, which needs
 it), and for 8, 32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of
@@ -40,6 +42,16 @@ def timed(args: list[str]) -> float:
     run = subprocess.run([*BOUNDLAB, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if run.returncode == 2:
         sys.exit(f"boundlab {' '.join(args)}: {run.stderr}")
+    return time.perf_counter() - start
+
+
+def timed_together(commands: list[list[str]]) -> float:
+    """Wall-clock seconds of boundlab commands started at once (until the last ends)."""
+    start = time.perf_counter()
+    runs = [subprocess.Popen([*BOUNDLAB, *c], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for c in commands]
+    for r in runs:
+        r.wait()
     return time.perf_counter() - start
 
 
@@ -96,29 +108,33 @@ def main() -> int:
             path = out / f"{command[0]}-{mode.replace(' ', '')}.json"
             times[mode] = timed([*command, "--json", str(path), *extra])
             docs[mode] = path.read_text()
+        copies = [[*command, "--json", str(out / f"{command[0]}-copy{i}.json")] for i in range(args.jobs)]
+        ceiling = args.jobs * times["serial"] / timed_together(copies)
         serial, parallel = docs.values()
         same = serial == parallel if command[0] == "check" else \
             without_seconds(json.loads(serial)) == without_seconds(json.loads(parallel))
         g = grain(durations(out / f"{command[0]}-serial.json.journal.jsonl"))
+        g["work_parallel"] = sum(s for _, s in durations(out / f"{command[0]}-jobs{args.jobs}.json.journal.jsonl").values())
         (t1, tn) = times.values()
-        rows.append((label, t1, tn, t1 / tn, same, g))
-        report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "same_json": same, "grain": g}
+        rows.append((label, t1, tn, t1 / tn, ceiling, same, g))
+        report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "ceiling": ceiling, "same_json": same,
+                                 "grain": g}
     print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
           f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
-    print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8}  same JSON")
-    for label, t1, tn, speedup, same, _ in rows:
-        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x  {'yes' if same else 'NO'}"
+    print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8}  same JSON")
+    for label, t1, tn, speedup, ceiling, same, _ in rows:
+        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x  {'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
     print("\ngrain, from the serial runs' task durations (seconds):")
-    print(f"{'command':<28} {'tasks':>6} {'work':>8} {'critical':>9}  " +
+    print(f"{'command':<28} {'tasks':>6} {'work':>8} {'on jobs':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
     for label, *_, g in rows:
         cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
-        print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['critical_path']:>9.1f}  {cells}   "
+        print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parallel']:>8.1f} {g['critical_path']:>9.1f}  {cells}   "
               f"{g['critical_task']}")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-    return 0 if all(r[4] for r in rows) else 1
+    return 0 if all(r[5] for r in rows) else 1
 
 
 if __name__ == "__main__":
