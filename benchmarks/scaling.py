@@ -2,13 +2,17 @@
 
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
-this machine; the speedup; the machine's ceiling, from N copies of the serial command started at once (N times the
-serial work in the time T_N, so no N-way split of one run can beat T_1 / (T_N / N): what the cores give to
-separate processes, with shared caches, memory and a hypervisor, before any scheduling); whether the JSON is the same (byte for byte for check; for mutate, apart from each
+this machine; the speedup; whether the JSON is the same (byte for byte for check; for mutate, apart from each
 claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
 the critical path (the longest task; for mutate a claim's original check and then its longest mutant, which needs
 it), and for 8, 32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of
 longest-first list scheduling (what the engine does with the durations of a previous journal).
+
+The ceiling: the same claims split into N groups of about equal serial seconds, each group one serial boundlab
+process, the N started at once. Two processes on two cores do not each run at one process's speed (shared caches
+and memory, the hypervisor): the sum of their task seconds over the serial run's is the machine's inflation for
+this work, and N / inflation is the most any N-way split can gain here, before start-up and scheduling. (N copies of
+one command run at once are not a fair stand-in: they run the same code in step and share its cache lines.)
 
 Why: the grain of tasks (a claim, a derivation, a mutant) is right when no single task bounds the makespan far above
 work / workers on the cluster sizes that matter.
@@ -45,14 +49,28 @@ def timed(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def timed_together(commands: list[list[str]]) -> float:
-    """Wall-clock seconds of boundlab commands started at once (until the last ends)."""
-    start = time.perf_counter()
+def run_together(commands: list[list[str]]) -> None:
+    """boundlab commands started at once; returns when the last ends."""
     runs = [subprocess.Popen([*BOUNDLAB, *c], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for c in commands]
     for r in runs:
         r.wait()
-    return time.perf_counter() - start
+
+
+def claim_of(task: str) -> str:
+    return task.removesuffix(" (original)").rsplit(" mutant ", 1)[0]
+
+
+def claim_groups(tasks: dict[str, tuple[str, float]], n: int) -> list[list[str]]:
+    """The claims (with their mutants) in n groups of about equal serial seconds, longest first."""
+    seconds: dict[str, float] = {}
+    for name, (_, s) in tasks.items():
+        seconds[claim_of(name)] = seconds.get(claim_of(name), 0.0) + s
+    groups = [(0.0, i, []) for i in range(n)]
+    for claim in sorted(seconds, key=seconds.get, reverse=True):
+        total, i, ids = heapq.heappop(groups)
+        heapq.heappush(groups, (total + seconds[claim], i, ids + [claim]))
+    return [ids for _, _, ids in sorted(groups, key=lambda g: g[1])]
 
 
 def durations(journal: Path) -> dict[str, tuple[str, float]]:
@@ -81,7 +99,7 @@ def grain(tasks: dict[str, tuple[str, float]]) -> dict:
     originals = {name.removesuffix(" (original)"): s for name, (kind, s) in tasks.items() if kind == "original"}
     chains = {}
     for name, (kind, s) in tasks.items():
-        claim = name.rsplit(" mutant ", 1)[0] if kind == "mutant" else name.removesuffix(" (original)")
+        claim = claim_of(name)
         chains[claim] = max(chains.get(claim, 0.0), s + (originals.get(claim, 0.0) if kind == "mutant" else 0.0))
     longest = max(chains, key=chains.get)
     critical = chains[longest]
@@ -98,39 +116,48 @@ def main() -> int:
     ap.add_argument("--json", metavar="F", help="also write the numbers as JSON to F")
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp(prefix="boundlab-scaling-"))
-    runs = {"check --all --quick": ["check", "--all", "--quick"], f"mutate --paper {args.paper}":
-            ["mutate", "--paper", args.paper]}
+    runs = {"check --all --quick": (["check", "--all"], ["--quick"]),  # (what, options), parts: (ids, options)
+            f"mutate --paper {args.paper}": (["mutate", "--paper", args.paper], [])}
     rows, report = [], {"cores": os.cpu_count(), "jobs": args.jobs, "runs": {}}
     before = os.getloadavg()[0]
-    for label, command in runs.items():
-        times, docs = {}, {}
+    for label, (what, options) in runs.items():
+        command, times, docs = [*what, *options], {}, {}
         for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
             path = out / f"{command[0]}-{mode.replace(' ', '')}.json"
             times[mode] = timed([*command, "--json", str(path), *extra])
             docs[mode] = path.read_text()
-        copies = [[*command, "--json", str(out / f"{command[0]}-copy{i}.json")] for i in range(args.jobs)]
-        ceiling = args.jobs * times["serial"] / timed_together(copies)
+        serial_tasks = durations(out / f"{command[0]}-serial.json.journal.jsonl")
+        parts = [out / f"{command[0]}-part{i}.json" for i in range(args.jobs)]
+        run_together([[command[0], *ids, *options, "--json", str(part)]
+                      for ids, part in zip(claim_groups(serial_tasks, args.jobs), parts)])
+        together = sum(sum(s for _, s in durations(Path(f"{p}.journal.jsonl")).values()) for p in parts)
+        inflation = together / sum(s for _, s in serial_tasks.values())
+        ceiling = args.jobs / inflation
         serial, parallel = docs.values()
         same = serial == parallel if command[0] == "check" else \
             without_seconds(json.loads(serial)) == without_seconds(json.loads(parallel))
-        g = grain(durations(out / f"{command[0]}-serial.json.journal.jsonl"))
-        g["work_parallel"] = sum(s for _, s in durations(out / f"{command[0]}-jobs{args.jobs}.json.journal.jsonl").values())
+        g = grain(serial_tasks)
+        g["work_parts"], g["work_jobs"] = together, sum(s for _, s in durations(Path(f"{path}.journal.jsonl")).values())
         (t1, tn) = times.values()
         rows.append((label, t1, tn, t1 / tn, ceiling, same, g))
         report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "ceiling": ceiling, "same_json": same,
                                  "grain": g}
     print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
           f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
-    print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8}  same JSON")
+    print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8} "
+          f"{'of it':>6}  same JSON")
     for label, t1, tn, speedup, ceiling, same, _ in rows:
-        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x  {'yes' if same else 'NO'}"
+        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x {speedup / ceiling:>6.0%}  "
+              f"{'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
-    print("\ngrain, from the serial runs' task durations (seconds):")
-    print(f"{'command':<28} {'tasks':>6} {'work':>8} {'on jobs':>8} {'critical':>9}  " +
+    print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} workers; "
+          f"grain, from the serial runs' task durations (seconds):")
+    print(f"{'command':<28} {'tasks':>6} {'work':>8} {'parts':>8} {'workers':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
     for label, *_, g in rows:
         cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
-        print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parallel']:>8.1f} {g['critical_path']:>9.1f}  {cells}   "
+        print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parts']:>8.1f} {g['work_jobs']:>8.1f} "
+              f"{g['critical_path']:>9.1f}  {cells}   "
               f"{g['critical_task']}")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")

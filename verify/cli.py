@@ -194,7 +194,8 @@ def _parser() -> argparse.ArgumentParser:
                             "in this process); on a machine with C cores, N = C is the usual choice")
         g.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the tasks on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; start "
-                            "it with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`); the "
+                            "it with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1 --preload "
+                            "boundlab.verify.parallel`); the "
                             "workers need the same boundlab, the --file modules are sent to them")
         g.add_argument("--journal", metavar="F", help="write the journal to F instead")
         g.add_argument("--resume", action="store_true",

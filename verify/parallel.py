@@ -19,6 +19,7 @@ journal is started afresh, after its durations are read: tasks start longest fir
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import hashlib
 import json
@@ -88,7 +89,7 @@ def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = 
 
 
 # ---- running one task: the same code here and on a worker ---------------------------------------------------------
-_STATE: dict = {"files": None, "registry": None, "measured": None}
+_STATE: dict = {"files": None, "registry": None, "measured": None, "mutants": {}}
 
 
 def _registry(s: Setup):
@@ -106,8 +107,18 @@ def _registry(s: Setup):
                 here.parent.mkdir(parents=True, exist_ok=True)
                 here.write_text(text)
             paths.append(str(here))
-        _STATE["registry"], _STATE["files"] = Registry.catalogue(paths), key
+        _STATE["registry"], _STATE["files"], _STATE["mutants"] = Registry.catalogue(paths), key, {}
     return _STATE["registry"]
+
+
+def _mutants(claim) -> list:
+    """The claim's mutants, generated once per process (a claim of 50 mutants takes 0.1 s to mutate: once per
+    mutant task, that was a tenth of a paper's mutation work)."""
+    if claim.id not in _STATE["mutants"]:
+        from .mutate import claim_mutants
+
+        _STATE["mutants"][claim.id] = claim_mutants(claim)
+    return _STATE["mutants"][claim.id]
 
 
 def _measurements(owner) -> bool:
@@ -150,18 +161,18 @@ def execute(task: Task, s: Setup, registry):
 
         (entry,), _ = run([claim], (), registry, s.seed, s.quick, None, s.seconds)
         return dataclasses.replace(entry, claim=None)
-    from .mutate import claim_mutants, judge_mutant, original_report
+    from .mutate import judge_mutant, original_report
 
     if task.kind == "original":
         _measurements(None)
         _measurements((claim.id, s.seed))
         report = original_report(claim, s.seed, s.quick)
-        return report, ([] if report.skipped else [(m.operator, m.where, m.description) for m in claim_mutants(claim)])
+        return report, ([] if report.skipped else [(m.operator, m.where, m.description) for m in _mutants(claim)])
     if task.kind != "mutant":
         raise EngineError(f"unknown task kind {task.kind!r}")
     if not _measurements((claim.id, s.seed)) and claim.kind == "empirical":
         check(claim, seed=s.seed, quick=s.quick)  # the original ran elsewhere: measure its instances here
-    m = claim_mutants(claim)[task.index]
+    m = copy.copy(_mutants(claim)[task.index])
     if m.description != task.note:
         raise EngineError(f"{task.name}: the worker's mutant is {m.description!r}, not {task.note!r}: the workers "
                           f"run another version of boundlab or of the claim")
@@ -225,13 +236,17 @@ def dask_setup(worker) -> None:
 
 
 def _spawn(threads: int) -> subprocess.Popen:
-    """A child on `threads` torch threads, in the worker's environment without the malloc trim threshold that
+    return subprocess.Popen([sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()",
+                             str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=_child_environment(threads))
+
+
+def _child_environment(threads: int) -> dict:
+    """The worker's environment for a child on `threads` torch threads, without the malloc trim threshold that
     Dask's nanny sets for its workers (to hand memory back to the system): inherited, it turns every large
     allocation of a simulation into a fresh mmap, measured as 10.6 s of system time in an 11 s caulking claim."""
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    return subprocess.Popen([sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()",
-                             str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            env={**env, "OMP_NUM_THREADS": str(threads)})
+    return {**env, "OMP_NUM_THREADS": str(threads)}
 
 
 def _remote(s: Setup, task: Task):
@@ -268,9 +283,12 @@ def _serve() -> None:
     tasks, results = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what the checks print goes to standard error, not into the results
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the client, which stops the workers, then this
-    import boundlab.verify.check  # noqa: F401 - warm: what every task needs, before the first one arrives
+    try:  # warm: what every task needs, loaded before the first one arrives (a failure is the first task's to report)
+        import boundlab.verify.check  # noqa: F401
 
-    _registry(Setup())
+        _registry(Setup())
+    except Exception:  # noqa: BLE001
+        pass
     while True:
         try:
             s, task = pickle.load(tasks)
@@ -402,6 +420,7 @@ class Engine:
         self.client = self.cluster = None
         self.seconds: dict[Task, float] = {}  # each task's duration (as recorded, for one from the journal)
         self.resumed: set[Task] = set()  # the tasks taken from the journal
+        self.fingerprints: dict = {}  # (is a derivation, id) -> fingerprint
 
     def __enter__(self):
         if self.jobs is None and not self.scheduler:
@@ -457,10 +476,14 @@ class Engine:
         return False
 
     def key(self, task: Task) -> str:
-        subject = (self.registry.derivation(task.id) if task.kind in ("step", "derive")
-                   else self.registry.get(task.id))
+        """The task's journal key; each claim's fingerprint is computed once (printing its formulas takes ms)."""
+        derivation = task.kind in ("step", "derive")
+        if (derivation, task.id) not in self.fingerprints:
+            subject = self.registry.derivation(task.id) if derivation else self.registry.get(task.id)
+            self.fingerprints[derivation, task.id] = fingerprint(subject)
         s = self.setup
-        parts = [FORMAT, task.kind, task.id, task.index, task.note, s.seed, s.quick, s.seconds, fingerprint(subject)]
+        parts = [FORMAT, task.kind, task.id, task.index, task.note, s.seed, s.quick, s.seconds,
+                 self.fingerprints[derivation, task.id]]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
 
     def map(self, tasks) -> list:

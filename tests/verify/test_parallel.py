@@ -71,14 +71,15 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A real local Dask cluster, scheduler and two worker processes of one thread, shared by the tests; its
-    workers pause 1 s in each `pauses` claim, so that a run lasts long enough to be interrupted."""
+    """A real local Dask cluster, scheduler and two worker processes of one thread started with boundlab's preload
+    hook (their children warm), shared by the tests; its workers pause 1 s in each `pauses` claim, so that a run
+    lasts long enough to be interrupted."""
     from distributed import LocalCluster
 
     os.environ["BOUNDLAB_TEST_PAUSE"] = "1"  # the workers' environment, taken when they start
     try:
         local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                             silence_logs=logging.ERROR)
+                             silence_logs=logging.ERROR, preload=["boundlab.verify.parallel"])  # as the README's
     finally:
         del os.environ["BOUNDLAB_TEST_PAUSE"]
     with local:
@@ -146,6 +147,32 @@ def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_results_are_the_ser
         dask = [r.to_json() for r in engine.map(tasks)]
         assert killed and killed[0] not in engine.client.run(os.getpid).values()
     assert dask == serial
+
+
+def test_a_worker_keeps_its_child_for_the_same_files_and_threads_and_replaces_it_for_others():
+    """A warm child (started with the worker) takes any files and keeps them; other files or another torch thread
+    count get a fresh interpreter, and the replaced child is stopped."""
+    pool = parallel._Children()
+    pool.warm(1)
+    started = [pool.idle[0][0]]
+    try:
+        for threads, files, same in ((1, ("a",), True), (1, ("a",), True), (1, ("b",), False), (2, ("b",), False)):
+            child = pool.take(threads, files)
+            assert (child is started[-1]) == same and child.poll() is None
+            started.append(child)
+            pool.give_back(child, threads, files)
+        assert [c.poll() is not None for c in started[2:]] == [True, True, False]  # replaced ones were stopped
+        assert len(pool.idle) == 1
+    finally:
+        for child in started:
+            child.kill()
+            child.wait()
+
+
+def test_a_child_runs_on_the_clients_torch_threads_without_dasks_malloc_trim_threshold(monkeypatch):
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's nanny sets it for its workers
+    env = parallel._child_environment(3)
+    assert env["OMP_NUM_THREADS"] == "3" and "MALLOC_TRIM_THRESHOLD_" not in env and env["PATH"] == os.environ["PATH"]
 
 
 def test_an_unreachable_scheduler_is_reported_within_seconds(capsys):
