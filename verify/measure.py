@@ -159,11 +159,18 @@ def join_stages(parts: list[dict]) -> dict:
 def formula_values(expr: sp.Expr, env: dict, n: int) -> np.ndarray:
     with np.errstate(all="ignore"):
         val = _evaluate(expr, env) if expr.free_symbols else float(expr)
+    if np.iscomplexobj(val):  # a real formula only: an imaginary part is an error, never silently dropped
+        imaginary = np.broadcast_to(np.imag(val) != 0, (n,))
+        if imaginary.any():
+            raise _scenarios().ScenarioError(
+                f"the claim evaluates to a complex value ({int(imaginary.sum())} of {n} instances): a root or "
+                f"logarithm of a negative number, or a fractional power of one, at these parameters")
+        val = np.real(val)
     arr = np.broadcast_to(np.asarray(val, dtype=np.float64), (n,))
     if not np.isfinite(arr).all():
         raise _scenarios().ScenarioError(
-            f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} "
-                            f"instances): a division by zero or an overflow in the formula at these parameters")
+            f"the claim evaluates to a non-finite value ({int((~np.isfinite(arr)).sum())} of {n} instances): a "
+            f"division by zero, an overflow, or a root or logarithm of a negative number at these parameters")
     return arr
 
 

@@ -69,6 +69,23 @@ def test_bad_input_gives_error_naming_claim_and_cause(cid, message):
     assert res.evidence["error"].startswith(f"claim {cid}") and message in res.evidence["error"]
 
 
+def test_a_formula_with_an_imaginary_part_is_an_error_never_its_real_part():
+    """A negative parameter to a fractional power is complex in SymPy: the claim cannot be judged on the real part
+    (a mutant 'exponent 2 -> 3/2' of a claim with a negative scale was once killed on it)."""
+    import numpy as np
+    import sympy as sp
+
+    from boundlab.verify.measure import formula_values
+    from boundlab.verify.scenarios import ScenarioError
+
+    x, a = sp.Symbol("x", real=True), sp.Symbol("alpha", negative=True)
+    with pytest.raises(ScenarioError, match=r"complex value \(2 of 2 instances\)"):
+        formula_values(a ** sp.Rational(3, 2) * x, {x: np.array([1.0, 4.0]), a: -2.0}, 2)
+    with pytest.raises(ScenarioError, match=r"non-finite value \(1 of 2 instances\).*root or logarithm"):
+        formula_values(x ** sp.Rational(3, 2), {x: np.array([-1.0, 4.0])}, 2)
+    assert formula_values(a ** 2 * x, {x: np.array([1.0, 4.0]), a: -2.0}, 2).tolist() == [4.0, 16.0]
+
+
 def test_analytic_claims_are_proved():
     for cid in ("shachaf2021.beta_mean_identity", "shachaf2021.beta_variance_identity",
                 "shachaf2021.isotropic_sample_complexity", "shachaf2021.isotropic_mean_below_source"):
