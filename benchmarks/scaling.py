@@ -50,11 +50,12 @@ def timed(args: list[str]) -> float:
 
 
 def run_together(commands: list[list[str]]) -> None:
-    """boundlab commands started at once; returns when the last ends."""
-    runs = [subprocess.Popen([*BOUNDLAB, *c], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """boundlab commands started at once; returns when the last ends (a usage error stops)."""
+    runs = [subprocess.Popen([*BOUNDLAB, *c], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             for c in commands]
-    for r in runs:
-        r.wait()
+    for c, r in zip(commands, runs):
+        if r.wait() == 2:
+            sys.exit(f"boundlab {' '.join(c)}: {r.stderr.read()}")
 
 
 def claim_of(task: str) -> str:
@@ -73,10 +74,15 @@ def claim_groups(tasks: dict[str, tuple[str, float]], n: int) -> list[list[str]]
     return [ids for _, _, ids in sorted(groups, key=lambda g: g[1])]
 
 
-def durations(journal: Path) -> dict[str, tuple[str, float]]:
-    """Task name -> (kind, seconds) from a journal."""
-    rows = [json.loads(line) for line in journal.read_text().splitlines()]
+def durations(output: Path) -> dict[str, tuple[str, float]]:
+    """Task name -> (kind, seconds) from the journal of the run that wrote `output`."""
+    rows = [json.loads(line) for line in Path(f"{output}.journal.jsonl").read_text().splitlines()]
     return {r["task"]: (r["kind"], r["seconds"]) for r in rows}
+
+
+def work(tasks: dict[str, tuple[str, float]]) -> float:
+    """The sum of the tasks' seconds."""
+    return sum(s for _, s in tasks.values())
 
 
 def without_seconds(doc):
@@ -95,7 +101,7 @@ def list_schedule(tasks: list[float], workers: int) -> float:
 
 def grain(tasks: dict[str, tuple[str, float]]) -> dict:
     """Work, critical path, and makespans for WORKERS; a mutant waits for its claim's original check."""
-    work = sum(s for _, s in tasks.values())
+    total = work(tasks)
     originals = {name.removesuffix(" (original)"): s for name, (kind, s) in tasks.items() if kind == "original"}
     chains = {}
     for name, (kind, s) in tasks.items():
@@ -104,8 +110,8 @@ def grain(tasks: dict[str, tuple[str, float]]) -> dict:
     longest = max(chains, key=chains.get)
     critical = chains[longest]
     flat = [s for _, s in tasks.values()]
-    return {"tasks": len(tasks), "work": work, "critical_path": critical, "critical_task": longest,
-            "workers": {p: {"ideal": max(critical, work / p), "longest_first": max(critical, list_schedule(flat, p))}
+    return {"tasks": len(tasks), "work": total, "critical_path": critical, "critical_task": longest,
+            "workers": {p: {"ideal": max(critical, total / p), "longest_first": max(critical, list_schedule(flat, p))}
                         for p in WORKERS}}
 
 
@@ -122,22 +128,22 @@ def main() -> int:
     before = os.getloadavg()[0]
     for label, (what, options) in runs.items():
         command, times, docs = [*what, *options], {}, {}
+        outputs = {}
         for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
-            path = out / f"{command[0]}-{mode.replace(' ', '')}.json"
-            times[mode] = timed([*command, "--json", str(path), *extra])
-            docs[mode] = path.read_text()
-        serial_tasks = durations(out / f"{command[0]}-serial.json.journal.jsonl")
+            outputs[mode] = out / f"{command[0]}-{mode.replace(' ', '')}.json"
+            times[mode] = timed([*command, "--json", str(outputs[mode]), *extra])
+            docs[mode] = outputs[mode].read_text()
+        serial_tasks = durations(outputs["serial"])
         parts = [out / f"{command[0]}-part{i}.json" for i in range(args.jobs)]
         run_together([[command[0], *ids, *options, "--json", str(part)]
                       for ids, part in zip(claim_groups(serial_tasks, args.jobs), parts)])
-        together = sum(sum(s for _, s in durations(Path(f"{p}.journal.jsonl")).values()) for p in parts)
-        inflation = together / sum(s for _, s in serial_tasks.values())
-        ceiling = args.jobs / inflation
+        together = sum(work(durations(p)) for p in parts)
+        ceiling = args.jobs / (together / work(serial_tasks))  # N / the machine's inflation for this work
         serial, parallel = docs.values()
         same = serial == parallel if command[0] == "check" else \
             without_seconds(json.loads(serial)) == without_seconds(json.loads(parallel))
         g = grain(serial_tasks)
-        g["work_parts"], g["work_jobs"] = together, sum(s for _, s in durations(Path(f"{path}.journal.jsonl")).values())
+        g["work_parts"], g["work_jobs"] = together, work(durations(outputs[f"jobs {args.jobs}"]))
         (t1, tn) = times.values()
         rows.append((label, t1, tn, t1 / tn, ceiling, same, g))
         report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "ceiling": ceiling, "same_json": same,
@@ -150,7 +156,8 @@ def main() -> int:
         print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x {speedup / ceiling:>6.0%}  "
               f"{'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
-    print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} workers; "
+    print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} "
+          f"workers; "
           f"grain, from the serial runs' task durations (seconds):")
     print(f"{'command':<28} {'tasks':>6} {'work':>8} {'parts':>8} {'workers':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")

@@ -90,7 +90,7 @@ def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = 
 
 
 # ---- running one task: the same code here and on a worker ---------------------------------------------------------
-_STATE: dict = {"files": None, "registry": None, "measured": None, "mutants": {}}
+_STATE: dict = {"files": None, "registry": None, "measured": None, "mutants": {}}  # mutants: id -> (claim, list)
 
 
 def _registry(s: Setup):
@@ -108,18 +108,19 @@ def _registry(s: Setup):
                 here.parent.mkdir(parents=True, exist_ok=True)
                 here.write_text(text)
             paths.append(str(here))
-        _STATE["registry"], _STATE["files"], _STATE["mutants"] = Registry.catalogue(paths), key, {}
+        _STATE["registry"], _STATE["files"] = Registry.catalogue(paths), key
     return _STATE["registry"]
 
 
 def _mutants(claim) -> list:
-    """The claim's mutants, generated once per process (a claim of 50 mutants takes 0.1 s to mutate: once per
-    mutant task, that was a tenth of a paper's mutation work)."""
-    if claim.id not in _STATE["mutants"]:
+    """The claim's mutants, generated once per claim object (a claim of 50 mutants takes 0.1 s to mutate: once per
+    mutant task, that was a tenth of a paper's mutation work); a claim redefined under the same id is mutated anew."""
+    known = _STATE["mutants"].get(claim.id)
+    if known is None or known[0] is not claim:
         from .mutate import claim_mutants
 
-        _STATE["mutants"][claim.id] = claim_mutants(claim)
-    return _STATE["mutants"][claim.id]
+        known = _STATE["mutants"][claim.id] = (claim, claim_mutants(claim))
+    return known[1]
 
 
 def _measurements(owner) -> bool:
@@ -435,7 +436,9 @@ class Engine:
         return self
 
     def _connect(self):
-        from distributed import Client
+        import logging
+
+        from distributed import Client, LocalCluster
 
         if self.scheduler:
             try:
@@ -449,7 +452,9 @@ class Engine:
                       file=sys.stderr, flush=True)
                 client.wait_for_workers(1)
         else:
-            self.cluster = _local_cluster(self.jobs)
+            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        preload=[__name__])  # each worker starts its child (`dask_setup`)
             client = Client(self.cluster)
         try:
             versions = set(client.run(_probe).values())
@@ -561,16 +566,6 @@ class Engine:
             submit(self._finish(task, results, follow, key, _loads(blob), seconds,
                                 blob if self.journal is not None else None, False))
         return results
-
-
-def _local_cluster(jobs: int):
-    """`jobs` worker processes of one thread each on this machine, each starting its child (`dask_setup`)."""
-    import logging
-
-    from distributed import LocalCluster
-
-    return LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                        silence_logs=logging.ERROR, preload=[__name__])
 
 
 def _priority(seconds, task: Task, registry) -> int:

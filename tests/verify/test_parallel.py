@@ -169,6 +169,17 @@ def test_a_worker_keeps_its_child_for_the_same_files_and_threads_and_replaces_it
             child.wait()
 
 
+def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
+    """Mutants are generated once per claim object: a notebook or a test that redefines a claim keeps its id but
+    must not get the old claim's mutants."""
+    claim = Registry.catalogue().get("classical.am_gm")
+    again = dataclasses.replace(claim, rhs=f"2*({claim.rhs})")
+    first, second = parallel._mutants(claim), parallel._mutants(again)
+    assert parallel._mutants(claim) is not first  # the other claim object was cached in between
+    assert [m.description for m in first] != [m.description for m in second]
+    assert parallel._mutants(claim) is parallel._mutants(claim)
+
+
 def test_a_child_runs_on_the_clients_torch_threads_without_dasks_malloc_trim_threshold(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's nanny sets it for its workers
     env = parallel._child_environment(3)
