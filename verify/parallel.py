@@ -67,23 +67,30 @@ class Task:
 @dataclass(frozen=True)
 class Setup:
     """What every task of a run shares: the --file modules as (absolute path, sha256, source), the seed, the budget,
-    the CPU seconds of each task, and torch's thread count here (torch's parallel reductions add in an order that
-    depends on it: workers use the same, so that their numbers are this process's to the last digit)."""
+    the CPU seconds of each task, torch's thread count here (torch's parallel reductions add in an order that
+    depends on it: workers use the same, so that their numbers are this process's to the last digit), and the
+    address of the run's fork server (a local cluster's; "" for none)."""
 
     files: tuple = ()
     seed: int = 0
     quick: bool = False
     seconds: float | None = DEFAULT_SECONDS
     threads: int = 1
+    forks: str = ""
+
+
+def file_paths(files=()) -> tuple[str, ...]:
+    """The --file arguments as absolute paths, globs expanded."""
+    from boundlab.theory.registry import expand_files
+
+    return tuple(str(Path(f).resolve()) for f in expand_files(list(files)))
 
 
 def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = DEFAULT_SECONDS) -> Setup:
-    from boundlab.theory.registry import expand_files
-
     sources = []
-    for f in expand_files(list(files)):
-        data = Path(f).read_bytes()
-        sources.append((str(Path(f).resolve()), hashlib.sha256(data).hexdigest(), data.decode()))
+    for path in file_paths(files):
+        data = Path(path).read_bytes()
+        sources.append((path, hashlib.sha256(data).hexdigest(), data.decode()))
     import torch
 
     return Setup(tuple(sources), seed, quick, seconds, torch.get_num_threads())
@@ -196,51 +203,103 @@ class ChildDied(Exception):
     """The child process running a task died (killed, out of memory): the task is retried."""
 
 
+class _Child:
+    """A process that runs this worker's tasks (`_answer`): pickles of (Setup, Task) in, (ok, result) out. Either
+    spawned, a fresh interpreter on standard input and output (`spawned`), or forked by a fork server on this
+    machine, ready at once (`forked`)."""
+
+    def __init__(self, pid: int, writer, reader, process: subprocess.Popen | None = None):
+        self.pid, self.writer, self.reader, self.process = pid, writer, reader, process
+
+    @classmethod
+    def spawned(cls, threads: int) -> "_Child":
+        process = subprocess.Popen([sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()",
+                                    str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   env=_child_environment(threads))
+        return cls(process.pid, process.stdin, process.stdout, process)
+
+    @classmethod
+    def forked(cls, address: str) -> "_Child":
+        import socket
+
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.connect(address)
+        writer, reader = connection.makefile("wb"), connection.makefile("rb")
+        connection.close()  # the files keep the connection open
+        pickle.dump(os.getpid(), writer)  # the child exits when this worker does
+        writer.flush()
+        return cls(pickle.load(reader), writer, reader)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None if self.process is not None else _exists(self.pid)
+
+    def run(self, s: Setup, task: Task):
+        pickle.dump((s, task), self.writer)
+        self.writer.flush()
+        return pickle.load(self.reader)
+
+    def kill(self) -> int | None:
+        """Stop the child; its exit status when it was this process's own."""
+        for f in (self.writer, self.reader):
+            try:
+                f.close()
+            except OSError:
+                pass
+        if self.process is not None:
+            self.process.kill()
+            return self.process.wait()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        return None
+
+
 class _Children:
     """This worker's child processes that run tasks, one per busy worker thread. A child keeps the torch thread
     count it was started with and the --file modules it loaded (None: the catalogue only); it is reused for the
     same, a warm one (`warm`: started with the worker, on one thread, boundlab's default) takes any files, and
-    one that loaded other files is replaced, since their scenarios and statistics may reuse names."""
+    one that loaded other files is replaced, since their scenarios and statistics may reuse names. With a fork
+    server (`forks`, its address), children come from it, with the run's files loaded."""
 
     def __init__(self):
-        self.idle: list[tuple[subprocess.Popen, int, tuple | None]] = []
+        self.idle: list[tuple[_Child, int, tuple | None, str]] = []
         self.lock = threading.Lock()
 
     def warm(self, count: int) -> None:
         with self.lock:
-            self.idle += [(_spawn(1), 1, None) for _ in range(count - len(self.idle))]
+            self.idle += [(_Child.spawned(1), 1, None, "") for _ in range(count - len(self.idle))]
 
-    def take(self, threads: int, files: tuple) -> subprocess.Popen:
+    def take(self, threads: int, files: tuple, forks: str = "") -> _Child:
         with self.lock:
-            alive = [c for c in self.idle if c[0].poll() is None]
-            fits = [i for i, (_, t, f) in enumerate(alive) if t == threads and f in (files, None)]
+            alive = [c for c in self.idle if c[0].alive()]
+            fits = [i for i, (_, t, f, k) in enumerate(alive) if t == threads and f in (files, None) and k == forks]
             pick = min(fits, key=lambda i: alive[i][2] is None) if fits else None  # its own files first
             child = alive.pop(pick)[0] if pick is not None else None
-            if child is None and alive:  # a child of other files or threads: replaced by a fresh interpreter
-                old = alive.pop(0)[0]
-                old.kill()
-                old.wait()
+            if child is None and alive:  # a child of other files or threads: replaced by a fresh one
+                alive.pop(0)[0].kill()
             self.idle = alive
-        return child or _spawn(threads)
+        if child is not None:
+            return child
+        if forks:
+            try:
+                return _Child.forked(forks)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass  # the fork server is gone (its client stopped): a fresh interpreter still runs the task
+        return _Child.spawned(threads)
 
-    def give_back(self, child: subprocess.Popen, threads: int, files: tuple) -> None:
+    def give_back(self, child: _Child, threads: int, files: tuple, forks: str = "") -> None:
         with self.lock:
-            self.idle.append((child, threads, files))
+            self.idle.append((child, threads, files, forks))
 
 
 _CHILDREN = _Children()
 
 
 def dask_setup(worker) -> None:
-    """Dask's preload hook (`dask worker --preload boundlab.verify.parallel`; --jobs adds it): start the children
-    with the worker, so that they import boundlab and load the catalogue while the client prepares the run."""
+    """Dask's preload hook (`dask worker --preload boundlab.verify.parallel`): start the children with the worker,
+    so that they import boundlab and load the catalogue while the client prepares the run."""
     _CHILDREN.warm(worker.state.nthreads)
-
-
-def _spawn(threads: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from boundlab.verify.parallel import _serve; _serve()",
-                             str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            env=_child_environment(threads))
 
 
 def _child_environment(threads: int) -> dict:
@@ -252,45 +311,53 @@ def _child_environment(threads: int) -> dict:
 
 
 def _remote(s: Setup, task: Task):
-    """A Dask task: run `task` in a child process of this worker (see `_serve`)."""
+    """A Dask task: run `task` in a child process of this worker (see `_answer`)."""
     from distributed import get_worker
 
     get_worker().log_event(TOPIC, {"task": task.name})
     files = tuple(sha for _, sha, _ in s.files)
-    child = _CHILDREN.take(s.threads, files)
+    child = _CHILDREN.take(s.threads, files, s.forks)
     try:
-        pickle.dump((s, task), child.stdin)
-        child.stdin.flush()
-        ok, payload = pickle.load(child.stdout)
+        ok, payload = child.run(s, task)
     except (EOFError, OSError, pickle.UnpicklingError):
-        child.kill()
-        raise ChildDied(f"{task.name}: the child process of the worker died (exit status {child.wait()})") from None
-    _CHILDREN.give_back(child, s.threads, files)
+        status = child.kill()
+        raise ChildDied(f"{task.name}: the child process of the worker died" +
+                        (f" (exit status {status})" if status is not None else "")) from None
+    _CHILDREN.give_back(child, s.threads, files, s.forks)
     if not ok:
         raise EngineError(payload)
     return payload
 
 
-def _serve() -> None:
-    """A worker's child: tasks in, results out (pickles on standard input and output), each run in this main
-    thread, so that the CPU-time limit holds as in the serial path. It loads the catalogue before the first task
-    arrives, and exits when its worker does."""
-    parent = int(sys.argv[1])
+def _quiet() -> None:
+    """A child's standard output is the results' channel or the client's table: what the checks print goes to
+    standard error. Ctrl-C stops the client, which stops the workers, then the children."""
+    os.dup2(2, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+
+def _watch(alive) -> None:
+    """Exit this process as soon as `alive()` is false (its worker is gone), even in the middle of a task."""
     def watch():
-        while os.getppid() == parent:
+        while alive():
             time.sleep(0.5)
         os._exit(1)
     threading.Thread(target=watch, daemon=True).start()
-    tasks, results = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # what the checks print goes to standard error, not into the results
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the client, which stops the workers, then this
-    try:  # warm: what every task needs, loaded before the first one arrives (a failure is the first task's to report)
+
+
+def _warm(s: Setup) -> None:
+    """Load what every task needs before the first one arrives (a failure is the first task's to report)."""
+    try:
         import boundlab.verify.check  # noqa: F401
 
-        _registry(Setup())
+        _registry(s)
     except Exception:  # noqa: BLE001
         pass
+
+
+def _answer(tasks, results) -> None:
+    """Tasks in, results out, each run in this process's main thread, so that the CPU-time limit holds as in the
+    serial path; until the worker closes the channel."""
     while True:
         try:
             s, task = pickle.load(tasks)
@@ -298,12 +365,134 @@ def _serve() -> None:
             return
         try:
             registry = _registry(s)
+            import torch
+
+            if torch.get_num_threads() != s.threads:  # a forked child has the fork server's
+                torch.set_num_threads(s.threads)
             start = time.perf_counter()
             out = True, (pickle.dumps(execute(task, s, registry)), time.perf_counter() - start)
         except Exception as exc:  # noqa: BLE001 - a registry that fails to load, a mutant that differs
             out = False, f"{task.name}: {type(exc).__name__}: {exc}"
         pickle.dump(out, results)
         results.flush()
+
+
+def _serve() -> None:
+    """A spawned child (`_Child.spawned`): tasks on standard input, results on standard output; it exits when its
+    worker does."""
+    parent = int(sys.argv[1])
+    _watch(lambda: os.getppid() == parent)
+    tasks, results = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    _quiet()
+    _warm(Setup())
+    _answer(tasks, results)
+
+
+class ForkServer:
+    """A fresh interpreter on this machine that loads boundlab, the catalogue and the run's --file modules once,
+    then forks a child, ready at once, for each worker that connects to its socket (`address`). A local cluster's
+    workers take their children from it: two children cost one interpreter's start (3 s of CPU: torch, SymPy, the
+    catalogue), not two, and the start overlaps the client's own. The server never runs a task, so it forks a
+    process with no thread pools in use. It stops when the client closes it or exits."""
+
+    def __init__(self, paths=(), threads: int = 1):
+        import socket
+        import tempfile
+
+        self.paths, self.threads = tuple(paths), threads
+        self.folder = tempfile.mkdtemp(prefix="boundlab-forks-")
+        self.address = os.path.join(self.folder, "socket")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.address)  # bound before the server starts: a worker's connection waits in the backlog
+        listener.listen(64)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from boundlab.verify.parallel import _fork_server; _fork_server()",
+             str(listener.fileno()), *self.paths], stdin=subprocess.PIPE, pass_fds=[listener.fileno()],
+            env=_child_environment(threads))
+        listener.close()
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(os, "fork") and hasattr(__import__("socket"), "AF_UNIX")
+
+    def close(self) -> None:
+        import shutil
+
+        self.process.stdin.close()  # the server's signal to stop
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_EARLY: list[ForkServer] = []  # started by `start_fork_server`, taken by the engine
+
+
+def start_fork_server(files=()) -> None:
+    """Start the fork server of a local cluster now, so that it loads the catalogue while this process loads its
+    own (the command line calls it first thing for --jobs); the engine takes it. Files that do not resolve are left
+    for the command to report."""
+    if ForkServer.available():
+        try:
+            _EARLY.append(ForkServer(file_paths(files), int(os.environ.get("OMP_NUM_THREADS", "0")) or 1))
+        except Exception:  # noqa: BLE001 - a bad --file: the command reports it
+            pass
+
+
+def fork_server(paths: tuple, threads: int) -> ForkServer:
+    """The early fork server when it has these files and threads (any other is stopped), else a new one."""
+    early = next((f for f in _EARLY if (f.paths, f.threads) == (paths, threads)), None)
+    if early is not None:
+        _EARLY.remove(early)
+    stop_fork_servers()
+    return early or ForkServer(paths, threads)
+
+
+def stop_fork_servers() -> None:
+    """Stop the early fork servers that no engine took."""
+    while _EARLY:
+        _EARLY.pop().close()
+
+
+def _fork_server() -> None:
+    """The fork server's loop (`ForkServer`): accept a worker, fork, and in the child answer that worker's tasks."""
+    import select
+    import socket
+
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    _quiet()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the children are reaped by the system
+    _warm(setup(sys.argv[2:]))
+    control = sys.stdin.buffer
+    while True:
+        ready, _, _ = select.select([listener, control], [], [])
+        if control in ready and not os.read(control.fileno(), 1):
+            os._exit(0)  # the client closed the server, or exited (an interpreter's orderly exit takes 1 s)
+        if listener in ready:
+            connection, _ = listener.accept()
+            if os.fork() == 0:
+                try:
+                    listener.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    tasks, results = connection.makefile("rb"), connection.makefile("wb")
+                    worker = pickle.load(tasks)
+                    pickle.dump(os.getpid(), results)
+                    results.flush()
+                    _watch(lambda: _exists(worker))
+                    _answer(tasks, results)
+                finally:
+                    os._exit(0)  # never back into the server's loop, nor through its exit handlers
+            connection.close()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
 
 
 def _probe() -> str:
@@ -419,7 +608,7 @@ class Engine:
         self.setup, self.registry, self.jobs, self.scheduler = s, registry, jobs, scheduler
         self.journal = Journal(journal, resume) if journal is not None else None
         self.progress = Progress(progress)
-        self.client = self.cluster = None
+        self.client = self.cluster = self.forks = None
         self.seconds: dict[Task, float] = {}  # each task's duration (as recorded, for one from the journal)
         self.resumed: set[Task] = set()  # the tasks taken from the journal
         self.fingerprints: dict = {}  # (is a derivation, id) -> fingerprint
@@ -452,9 +641,18 @@ class Engine:
                       file=sys.stderr, flush=True)
                 client.wait_for_workers(1)
         else:
-            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR,
-                                        preload=[__name__])  # each worker starts its child (`dask_setup`)
+            import dask
+
+            if ForkServer.available():  # the workers' children come from it, else each worker starts its own
+                try:
+                    self.forks = fork_server(tuple(path for path, _, _ in self.setup.files), self.setup.threads)
+                    self.setup = dataclasses.replace(self.setup, forks=self.forks.address)
+                except OSError:  # no socket here (a path too long for one): the workers start their children
+                    pass
+            with dask.config.set({"distributed.worker.profile.enabled": False}):  # the workers' stack sampling
+                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR,
+                                            preload=[] if self.forks else [__name__])
             client = Client(self.cluster)
         try:
             versions = set(client.run(_probe).values())
@@ -477,6 +675,8 @@ class Engine:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+        if self.forks is not None:
+            self.forks.close()
         if self.journal is not None:
             self.journal.close()
         return False

@@ -158,15 +158,53 @@ def test_a_worker_keeps_its_child_for_the_same_files_and_threads_and_replaces_it
     try:
         for threads, files, same in ((1, ("a",), True), (1, ("a",), True), (1, ("b",), False), (2, ("b",), False)):
             child = pool.take(threads, files)
-            assert (child is started[-1]) == same and child.poll() is None
+            assert (child is started[-1]) == same and child.alive()
             started.append(child)
             pool.give_back(child, threads, files)
-        assert [c.poll() is not None for c in started[2:]] == [True, True, False]  # replaced ones were stopped
+        assert [not c.alive() for c in started[2:]] == [True, True, False]  # replaced ones were stopped
         assert len(pool.idle) == 1
     finally:
         for child in started:
             child.kill()
-            child.wait()
+
+
+def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed_workers_child_stops(files):
+    """--jobs: the workers' children are forks of one fork server that loaded the run's files (a scenario of their
+    own included), and give the serial results; a worker killed mid-run has its tasks rerun, and its child, busy
+    with a task, exits instead of running on; the server stops with the engine."""
+    import psutil
+
+    reg = Registry.catalogue(files[1::2])
+    tasks = [Task("check", i) for i in ["classical.am_gm", "mine.spiked_exact", *PAUSES]]
+    with Engine(parallel.setup(files[1::2]), reg, progress=False) as engine:
+        serial = [r.to_json() for r in engine.map(tasks)]
+    os.environ["BOUNDLAB_TEST_PAUSE"] = "1"  # the fork server's environment, taken when it starts
+    try:
+        engine = Engine(parallel.setup(files[1::2]), reg, jobs=2, progress=False).__enter__()
+    finally:
+        del os.environ["BOUNDLAB_TEST_PAUSE"]
+    with engine:
+        server = psutil.Process(engine.forks.process.pid)
+        pids = engine.client.run(os.getpid)
+        killed = []
+
+        def kill_one():  # as soon as both workers run a task
+            while len(server.children()) < 2 or not engine.progress.running:
+                time.sleep(0.02)
+            os.kill(pids[next(iter(pids))], signal.SIGKILL)
+            killed.append(pids[next(iter(pids))])
+        threading.Thread(target=kill_one, daemon=True).start()
+        dask = [r.to_json() for r in engine.map(tasks)]
+        assert killed
+        workers = set(engine.client.run(os.getpid).values())
+        assert killed[0] not in workers
+        deadline = time.perf_counter() + 10
+        while len(server.children()) > len(workers) and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        assert len(server.children()) == len(workers)  # the killed worker's child exited
+        folder = engine.forks.folder
+    assert dask == serial
+    assert not server.is_running() and not os.path.exists(folder)
 
 
 def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
