@@ -2,11 +2,12 @@
 
 A task names its work by ids (`Task`): a claim, a derivation step, a derivation, a claim of a report (its check,
 worst cases and figure), a claim's original check before mutation, or one mutant. `execute` runs a task, and it is
-the same function in every process: in this one (serial, as before), or on a Dask worker, which rebuilds the
-registry from the catalogue and the run's --file modules (sent by content) and runs each task in a child process
-(`_Children`: one per busy worker thread, started with the worker by the preload hook `dask_setup`), whose main
-thread enforces the per-claim CPU-time limit as the serial path does (`boundlab.numerics.limits` needs a main
-thread; Dask runs tasks in threads). Every random draw depends only on
+the same function in every process: in this one (serial, as before), or on a Dask worker, which runs each task in
+a child process (`_Children`: one per busy worker thread) whose main thread enforces the per-claim CPU-time limit
+as the serial path does (`boundlab.numerics.limits` needs a main thread; Dask runs tasks in threads). The child
+holds the registry of the catalogue and the run's --file modules (sent by content). On a local cluster (--jobs) the
+children are forks of one `ForkServer` that loaded all that once, as the client did; on any other cluster each is a
+fresh interpreter, started with its worker by the preload hook `dask_setup`. Every random draw depends only on
 (seed, claim id, point, stage), so results do not depend on where or in which order tasks run; they are returned
 in the input order. A worker that dies has its tasks rerun elsewhere (the scheduler's reassignment, then
 `RETRIES` retries of a task whose child process died).
