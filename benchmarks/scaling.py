@@ -2,8 +2,8 @@
 
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
-this machine; the speedup; whether the JSON is the same (byte for byte for check; for mutate, apart from each
-claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
+this machine; the speedup; the seconds to the first finished task of each (the start: imports, the catalogue, the
+cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
 the critical path (the longest task; for mutate a claim's original check and then its longest mutant, which needs
 it), and for 8, 32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of
 longest-first list scheduling (what the engine does with the durations of a previous journal).
@@ -40,13 +40,19 @@ BOUNDLAB = [sys.executable, "-m", "boundlab.verify.cli"]
 WORKERS = (8, 32, 128)
 
 
-def timed(args: list[str]) -> float:
-    """Wall-clock seconds of one boundlab command (its table and progress are discarded; a usage error stops)."""
-    start = time.perf_counter()
-    run = subprocess.run([*BOUNDLAB, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if run.returncode == 2:
-        sys.exit(f"boundlab {' '.join(args)}: {run.stderr}")
-    return time.perf_counter() - start
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds of one boundlab command, and to its first finished task (its first progress line: the
+    start-up, imports, catalogue and cluster); its table is discarded, a usage error stops."""
+    start, first = time.perf_counter(), None
+    run = subprocess.Popen([*BOUNDLAB, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err = []
+    for line in run.stderr:
+        if first is None and line.startswith("["):
+            first = time.perf_counter() - start
+        err.append(line)
+    if run.wait() == 2:
+        sys.exit(f"boundlab {' '.join(args)}: {''.join(err)}")
+    return time.perf_counter() - start, first or float("nan")
 
 
 def run_together(commands: list[list[str]]) -> None:
@@ -127,11 +133,11 @@ def main() -> int:
     rows, report = [], {"cores": os.cpu_count(), "jobs": args.jobs, "runs": {}}
     before = os.getloadavg()[0]
     for label, (what, options) in runs.items():
-        command, times, docs = [*what, *options], {}, {}
+        command, times, firsts, docs = [*what, *options], {}, {}, {}
         outputs = {}
         for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
             outputs[mode] = out / f"{command[0]}-{mode.replace(' ', '')}.json"
-            times[mode] = timed([*command, "--json", str(outputs[mode]), *extra])
+            times[mode], firsts[mode] = timed([*command, "--json", str(outputs[mode]), *extra])
             docs[mode] = outputs[mode].read_text()
         serial_tasks = durations(outputs["serial"])
         parts = [out / f"{command[0]}-part{i}.json" for i in range(args.jobs)]
@@ -145,23 +151,23 @@ def main() -> int:
         g = grain(serial_tasks)
         g["work_parts"], g["work_jobs"] = together, work(durations(outputs[f"jobs {args.jobs}"]))
         (t1, tn) = times.values()
-        rows.append((label, t1, tn, t1 / tn, ceiling, same, g))
-        report["runs"][label] = {"seconds": times, "speedup": t1 / tn, "ceiling": ceiling, "same_json": same,
-                                 "grain": g}
+        rows.append((label, t1, tn, t1 / tn, ceiling, same, g, tuple(firsts.values())))
+        report["runs"][label] = {"seconds": times, "first_result": firsts, "speedup": t1 / tn, "ceiling": ceiling,
+                                 "same_json": same, "grain": g}
     print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
           f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
     print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8} "
-          f"{'of it':>6}  same JSON")
-    for label, t1, tn, speedup, ceiling, same, _ in rows:
+          f"{'of it':>6}  {'first result':>12}  same JSON")
+    for label, t1, tn, speedup, ceiling, same, _, (f1, fn) in rows:
         print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x {speedup / ceiling:>6.0%}  "
-              f"{'yes' if same else 'NO'}"
+              f"{f1:>5.1f} / {fn:<4.1f}  {'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
     print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} "
           f"workers; "
           f"grain, from the serial runs' task durations (seconds):")
     print(f"{'command':<28} {'tasks':>6} {'work':>8} {'parts':>8} {'workers':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
-    for label, *_, g in rows:
+    for label, *_, g, _ in rows:
         cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
         print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parts']:>8.1f} {g['work_jobs']:>8.1f} "
               f"{g['critical_path']:>9.1f}  {cells}   "

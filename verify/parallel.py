@@ -27,9 +27,13 @@ import hashlib
 import json
 import os
 import pickle
+import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -221,8 +225,6 @@ class _Child:
 
     @classmethod
     def forked(cls, address: str) -> "_Child":
-        import socket
-
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.connect(address)
         writer, reader = connection.makefile("wb"), connection.makefile("rb")
@@ -397,9 +399,6 @@ class ForkServer:
     process with no thread pools in use. It stops when the client closes it or exits."""
 
     def __init__(self, paths=(), threads: int = 1):
-        import socket
-        import tempfile
-
         self.paths, self.threads = tuple(paths), threads
         self.folder = tempfile.mkdtemp(prefix="boundlab-forks-")
         self.address = os.path.join(self.folder, "socket")
@@ -414,11 +413,9 @@ class ForkServer:
 
     @staticmethod
     def available() -> bool:
-        return hasattr(os, "fork") and hasattr(__import__("socket"), "AF_UNIX")
+        return hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
 
     def close(self) -> None:
-        import shutil
-
         self.process.stdin.close()  # the server's signal to stop
         try:
             self.process.wait(timeout=5)
@@ -459,13 +456,13 @@ def stop_fork_servers() -> None:
 
 def _fork_server() -> None:
     """The fork server's loop (`ForkServer`): accept a worker, fork, and in the child answer that worker's tasks."""
-    import select
-    import socket
-
     listener = socket.socket(fileno=int(sys.argv[1]))
     _quiet()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the children are reaped by the system
-    _warm(setup(sys.argv[2:]))
+    try:
+        _warm(setup(sys.argv[2:]))
+    except Exception:  # noqa: BLE001 - a file gone since: each task loads the run's files itself
+        _warm(Setup())
     control = sys.stdin.buffer
     while True:
         ready, _, _ = select.select([listener, control], [], [])
