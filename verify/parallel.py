@@ -396,7 +396,7 @@ class ForkServer:
     then forks a child, ready at once, for each worker that connects to its socket (`address`). A local cluster's
     workers take their children from it: two children cost one interpreter's start (3 s of CPU: torch, SymPy, the
     catalogue), not two, and the start overlaps the client's own. The server never runs a task, so it forks a
-    process with no thread pools in use. It stops when the client closes it or exits."""
+    process with no thread pools in use. It stops when the client closes it, or exits (its standard input ends)."""
 
     def __init__(self, paths=(), threads: int = 1):
         self.paths, self.threads = tuple(paths), threads
@@ -416,12 +416,11 @@ class ForkServer:
         return hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
 
     def close(self) -> None:
-        self.process.stdin.close()  # the server's signal to stop
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        """Stop the server at once, loaded or not (a command that stops on a usage error does not wait for it); its
+        children run on until their workers exit."""
+        self.process.kill()
+        self.process.wait()
+        self.process.stdin.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

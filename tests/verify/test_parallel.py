@@ -207,6 +207,23 @@ def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed
     assert not server.is_running() and not os.path.exists(folder)
 
 
+def test_a_usage_error_with_jobs_stops_the_early_fork_server_at_once(capsys, monkeypatch):
+    """--jobs starts the fork server while the arguments are still being read; a command that stops on an error
+    never takes it, and does not wait for it to load: it is stopped, with its socket's folder."""
+    import psutil
+
+    started, real = [], parallel.ForkServer.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        started.append(self)
+    monkeypatch.setattr(parallel.ForkServer, "__init__", spy)
+    assert main(["check", "nope.claim", "--jobs", "2"]) == 2
+    assert "unknown claim id 'nope.claim'" in capsys.readouterr().err
+    assert len(started) == 1 and started[0].process.poll() is not None and not os.path.exists(started[0].folder)
+    assert parallel._EARLY == [] and not [c for c in psutil.Process().children() if c.pid == started[0].process.pid]
+
+
 def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
     """Mutants are generated once per claim object: a notebook or a test that redefines a claim keeps its id but
     must not get the old claim's mutants."""
