@@ -3,10 +3,11 @@
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
 this machine; the speedup; the seconds to the first finished task of each (the start: imports, the catalogue, the
-cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`). Then, from the task durations of the serial runs (their journals), the grain: the total work,
-the critical path (the longest task; for mutate a claim's original check and then its longest mutant, which needs
-it), and for 8, 32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of
-longest-first list scheduling (what the engine does with the durations of a previous journal).
+cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`).
+Then, from the task durations of the serial runs (their journals), the grain: the total work, the critical path
+(the longest task; for mutate a claim's original check and then its longest mutant, which needs it), and for 8,
+32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of longest-first list
+scheduling (what the engine does with the durations of a previous journal).
 
 The ceiling: the same claims split into N groups of about equal serial seconds, each group one serial boundlab
 process, the N started at once. Two processes on two cores do not each run at one process's speed (shared caches
@@ -133,8 +134,7 @@ def main() -> int:
     rows, report = [], {"cores": os.cpu_count(), "jobs": args.jobs, "runs": {}}
     before = os.getloadavg()[0]
     for label, (what, options) in runs.items():
-        command, times, firsts, docs = [*what, *options], {}, {}, {}
-        outputs = {}
+        command, times, firsts, docs, outputs = [*what, *options], {}, {}, {}, {}
         for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
             outputs[mode] = out / f"{command[0]}-{mode.replace(' ', '')}.json"
             times[mode], firsts[mode] = timed([*command, "--json", str(outputs[mode]), *extra])
@@ -163,15 +163,13 @@ def main() -> int:
               f"{f1:>5.1f} / {fn:<4.1f}  {'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
     print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} "
-          f"workers; "
-          f"grain, from the serial runs' task durations (seconds):")
+          f"workers; grain, from the serial runs' task durations (seconds):")
     print(f"{'command':<28} {'tasks':>6} {'work':>8} {'parts':>8} {'workers':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
     for label, *_, g, _ in rows:
         cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
         print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parts']:>8.1f} {g['work_jobs']:>8.1f} "
-              f"{g['critical_path']:>9.1f}  {cells}   "
-              f"{g['critical_task']}")
+              f"{g['critical_path']:>9.1f}  {cells}   {g['critical_task']}")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return 0 if all(r[5] for r in rows) else 1

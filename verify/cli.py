@@ -195,8 +195,8 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the tasks on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; start "
                             "it with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1 --preload "
-                            "boundlab.verify.parallel`); the "
-                            "workers need the same boundlab, the --file modules are sent to them")
+                            "boundlab.verify.parallel`); the workers need the same boundlab, the --file modules are "
+                            "sent to them")
         g.add_argument("--journal", metavar="F", help="write the journal to F instead")
         g.add_argument("--resume", action="store_true",
                        help="continue from the journal: tasks it holds are not run again (a claim whose definition "

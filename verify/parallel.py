@@ -234,7 +234,7 @@ class _Child:
         return cls(pickle.load(reader), writer, reader)
 
     def alive(self) -> bool:
-        return self.process.poll() is None if self.process is not None else _exists(self.pid)
+        return self.process.poll() is None if self.process is not None else _signal(self.pid, 0)
 
     def run(self, s: Setup, task: Task):
         pickle.dump((s, task), self.writer)
@@ -251,10 +251,7 @@ class _Child:
         if self.process is not None:
             self.process.kill()
             return self.process.wait()
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
+        _signal(self.pid, signal.SIGKILL)
         return None
 
 
@@ -472,21 +469,27 @@ def _fork_server() -> None:
             if os.fork() == 0:
                 try:
                     listener.close()
-                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    tasks, results = connection.makefile("rb"), connection.makefile("wb")
-                    worker = pickle.load(tasks)
-                    pickle.dump(os.getpid(), results)
-                    results.flush()
-                    _watch(lambda: _exists(worker))
-                    _answer(tasks, results)
+                    _forked(connection)
                 finally:
                     os._exit(0)  # never back into the server's loop, nor through its exit handlers
             connection.close()
 
 
-def _exists(pid: int) -> bool:
+def _forked(connection) -> None:
+    """A fork server's child: tell the worker this pid, then answer its tasks; exit when the worker does."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    tasks, results = connection.makefile("rb"), connection.makefile("wb")
+    worker = pickle.load(tasks)
+    pickle.dump(os.getpid(), results)
+    results.flush()
+    _watch(lambda: _signal(worker, 0))
+    _answer(tasks, results)
+
+
+def _signal(pid: int, number: int) -> bool:
+    """Send signal `number` to `pid` (0: none, a test that it exists); False when there is no such process."""
     try:
-        os.kill(pid, 0)
+        os.kill(pid, number)
         return True
     except OSError:
         return False
