@@ -940,10 +940,10 @@ def _torch_threads() -> None:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     _torch_threads()
-    if getattr(args, "jobs", None) and not args.scheduler:  # its fork server loads the catalogue while we do
+    if getattr(args, "jobs", None) and not args.scheduler:  # the local cluster starts while we load boundlab
         from boundlab.verify import parallel
 
-        parallel.start_fork_server(getattr(args, "file", None) or [])
+        parallel.start_local_cluster(args.jobs)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return {"list": cmd_list, "scenarios": cmd_scenarios, "statistics": cmd_statistics, "show": cmd_show, "latex": cmd_latex, "check": cmd_check,
@@ -959,9 +959,9 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     finally:
-        from boundlab.verify.parallel import stop_fork_servers
+        from boundlab.verify.parallel import stop_local_clusters
 
-        stop_fork_servers()  # one the command did not take (it stopped on an error first)
+        stop_local_clusters()  # one the command did not take (it stopped on an error first)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ worst cases and figure), a claim's original check before mutation, or one mutant
 the same function in every process: in this one (serial, as before), or on a Dask worker, which runs each task in
 a child process (`_Children`: one per busy worker thread) whose main thread enforces the per-claim CPU-time limit
 as the serial path does (`boundlab.numerics.limits` needs a main thread; Dask runs tasks in threads). The child
-holds the registry of the catalogue and the run's --file modules (sent by content). On a local cluster (--jobs) the
-children are forks of one `ForkServer` that loaded all that once, as the client did; on any other cluster each is a
-fresh interpreter, started with its worker by the preload hook `dask_setup`. Every random draw depends only on
+holds the registry of the catalogue and the run's --file modules (sent by content). A local cluster (--jobs) runs
+in a process of its own (`ClusterProcess`), started while the command loads boundlab, and its workers' children are
+forks of one `ForkServer`, itself a fork of the command once loaded; on any other cluster each child is a fresh
+interpreter, started with its worker by the preload hook `dask_setup`. Every random draw depends only on
 (seed, claim id, point, stage), so results do not depend on where or in which order tasks run; they are returned
 in the input order. A worker that dies has its tasks rerun elsewhere (the scheduler's reassignment, then
 `RETRIES` retries of a task whose child process died).
@@ -389,101 +390,213 @@ def _serve() -> None:
 
 
 class ForkServer:
-    """A fresh interpreter on this machine that loads boundlab, the catalogue and the run's --file modules once,
-    then forks a child, ready at once, for each worker that connects to its socket (`address`). A local cluster's
-    workers take their children from it: two children cost one interpreter's start (3 s of CPU: torch, SymPy, the
-    catalogue), not two, and the start overlaps the client's own. The server never runs a task, so it forks a
-    process with no thread pools in use. It stops when the client closes it, or exits (its standard input ends)."""
+    """A process on this machine that holds boundlab, the catalogue and the run's --file modules loaded, and forks
+    a child, ready at once, for each worker that connects to its socket (`address`): a local cluster's workers take
+    their children from it, so that no child loads boundlab again (3 s of CPU: torch, SymPy, the catalogue). When
+    this process runs a single thread (the command line, before it connects to its cluster) the server is a fork of
+    it, with the engine's registry; else a fresh interpreter that loads the files. The server never runs a task, so
+    it forks a process with no thread pools in use. It stops when closed, or when this process exits."""
 
-    def __init__(self, paths=(), threads: int = 1):
-        self.paths, self.threads = tuple(paths), threads
+    def __init__(self, s: Setup, registry):
         self.folder = tempfile.mkdtemp(prefix="boundlab-forks-")
         self.address = os.path.join(self.folder, "socket")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(self.address)  # bound before the server starts: a worker's connection waits in the backlog
-        listener.listen(64)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from boundlab.verify.parallel import _fork_server; _fork_server()",
-             str(listener.fileno()), *self.paths], stdin=subprocess.PIPE, pass_fds=[listener.fileno()],
-            env=_child_environment(threads))
-        listener.close()
+        try:
+            listener.bind(self.address)  # before the server runs: a worker's connection waits in the backlog
+            listener.listen(64)
+            if _single_threaded():
+                read, self.control = os.pipe()  # the server exits when this end closes
+                for stream in (sys.stdout, sys.stderr):
+                    stream.flush()
+                self.pid, self.process = os.fork(), None
+                if self.pid == 0:
+                    try:
+                        os.close(self.control)
+                        _STATE.update(files=tuple(sha for _, sha, _ in s.files), registry=registry)
+                        _serve_forks(listener, read)
+                    finally:
+                        os._exit(0)  # never back into the caller, nor through its exit handlers
+                os.close(read)
+            else:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", "from boundlab.verify.parallel import _fork_server; _fork_server()",
+                     str(listener.fileno()), *(path for path, _, _ in s.files)], stdin=subprocess.PIPE,
+                    pass_fds=[listener.fileno()], env=_child_environment(s.threads))
+                self.pid, self.control = self.process.pid, self.process.stdin.fileno()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        finally:
+            listener.close()
 
     @staticmethod
     def available() -> bool:
         return hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
 
     def close(self) -> None:
-        """Stop the server at once, loaded or not (a command that stops on a usage error does not wait for it); its
-        children run on until their workers exit."""
-        self.process.kill()
-        self.process.wait()
-        self.process.stdin.close()
+        """Stop the server and the children it forked, mid-task or not: a stopped run's workers then close at once.
+        A spawned server still loading has none, and is killed."""
+        if self.process is not None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        else:
+            os.close(self.control)
+            os.waitpid(self.pid, 0)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_EARLY: list[ForkServer] = []  # started by `start_fork_server`, taken by the engine
-
-
-def start_fork_server(files=()) -> None:
-    """Start the fork server of a local cluster now, so that it loads the catalogue while this process loads its
-    own (the command line calls it first thing for --jobs); the engine takes it. Files that do not resolve are left
-    for the command to report."""
-    if ForkServer.available():
-        try:
-            _EARLY.append(ForkServer(file_paths(files), int(os.environ.get("OMP_NUM_THREADS", "0")) or 1))
-        except Exception:  # noqa: BLE001 - a bad --file: the command reports it
-            pass
-
-
-def fork_server(paths: tuple, threads: int) -> ForkServer:
-    """The early fork server when it has these files and threads (any other is stopped), else a new one."""
-    early = next((f for f in _EARLY if (f.paths, f.threads) == (paths, threads)), None)
-    if early is not None:
-        _EARLY.remove(early)
-    stop_fork_servers()
-    return early or ForkServer(paths, threads)
-
-
-def stop_fork_servers() -> None:
-    """Stop the early fork servers that no engine took."""
-    while _EARLY:
-        _EARLY.pop().close()
+def _single_threaded() -> bool:
+    """True when this process runs one thread, native ones included (Linux tells), so that a fork of it is safe."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def _fork_server() -> None:
-    """The fork server's loop (`ForkServer`): accept a worker, fork, and in the child answer that worker's tasks."""
+    """A spawned fork server (`ForkServer`): load the run's files, then serve."""
     listener = socket.socket(fileno=int(sys.argv[1]))
-    _quiet()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the children are reaped by the system
     try:
         _warm(setup(sys.argv[2:]))
     except Exception:  # noqa: BLE001 - a file gone since: each task loads the run's files itself
         _warm(Setup())
-    control = sys.stdin.buffer
+    _serve_forks(listener, sys.stdin.fileno())
+
+
+def _serve_forks(listener, control: int) -> None:
+    """The fork server's loop: accept a worker, fork, and in the child answer that worker's tasks. When the `control`
+    pipe ends (the client closed the server, or exited), stop the children and exit."""
+    _quiet()
+    children: set[int] = set()  # reaped here, so that a pid stays theirs until then
     while True:
-        ready, _, _ = select.select([listener, control], [], [])
-        if control in ready and not os.read(control.fileno(), 1):
-            os._exit(0)  # the client closed the server, or exited (an interpreter's orderly exit takes 1 s)
+        ready, _, _ = select.select([listener, control], [], [], 1.0)
+        while children and (done := os.waitpid(-1, os.WNOHANG)[0]):
+            children.discard(done)
+        if control in ready and not os.read(control, 1):
+            for pid in children:
+                _signal(pid, signal.SIGKILL)
+            os._exit(0)
         if listener in ready:
             connection, _ = listener.accept()
-            if os.fork() == 0:
+            pid = os.fork()
+            if pid == 0:
                 try:
                     listener.close()
+                    os.close(control)
                     _forked(connection)
                 finally:
                     os._exit(0)  # never back into the server's loop, nor through its exit handlers
+            children.add(pid)
             connection.close()
 
 
 def _forked(connection) -> None:
     """A fork server's child: tell the worker this pid, then answer its tasks; exit when the worker does."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     tasks, results = connection.makefile("rb"), connection.makefile("wb")
     worker = pickle.load(tasks)
     pickle.dump(os.getpid(), results)
     results.flush()
     _watch(lambda: _signal(worker, 0))
     _answer(tasks, results)
+
+
+# ---- the local cluster ------------------------------------------------------------------------------------------
+QUIET = {"distributed.worker.profile.enabled": False,  # the workers' stack sampling, 0.3 s of CPU each
+         "distributed.admin.tick.interval": "1s",  # a check that the event loop is not blocked: 50 wake-ups a second
+         "distributed.admin.system-monitor.interval": "5s"}  # CPU and memory readings for the dashboard
+"""Dask settings of a local cluster: a worker only hands tasks to its child process, so it needs no profiling and
+no frequent monitoring, and each wake-up takes a core from the tasks (measured: 2.6 s of CPU less in a 70 s run)."""
+
+
+class ClusterProcess:
+    """A local Dask cluster, its scheduler and `jobs` worker processes (one thread each), in a process of its own
+    (`_local_cluster`): the command line starts it first thing, so that it starts while this process loads
+    boundlab, and this process stays single-threaded until it has forked its `ForkServer`. The workers run without
+    a memory limit (their children, which do the work, are not theirs to watch). It closes when closed, or when
+    this process exits."""
+
+    def __init__(self, jobs: int):
+        self.jobs, self._address = jobs, None
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from boundlab.verify.parallel import _local_cluster; _local_cluster()",
+             str(jobs)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    @property
+    def address(self) -> str:
+        """The scheduler's address, once the cluster is up."""
+        if self._address is None:
+            line = self.process.stdout.readline().strip()
+            if not line.startswith("tcp://"):
+                raise EngineError(f"the local Dask cluster of --jobs {self.jobs} did not start (exit status "
+                                  f"{self.process.wait()}); its error is above")
+            self._address = line
+        return self._address
+
+    def close(self) -> None:
+        """Close the cluster, its workers' scratch folders removed; one still starting is stopped at once (a command
+        that stops on a usage error does not wait for it)."""
+        try:
+            self.process.stdin.write("close\n")  # a line, not the end of the pipe: a fork of this process holds it
+            self.process.stdin.close()
+        except OSError:  # it has exited
+            pass
+        if self._address is not None:
+            try:
+                self.process.wait(timeout=10)
+                return
+            except subprocess.TimeoutExpired:
+                pass
+        self.process.kill()
+        self.process.wait()
+
+
+def _local_cluster() -> None:
+    """The local cluster's process (`ClusterProcess`): start it, print the scheduler's address, and close it when a
+    line or the end comes on standard input, or the client is gone. Ctrl-C is the client's: it closes the cluster."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the workers
+    parent = os.getppid()
+    import logging
+
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(QUIET):
+        cluster = LocalCluster(n_workers=int(sys.argv[1]), threads_per_worker=1, processes=True,
+                               dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR,
+                               preload=[] if ForkServer.available() else [__name__])  # a child warm with its worker
+    print(cluster.scheduler_address, flush=True)
+    while os.getppid() == parent and not select.select([sys.stdin], [], [], 0.5)[0]:
+        pass
+    cluster.close()
+    os._exit(0)
+
+
+_EARLY: list[ClusterProcess] = []  # started by `start_local_cluster`, taken by the engine
+
+
+def start_local_cluster(jobs: int) -> None:
+    """Start the local cluster of --jobs now, so that it starts while this process loads boundlab (the command
+    line calls it first thing); the engine takes it."""
+    _EARLY.append(ClusterProcess(jobs))
+
+
+def local_cluster(jobs: int) -> ClusterProcess:
+    """The early local cluster when it has `jobs` workers (any other is stopped), else a new one."""
+    early = next((c for c in _EARLY if c.jobs == jobs), None)
+    if early is not None:
+        _EARLY.remove(early)
+    stop_local_clusters()
+    return early or ClusterProcess(jobs)
+
+
+def stop_local_clusters() -> None:
+    """Stop the early local clusters that no engine took."""
+    while _EARLY:
+        _EARLY.pop().close()
 
 
 def _signal(pid: int, number: int) -> bool:
@@ -625,9 +738,7 @@ class Engine:
         return self
 
     def _connect(self):
-        import logging
-
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if self.scheduler:
             try:
@@ -641,19 +752,14 @@ class Engine:
                       file=sys.stderr, flush=True)
                 client.wait_for_workers(1)
         else:
-            import dask
-
+            self.cluster = local_cluster(self.jobs)
             if ForkServer.available():  # the workers' children come from it, else each worker starts its own
                 try:
-                    self.forks = fork_server(tuple(path for path, _, _ in self.setup.files), self.setup.threads)
+                    self.forks = ForkServer(self.setup, self.registry)
                     self.setup = dataclasses.replace(self.setup, forks=self.forks.address)
                 except OSError:  # no socket here (a path too long for one): the workers start their children
                     pass
-            with dask.config.set({"distributed.worker.profile.enabled": False}):  # the workers' stack sampling
-                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR,
-                                            preload=[] if self.forks else [__name__])
-            client = Client(self.cluster)
+            client = Client(self.cluster.address)
         try:
             versions = set(client.run(_probe).values())
         except Exception as exc:  # noqa: BLE001 - a worker without boundlab cannot unpickle the probe
@@ -673,10 +779,10 @@ class Engine:
                   f"same command with --resume continues", file=sys.stderr, flush=True)
         if self.client is not None:
             self.client.close()
+        if self.forks is not None:  # first: its children stop, so that busy workers close at once
+            self.forks.close()
         if self.cluster is not None:
             self.cluster.close()
-        if self.forks is not None:
-            self.forks.close()
         if self.journal is not None:
             self.journal.close()
         return False

@@ -168,11 +168,15 @@ def test_a_worker_keeps_its_child_for_the_same_files_and_threads_and_replaces_it
             child.kill()
 
 
-def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed_workers_child_stops(files):
-    """--jobs: the workers' children are forks of one fork server that loaded the run's files (a scenario of their
-    own included), and give the serial results; a worker killed mid-run has its tasks rerun, and its child, busy
-    with a task, exits instead of running on; the server stops with the engine."""
+def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed_workers_child_stops(files,
+                                                                                                     monkeypatch):
+    """--jobs from Python, in a process with threads (a notebook's): the workers' children are forks of one fork
+    server, a fresh interpreter that loaded the run's files (a scenario of their own included), and give the serial
+    results; a worker killed mid-run has its tasks rerun, and its child, busy with a task, exits instead of running
+    on; the server stops with the engine. (The command line's own fork: the test after the next.)"""
     import psutil
+
+    monkeypatch.setattr(parallel, "_single_threaded", lambda: False)
 
     reg = Registry.catalogue(files[1::2])
     tasks = [Task("check", i) for i in ["classical.am_gm", "mine.spiked_exact", *PAUSES]]
@@ -184,7 +188,8 @@ def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed
     finally:
         del os.environ["BOUNDLAB_TEST_PAUSE"]
     with engine:
-        server = psutil.Process(engine.forks.process.pid)
+        server = psutil.Process(engine.forks.pid)
+        assert "_fork_server" in " ".join(server.cmdline())  # a fresh interpreter
         pids = engine.client.run(os.getpid)
         killed = []
 
@@ -207,21 +212,60 @@ def test_a_local_cluster_forks_its_workers_children_from_one_server_and_a_killed
     assert not server.is_running() and not os.path.exists(folder)
 
 
-def test_a_usage_error_with_jobs_stops_the_early_fork_server_at_once(capsys, monkeypatch):
-    """--jobs starts the fork server while the arguments are still being read; a command that stops on an error
-    never takes it, and does not wait for it to load: it is stopped, with its socket's folder."""
+def test_a_usage_error_with_jobs_stops_the_early_local_cluster_at_once(capsys, monkeypatch):
+    """--jobs starts the local cluster while the arguments are still being read; a command that stops on an error
+    never takes it, and does not wait for it to start: it is stopped."""
     import psutil
 
-    started, real = [], parallel.ForkServer.__init__
+    started, real = [], parallel.ClusterProcess.__init__
 
     def spy(self, *args, **kwargs):
         real(self, *args, **kwargs)
         started.append(self)
-    monkeypatch.setattr(parallel.ForkServer, "__init__", spy)
+    monkeypatch.setattr(parallel.ClusterProcess, "__init__", spy)
+    start = time.perf_counter()
     assert main(["check", "nope.claim", "--jobs", "2"]) == 2
+    assert time.perf_counter() - start < 10
     assert "unknown claim id 'nope.claim'" in capsys.readouterr().err
-    assert len(started) == 1 and started[0].process.poll() is not None and not os.path.exists(started[0].folder)
-    assert parallel._EARLY == [] and not [c for c in psutil.Process().children() if c.pid == started[0].process.pid]
+    assert len(started) == 1 and started[0].process.poll() is not None
+    assert parallel._EARLY == [] and started[0].process.pid not in [c.pid for c in psutil.Process().children()]
+
+
+def test_with_jobs_the_command_forks_its_workers_children_from_itself_and_ctrl_c_stops_every_process(files,
+                                                                                                     tmp_path):
+    """`boundlab check --jobs 2` as a user runs it: the local cluster (scheduler, workers) runs in a process of its
+    own, and the workers' children are forks of a fork of the command (no second interpreter loads boundlab);
+    Ctrl-C stops the command with status 130, and with it every process it started."""
+    import psutil
+
+    args = ["check", *PAUSES, *files, "--quick", "--json", tmp_path / "out.json", "--jobs", "2"]
+    run = subprocess.Popen([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, "BOUNDLAB_TEST_PAUSE": "2"})  # each claim pauses 2 s in a child
+    client = psutil.Process(run.pid)
+
+    def started():
+        """The command's processes: its fork server, with a child per worker, and its cluster's process."""
+        try:
+            kids = client.children()
+            forks = [p for p in kids if p.cmdline() == client.cmdline() and len(p.children()) == 2]
+            return forks, [p for p in kids if "_local_cluster" in " ".join(p.cmdline())]
+        except psutil.NoSuchProcess:  # one exited while we looked
+            return [], []
+    deadline = time.perf_counter() + 60
+    while not started()[0] and time.perf_counter() < deadline:
+        assert run.poll() is None, run.stderr.read()
+        time.sleep(0.05)
+    (server,), (cluster,) = started()
+    assert all(c.cmdline() == client.cmdline() for c in server.children())  # forks, running the workers' tasks
+    workers = [p for p in cluster.children() if "multiprocessing-fork" in " ".join(p.cmdline())]
+    assert len(workers) == 2
+    everyone = [client, *client.children(recursive=True)]
+    run.send_signal(signal.SIGINT)  # Ctrl-C
+    assert run.wait(timeout=60) == 130
+    assert "same command with --resume continues" in run.stderr.read()
+    _, alive = psutil.wait_procs(everyone, timeout=10)
+    assert alive == []
 
 
 def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
