@@ -4,10 +4,13 @@ What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate 
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
 this machine; the speedup; the seconds to the first finished task of each (the start: imports, the catalogue, the
 cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`).
-Then, from the task durations of the serial runs (their journals), the grain: the total work, the critical path
-(the longest task; for mutate a claim's original check and then its longest mutant, which needs it), and for 8,
-32 and 128 workers the ideal makespan max(critical path, work / workers) and the makespan of longest-first list
-scheduling (what the engine does with the durations of a previous journal).
+Then the --jobs command once more ("again"), as a user's next run of it: the engine reads the first run's journal
+and starts the tasks longest first (a first run guesses: a mutant's duration is not known before it runs, and a
+long one started last leaves the other workers idle). Then, from the task durations of the serial runs (their
+journals), the grain: the total work, the critical path (the longest task; for mutate a claim's original check and
+then its longest mutant, which needs it), and for 8, 32 and 128 workers the ideal makespan max(critical path,
+work / workers) and the makespan of longest-first list scheduling (what the engine does with the durations of a
+previous journal).
 
 The ceiling: the same claims split into N groups of about equal serial seconds, each group one serial boundlab
 process, the N started at once. Two processes on two cores do not each run at one process's speed (shared caches
@@ -135,32 +138,35 @@ def main() -> int:
     before = os.getloadavg()[0]
     for label, (what, options) in runs.items():
         command, times, firsts, docs, outputs = [*what, *options], {}, {}, {}, {}
-        for mode, extra in (("serial", []), (f"jobs {args.jobs}", ["--jobs", str(args.jobs)])):
-            outputs[mode] = out / f"{command[0]}-{mode.replace(' ', '')}.json"
+        jobs, parallel = f"jobs {args.jobs}", ["--jobs", str(args.jobs)]
+        for mode, extra in (("serial", []), (jobs, parallel), ("again", parallel)):  # again: into the same output
+            outputs[mode] = outputs[jobs] if mode == "again" else out / f"{command[0]}-{mode.replace(' ', '')}.json"
             times[mode], firsts[mode] = timed([*command, "--json", str(outputs[mode]), *extra])
             docs[mode] = outputs[mode].read_text()
+            if mode == jobs:  # the first run's task seconds, before the next run replaces its journal
+                work_jobs = work(durations(outputs[jobs]))
         serial_tasks = durations(outputs["serial"])
         parts = [out / f"{command[0]}-part{i}.json" for i in range(args.jobs)]
         run_together([[command[0], *ids, *options, "--json", str(part)]
                       for ids, part in zip(claim_groups(serial_tasks, args.jobs), parts)])
         together = sum(work(durations(p)) for p in parts)
         ceiling = args.jobs / (together / work(serial_tasks))  # N / the machine's inflation for this work
-        serial, parallel = docs.values()
-        same = serial == parallel if command[0] == "check" else \
-            without_seconds(json.loads(serial)) == without_seconds(json.loads(parallel))
+        serial, *others = docs.values()
+        same = all(serial == p if command[0] == "check" else
+                   without_seconds(json.loads(serial)) == without_seconds(json.loads(p)) for p in others)
         g = grain(serial_tasks)
-        g["work_parts"], g["work_jobs"] = together, work(durations(outputs[f"jobs {args.jobs}"]))
-        (t1, tn) = times.values()
-        rows.append((label, t1, tn, t1 / tn, ceiling, same, g, tuple(firsts.values())))
-        report["runs"][label] = {"seconds": times, "first_result": firsts, "speedup": t1 / tn, "ceiling": ceiling,
-                                 "same_json": same, "grain": g}
+        g["work_parts"], g["work_jobs"] = together, work_jobs
+        t1, tn, again = times.values()
+        rows.append((label, t1, tn, again, ceiling, same, g, (firsts["serial"], firsts[jobs])))
+        report["runs"][label] = {"seconds": times, "first_result": firsts, "speedup": t1 / tn,
+                                 "speedup_again": t1 / again, "ceiling": ceiling, "same_json": same, "grain": g}
     print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
           f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
     print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8} "
-          f"{'of it':>6}  {'first result':>12}  same JSON")
-    for label, t1, tn, speedup, ceiling, same, _, (f1, fn) in rows:
-        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {speedup:>7.2f}x {ceiling:>7.2f}x {speedup / ceiling:>6.0%}  "
-              f"{f1:>5.1f} / {fn:<4.1f}  {'yes' if same else 'NO'}"
+          f"{'of it':>6}  {'first result':>12}   {'again':>6} {'speedup':>8}  same JSON")
+    for label, t1, tn, again, ceiling, same, _, (f1, fn) in rows:
+        print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {t1 / tn:>7.2f}x {ceiling:>7.2f}x {t1 / tn / ceiling:>6.0%}  "
+              f"{f1:>5.1f} / {fn:<4.1f}   {again:>6.1f} {t1 / again:>7.2f}x  {'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
     print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} "
           f"workers; grain, from the serial runs' task durations (seconds):")
