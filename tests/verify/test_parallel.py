@@ -231,6 +231,18 @@ def test_a_usage_error_with_jobs_stops_the_early_local_cluster_at_once(capsys, m
     assert parallel._EARLY == [] and started[0].process.pid not in [c.pid for c in psutil.Process().children()]
 
 
+def test_a_local_cluster_that_does_not_start_is_a_clear_error():
+    """A bad Dask setting stops the cluster's process before its scheduler is up: the command stops with a usage
+    error that says so, after Dask's own message."""
+    run = subprocess.run([sys.executable, "-m", "boundlab.verify.cli", "check", *FEW[:3], "--jobs", "2"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING_INTERVAL": "bogus"})
+    assert run.returncode == 2
+    assert "Invalid time unit: bogus" in run.stderr
+    assert run.stderr.rstrip().endswith("error: the local Dask cluster of --jobs 2 did not start (exit status 1); "
+                                        "its error is above")
+
+
 def test_with_jobs_the_command_forks_its_workers_children_from_itself_and_ctrl_c_stops_every_process(files,
                                                                                                      tmp_path):
     """`boundlab check --jobs 2` as a user runs it: the local cluster (scheduler, workers) runs in a process of its
