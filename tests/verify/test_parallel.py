@@ -55,6 +55,15 @@ CLAIMS = [spin] + [Claim(id=f"mine.pause{i}", title="a pause", lhs="u", rel="<="
 PAUSES = [f"mine.pause{i}" for i in range(6)]
 
 
+def interruptible(args, **kwargs) -> subprocess.Popen:
+    """`boundlab ARGS` started in the background, its standard error read here; Ctrl-C (SIGINT) interrupts it even
+    when this process ignores SIGINT (as a shell's background job does, and its children inherit)."""
+    code = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "runpy.run_module('boundlab.verify.cli', run_name='__main__')")
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
 def boundlab(*args):
     return subprocess.run([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], capture_output=True,
                           text=True, cwd=ROOT)
@@ -101,8 +110,7 @@ def test_an_interrupted_run_resumes_from_its_journal_without_redoing_finished_ta
                                                                                      capsys):
     out, journal = tmp_path / "out.json", tmp_path / "out.json.journal.jsonl"
     args = ["check", *PAUSES, *files, "--quick", "--json", out, "--scheduler", cluster]
-    run = subprocess.Popen([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    run = interruptible(args)
     while not (journal.exists() and len(journal.read_text().splitlines()) >= 2):
         assert run.poll() is None, run.stderr.read()
         time.sleep(0.05)
@@ -251,9 +259,7 @@ def test_with_jobs_the_command_forks_its_workers_children_from_itself_and_ctrl_c
     import psutil
 
     args = ["check", *PAUSES, *files, "--quick", "--json", tmp_path / "out.json", "--jobs", "2"]
-    run = subprocess.Popen([sys.executable, "-m", "boundlab.verify.cli", *map(str, args)], cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "BOUNDLAB_TEST_PAUSE": "2"})  # each claim pauses 2 s in a child
+    run = interruptible(args, env={**os.environ, "BOUNDLAB_TEST_PAUSE": "2"})  # each claim pauses 2 s in a child
     client = psutil.Process(run.pid)
 
     def started():
