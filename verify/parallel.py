@@ -86,18 +86,14 @@ class Setup:
     forks: str = ""
 
 
-def file_paths(files=()) -> tuple[str, ...]:
-    """The --file arguments as absolute paths, globs expanded."""
+def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = DEFAULT_SECONDS) -> Setup:
+    """The run's Setup: the --file arguments (globs expanded) read as (absolute path, sha256, source)."""
     from boundlab.theory.registry import expand_files
 
-    return tuple(str(Path(f).resolve()) for f in expand_files(list(files)))
-
-
-def setup(files=(), seed: int = 0, quick: bool = False, seconds: float | None = DEFAULT_SECONDS) -> Setup:
     sources = []
-    for path in file_paths(files):
-        data = Path(path).read_bytes()
-        sources.append((path, hashlib.sha256(data).hexdigest(), data.decode()))
+    for path in (Path(f).resolve() for f in expand_files(list(files))):
+        data = path.read_bytes()
+        sources.append((str(path), hashlib.sha256(data).hexdigest(), data.decode()))
     import torch
 
     return Setup(tuple(sources), seed, quick, seconds, torch.get_num_threads())
@@ -406,19 +402,7 @@ class ForkServer:
             listener.bind(self.address)  # before the server runs: a worker's connection waits in the backlog
             listener.listen(64)
             if _single_threaded():
-                read, self.control = os.pipe()  # the server exits when this end closes
-                for stream in (sys.stdout, sys.stderr):
-                    stream.flush()
-                self.pid, self.process = os.fork(), None
-                if self.pid == 0:
-                    try:
-                        os.close(self.control)
-                        _quiet()
-                        _STATE.update(files=tuple(sha for _, sha, _ in s.files), registry=registry)
-                        _serve_forks(listener, read)
-                    finally:
-                        os._exit(0)  # never back into the caller, nor through its exit handlers
-                os.close(read)
+                (self.pid, self.control), self.process = _fork_here(listener, s, registry), None
             else:
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", "from boundlab.verify.parallel import _fork_server; _fork_server()",
@@ -449,6 +433,25 @@ class ForkServer:
             os.close(self.control)
             os.waitpid(self.pid, 0)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _fork_here(listener, s: Setup, registry) -> tuple[int, int]:
+    """Fork this process as the fork server, with `registry` as the run's; its pid, and the pipe end whose closing
+    stops it."""
+    read, control = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    pid = os.fork()
+    if pid:
+        os.close(read)
+        return pid, control
+    try:
+        os.close(control)
+        _quiet()
+        _STATE.update(files=tuple(sha for _, sha, _ in s.files), registry=registry)
+        _serve_forks(listener, read)
+    finally:
+        os._exit(0)  # never back into the caller, nor through its exit handlers
 
 
 def _single_threaded() -> bool:
@@ -526,7 +529,8 @@ class ClusterProcess:
         self.jobs, self._address = jobs, None
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from boundlab.verify.parallel import _local_cluster; _local_cluster()",
-             str(jobs)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             str(jobs)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            start_new_session=True)  # a process group of its own: stopped whole (see `close`)
 
     @property
     def address(self) -> str:
@@ -541,7 +545,8 @@ class ClusterProcess:
 
     def close(self) -> None:
         """Close the cluster, its workers' scratch folders removed; one still starting is stopped at once (a command
-        that stops on a usage error does not wait for it)."""
+        that stops on a usage error does not wait for it), with its whole process group: its workers, and the
+        resource tracker that would otherwise warn of the semaphores they leave."""
         with contextlib.suppress(OSError):  # it has exited
             self.process.stdin.write("close\n")  # a line, not the end of the pipe: a fork of this process holds it
         with contextlib.suppress(OSError):
@@ -552,7 +557,8 @@ class ClusterProcess:
                 return
             except subprocess.TimeoutExpired:
                 pass
-        self.process.kill()
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
 
@@ -562,10 +568,12 @@ def _local_cluster() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the workers
     parent = os.getppid()
     import logging
+    import warnings
 
     import dask
     from distributed import LocalCluster
 
+    warnings.filterwarnings("ignore", "Port .* is already in use")  # another cluster's: Dask takes a free port
     with dask.config.set(QUIET):
         cluster = LocalCluster(n_workers=int(sys.argv[1]), threads_per_worker=1, processes=True,
                                dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR,

@@ -239,6 +239,14 @@ def test_a_usage_error_with_jobs_stops_the_early_local_cluster_at_once(capsys, m
     assert parallel._EARLY == [] and started[0].process.pid not in [c.pid for c in psutil.Process().children()]
 
 
+def test_a_usage_error_with_jobs_prints_only_its_message(tmp_path):
+    """The cluster, stopped while it starts, takes its workers and their resource tracker with it: standard error
+    holds the usage error alone (no warning of leaked semaphores), and is closed when the command exits."""
+    run = boundlab("check", "--file", tmp_path / "missing.py", "--jobs", "2")
+    assert run.returncode == 2
+    assert run.stderr == f"boundlab check: error: --file {tmp_path / 'missing.py'}: no such file\n"
+
+
 def test_a_local_cluster_that_does_not_start_is_a_clear_error():
     """A bad Dask setting stops the cluster's process before its scheduler is up: the command stops with a usage
     error that says so, after Dask's own message."""
