@@ -259,6 +259,26 @@ def test_a_local_cluster_that_does_not_start_is_a_clear_error():
                                         "its error is above")
 
 
+def test_a_local_clusters_workers_hold_only_the_task_they_run():
+    """List scheduling: with more tasks than workers, each worker of a --jobs cluster holds the one task it runs
+    and the rest wait at the scheduler, for the first worker that frees (Dask's default gives a one-thread worker a
+    second task, which then waits behind the first however long that runs, while another worker may be idle)."""
+    from distributed import Client
+
+    local = parallel.ClusterProcess(2)
+    try:
+        with Client(local.address) as client:
+            futures = client.map(time.sleep, [3] * 5, pure=False)  # one batch: Dask queues a batch of > 2N
+            deadline = time.monotonic() + 60
+            while sum(map(len, client.processing().values())) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            held = sorted(len(keys) for keys in client.processing().values())
+            queued = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.queued))
+            client.cancel(futures)
+    finally:
+        local.close()
+    assert held == [1, 1] and queued == 3
+
 def test_with_jobs_the_command_forks_its_workers_children_from_itself_and_ctrl_c_stops_every_process(files,
                                                                                                      tmp_path):
     """`boundlab check --jobs 2` as a user runs it: the local cluster (scheduler, workers) runs in a process of its
