@@ -3,7 +3,8 @@
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
 this machine; the speedup; the seconds to the first finished task of each (the start: imports, the catalogue, the
-cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`).
+cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`), and where
+it is not, each value that differs.
 Then the --jobs command once more ("again"), as a user's next run of it: the engine reads the first run's journal
 and starts the tasks longest first (a first run guesses: a mutant's duration is not known before it runs, and a
 long one started last leaves the other workers idle). Then, from the task durations of the serial runs (their
@@ -101,6 +102,16 @@ def without_seconds(doc):
     return [without_seconds(v) for v in doc] if isinstance(doc, list) else doc
 
 
+def differences(a, b, path: str = "") -> list[str]:
+    """Where two JSON documents differ: a path and both values, for each leaf that differs."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in differences(a.get(k), b.get(k), f"{path}/{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b))  # an item by its id (a claim), else its index from 0
+                for d in differences(x, y, f"{path}[{x.get('id', i) if isinstance(x, dict) else i}]")]
+    return [] if a == b else [f"{path}: {json.dumps(a)[:90]} | {json.dumps(b)[:90]}"]
+
+
 def list_schedule(tasks: list[float], workers: int) -> float:
     """Makespan of independent tasks started longest first, each on the first free worker."""
     free = [0.0] * workers
@@ -154,25 +165,31 @@ def main() -> int:
         serial, *others = docs.values()
         same = all(serial == p if command[0] == "check" else
                    without_seconds(json.loads(serial)) == without_seconds(json.loads(p)) for p in others)
+        diffs = [f"{label}, serial | {mode}: {d}" for mode, p in zip(list(docs)[1:], others)
+                 for d in differences(without_seconds(json.loads(serial)), without_seconds(json.loads(p)))]
         g = grain(serial_tasks)
         g["work_parts"], g["work_jobs"] = together, work_jobs
         t1, tn, again = times.values()
-        rows.append((label, t1, tn, again, ceiling, same, g, (firsts["serial"], firsts[jobs])))
+        rows.append((label, t1, tn, again, ceiling, same, g, (firsts["serial"], firsts[jobs]), diffs))
         report["runs"][label] = {"seconds": times, "first_result": firsts, "speedup": t1 / tn,
-                                 "speedup_again": t1 / again, "ceiling": ceiling, "same_json": same, "grain": g}
+                                 "speedup_again": t1 / again, "ceiling": ceiling, "same_json": same,
+                                 "differences": diffs, "grain": g}
     print(f"{os.cpu_count()} cores, load average {before:.2f} before and {os.getloadavg()[0]:.2f} after (other "
           f"processes take cores from both runs); serial against --jobs {args.jobs} (wall-clock seconds)\n")
     print(f"{'command':<28} {'serial':>8} {'jobs ' + str(args.jobs):>8} {'speedup':>8} {'ceiling':>8} "
           f"{'of it':>6}  {'first result':>12}   {'again':>6} {'speedup':>8}  same JSON")
-    for label, t1, tn, again, ceiling, same, _, (f1, fn) in rows:
+    for label, t1, tn, again, ceiling, same, _, (f1, fn), _ in rows:
         print(f"{label:<28} {t1:>8.1f} {tn:>8.1f} {t1 / tn:>7.2f}x {ceiling:>7.2f}x {t1 / tn / ceiling:>6.0%}  "
               f"{f1:>5.1f} / {fn:<4.1f}   {again:>6.1f} {t1 / again:>7.2f}x  {'yes' if same else 'NO'}"
               + ("" if label.startswith("check") else " (apart from seconds)"))
+    diffs = [d for row in rows for d in row[-1]]
+    if diffs:
+        print("\nwhere the JSON differs (path: serial | parallel):\n  " + "\n  ".join(diffs))
     print(f"\nwork (the sum of task seconds): serial, in the ceiling's {args.jobs} processes, on the {args.jobs} "
           f"workers; grain, from the serial runs' task durations (seconds):")
     print(f"{'command':<28} {'tasks':>6} {'work':>8} {'parts':>8} {'workers':>8} {'critical':>9}  " +
           "  ".join(f"{'P=' + str(p) + ' ideal / LPT':>20}" for p in WORKERS) + "   longest task")
-    for label, *_, g, _ in rows:
+    for label, *_, g, _, _ in rows:
         cells = "  ".join(f"{w['ideal']:>9.1f} / {w['longest_first']:>8.1f}" for w in g["workers"].values())
         print(f"{label:<28} {g['tasks']:>6} {g['work']:>8.1f} {g['work_parts']:>8.1f} {g['work_jobs']:>8.1f} "
               f"{g['critical_path']:>9.1f}  {cells}   {g['critical_task']}")
