@@ -3,14 +3,14 @@
 What: wall-clock time of `boundlab check --all --quick` and of `boundlab mutate --paper P`, each run serially (one
 process, as without --jobs) and with `--jobs N` (a local Dask cluster of N worker processes), one after the other on
 this machine; the speedup; the seconds to the first finished task of each (the start: imports, the catalogue, the
-cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`),
-and where it is not, each value that differs. Then the --jobs command once more ("again"), as a user's next run
-of it: the engine reads the first run's journal and starts the tasks longest first (a first run guesses: a mutant's
-duration is not known before it runs, and a long one started last leaves the other workers idle). Then, from the task durations of the serial runs (their
-journals), the grain: the total work, the critical path (the longest task; for mutate a claim's original check and
-then its longest mutant, which needs it), and for 8, 32 and 128 workers the ideal makespan max(critical path,
-work / workers) and the makespan of longest-first list scheduling (what the engine does with the durations of a
-previous journal).
+cluster); whether the JSON is the same (byte for byte for check; for mutate, apart from each claim's `seconds`), and
+where it is not, each value that differs. Then the --jobs command once more ("again"), as a user's next run of it:
+the engine reads the first run's journal and starts the tasks longest first (a first run guesses: a mutant's
+duration is not known before it runs, and a long one started last leaves the other workers idle). Then, from the
+task durations of the serial runs (their journals), the grain: the total work, the critical path (the longest task;
+for mutate a claim's original check and then its longest mutant, which needs it), and for 8, 32 and 128 workers the
+ideal makespan max(critical path, work / workers) and the makespan of longest-first list scheduling (what the engine
+does with the durations of a previous journal).
 
 The ceiling: the same claims split into N groups of about equal serial seconds, each group one serial boundlab
 process, the N started at once. Two processes on two cores do not each run at one process's speed (shared caches
