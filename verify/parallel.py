@@ -153,8 +153,14 @@ def _measurements(owner) -> bool:
 
 def execute(task: Task, s: Setup, registry):
     """The result of one task, as the serial commands compute it: a Result (check, step, derive), a report Entry
-    without its claim, (ClaimReport, mutant descriptions) for an original, (outcome, verdict, reason) for a mutant."""
+    without its claim, (ClaimReport, mutant descriptions) for an original, (outcome, verdict, reason) for a mutant.
+    Each task starts from SymPy's empty cache: its CPU time, and so a proof near the edge of a CPU-time budget, must
+    not depend on which tasks this process ran before (a warm cache made a mutant's 8 s proof fit on one side only)."""
+    from sympy.core.cache import clear_cache
+
     from .check import check
+
+    clear_cache()
 
     if task.kind not in ("original", "mutant"):
         _measurements(None)

@@ -325,6 +325,20 @@ def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
     assert parallel._mutants(claim) is parallel._mutants(claim)
 
 
+def test_every_task_starts_from_sympys_empty_cache():
+    """A task's CPU time must not depend on the tasks its process ran before: a SymPy cache warmed by a claim's
+    earlier mutants made an 8 s proof fit within the prover's budget serially and not on a worker. The work a task
+    caches is gone when the next task starts, in the serial path and on workers alike (the same `execute`)."""
+    import sympy as sp
+
+    registry = Registry.catalogue()
+    s = parallel.setup(seed=0, quick=True)
+    x = sp.Symbol("x_cache_probe", positive=True)
+    cached = sp.expand((x + 1) ** 7)
+    assert sp.expand((x + 1) ** 7) is cached  # SymPy hands back the cached object
+    parallel.execute(Task("check", "classical.am_gm"), s, registry)
+    assert sp.expand((x + 1) ** 7) is not cached
+
 def test_a_child_runs_on_the_clients_torch_threads_without_dasks_malloc_trim_threshold(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's nanny sets it for its workers
     env = parallel._child_environment(3)
