@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import dis
-from functools import lru_cache, reduce
+from functools import reduce
 
 import mpmath
 import numpy as np
@@ -13,6 +13,8 @@ import sympy as sp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from boundlab.theory.functions import Beta, Distribution
+
+from .limits import task_cache
 
 
 def _beta_quantile_mp(p, a, b):
@@ -102,7 +104,7 @@ def _names(code) -> set[str]:
     return names.union(*(_names(c) for c in code.co_consts if hasattr(c, "co_code")))
 
 
-@lru_cache(maxsize=512)
+@task_cache(maxsize=512)
 def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, prec: int = 0):
     printer = None
     if backend in ("torch", "arb"):  # SymPy's torch printer refuses our own functions; print plainly into names

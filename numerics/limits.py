@@ -12,6 +12,7 @@ the block runs without a limit. Native code (a BLAS call, a solver) is interrupt
 """
 from __future__ import annotations
 
+import functools
 import math
 import signal
 import threading
@@ -100,3 +101,26 @@ class time_limit:
 
 
 _EXIT = time_limit.__exit__.__code__
+
+
+_TASK_CACHES: list = []
+
+
+def task_cache(maxsize: int):
+    """`functools.lru_cache`, emptied with SymPy's cache by `clear_task_caches` before each task (a claim, a
+    mutant): work that one task caches must not shorten a later one's CPU time, or a proof at the edge of its
+    budget would be PROVED or not by what its process ran before (a mutant's zeros, cached by its siblings)."""
+    def wrap(function):
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+        _TASK_CACHES.append(cached)
+        return cached
+    return wrap
+
+
+def clear_task_caches() -> None:
+    """Empty SymPy's cache and every `task_cache`: the next task runs as in a fresh process."""
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+    for cached in _TASK_CACHES:
+        cached.cache_clear()

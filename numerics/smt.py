@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
 
 import sympy as sp
 
 from boundlab.theory.symbols import Domain
+
+from .limits import task_cache
 
 TIMEOUT_MS = 5000
 
@@ -61,7 +62,7 @@ def radicals(exprs) -> dict:
     return out
 
 
-@lru_cache(maxsize=256)
+@task_cache(maxsize=256)
 def _ratio(gap: sp.Expr) -> tuple | None:
     roots = radicals([gap])
     plain = gap.xreplace({a: r**p for a, (r, _, p) in roots.items()})

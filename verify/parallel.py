@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from boundlab.numerics.limits import DEFAULT_SECONDS
+from boundlab.numerics.limits import DEFAULT_SECONDS, clear_task_caches
 from boundlab.verify import installed_version
 
 FORMAT = 1
@@ -154,13 +154,12 @@ def _measurements(owner) -> bool:
 def execute(task: Task, s: Setup, registry):
     """The result of one task, as the serial commands compute it: a Result (check, step, derive), a report Entry
     without its claim, (ClaimReport, mutant descriptions) for an original, (outcome, verdict, reason) for a mutant.
-    Each task starts from SymPy's empty cache: its CPU time, and so a proof near the edge of a CPU-time budget, must
-    not depend on which tasks this process ran before (a warm cache made a mutant's 8 s proof fit on one side only)."""
-    from sympy.core.cache import clear_cache
-
+    Each task starts from empty caches (`clear_task_caches`): its CPU time, and so a proof near the edge of a
+    CPU-time budget, must not depend on which tasks this process ran before (caches warmed by a claim's earlier
+    mutants made a mutant's 8 s proof fit on one side only)."""
     from .check import check
 
-    clear_cache()
+    clear_task_caches()
 
     if task.kind not in ("original", "mutant"):
         _measurements(None)

@@ -14,7 +14,6 @@ import math
 import time
 from collections import deque
 from fractions import Fraction
-from functools import lru_cache
 
 import sympy as sp
 from flint import ctx
@@ -22,6 +21,7 @@ from sympy.printing.str import StrPrinter
 
 from boundlab.theory.symbols import Domain
 
+from ..limits import task_cache
 from ..signs import relation_fact
 from . import arithmetic as ia
 from .arithmetic import INF, Interval, OutsideDomain, Unsupported
@@ -44,7 +44,7 @@ def _dyadic_near(lo: Fraction, hi: Fraction, target: Fraction) -> Fraction:
 MAX_ORDER = 2  # a derivative's sign may itself be proved by a monotonicity test, one level deep
 
 
-@lru_cache(maxsize=4096)
+@task_cache(maxsize=4096)
 def _derivative(e: sp.Expr, v: sp.Symbol) -> sp.Expr:
     return simplest(tidy(sp.diff(e, v)))
 

@@ -8,12 +8,12 @@ encloses from it, and `boundlab.numerics.evaluate` names its arb back end from i
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 import sympy as sp
 from flint import arb, ctx, fmpq
 from sympy.codegen.cfunctions import expm1, log1p
 
+from ..limits import task_cache
 from . import arithmetic as ia
 from .arithmetic import INF, ONE, ZERO, Interval, Unsupported
 
@@ -78,7 +78,7 @@ ARB_FUNCTIONS = {
 MONOTONE = {sp.exp: (ZERO, INF), sp.erf: (-ONE, ONE), sp.floor: (-INF, INF), sp.ceiling: (-INF, INF)}
 
 
-@lru_cache(maxsize=1024)
+@task_cache(maxsize=1024)
 def compile_enclosure(e: sp.Expr):
     """A function (env, state) -> Interval enclosing e over the box env (symbol -> Interval)."""
     if e.is_Symbol:

@@ -26,7 +26,8 @@ intervals   rigorous branch and bound with arb balls over the domain box (`bound
 
 A new layer is a module here with a `Layer` subclass, and one line in `LAYERS`; its tests are a column of the
 known-answer table in tests/numerics/test_layers.py and, for a new kind of certificate, its replay in
-tests/numerics/certificate_checker.py (`REPLAYS`).
+tests/numerics/certificate_checker.py (`REPLAYS`). A layer that caches work across calls uses
+`boundlab.numerics.limits.task_cache`, emptied before each task, so that no proof depends on what ran before it.
 
 Every proof carries a certificate (JSON: the goal's header, then the layer's part) that
 `tests/numerics/certificate_checker.py` replays independently. Soundness is the rule: a layer that is not sure

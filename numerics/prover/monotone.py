@@ -8,13 +8,13 @@ signs and end values are proved by the sign rules, or by a monotonicity argument
 levels in all)."""
 from __future__ import annotations
 
-import functools
 import math
 
 import sympy as sp
 
 from boundlab.theory.symbols import Domain
 
+from ..limits import task_cache
 from ..signs import Facts, domain_end, number_sign
 from .goal import Goal, Proof
 from .layer import Budget, Layer
@@ -308,7 +308,7 @@ def _within(x, point, x_facts, facts: Facts, budget: Budget) -> list | None:
     return proofs
 
 
-@functools.lru_cache(maxsize=256)  # a critical point and a peak ask for the same zeros, at each level
+@task_cache(maxsize=256)  # a critical point and a peak ask for the same zeros, at each level
 def _critical_points(numerator, x) -> tuple:
     """Zeros of a derivative's numerator in x, as candidate points for the argument (which proves what it needs of
     them): closed forms when SymPy finds them cheaply (a polynomial of degree at most 2 in x, the factors of degree

@@ -325,19 +325,24 @@ def test_a_claim_redefined_under_the_same_id_is_mutated_anew():
     assert parallel._mutants(claim) is parallel._mutants(claim)
 
 
-def test_every_task_starts_from_sympys_empty_cache():
-    """A task's CPU time must not depend on the tasks its process ran before: a SymPy cache warmed by a claim's
-    earlier mutants made an 8 s proof fit within the prover's budget serially and not on a worker. The work a task
-    caches is gone when the next task starts, in the serial path and on workers alike (the same `execute`)."""
+def test_every_task_starts_from_empty_caches():
+    """A task's CPU time must not depend on the tasks its process ran before: caches warmed by a claim's earlier
+    mutants made an 8 s proof fit within the prover's budget serially and not on a worker. What a task caches (in
+    SymPy, and in boundlab's own `task_cache`s, such as branch and bound's derivatives) is gone when the next task
+    starts, in the serial path and on workers alike (the same `execute`)."""
     import sympy as sp
+
+    from boundlab.numerics.intervals.branch_and_bound import _derivative
 
     registry = Registry.catalogue()
     s = parallel.setup(seed=0, quick=True)
     x = sp.Symbol("x_cache_probe", positive=True)
-    cached = sp.expand((x + 1) ** 7)
-    assert sp.expand((x + 1) ** 7) is cached  # SymPy hands back the cached object
+    expanded, derivative = sp.expand((x + 1) ** 7), _derivative(sp.exp(x) / x, x)
+    assert sp.expand((x + 1) ** 7) is expanded and _derivative(sp.exp(x) / x, x) is derivative  # both cached
     parallel.execute(Task("check", "classical.am_gm"), s, registry)
-    assert sp.expand((x + 1) ** 7) is not cached
+    assert sp.expand((x + 1) ** 7) is not expanded
+    assert _derivative(sp.exp(x) / x, x) is not derivative
+
 
 def test_a_child_runs_on_the_clients_torch_threads_without_dasks_malloc_trim_threshold(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's nanny sets it for its workers
