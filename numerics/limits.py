@@ -8,15 +8,18 @@ interrupted check means (INCONCLUSIVE "ran past N s" in `boundlab.verify.check.c
 extends an outer one.
 
 It uses the profiling timer (SIGPROF), so it works only in the main thread of a process with `setitimer`; elsewhere
-the block runs without a limit. Native code (a BLAS call, a solver) is interrupted when it returns to Python.
+the block runs without a limit. Native code (a BLAS call, a solver) is interrupted when it returns to Python; a
+solver that can be stopped from another thread (z3) is stopped on time by `cpu_watchdog`.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 #: CPU seconds one claim (or derivation step) may take by default: far above the slowest claim of the catalogue at
 #: its full budget (tens of seconds on a quiet machine; multi-threaded BLAS that spin-waits beside other busy
@@ -101,6 +104,29 @@ class time_limit:
 
 
 _EXIT = time_limit.__exit__.__code__
+
+
+@contextlib.contextmanager
+def cpu_watchdog(seconds: float, interrupt: Callable[[], None], every: float = 0.01):
+    """Call `interrupt()` from a watching thread once this process has spent `seconds` of CPU time inside the block:
+    the CPU-time budget of native code that holds no GIL and never returns to Python until it is done (z3, stopped
+    by `Context.interrupt`), which `time_limit` cannot interrupt. A solver's own timeout is wall-clock time, so it
+    would give a busy machine's run less work, and another verdict, than a quiet one's."""
+    deadline, done = time.process_time() + seconds, threading.Event()
+
+    def watch():
+        while not done.wait(every):
+            if time.process_time() >= deadline:
+                interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="boundlab-cpu-watchdog", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 _TASK_CACHES: list = []

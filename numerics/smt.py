@@ -7,15 +7,16 @@ certificate holds the numerator, denominator and the SMT-LIB query that z3 found
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 
 import sympy as sp
 
 from boundlab.theory.symbols import Domain
 
-from .limits import task_cache
+from .limits import cpu_watchdog, task_cache
 
-TIMEOUT_MS = 5000
+SECONDS = 5.0  # CPU seconds for z3 in one proof at most (its checks together), and no more than the caller's budget
 
 
 def _poly(e: sp.Expr, symbols) -> sp.Poly | None:
@@ -83,12 +84,25 @@ def polynomial_form(gap: sp.Expr, domains: dict[sp.Symbol, Domain]) -> tuple | N
     return _ratio(gap)
 
 
-def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain], hypotheses) -> dict | None:
-    """A z3 certificate that gap >= 0 (> 0) on the domains under the hypotheses, or None. A square root r = sqrt(u)
-    adds r >= 0 and r**2 = u, once z3 has shown u >= 0 wherever the domains and the hypotheses free of roots hold
-    (the claim is real there)."""
+def _unsat(solver, end: float) -> bool:
+    """Whether z3 shows the solver's constraints unsatisfiable before this process's CPU clock reaches `end`."""
     import z3
 
+    left = end - time.process_time()
+    if left <= 0:
+        return False
+    with cpu_watchdog(left, solver.ctx.interrupt):
+        return solver.check() == z3.unsat
+
+
+def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain], hypotheses,
+                     seconds: float = SECONDS) -> dict | None:
+    """A z3 certificate that gap >= 0 (> 0) on the domains under the hypotheses, or None (also when z3 needs more
+    than `seconds` of CPU time). A square root r = sqrt(u) adds r >= 0 and r**2 = u, once z3 has shown u >= 0
+    wherever the domains and the hypotheses free of roots hold (the claim is real there)."""
+    import z3
+
+    end = time.process_time() + seconds
     form = polynomial_form(gap, domains)
     if form is None:
         return None
@@ -121,17 +135,15 @@ def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain
             (rooted if h.free_symbols & set(by_root) else plain).append(ops[type(h)](_to_z3(lhs, vars_)))
     for u in by_root.values():
         check = z3.Solver()
-        check.set("timeout", TIMEOUT_MS)
         check.add(*plain, z3_of(u) < 0)
-        if check.check() != z3.unsat:
+        if not _unsat(check, end):
             return None
     solver = z3.Solver()
-    solver.set("timeout", TIMEOUT_MS)
     solver.add(*plain, *rooted)
     n, d = _to_z3(pn, vars_), _to_z3(pd, vars_)
     solver.add(d != 0)
     solver.add(n * d <= 0 if strict else n * d < 0)
-    if solver.check() != z3.unsat:
+    if not _unsat(solver, end):
         return None
     back = {r: sp.sqrt(u) for r, u in by_root.items()}  # the certificate in the claim's symbols
     return {"kind": "z3", "numerator": sp.sstr(num.xreplace(back)), "denominator": sp.sstr(den.xreplace(back)),

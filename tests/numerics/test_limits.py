@@ -1,9 +1,11 @@
-"""numerics/limits.py: a CPU-time limit that interrupts a runaway block, ignores time spent waiting, and nests."""
+"""numerics/limits.py: a CPU-time limit that interrupts a runaway block, ignores time spent waiting, and nests; a
+watchdog that stops native code after its CPU seconds."""
+import threading
 import time
 
 import pytest
 
-from boundlab.numerics.limits import TimeLimitExceeded, time_limit
+from boundlab.numerics.limits import TimeLimitExceeded, cpu_watchdog, time_limit
 
 
 def spin(seconds: float) -> None:
@@ -81,3 +83,19 @@ def test_a_signal_handled_inside_the_limits_own_exit_does_not_escape(monkeypatch
             spin(30)
     assert fired == [None]
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
+def test_the_watchdog_interrupts_once_the_block_has_spent_its_cpu_seconds():
+    stopped, start = threading.Event(), time.process_time()
+    with cpu_watchdog(0.3, stopped.set):
+        while not stopped.is_set():  # what a solver does with its interrupt flag
+            spin(0.01)
+    assert 0.25 < time.process_time() - start < 1
+
+
+def test_the_watchdog_does_not_count_waiting_nor_fire_after_its_block():
+    stopped = threading.Event()
+    with cpu_watchdog(0.2, stopped.set):
+        time.sleep(0.5)
+    spin(0.3)
+    assert not stopped.is_set()
