@@ -97,9 +97,10 @@ def _unsat(solver, end: float) -> bool:
 
 def prove_polynomial(gap: sp.Expr, strict: bool, domains: dict[sp.Symbol, Domain], hypotheses,
                      seconds: float = SECONDS) -> dict | None:
-    """A z3 certificate that gap >= 0 (> 0) on the domains under the hypotheses, or None (also when z3 needs more
-    than `seconds` of CPU time). A square root r = sqrt(u) adds r >= 0 and r**2 = u, once z3 has shown u >= 0
-    wherever the domains and the hypotheses free of roots hold (the claim is real there)."""
+    """A z3 certificate that gap >= 0 (> 0) on the domains under the hypotheses, or None (also when the proof, its
+    encoding and z3's checks, needs more than `seconds` of CPU time). A square root r = sqrt(u) adds r >= 0 and
+    r**2 = u, once z3 has shown u >= 0 wherever the domains and the hypotheses free of roots hold (the claim is real
+    there)."""
     import z3
 
     end = time.process_time() + seconds

@@ -188,9 +188,9 @@ def _parser() -> argparse.ArgumentParser:
             "running on many cores or a cluster",
             "Each claim (each derivation, each mutant) is a task; the results are the same, byte for byte, wherever "
             "and in whatever order the tasks run (but for a proof that takes its budget's last percent of CPU time: "
-            "the same work takes a few percent more CPU time on a busy machine). Every finished task is written at once to a journal (JSON lines), "
-            f"{journal}; --resume continues an interrupted run from it, and a later run starts the tasks it timed "
-            f"longest first.")
+            "the same work takes a few percent more CPU time on a busy machine). Every finished task is written at "
+            f"once to a journal (JSON lines), {journal}; --resume continues an interrupted run from it, and a later "
+            f"run starts the tasks it timed longest first.")
         g.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                        help="run the tasks on a local Dask cluster of N worker processes (default: one after another "
                             "in this process); on a machine with C cores, N = C is the usual choice")

@@ -1,12 +1,18 @@
 """numerics/smt.py: the domain ends handed to z3 are rounded outward, so that a proof covers the whole domain; z3
 runs within CPU seconds, not wall-clock ones."""
+import os
+import subprocess
+import sys
+import time
 from fractions import Fraction
 
 import pytest
+import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from boundlab.numerics.smt import _bound
+from boundlab.numerics.smt import _bound, prove_polynomial
+from boundlab.theory.symbols import Domain
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
@@ -19,21 +25,12 @@ def test_a_short_end_is_exact():
     assert _bound(0.5, down=True) == _bound(0.5, down=False) == "1/2"
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"),
+                    reason="sharing one core with a busy process needs sched_setaffinity (Linux); other systems "
+                           "cannot pin the two processes together")
 def test_z3_stops_after_its_cpu_seconds_also_on_a_busy_core():
     # z3's own timeout is wall-clock time: on a core shared with another process it did half the work of a quiet
     # run, so a proof could hold on one machine and not on another. Both processes on one core: CPU time counts.
-    import os
-    import subprocess
-    import sys
-    import time
-
-    import sympy as sp
-
-    from boundlab.numerics.smt import prove_polynomial
-    from boundlab.theory.symbols import Domain
-
-    if not hasattr(os, "sched_setaffinity"):
-        pytest.skip("needs sched_setaffinity")
     x, y, z, w = sp.symbols("x y z w")
     hard = x**4 * y**2 + y**4 * z**2 + z**4 * x**2 - 3 * x**2 * y**2 * z**2 + w**2 * (x - y)**2 - w**3 * z * x \
         + w**4 / 4 + 1  # z3 answers "unknown" after minutes

@@ -279,6 +279,7 @@ def test_a_local_clusters_workers_hold_only_the_task_they_run():
         local.close()
     assert held == [1, 1] and queued == 3
 
+
 def test_with_jobs_the_command_forks_its_workers_children_from_itself_and_ctrl_c_stops_every_process(files,
                                                                                                      tmp_path):
     """`boundlab check --jobs 2` as a user runs it: the local cluster (scheduler, workers) runs in a process of its
